@@ -1,0 +1,49 @@
+# CODITECT License Platform — `make run` serves it, `make test` proves it.
+SHELL := /bin/bash
+UV := uv
+MANAGE := $(UV) run python backend/manage.py
+PG_URL ?= postgres://postgres@127.0.0.1:5432/coditect
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: help setup run test lint format schema services test-backend test-sqlite
+
+help:
+	@echo "make run     set up and serve on http://127.0.0.1:8000 (SQLite, SQL seat store)"
+	@echo "make test    lint, then every test against PostgreSQL, Redis and SQLite"
+	@echo "make schema  regenerate openapi.yaml from the code"
+
+setup:
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+
+run: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) setup_demo
+	$(MANAGE) serve
+
+schema: setup
+	$(MANAGE) spectacular --file openapi.yaml --validate
+
+lint: setup
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+format: setup
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .
+
+# The shared services of this machine; started only if they are down.
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && exit 0; sleep 1; done; \
+	  echo "PostgreSQL or Redis did not come up on 127.0.0.1" >&2; exit 1
+
+test-backend: setup services
+	rm -f .coverage .coverage.*
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) DATA_DIR=$(CURDIR)/var/test-pg \
+	  $(UV) run pytest backend --cov --cov-report=
+	DATA_DIR=$(CURDIR)/var/test-sqlite REDIS_URL=$(TEST_REDIS_URL) \
+	  $(UV) run pytest backend -m sqlite --cov --cov-append --cov-report=term --cov-fail-under=90
+
+test: lint test-backend

@@ -1,0 +1,17 @@
+"""Gunicorn settings for the API, from the environment (Dockerfile and `serve` use it)."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get(
+    "BIND", f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+)
+workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+worker_class = "gthread"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+wsgi_app = "coditect_license.wsgi:application"

@@ -1,0 +1,222 @@
+"""Settings for the CODITECT License Platform, all read from the environment.
+
+With no variable set the platform runs embedded: SQLite and a SQL seat store in
+``DATA_DIR`` (``./var``), a signing key generated there on first use.
+``DATABASE_URL`` switches to PostgreSQL, ``REDIS_URL`` to the Redis seat store.
+"""
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from coditect_license.env import env_bool, env_choice, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+REPO_DIR = BASE_DIR.parent
+DATA_DIR = Path(env_str("DATA_DIR", str(REPO_DIR / "var"))).resolve()
+try:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+except OSError as exc:
+    raise ImproperlyConfigured(f"DATA_DIR: cannot create {DATA_DIR}: {exc}") from exc
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+
+def _secret_key() -> str:
+    configured = env_str("SECRET_KEY")
+    if configured:
+        return configured
+    # Embedded default: one key per data folder, so restarts keep sessions valid.
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "core",
+    "users",
+    "tenants",
+    "projects",
+    "licenses",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.BodySizeLimitMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "coditect_license.urls"
+WSGI_APPLICATION = "coditect_license.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+
+# IMMEDIATE takes the write lock at BEGIN, so two seat transactions queue (up to
+# the timeout) instead of failing at once on a lock upgrade.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 30,
+    "init_command": "PRAGMA synchronous=NORMAL;",
+}
+
+
+def _databases() -> dict:
+    url = env_str("DATABASE_URL")
+    if not url:
+        return {
+            "default": {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": DATA_DIR / "db.sqlite3",
+                "OPTIONS": SQLITE_OPTIONS,
+                # A file, not memory: test servers in other processes share it.
+                "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
+            }
+        }
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL: {exc}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = SQLITE_OPTIONS
+        config["CONN_MAX_AGE"] = 0
+    elif config["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"DATABASE_URL: unsupported database {config['ENGINE']}")
+    return {"default": config}
+
+
+DATABASES = _databases()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "users.User"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+
+# Seat path -----------------------------------------------------------------
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"REDIS_URL: expected redis://, rediss:// or unix://, got {REDIS_URL!r}"
+    )
+REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "coditect:")
+REDIS_CLUSTER = env_bool("REDIS_CLUSTER", False)
+SEAT_STORE = env_choice("SEAT_STORE", "redis" if REDIS_URL else "sql", ("redis", "sql"))
+if SEAT_STORE == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("SEAT_STORE: redis needs REDIS_URL")
+
+DEFAULT_HEARTBEAT_TTL = env_int("DEFAULT_HEARTBEAT_TTL", 360, minimum=2)
+DEFAULT_OFFLINE_GRACE = env_int("DEFAULT_OFFLINE_GRACE", 86400, minimum=0)
+REAPER_INTERVAL = env_int("REAPER_INTERVAL", 60, minimum=1)
+REAPER_BATCH_SIZE = env_int("REAPER_BATCH_SIZE", 1000, minimum=1)
+# How stale the database's last-heartbeat time may be (write-behind). A rebuilt
+# Redis seat set keeps every session for this long past its last known
+# heartbeat, so a Redis data loss never frees a seat a live client holds.
+WRITE_BEHIND_MAX_LAG = env_int("WRITE_BEHIND_MAX_LAG", 2 * REAPER_INTERVAL, minimum=1)
+# Run the reaper in a child of `manage.py serve` (the embedded default has no Celery).
+EMBEDDED_REAPER = env_bool("EMBEDDED_REAPER", not REDIS_URL)
+
+LICENSE_KEY_PEPPER = env_str("LICENSE_KEY_PEPPER", SECRET_KEY)
+
+TOKEN_SIGNING_ALGORITHM = env_choice(
+    "TOKEN_SIGNING_ALGORITHM", "EdDSA", ("EdDSA", "RS256", "PS256")
+)
+# PEM of the token signing key (or SIGNING_KEY_FILE, a mounted secret). Unset: a key
+# is generated under DATA_DIR/signing on first use.
+SIGNING_KEY_PEM = env_str("SIGNING_KEY")
+TOKEN_ISSUER = env_str("TOKEN_ISSUER", "coditect-license")
+
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+
+# Background work -------------------------------------------------------------
+
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE = {
+    "reap-sessions": {
+        "task": "licenses.tasks.reap_sessions",
+        "schedule": timedelta(seconds=REAPER_INTERVAL),
+    }
+}
+
+# API -------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CODITECT License Platform API",
+    "DESCRIPTION": "Floating-seat licensing: the seat protocol and the management API.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

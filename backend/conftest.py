@@ -1,0 +1,215 @@
+"""Shared fixtures: real PostgreSQL/SQLite (pytest-django), real Redis, real servers.
+
+A service the suite needs but cannot reach is an error, never a skip.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from django_scopes import scope
+
+from licenses.seatstore import get_seat_store
+from licenses.seatstore.redis_store import redis_client
+from licenses.services import license_create
+from tenants.models import Organization
+
+BACKEND = Path(__file__).resolve().parent
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL") or os.environ.get(
+    "REDIS_URL", "redis://127.0.0.1:6379/15"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis is required for this test and unreachable at {TEST_REDIS_URL}: {exc}")
+    return TEST_REDIS_URL
+
+
+def use_store(kind: str, url: str | None = None) -> None:
+    """Point the app at a seat store; each call gets a fresh Redis key prefix."""
+    settings.SEAT_STORE = kind
+    if url:
+        settings.REDIS_URL = url
+    settings.REDIS_KEY_PREFIX = f"test:{uuid.uuid4().hex[:8]}:"
+    get_seat_store.cache_clear()
+    redis_client.cache_clear()
+
+
+@pytest.fixture(params=["sql", "redis"])
+def store_kind(request: pytest.FixtureRequest) -> Iterator[str]:
+    saved = settings.SEAT_STORE, settings.REDIS_URL, settings.REDIS_KEY_PREFIX
+    url = request.getfixturevalue("redis_url") if request.param == "redis" else None
+    use_store(request.param, url)
+    yield request.param
+    settings.SEAT_STORE, settings.REDIS_URL, settings.REDIS_KEY_PREFIX = saved
+    get_seat_store.cache_clear()
+    redis_client.cache_clear()
+
+
+@pytest.fixture
+def org(db) -> Organization:
+    return Organization.objects.create(name="Org A", slug=f"org-{uuid.uuid4().hex[:6]}")
+
+
+@pytest.fixture
+def make_license(org):
+    def make(seats: int = 3, **fields):
+        with scope(org=org):
+            return license_create(org=org, name="Test", seats_total=seats, **fields)
+
+    return make
+
+
+def database_url() -> str:
+    """The URL of the database the tests run on (pytest-django's test database)."""
+    cfg = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{cfg['NAME']}"
+    auth = cfg["USER"] + (f":{cfg['PASSWORD']}" if cfg.get("PASSWORD") else "")
+    return f"postgres://{auth}@{cfg['HOST'] or '127.0.0.1'}:{cfg['PORT'] or 5432}/{cfg['NAME']}"
+
+
+class LiveServer:
+    """The real API under gunicorn in other processes, on the tests' database."""
+
+    def __init__(self, env: dict[str, str], workers: int = 2):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            **env,
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "WEB_CONCURRENCY": str(workers),
+            "GUNICORN_THREADS": "16",
+            "PYTHONPATH": str(BACKEND),
+            "DATA_DIR": str(settings.DATA_DIR),
+        }
+        self.process: subprocess.Popen | None = None
+        self.log = tempfile.NamedTemporaryFile(prefix="live-api-", suffix=".log", delete=False)
+
+    def start(self) -> "LiveServer":
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "python:coditect_license.gunicorn_conf"],
+            env=self.env,
+            cwd=BACKEND,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server died: {self.errors()}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("server did not start within 30s")
+
+    def errors(self) -> str:
+        return Path(self.log.name).read_text()[-4000:]
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture
+def live_api(transactional_db, store_kind) -> Iterator[LiveServer]:
+    env = {
+        "DATABASE_URL": database_url(),
+        "SEAT_STORE": store_kind,
+        "REDIS_URL": settings.REDIS_URL if store_kind == "redis" else "",
+        "REDIS_KEY_PREFIX": settings.REDIS_KEY_PREFIX,
+        "EMBEDDED_REAPER": "false",
+    }
+    server = LiveServer(env).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def private_redis() -> Iterator[str]:
+    """A redis-server of the test's own on a spare port, free to flush or stop."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed")
+    port = free_port()
+    workdir = tempfile.mkdtemp(prefix="redis-")
+    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", workdir]
+    proc = subprocess.Popen([*args, "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    yield url
+    proc.terminate()
+    proc.wait()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def race(target, count: int) -> list:
+    """Run ``target(i)`` in ``count`` threads released together; return their results.
+
+    Each thread closes its own database connection, so the test database can be
+    dropped afterwards.
+    """
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = target(i)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results

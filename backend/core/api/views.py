@@ -1,0 +1,37 @@
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core import preflight
+from core.errors import error_body
+
+_status = inline_serializer("HealthStatus", {"status": serializers.CharField()})
+
+
+class HealthView(APIView):
+    """Liveness: the process answers."""
+
+    @extend_schema(
+        tags=["health"], operation_id="healthz", summary="Liveness probe", responses={200: _status}
+    )
+    def get(self, request: Request) -> Response:
+        return Response({"status": "ok"})
+
+
+class ReadyView(APIView):
+    """Readiness: database and Redis reachable, migrations applied."""
+
+    @extend_schema(
+        tags=["health"],
+        operation_id="readyz",
+        summary="Readiness probe",
+        responses={200: _status, 503: _status},
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            preflight.check_all()
+        except preflight.ServiceUnavailable as exc:
+            return Response(error_body("not_ready", str(exc)), status=503)
+        return Response({"status": "ready"})

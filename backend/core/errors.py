@@ -1,0 +1,81 @@
+"""One JSON error format for every API response: ``{"error": {code, message, details}}``.
+
+Services raise ``ApiError`` subclasses with a stable machine ``code``; the DRF
+exception handler and Django's 404/500 handlers render them the same way.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class ApiError(Exception):
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "bad_request"
+    message = "The request could not be processed."
+
+    def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        self.details = details or {}
+
+
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+_DRF_CODES = {
+    exceptions.ParseError: "malformed_json",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.Throttled: "rate_limited",
+}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ApiError):
+        headers = getattr(exc, "headers", None)
+        return Response(
+            error_body(exc.code, exc.message, exc.details), status=exc.status_code, headers=headers
+        )
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = error_body(
+            "validation_error", "The request has invalid fields.", {"fields": response.data}
+        )
+        return response
+    code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")
+    message = str(exc.detail) if isinstance(exc, exceptions.APIException) else str(exc)
+    response.data = error_body(code, message)
+    return response
+
+
+def not_found_view(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse(error_body("not_found", "No such resource."), status=404)
+
+
+def server_error_view(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        error_body("internal_error", "An unexpected error occurred; it has been logged."),
+        status=500,
+    )

@@ -1,0 +1,35 @@
+import pytest
+from django.test import RequestFactory
+from rest_framework.test import APIClient
+
+from conftest import use_store
+from core.errors import server_error_view
+
+pytestmark = pytest.mark.sqlite
+
+
+def test_healthz_answers(db):
+    assert APIClient().get("/healthz").json() == {"status": "ok"}
+
+
+def test_readyz_is_200_when_everything_answers(db):
+    response = APIClient().get("/readyz")
+    assert response.status_code == 200 and response.json() == {"status": "ready"}
+
+
+def test_readyz_names_redis_when_it_is_down(db, settings):
+    use_store("redis", "redis://127.0.0.1:1/0")
+    try:
+        response = APIClient().get("/readyz")
+    finally:
+        settings.REDIS_URL = ""
+        use_store("sql")
+    assert response.status_code == 503
+    error = response.json()["error"]
+    assert error["code"] == "not_ready" and "redis unreachable" in error["message"]
+
+
+def test_a_server_error_is_json():
+    response = server_error_view(RequestFactory().get("/x"))
+    assert response.status_code == 500
+    assert b'"internal_error"' in response.content

@@ -1,0 +1,65 @@
+from rest_framework import serializers
+
+
+class _Text(serializers.CharField):
+    """Printable text only: control characters in identifiers are refused, not stored."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise serializers.ValidationError("Control characters are not allowed.")
+        return value
+
+
+class AcquireInputSerializer(serializers.Serializer):
+    license_key = serializers.CharField(max_length=128, trim_whitespace=True)
+    hardware_id = _Text(max_length=128)
+    client_instance = _Text(max_length=64, required=False, default="", allow_blank=True)
+    client_info = serializers.DictField(required=False, default=dict)
+
+    def validate_client_info(self, value: dict) -> dict:
+        if len(value) > 20 or len(repr(value)) > 2048:
+            raise serializers.ValidationError("client_info holds at most 20 fields and 2 KiB.")
+        return value
+
+
+class AcquireOutputSerializer(serializers.Serializer):
+    session_id = serializers.UUIDField()
+    token = serializers.CharField(help_text="Signed license token (JWT); verify with the JWKS.")
+    expires_at = serializers.DateTimeField()
+    heartbeat_interval = serializers.IntegerField()
+    heartbeat_ttl = serializers.IntegerField()
+    seats_total = serializers.IntegerField()
+    seats_used = serializers.IntegerField()
+    license_id = serializers.UUIDField()
+    license_expires_at = serializers.DateTimeField(allow_null=True)
+    offline_grace = serializers.IntegerField()
+
+
+class SessionInputSerializer(serializers.Serializer):
+    session_id = serializers.UUIDField()
+
+
+class HeartbeatOutputSerializer(serializers.Serializer):
+    session_id = serializers.UUIDField()
+    expires_at = serializers.DateTimeField()
+    heartbeat_interval = serializers.IntegerField()
+
+
+class ReleaseOutputSerializer(serializers.Serializer):
+    session_id = serializers.UUIDField()
+    released = serializers.BooleanField()
+
+
+class JwksSerializer(serializers.Serializer):
+    keys = serializers.ListField(child=serializers.DictField())
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = serializers.DictField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()

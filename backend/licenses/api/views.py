@@ -1,0 +1,122 @@
+"""Client endpoints of the seat protocol (DESIGN §6): the license key authenticates."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from licenses import services
+from licenses.api import serializers as s
+from licenses.signing import published_keys
+
+
+def _errors(*codes: tuple[int, str]) -> dict[int, OpenApiResponse]:
+    return {code: OpenApiResponse(s.ErrorSerializer, description=text) for code, text in codes}
+
+
+class AcquireView(APIView):
+    @extend_schema(
+        tags=["seats"],
+        operation_id="seat_acquire",
+        summary="Acquire a seat",
+        description="Idempotent per hardware id and client instance: a live session is returned "
+        "again (200) instead of taking a second seat.",
+        request=s.AcquireInputSerializer,
+        responses={
+            201: s.AcquireOutputSerializer,
+            200: s.AcquireOutputSerializer,
+            **_errors(
+                (400, "validation_error or malformed_json"),
+                (401, "invalid_license_key"),
+                (403, "license_suspended, license_expired or license_inactive"),
+                (409, "no_seats_available"),
+                (503, "seat_store_unavailable"),
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = s.AcquireInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        seat = services.session_acquire(
+            **data.validated_data, ip_address=request.META.get("REMOTE_ADDR")
+        )
+        body = s.AcquireOutputSerializer(
+            {
+                "session_id": seat.session.id,
+                "token": seat.token,
+                "expires_at": seat.session.expires_at,
+                "heartbeat_interval": seat.license.heartbeat_interval,
+                "heartbeat_ttl": seat.license.heartbeat_ttl,
+                "seats_total": seat.license.seats_total,
+                "seats_used": seat.seats_used,
+                "license_id": seat.license.id,
+                "license_expires_at": seat.license.expires_at,
+                "offline_grace": seat.license.offline_grace,
+            }
+        ).data
+        return Response(
+            body, status=status.HTTP_201_CREATED if seat.created else status.HTTP_200_OK
+        )
+
+
+class HeartbeatView(APIView):
+    @extend_schema(
+        tags=["seats"],
+        operation_id="seat_heartbeat",
+        summary="Keep a seat",
+        request=s.SessionInputSerializer,
+        responses={
+            200: s.HeartbeatOutputSerializer,
+            **_errors(
+                (400, "validation_error"),
+                (410, "session_expired: acquire again"),
+                (503, "seat_store_unavailable"),
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = s.SessionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session_id = str(data.validated_data["session_id"])
+        expires_at, interval = services.session_heartbeat(session_id=session_id)
+        return Response(
+            s.HeartbeatOutputSerializer(
+                {"session_id": session_id, "expires_at": expires_at, "heartbeat_interval": interval}
+            ).data
+        )
+
+
+class ReleaseView(APIView):
+    @extend_schema(
+        tags=["seats"],
+        operation_id="seat_release",
+        summary="Release a seat",
+        description="Frees the seat at once. Releasing twice is not an error.",
+        request=s.SessionInputSerializer,
+        responses={
+            200: s.ReleaseOutputSerializer,
+            **_errors((400, "validation_error"), (503, "seat_store_unavailable")),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = s.SessionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session_id = str(data.validated_data["session_id"])
+        services.session_release(session_id=session_id)
+        return Response(
+            s.ReleaseOutputSerializer({"session_id": session_id, "released": True}).data
+        )
+
+
+class JwksView(APIView):
+    @extend_schema(
+        tags=["seats"],
+        operation_id="jwks_get",
+        summary="Public keys that verify license tokens (JWKS)",
+        responses={200: s.JwksSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            {"keys": published_keys()}, headers={"Cache-Control": "public, max-age=300"}
+        )

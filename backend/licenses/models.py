@@ -1,0 +1,203 @@
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django_scopes import ScopedManager
+
+from projects.models import Project
+from tenants.models import Organization
+
+
+def _default_ttl() -> int:
+    return settings.DEFAULT_HEARTBEAT_TTL
+
+
+def _default_offline_grace() -> int:
+    return settings.DEFAULT_OFFLINE_GRACE
+
+
+class License(models.Model):
+    """N floating seats an organization bought; the key authenticates clients."""
+
+    class Kind(models.TextChoices):
+        FLOATING = "floating"
+        NODE_LOCKED = "node_locked"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="licenses")
+    project = models.ForeignKey(
+        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="licenses"
+    )
+    name = models.CharField(max_length=200)
+    key_digest = models.CharField(max_length=64, unique=True)
+    key_prefix = models.CharField(max_length=16)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FLOATING)
+    seats_total = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(1_000_000)]
+    )
+    expires_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_suspended = models.BooleanField(default=False)
+    heartbeat_ttl = models.PositiveIntegerField(
+        default=_default_ttl, validators=[MinValueValidator(2), MaxValueValidator(86400)]
+    )
+    offline_grace = models.PositiveIntegerField(
+        default=_default_offline_grace, validators=[MaxValueValidator(30 * 86400)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(org="org")
+
+    class Meta:
+        indexes = [models.Index(fields=["org", "created_at"], name="license_org_created")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @property
+    def heartbeat_interval(self) -> int:
+        # A third of the TTL: two heartbeats may be lost before the seat is.
+        return max(1, self.heartbeat_ttl // 3)
+
+    def invalid_reason(self, at: datetime | None = None) -> str | None:
+        """The error code that refuses this license now, or None if it is usable."""
+        if not self.is_active:
+            return "license_inactive"
+        if self.is_suspended:
+            return "license_suspended"
+        if self.expires_at is not None and self.expires_at <= (at or timezone.now()):
+            return "license_expired"
+        return None
+
+    def is_valid(self, at: datetime | None = None) -> bool:
+        return self.invalid_reason(at) is None
+
+    def has_available_seats(self) -> bool:
+        from licenses.seatstore import get_seat_store
+
+        return get_seat_store().count(str(self.id)) < self.seats_total
+
+    def get_seat_utilization(self) -> float:
+        """Seats in use as a fraction of seats bought, from the seat store."""
+        from licenses.seatstore import get_seat_store
+
+        return get_seat_store().count(str(self.id)) / self.seats_total
+
+
+class LicenseSession(models.Model):
+    """One running client holding (or having held) a seat.
+
+    Named ``LicenseSession`` so it reads clearly beside ``django.contrib.sessions``.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active"
+        RELEASED = "released"
+        EXPIRED = "expired"
+        ZOMBIE = "zombie"
+        REVOKED = "revoked"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="sessions")
+    license = models.ForeignKey(License, on_delete=models.CASCADE, related_name="sessions")
+    project = models.ForeignKey(
+        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="license_sessions",
+    )
+    hardware_id = models.CharField(max_length=128)
+    client_instance = models.CharField(max_length=64, blank=True)
+    # The seat store's member: hardware id plus client instance (idempotency key).
+    member = models.CharField(max_length=200)
+    client_info = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    started_at = models.DateTimeField()
+    last_heartbeat_at = models.DateTimeField()
+    heartbeat_count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(org="org")
+
+    class Meta:
+        db_table = "licenses_session"
+        constraints = [
+            # The database's own guard against a second live session per fingerprint.
+            models.UniqueConstraint(
+                fields=["license", "member"],
+                condition=Q(status="active"),
+                name="uniq_active_session_per_member",
+            )
+        ]
+        indexes = [
+            # The reaper's scan: only live rows past expiry, so its cost follows
+            # the number of expired sessions, not of all sessions.
+            models.Index(
+                fields=["expires_at"], condition=Q(status="active"), name="session_live_expiry"
+            ),
+            models.Index(fields=["license", "status", "started_at"], name="session_license_status"),
+            models.Index(fields=["org", "started_at"], name="session_org_started"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.status})"
+
+    def is_heartbeat_alive(self, at: datetime | None = None) -> bool:
+        """Alive by the database's view (which lags Redis by the write-behind period)."""
+        return self.status == self.Status.ACTIVE and self.expires_at > (at or timezone.now())
+
+
+class SeatLease(models.Model):
+    """The SQL seat store's seat table: one row per member holding a seat.
+
+    Internal to ``SqlSeatStore``; it carries ``org`` like every tenant-owned
+    table so it distributes with the organization's rows.
+    """
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    license = models.ForeignKey(License, on_delete=models.CASCADE, related_name="+")
+    member = models.CharField(max_length=200)
+    holder = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+
+    objects = ScopedManager(org="org")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["license", "member"], name="uniq_lease_member")
+        ]
+        indexes = [models.Index(fields=["license", "expires_at"], name="lease_license_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.license_id}:{self.member}"
+
+
+class SigningKey(models.Model):
+    """A public key that verifies license tokens; global (not tenant-owned)."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active"
+        RETIRED = "retired"
+
+    kid = models.CharField(max_length=64, primary_key=True)
+    algorithm = models.CharField(max_length=10)
+    public_jwk = models.JSONField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    # Published in the JWKS until then: the longest a token it signed can live.
+    verify_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.kid} ({self.algorithm}, {self.state})"

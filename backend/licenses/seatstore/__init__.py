@@ -1,0 +1,24 @@
+"""Seat store selection: ``SEAT_STORE`` (``redis`` when ``REDIS_URL`` is set, else ``sql``)."""
+
+from functools import cache
+
+from django.conf import settings
+
+from licenses.seatstore.base import SeatStore
+
+
+@cache
+def get_seat_store() -> SeatStore:
+    if settings.SEAT_STORE == "redis":
+        from licenses import selectors
+        from licenses.seatstore.redis_store import RedisSeatStore, redis_client
+
+        return RedisSeatStore(
+            redis_client(),
+            prefix=settings.REDIS_KEY_PREFIX,
+            seat_loader=selectors.live_seats_for_rebuild,
+            route_loader=selectors.seat_route_for_session,
+        )
+    from licenses.seatstore.sql_store import SqlSeatStore
+
+    return SqlSeatStore()

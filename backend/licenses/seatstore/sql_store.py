@@ -1,0 +1,142 @@
+"""SQL seat store: seats are ``SeatLease`` rows; every change holds the license row lock.
+
+Works on PostgreSQL (``SELECT … FOR UPDATE`` on the license) and on SQLite
+(``BEGIN IMMEDIATE`` serialises writers, see settings). The clock is the
+database's, so API processes on different hosts agree on expiry.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.utils import OperationalError
+from django_scopes import scopes_disabled
+
+from licenses.models import License, SeatLease
+from licenses.seatstore.base import LiveSeat, SeatBeat, SeatGrant, SeatStoreUnavailable
+
+
+def _ts(moment: datetime) -> float:
+    return moment.timestamp()
+
+
+def _dt(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, tz=UTC)
+
+
+def database_now() -> datetime:
+    """The database server's clock (not this process's)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT clock_timestamp()")
+            return cursor.fetchone()[0]
+        cursor.execute("SELECT (julianday('now') - 2440587.5) * 86400.0")
+        return _dt(cursor.fetchone()[0])
+
+
+class SqlSeatStore:
+    write_behind = False
+
+    def now(self) -> float:
+        return _ts(database_now())
+
+    def acquire(
+        self, license_id: str, member: str, holder: str, seats_total: int, ttl: int
+    ) -> SeatGrant:
+        with self._guard(), transaction.atomic(), scopes_disabled():
+            org_id = (
+                License.objects.select_for_update()
+                .values_list("org_id", flat=True)
+                .get(id=license_id)
+            )
+            now = database_now()
+            leases = SeatLease.objects.filter(license_id=license_id)
+            expired = list(leases.filter(expires_at__lte=now).values_list("holder", flat=True))
+            if expired:
+                leases.filter(expires_at__lte=now).delete()
+            expires = now + timedelta(seconds=ttl)
+            existing = leases.filter(member=member).first()
+            if existing is not None:
+                existing.expires_at = expires
+                existing.save(update_fields=["expires_at"])
+                used = leases.count()
+                return SeatGrant(
+                    True, existing.holder, False, used, _ts(expires), _ts(now), tuple(expired)
+                )
+            used = leases.count()
+            if used >= seats_total:
+                return SeatGrant(False, None, False, used, 0.0, _ts(now), tuple(expired))
+            SeatLease.objects.create(
+                org_id=org_id,
+                license_id=license_id,
+                member=member,
+                holder=holder,
+                expires_at=expires,
+            )
+            return SeatGrant(True, holder, True, used + 1, _ts(expires), _ts(now), tuple(expired))
+
+    def heartbeat(self, holder: str) -> SeatBeat | None:
+        with self._guard(), transaction.atomic(), scopes_disabled():
+            now = database_now()
+            lease = (
+                SeatLease.objects.select_related("license")
+                .only("id", "member", "license_id", "expires_at", "license__heartbeat_ttl")
+                .filter(holder=holder)
+                .first()
+            )
+            if lease is None:
+                return None
+            if lease.expires_at <= now:
+                SeatLease.objects.filter(id=lease.id, expires_at__lte=now).delete()
+                return None
+            expires = now + timedelta(seconds=lease.license.heartbeat_ttl)
+            SeatLease.objects.filter(id=lease.id).update(expires_at=expires)
+            return SeatBeat(str(lease.license_id), lease.member, _ts(expires), _ts(now))
+
+    def release(self, holder: str) -> bool:
+        with self._guard(), scopes_disabled():
+            deleted, _ = SeatLease.objects.filter(holder=holder).delete()
+        return deleted > 0
+
+    def count(self, license_id: str) -> int:
+        with self._guard(), scopes_disabled():
+            return SeatLease.objects.filter(
+                license_id=license_id, expires_at__gt=database_now()
+            ).count()
+
+    def members(self, license_id: str) -> list[LiveSeat]:
+        with self._guard(), scopes_disabled():
+            rows = SeatLease.objects.filter(
+                license_id=license_id, expires_at__gt=database_now()
+            ).values_list("member", "holder", "expires_at")
+            return [LiveSeat(m, h, _ts(e)) for m, h, e in rows]
+
+    def reap(self, license_id: str, member: str, holder: str) -> float | None:
+        with self._guard(), transaction.atomic(), scopes_disabled():
+            now = database_now()
+            lease = SeatLease.objects.filter(license_id=license_id, holder=holder).first()
+            if lease is None:
+                return None
+            if lease.expires_at > now:
+                return _ts(lease.expires_at)
+            SeatLease.objects.filter(id=lease.id, expires_at__lte=now).delete()
+            return None
+
+    def drop_license(self, license_id: str) -> None:
+        with self._guard(), scopes_disabled():
+            SeatLease.objects.filter(license_id=license_id).delete()
+
+    @staticmethod
+    def _guard() -> "_DatabaseGuard":
+        return _DatabaseGuard()
+
+
+class _DatabaseGuard:
+    """Turns a lost database connection into the seat path's 503, like Redis errors."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc_type is not None and issubclass(exc_type, OperationalError):
+            raise SeatStoreUnavailable(f"SQL seat store unavailable: {exc}") from exc
+        return False

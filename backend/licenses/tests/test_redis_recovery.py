@@ -1,0 +1,71 @@
+"""Redis is a cache of truth that can vanish: a lost seat set is rebuilt before any grant."""
+
+import uuid
+
+import pytest
+import redis
+from django.conf import settings
+from django_scopes import scopes_disabled
+
+from conftest import race, use_store
+from licenses import services
+from licenses.errors import NoSeatsAvailable, SeatStoreDown
+from licenses.models import LicenseSession
+from licenses.seatstore import get_seat_store
+
+
+@pytest.fixture
+def on_private_redis(private_redis):
+    saved = settings.SEAT_STORE, settings.REDIS_URL, settings.REDIS_KEY_PREFIX
+    use_store("redis", private_redis)
+    yield redis.Redis.from_url(private_redis)
+    settings.SEAT_STORE, settings.REDIS_URL, settings.REDIS_KEY_PREFIX = saved
+    use_store(settings.SEAT_STORE)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flushall_then_a_burst_never_over_allocates(on_private_redis, make_license):
+    license_, key = make_license(seats=10)
+    holders = [services.session_acquire(license_key=key, hardware_id=f"h{i}") for i in range(6)]
+    on_private_redis.flushall()
+
+    def burst(i: int) -> str:
+        try:
+            return services.session_acquire(license_key=key, hardware_id=f"new{i}").session.id
+        except NoSeatsAvailable:
+            return "denied"
+
+    results = race(burst, 40)
+    assert results.count("denied") == 36
+    assert get_seat_store().count(str(license_.id)) == 10
+    with scopes_disabled():
+        live = LicenseSession.objects.filter(license=license_, status="active")
+        assert live.count() == 10
+    for holder in holders:
+        services.session_heartbeat(session_id=str(holder.session.id))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_holder_keeps_its_seat_across_a_flush(on_private_redis, make_license):
+    _, key = make_license(seats=1)
+    seat = services.session_acquire(license_key=key, hardware_id="keeper")
+    on_private_redis.flushall()
+    services.session_heartbeat(session_id=str(seat.session.id))
+    again = services.session_acquire(license_key=key, hardware_id="keeper")
+    assert again.session.id == seat.session.id and not again.created
+    with pytest.raises(NoSeatsAvailable):
+        services.session_acquire(license_key=key, hardware_id="intruder")
+
+
+def test_redis_down_is_a_clear_503(db, make_license, redis_url):
+    _, key = make_license(seats=1)
+    use_store("redis", "redis://127.0.0.1:1/0")
+    try:
+        with pytest.raises(SeatStoreDown):
+            services.session_acquire(license_key=key, hardware_id="a")
+        with pytest.raises(SeatStoreDown):
+            services.session_heartbeat(session_id=str(uuid.uuid4()))
+        with pytest.raises(SeatStoreDown):
+            services.session_release(session_id=str(uuid.uuid4()))
+    finally:
+        use_store("sql")

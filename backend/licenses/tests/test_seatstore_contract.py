@@ -1,0 +1,129 @@
+"""One contract, two stores: every test runs against Redis and against SQL."""
+
+import time
+import uuid
+
+import pytest
+
+from conftest import race
+from licenses.seatstore import get_seat_store
+
+pytestmark = pytest.mark.sqlite
+
+
+def hid() -> str:
+    return str(uuid.uuid4())
+
+
+@pytest.fixture
+def lic(make_license):
+    license_, _ = make_license(seats=3, heartbeat_ttl=60)
+    return str(license_.id)
+
+
+def test_it_grants_up_to_the_limit_and_refuses_the_next(store_kind, lic):
+    store = get_seat_store()
+    grants = [store.acquire(lic, f"m{i}", hid(), 3, 60) for i in range(3)]
+    assert all(g.granted and g.created for g in grants)
+    assert [g.seats_used for g in grants] == [1, 2, 3]
+    denied = store.acquire(lic, "m4", hid(), 3, 60)
+    assert not denied.granted and denied.holder is None and denied.seats_used == 3
+    assert store.count(lic) == 3
+
+
+def test_it_returns_the_same_holder_for_the_same_member(store_kind, lic):
+    store = get_seat_store()
+    first = store.acquire(lic, "laptop", holder := hid(), 3, 60)
+    again = store.acquire(lic, "laptop", hid(), 3, 60)
+    assert again.granted and not again.created
+    assert again.holder == first.holder == holder
+    assert store.count(lic) == 1
+
+
+def test_heartbeat_extends_a_live_seat(store_kind, lic):
+    store = get_seat_store()
+    grant = store.acquire(lic, "laptop", holder := hid(), 3, 60)
+    beat = store.heartbeat(holder)
+    assert beat is not None and beat.license_id == lic and beat.member == "laptop"
+    assert beat.expires_at >= grant.expires_at
+    assert beat.expires_at == pytest.approx(beat.now + 60, abs=0.01)
+
+
+def test_heartbeat_fails_for_an_unknown_holder(store_kind, lic):
+    assert get_seat_store().heartbeat(hid()) is None
+
+
+def test_an_expired_seat_is_evicted_and_reported(store_kind, make_license):
+    license_, _ = make_license(seats=1, heartbeat_ttl=2)
+    lic = str(license_.id)
+    store = get_seat_store()
+    store.acquire(lic, "old", old := hid(), 1, 1)
+    assert not store.acquire(lic, "new", hid(), 1, 1).granted
+    time.sleep(1.1)
+    assert store.heartbeat(old) is None
+    grant = store.acquire(lic, "new", new := hid(), 1, 1)
+    assert grant.granted and grant.holder == new
+    assert store.count(lic) == 1
+
+
+def test_eviction_reports_the_evicted_holders(store_kind, make_license):
+    license_, _ = make_license(seats=2, heartbeat_ttl=2)
+    lic = str(license_.id)
+    store = get_seat_store()
+    store.acquire(lic, "a", a := hid(), 2, 1)
+    time.sleep(1.1)
+    grant = store.acquire(lic, "b", hid(), 2, 1)
+    assert grant.evicted == (a,)
+
+
+def test_release_frees_the_seat_and_twice_is_harmless(store_kind, make_license):
+    license_, _ = make_license(seats=1, heartbeat_ttl=60)
+    lic = str(license_.id)
+    store = get_seat_store()
+    store.acquire(lic, "a", a := hid(), 1, 60)
+    assert store.release(a) is True
+    assert store.release(a) is False
+    assert store.heartbeat(a) is None
+    assert store.acquire(lic, "b", hid(), 1, 60).granted
+
+
+def test_members_lists_live_seats(store_kind, lic):
+    store = get_seat_store()
+    store.acquire(lic, "a", a := hid(), 3, 60)
+    store.acquire(lic, "b", b := hid(), 3, 60)
+    seats = {s.member: s.holder for s in store.members(lic)}
+    assert seats == {"a": a, "b": b}
+
+
+def test_reap_keeps_live_seats_and_drops_dead_ones(store_kind, make_license):
+    license_, _ = make_license(seats=2, heartbeat_ttl=2)
+    lic = str(license_.id)
+    store = get_seat_store()
+    store.acquire(lic, "short", short := hid(), 2, 1)
+    store.acquire(lic, "long", long_ := hid(), 2, 60)
+    assert store.reap(lic, "long", long_) is not None
+    time.sleep(1.1)
+    assert store.reap(lic, "short", short) is None
+    assert store.count(lic) == 1
+    assert store.reap(lic, "short", short) is None
+
+
+def test_drop_license_frees_every_seat(store_kind, lic):
+    store = get_seat_store()
+    store.acquire(lic, "a", hid(), 3, 60)
+    store.drop_license(lic)
+    assert store.count(lic) == 0
+
+
+def test_the_clock_is_the_stores(store_kind, lic):
+    assert abs(get_seat_store().now() - time.time()) < 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_acquirers_never_exceed_the_limit(store_kind, make_license):
+    license_, _ = make_license(seats=10, heartbeat_ttl=60)
+    lic = str(license_.id)
+    store = get_seat_store()
+    results = race(lambda i: store.acquire(lic, f"m{i}", hid(), 10, 60).granted, 40)
+    assert results.count(True) == 10
+    assert store.count(lic) == 10

@@ -1,0 +1,55 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django_scopes import ScopedManager
+
+
+class Organization(models.Model):
+    """The tenant: every tenant-owned row points here through ``org``."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner"
+        ADMIN = "admin"
+        MEMBER = "member"
+        VIEWER = "viewer"
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(org="org")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org", "user"], name="uniq_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.org_id}:{self.role}"
+
+
+class Invitation(models.Model):
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Membership.Role.choices)
+    token_digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(org="org")
+
+    def __str__(self) -> str:
+        return f"{self.email}@{self.org_id}"
