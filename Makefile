@@ -5,7 +5,7 @@ MANAGE := $(UV) run python backend/manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/coditect
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help setup run test lint format schema services test-backend test-sqlite
+.PHONY: help setup run test lint format schema services test-backend test-sdk test-deploy
 
 help:
 	@echo "make run     set up and serve on http://127.0.0.1:8000 (SQLite, SQL seat store)"
@@ -43,7 +43,16 @@ test-backend: setup services
 	rm -f .coverage .coverage.*
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) DATA_DIR=$(CURDIR)/var/test-pg \
 	  $(UV) run pytest backend --cov --cov-report=
-	DATA_DIR=$(CURDIR)/var/test-sqlite REDIS_URL=$(TEST_REDIS_URL) \
+	DATA_DIR=$(CURDIR)/var/test-sqlite TEST_REDIS_URL=$(TEST_REDIS_URL) \
 	  $(UV) run pytest backend -m sqlite --cov --cov-append --cov-report=term --cov-fail-under=90
 
-test: lint test-backend
+test-sdk: setup
+	$(UV) run pytest sdk/tests
+
+# checkov lives in its own tool environment: it ships a module named like
+# python-hcl2's and would shadow it in the project's.
+test-deploy: setup
+	@command -v checkov >/dev/null 2>&1 || $(UV) tool install --quiet checkov==3.3.30
+	PATH="$$HOME/.local/bin:$$PATH" $(UV) run pytest deploy/tests
+
+test: lint test-backend test-sdk test-deploy

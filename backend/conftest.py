@@ -57,15 +57,21 @@ def use_store(kind: str, url: str | None = None) -> None:
     redis_client.cache_clear()
 
 
-@pytest.fixture(params=["sql", "redis"])
-def store_kind(request: pytest.FixtureRequest) -> Iterator[str]:
+@pytest.fixture(autouse=True)
+def restore_seat_store() -> Iterator[None]:
+    """Whatever store a test points the app at, the next test starts from the default."""
     saved = settings.SEAT_STORE, settings.REDIS_URL, settings.REDIS_KEY_PREFIX
-    url = request.getfixturevalue("redis_url") if request.param == "redis" else None
-    use_store(request.param, url)
-    yield request.param
+    yield
     settings.SEAT_STORE, settings.REDIS_URL, settings.REDIS_KEY_PREFIX = saved
     get_seat_store.cache_clear()
     redis_client.cache_clear()
+
+
+@pytest.fixture(params=["sql", "redis"])
+def store_kind(request: pytest.FixtureRequest) -> str:
+    url = request.getfixturevalue("redis_url") if request.param == "redis" else None
+    use_store(request.param, url)
+    return request.param
 
 
 @pytest.fixture
@@ -213,3 +219,60 @@ def race(target, count: int) -> list:
     if errors:
         raise errors[0]
     return results
+
+
+# The three people of every tenant test: Alice owns org A, Bob is a member of A,
+# Charlie owns org B.
+
+
+def _person(email: str):
+    from users.models import User
+
+    return User.objects.create_user(email, "pw-" + uuid.uuid4().hex, name=email.split("@")[0])
+
+
+@pytest.fixture
+def alice(db):
+    return _person("alice@a.example")
+
+
+@pytest.fixture
+def bob(db):
+    return _person("bob@a.example")
+
+
+@pytest.fixture
+def charlie(db):
+    return _person("charlie@b.example")
+
+
+@pytest.fixture
+def org_a(alice, bob) -> Organization:
+    from tenants.models import Membership
+    from tenants.services import organization_create
+
+    org = organization_create(name="Org A", slug="org-a", owner=alice)
+    with scope(org=org):
+        Membership.objects.create(org=org, user=bob, role=Membership.Role.MEMBER)
+    return org
+
+
+@pytest.fixture
+def org_b(charlie) -> Organization:
+    from tenants.services import organization_create
+
+    return organization_create(name="Org B", slug="org-b", owner=charlie)
+
+
+def client_for(user=None, *, api_token: str | None = None):
+    """A DRF test client signed in as ``user`` with a real access token (or an API token)."""
+    from rest_framework.test import APIClient
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    client = APIClient()
+    if api_token:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token}")
+    elif user is not None:
+        access = RefreshToken.for_user(user).access_token
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    return client

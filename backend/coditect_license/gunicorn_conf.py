@@ -15,3 +15,7 @@ keepalive = 5
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 wsgi_app = "coditect_license.wsgi:application"
+# The control socket defaults to one path per user; several servers on one host
+# (tests, benchmarks) would fight over it, and nothing here uses it.
+control_socket_disable = True
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

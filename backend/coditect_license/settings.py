@@ -47,12 +47,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "django_filters",
     "drf_spectacular",
     "core",
     "users",
     "tenants",
     "projects",
     "licenses",
+    "audit",
+    "analytics",
 ]
 
 MIDDLEWARE = [
@@ -140,7 +144,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 STATIC_ROOT.mkdir(exist_ok=True)
 
 # Seat path -----------------------------------------------------------------
@@ -196,12 +200,48 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": [],
-    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "core.authentication.ApiTokenAuthentication",
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.PagePagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Rates for the throttle scopes of core/throttles.py (per IP and per key).
+    "DEFAULT_THROTTLE_RATES": {
+        "login": env_str("THROTTLE_LOGIN", "10/min"),
+        "register": env_str("THROTTLE_REGISTER", "10/min"),
+        "password_reset": env_str("THROTTLE_PASSWORD_RESET", "5/min"),
+        "acquire_ip": env_str("THROTTLE_ACQUIRE_IP", "600/min"),
+        "acquire_key": env_str("THROTTLE_ACQUIRE_KEY", "300/min"),
+    },
 }
+
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("ACCESS_TOKEN_MINUTES", 5, minimum=1)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("REFRESH_TOKEN_DAYS", 7, minimum=1)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": True,
+    "USER_ID_FIELD": "id",
+    "AUTH_HEADER_TYPES": ("Bearer",),
+}
+
+# Throttle counters must be shared by every API process: Redis when configured.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CODITECT Licensing <no-reply@coditect.local>")
+# Where links in emails (password reset, invitations) point: the dashboard.
+PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "CODITECT License Platform API",
@@ -210,6 +250,18 @@ SPECTACULAR_SETTINGS = {
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"RoleEnum": "tenants.models.Membership.Role"},
+    "TAGS": [
+        {"name": "seats", "description": "The seat protocol clients speak (license key auth)."},
+        {"name": "auth", "description": "Sign-in, tokens and the signed-in user."},
+        {"name": "organizations", "description": "Organizations, members and invitations."},
+        {"name": "api-tokens", "description": "Organization API tokens for automation."},
+        {"name": "projects", "description": "Customer projects."},
+        {"name": "licenses", "description": "License administration and sessions."},
+        {"name": "analytics", "description": "Seat utilization over time."},
+        {"name": "audit", "description": "Who changed what."},
+        {"name": "health", "description": "Probes."},
+    ],
 }
 
 LOGGING = {

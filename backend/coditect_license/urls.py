@@ -10,6 +10,13 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("", include("licenses.api.urls")),
+    path("api/v1/auth/", include("users.api.urls")),
+    path("api/v1/", include("users.api.org_urls")),
+    path("api/v1/", include("tenants.api.urls")),
+    path("api/v1/", include("projects.api.urls")),
+    path("api/v1/", include("licenses.api.admin_urls")),
+    path("api/v1/", include("analytics.api.urls")),
+    path("api/v1/", include("audit.api.urls")),
 ]
 
 handler404 = "core.errors.not_found_view"

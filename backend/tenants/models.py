@@ -53,3 +53,25 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email}@{self.org_id}"
+
+
+class ApiToken(models.Model):
+    """A named, role-scoped token for automation; shown once, stored as a digest."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    role = models.CharField(max_length=10, choices=Membership.Role.choices)
+    prefix = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(org="org")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

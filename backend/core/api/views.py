@@ -13,6 +13,9 @@ _status = inline_serializer("HealthStatus", {"status": serializers.CharField()})
 class HealthView(APIView):
     """Liveness: the process answers."""
 
+    authentication_classes: list = []
+    permission_classes: list = []
+
     @extend_schema(
         tags=["health"], operation_id="healthz", summary="Liveness probe", responses={200: _status}
     )
@@ -22,6 +25,9 @@ class HealthView(APIView):
 
 class ReadyView(APIView):
     """Readiness: database and Redis reachable, migrations applied."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
 
     @extend_schema(
         tags=["health"],

@@ -53,13 +53,3 @@ class ReleaseOutputSerializer(serializers.Serializer):
 
 class JwksSerializer(serializers.Serializer):
     keys = serializers.ListField(child=serializers.DictField())
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    details = serializers.DictField()
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()

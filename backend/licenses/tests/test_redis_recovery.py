@@ -4,7 +4,6 @@ import uuid
 
 import pytest
 import redis
-from django.conf import settings
 from django_scopes import scopes_disabled
 
 from conftest import race, use_store
@@ -16,11 +15,8 @@ from licenses.seatstore import get_seat_store
 
 @pytest.fixture
 def on_private_redis(private_redis):
-    saved = settings.SEAT_STORE, settings.REDIS_URL, settings.REDIS_KEY_PREFIX
     use_store("redis", private_redis)
-    yield redis.Redis.from_url(private_redis)
-    settings.SEAT_STORE, settings.REDIS_URL, settings.REDIS_KEY_PREFIX = saved
-    use_store(settings.SEAT_STORE)
+    return redis.Redis.from_url(private_redis)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -60,12 +56,9 @@ def test_a_holder_keeps_its_seat_across_a_flush(on_private_redis, make_license):
 def test_redis_down_is_a_clear_503(db, make_license, redis_url):
     _, key = make_license(seats=1)
     use_store("redis", "redis://127.0.0.1:1/0")
-    try:
-        with pytest.raises(SeatStoreDown):
-            services.session_acquire(license_key=key, hardware_id="a")
-        with pytest.raises(SeatStoreDown):
-            services.session_heartbeat(session_id=str(uuid.uuid4()))
-        with pytest.raises(SeatStoreDown):
-            services.session_release(session_id=str(uuid.uuid4()))
-    finally:
-        use_store("sql")
+    with pytest.raises(SeatStoreDown):
+        services.session_acquire(license_key=key, hardware_id="a")
+    with pytest.raises(SeatStoreDown):
+        services.session_heartbeat(session_id=str(uuid.uuid4()))
+    with pytest.raises(SeatStoreDown):
+        services.session_release(session_id=str(uuid.uuid4()))

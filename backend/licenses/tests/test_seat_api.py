@@ -180,3 +180,17 @@ def test_the_key_is_stored_only_as_a_digest(store_kind, make_license):
     assert key.startswith("lic_") and len(key) >= 36
     assert key not in (license_.key_digest, license_.key_prefix)
     assert license_.key_prefix == key[:12]
+
+
+def test_a_failed_session_insert_gives_the_seat_back(store_kind, make_license):
+    from licenses import services
+    from licenses.seatstore import get_seat_store
+
+    license_, key = make_license(seats=1)
+    with pytest.raises(TypeError):
+        # A value JSON cannot hold makes the insert itself fail, after the seat step.
+        services.session_acquire(license_key=key, hardware_id="a", client_info={"x": {1, 2}})
+    assert get_seat_store().count(str(license_.id)) == 0
+    with scopes_disabled():
+        assert not LicenseSession.objects.filter(license=license_).exists()
+    assert services.session_acquire(license_key=key, hardware_id="b").created

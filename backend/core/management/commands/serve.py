@@ -1,4 +1,5 @@
 import os
+import signal
 import subprocess
 import sys
 
@@ -42,6 +43,12 @@ class Command(BaseCommand):
             [sys.executable, "-m", "gunicorn", "-c", "python:coditect_license.gunicorn_conf"],
             env=env,
         )
+
+        def stop(signum: int, frame: object) -> None:
+            server.send_signal(signal.SIGTERM)
+
+        # An orchestrator stops us with SIGTERM: gunicorn gets it and drains.
+        signal.signal(signal.SIGTERM, stop)
         try:
             code = server.wait()
         except KeyboardInterrupt:

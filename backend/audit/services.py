@@ -1,0 +1,34 @@
+from typing import Any
+
+from django.db.models import Model
+from rest_framework.request import Request
+
+from audit.models import AuditEvent
+from core.authentication import ApiTokenPrincipal
+from tenants.models import Organization
+
+
+def audit_record(
+    *,
+    org: Organization,
+    request: Request | None,
+    action: str,
+    target: Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record an admin change. Callers pass plain data only: never a secret."""
+    user = getattr(request, "user", None)
+    token = user.token if isinstance(user, ApiTokenPrincipal) else None
+    person = user if user is not None and not token and user.is_authenticated else None
+    return AuditEvent.objects.create(
+        org=org,
+        actor=person,
+        actor_token=token,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        before=before,
+        after=after,
+        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+    )

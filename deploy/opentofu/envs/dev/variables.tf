@@ -1,0 +1,78 @@
+variable "project_id" {
+  description = "ID of the dev GCP project (created beforehand, billing enabled)."
+  type        = string
+}
+
+variable "region" {
+  description = "Region for every regional resource."
+  type        = string
+  default     = "europe-west1"
+}
+
+variable "zone" {
+  description = "Zone of the zonal dev cluster (inside region)."
+  type        = string
+  default     = "europe-west1-b"
+}
+
+variable "nodes_cidr" {
+  description = "Primary range of the node subnet."
+  type        = string
+  default     = "10.10.0.0/20"
+}
+
+variable "pods_cidr" {
+  description = "Secondary range for pod IPs."
+  type        = string
+  default     = "10.12.0.0/16"
+}
+
+variable "services_cidr" {
+  description = "Secondary range for Service IPs."
+  type        = string
+  default     = "10.13.0.0/20"
+}
+
+variable "private_services_cidr" {
+  description = "Private Service Access range (Cloud SQL private IP). Keep equal to the ipBlock in deploy/kubernetes/overlays/dev."
+  type        = string
+  default     = "10.101.0.0/16"
+}
+
+variable "master_ipv4_cidr_block" {
+  description = "A /28 for the GKE control plane's private endpoint."
+  type        = string
+  default     = "172.16.0.16/28"
+}
+
+variable "master_authorized_networks" {
+  description = "CIDRs allowed to reach the GKE control plane (your office/VPN, CI runners)."
+  type = list(object({
+    cidr_block   = string
+    display_name = string
+  }))
+  default = []
+}
+
+variable "gke_rbac_security_group" {
+  description = "The gke-security-groups@<domain> Google Group (Google Groups for RBAC); the groups bound in deploy/kubernetes/base/rbac.yaml must be its members."
+  type        = string
+}
+
+variable "k8s_namespace" {
+  description = "Kubernetes namespace of the platform (the kustomize overlays use coditect)."
+  type        = string
+  default     = "coditect"
+}
+
+variable "deployer_members" {
+  description = "IAM members (user:, group:, serviceAccount:) that run sync-secrets.sh and so may read the secrets."
+  type        = list(string)
+  default     = []
+}
+
+variable "labels" {
+  description = "Extra labels merged into every labelled resource."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,66 @@
+# Secret Manager: where every secret of the platform lives. Three kinds:
+#  - generated here (random): Django SECRET_KEY, license key pepper;
+#  - provided by other modules' outputs: database-url, redis-url, redis-ca;
+#  - external: only the container is made here and an operator adds the
+#    version (the token signing key PEM), so the value never enters the
+#    OpenTofu state.
+# deploy/scripts/sync-secrets.sh copies the latest versions into the
+# Kubernetes Secrets the manifests reference.
+
+locals {
+  all_names = toset(concat(var.generated_secret_names, var.provided_secret_names, var.external_secret_names))
+}
+
+resource "google_secret_manager_secret" "this" {
+  for_each = local.all_names
+
+  project   = var.project_id
+  secret_id = "${var.prefix}-${each.value}"
+  labels    = var.labels
+
+  replication {
+    user_managed {
+      dynamic "replicas" {
+        for_each = var.replica_locations
+        content {
+          location = replicas.value
+        }
+      }
+    }
+  }
+}
+
+resource "random_password" "generated" {
+  for_each = toset(var.generated_secret_names)
+
+  length  = 64
+  special = false
+}
+
+resource "google_secret_manager_secret_version" "generated" {
+  for_each = toset(var.generated_secret_names)
+
+  secret      = google_secret_manager_secret.this[each.value].id
+  secret_data = random_password.generated[each.value].result
+}
+
+resource "google_secret_manager_secret_version" "provided" {
+  for_each = toset(var.provided_secret_names)
+
+  secret      = google_secret_manager_secret.this[each.value].id
+  secret_data = var.provided_secret_values[each.value]
+}
+
+resource "google_secret_manager_secret_iam_member" "accessor" {
+  for_each = {
+    for pair in setproduct(local.all_names, var.accessor_members) : "${pair[0]}/${pair[1]}" => {
+      name   = pair[0]
+      member = pair[1]
+    }
+  }
+
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.this[each.value.name].secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = each.value.member
+}

@@ -1,0 +1,242 @@
+"""(4a) OpenTofu: every .tf parses (python-hcl2), every `var.x` used is
+declared, every variable and output is documented, module calls pass only
+(and all required) declared inputs, and the environments keep the promises
+of the design (PostgreSQL 16 HA with PITR, RSA-4096 signing key, ...).
+`tofu validate` needs the providers from the registry, which is not
+reachable here; these checks are the offline part of it."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import hcl2
+import pytest
+
+from .helpers import OPENTOFU_DIR, one
+
+MODULES = sorted(p for p in (OPENTOFU_DIR / "modules").iterdir() if p.is_dir())
+ENVS = sorted(p for p in (OPENTOFU_DIR / "envs").iterdir() if p.is_dir())
+ROOTS = MODULES + ENVS
+META_ARGUMENTS = {"source", "version", "providers", "depends_on", "count", "for_each"}
+VAR_REF = re.compile(r"\bvar\.([A-Za-z_][A-Za-z0-9_-]*)")
+
+roots = pytest.mark.parametrize("root", ROOTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+
+
+def unquote(value: object) -> object:
+    """python-hcl2 keeps the quotes of string literals and labels."""
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    return value
+
+
+@cache
+def parse_dir(path: Path) -> dict[str, list]:
+    """All top-level blocks of a directory's .tf files, merged by block type."""
+    merged: dict[str, list] = {}
+    for tf in sorted(path.glob("*.tf")):
+        with tf.open() as handle:
+            for block_type, blocks in hcl2.load(handle).items():
+                merged.setdefault(block_type, []).extend(blocks)
+    return merged
+
+
+def labelled(path: Path, block_type: str) -> dict[str, dict]:
+    """{label: body} for single-label blocks (variable, output, module)."""
+    result = {}
+    for block in parse_dir(path).get(block_type, []):
+        for label, body in block.items():
+            result[unquote(label)] = body
+    return result
+
+
+def strings(node: object):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield key
+            yield from strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from strings(item)
+
+
+def resources(path: Path, resource_type: str) -> list[dict]:
+    found = []
+    for block in parse_dir(path).get("resource", []):
+        for rtype, named in block.items():
+            if unquote(rtype) == resource_type:
+                found.extend(named.values())
+    return found
+
+
+def test_layout() -> None:
+    assert {p.name for p in MODULES} == {
+        "project",
+        "network",
+        "gke",
+        "cloudsql",
+        "memorystore",
+        "kms",
+        "secrets",
+        "workload_identity",
+    }
+    assert {p.name for p in ENVS} == {"dev", "prod"}
+    for root in ROOTS:
+        names = {p.name for p in root.glob("*.tf")}
+        assert {"main.tf", "variables.tf", "outputs.tf", "versions.tf"} <= names, root
+
+
+@roots
+def test_every_file_parses(root: Path) -> None:
+    for tf in root.glob("*.tf"):
+        with tf.open() as handle:
+            assert isinstance(hcl2.load(handle), dict), tf
+
+
+@roots
+def test_every_variable_used_is_declared(root: Path) -> None:
+    declared = set(labelled(root, "variable"))
+    used = set()
+    for block_type, blocks in parse_dir(root).items():
+        if block_type != "variable":
+            used.update(m.group(1) for s in strings(blocks) for m in VAR_REF.finditer(s))
+    # A variable's own validation block refers to itself.
+    for body in labelled(root, "variable").values():
+        used.update(m.group(1) for s in strings(body) for m in VAR_REF.finditer(s))
+    assert used - declared == set(), f"undeclared: {sorted(used - declared)}"
+    assert declared - used == set(), f"declared but unused: {sorted(declared - used)}"
+
+
+@roots
+def test_variables_and_outputs_are_documented(root: Path) -> None:
+    for kind in ("variable", "output"):
+        for name, body in labelled(root, kind).items():
+            description = unquote(body.get("description", ""))
+            assert isinstance(description, str) and len(description) >= 10, f"{kind} {name}"
+    for name, body in labelled(root, "variable").items():
+        assert "type" in body, f"variable {name} has no type"
+
+
+@roots
+def test_providers_are_pinned(root: Path) -> None:
+    [terraform] = parse_dir(root)["terraform"]
+    assert unquote(terraform["required_version"]).startswith(">=")
+    [providers] = terraform["required_providers"]
+    for name, spec in providers.items():
+        if name.startswith("__"):
+            continue
+        assert "version" in spec and "<" in unquote(spec["version"]), name
+
+
+@pytest.mark.parametrize("env", ENVS, ids=lambda p: p.name)
+def test_module_calls_match_module_inputs(env: Path) -> None:
+    calls = labelled(env, "module")
+    assert set(calls) >= {"network", "gke", "cloudsql", "kms", "secrets", "api_identity"}
+    for name, body in calls.items():
+        source = (env / unquote(body["source"])).resolve()
+        assert source.is_dir() and source.parent == (OPENTOFU_DIR / "modules"), f"{name}: {source}"
+        inputs = labelled(source, "variable")
+        passed = set(body) - META_ARGUMENTS - {"__is_block__"}
+        assert passed - set(inputs) == set(), (
+            f"module {name}: unknown inputs {sorted(passed - set(inputs))}"
+        )
+        required = {v for v, spec in inputs.items() if "default" not in spec}
+        assert required - passed == set(), (
+            f"module {name}: missing inputs {sorted(required - passed)}"
+        )
+    # Every module output an env uses exists.
+    for env_root in (env,):
+        text = " ".join(strings(parse_dir(env_root)))
+        for module, output in re.findall(r"\bmodule\.([a-z_]+)\.([a-z_]+)", text):
+            source = (env / unquote(calls[module]["source"])).resolve()
+            assert output in labelled(source, "output"), f"module.{module}.{output}"
+
+
+@pytest.mark.parametrize("env", ENVS, ids=lambda p: p.name)
+def test_private_services_range_matches_the_network_policy(env: Path, rendered: dict) -> None:
+    default = unquote(labelled(env, "variable")["private_services_cidr"]["default"])
+    policy = one(rendered[env.name], "NetworkPolicy", "datastore-clients-egress")
+    cidrs = [
+        peer["ipBlock"]["cidr"]
+        for rule in policy["spec"]["egress"]
+        for peer in rule["to"]
+        if "ipBlock" in peer
+    ]
+    assert cidrs == [default]
+
+
+@pytest.mark.parametrize("env", ENVS, ids=lambda p: p.name)
+def test_workload_identity_binds_the_api_service_account(env: Path, rendered: dict) -> None:
+    call = labelled(env, "module")["api_identity"]
+    namespace = unquote(labelled(env, "variable")["k8s_namespace"]["default"])
+    ksa = unquote(call["k8s_service_account"])
+    sa = one(rendered[env.name], "ServiceAccount", ksa)
+    assert sa["metadata"]["namespace"] == namespace
+    gsa = sa["metadata"]["annotations"]["iam.gke.io/gcp-service-account"]
+    assert gsa.split("@")[0] == unquote(call["account_id"])
+
+
+def test_cloudsql_is_postgres16_private_with_backups_and_pitr() -> None:
+    [instance] = resources(OPENTOFU_DIR / "modules" / "cloudsql", "google_sql_database_instance")
+    assert unquote(instance["database_version"]) == "POSTGRES_16"
+    [settings] = instance["settings"]
+    [ip] = settings["ip_configuration"]
+    assert ip["ipv4_enabled"] is False and unquote(ip["ssl_mode"]) == "ENCRYPTED_ONLY"
+    [backup] = settings["backup_configuration"]
+    assert backup["enabled"] is True and backup["point_in_time_recovery_enabled"] is True
+    prod = labelled(OPENTOFU_DIR / "envs" / "prod", "module")["cloudsql"]
+    assert unquote(prod["availability_type"]) == "REGIONAL"
+    assert prod["deletion_protection"] is True
+
+
+def test_kms_signing_key_is_rsa_4096() -> None:
+    [key] = resources(OPENTOFU_DIR / "modules" / "kms", "google_kms_crypto_key")
+    assert unquote(key["purpose"]) == "ASYMMETRIC_SIGN"
+    [template] = key["version_template"]
+    assert unquote(template["algorithm"]) == "RSA_SIGN_PKCS1_4096_SHA256"
+    [lifecycle] = key["lifecycle"]
+    assert lifecycle["prevent_destroy"] is True
+    assert (
+        unquote(labelled(OPENTOFU_DIR / "envs" / "prod", "module")["kms"]["protection_level"])
+        == "HSM"
+    )
+
+
+def test_network_is_private_with_nat() -> None:
+    network = OPENTOFU_DIR / "modules" / "network"
+    [vpc] = resources(network, "google_compute_network")
+    assert vpc["auto_create_subnetworks"] is False
+    [subnet] = resources(network, "google_compute_subnetwork")
+    assert subnet["private_ip_google_access"] is True
+    assert resources(network, "google_compute_router_nat")
+    [psa] = resources(network, "google_compute_global_address")
+    assert unquote(psa["purpose"]) == "VPC_PEERING"
+    [cluster] = resources(OPENTOFU_DIR / "modules" / "gke", "google_container_cluster")
+    [private] = cluster["private_cluster_config"]
+    assert private["enable_private_nodes"] is True
+    assert unquote(cluster["datapath_provider"]) == "ADVANCED_DATAPATH"
+    assert cluster["workload_identity_config"]
+
+
+def test_prod_has_memorystore_ha_with_tls_and_dev_does_not() -> None:
+    [redis] = resources(OPENTOFU_DIR / "modules" / "memorystore", "google_redis_instance")
+    assert redis["auth_enabled"] is True
+    assert unquote(redis["transit_encryption_mode"]) == "SERVER_AUTHENTICATION"
+    assert unquote(redis["redis_configs"]["maxmemory-policy"]) == "noeviction"
+    prod = labelled(OPENTOFU_DIR / "envs" / "prod", "module")
+    assert unquote(prod["memorystore"]["tier"]) == "STANDARD_HA"
+    assert "memorystore" not in labelled(OPENTOFU_DIR / "envs" / "dev", "module")
+
+
+def test_no_secret_values_in_tofu_files() -> None:
+    for path in OPENTOFU_DIR.rglob("*"):
+        if path.is_file():
+            text = path.read_text()
+            assert "BEGIN PRIVATE KEY" not in text and "BEGIN RSA PRIVATE KEY" not in text, path
+            assert not re.search(r"(password|secret_data)\s*=\s*\"[^\"$]{6,}\"", text), path
+    assert not list(OPENTOFU_DIR.rglob("*.tfvars")), "only *.tfvars.example files are committed"
+    assert not list(OPENTOFU_DIR.rglob("*.tfstate*"))

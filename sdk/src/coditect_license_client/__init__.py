@@ -1,0 +1,75 @@
+"""Client SDK for the CODITECT License Platform.
+
+from coditect_license_client import LicenseClient
+
+client = LicenseClient("https://license.example.com", license_key)
+with client.seat() as seat:
+    run_the_app()
+"""
+
+__version__ = "0.1.0"
+
+from .client import LicenseClient
+from .errors import (
+    InvalidLicenseKey,
+    InvalidRequest,
+    LicenseError,
+    LicenseExpired,
+    LicenseInactive,
+    LicenseNotUsable,
+    LicenseSuspended,
+    NoSeatsAvailable,
+    NotAcquired,
+    RateLimited,
+    SeatLost,
+    SeatStoreUnavailable,
+    ServerError,
+    ServerUnreachable,
+    SessionExpired,
+    TokenError,
+    TokenExpired,
+    TokenInvalid,
+    TransientError,
+    UnexpectedResponse,
+)
+from .fingerprint import hardware_fingerprint
+from .jwks import JWKSCache, StaticJWKS
+from .lease import ClientStatus, HeartbeatResult, Lease
+from .retry import RetryPolicy
+from .seat import Seat
+from .verify import TokenClaims, verify_token
+
+__all__ = [
+    "ClientStatus",
+    "HeartbeatResult",
+    "InvalidLicenseKey",
+    "InvalidRequest",
+    "JWKSCache",
+    "Lease",
+    "LicenseClient",
+    "LicenseError",
+    "LicenseExpired",
+    "LicenseInactive",
+    "LicenseNotUsable",
+    "LicenseSuspended",
+    "NoSeatsAvailable",
+    "NotAcquired",
+    "RateLimited",
+    "RetryPolicy",
+    "Seat",
+    "SeatLost",
+    "SeatStoreUnavailable",
+    "ServerError",
+    "ServerUnreachable",
+    "SessionExpired",
+    "StaticJWKS",
+    "TokenClaims",
+    "TokenError",
+    "TokenExpired",
+    "TokenInvalid",
+    "TransientError",
+    "UnexpectedResponse",
+    "__version__",
+    "hardware_fingerprint",
+    "verify_token",
+]

@@ -1,0 +1,584 @@
+"""``coditect-license``: take, show, release and check seats from a shell.
+
+Exit codes (also in ``coditect-license --help`` and sdk/README.md):
+
+    0   success
+    1   unexpected error (bad server answer, bug)
+    2   usage error (bad arguments, missing server URL or license key)
+    10  no seat available (every seat of the license is in use)
+    11  license not usable (suspended, expired or inactive)
+    12  invalid license key
+    13  license server unreachable (network, 5xx or rate limit, after retries)
+    14  token invalid or expired (verify; no usable cached token)
+    15  seat lost while running (run: COMMAND was stopped)
+    16  no seat held (status, heartbeat, or the session is gone)
+    run: otherwise COMMAND's own exit status; 128+N if it was killed by
+    signal N; 126 if it cannot be executed, 127 if it is not found.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import uuid
+from datetime import UTC, datetime
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from .cache import DiskCache
+from .client import LicenseClient
+from .errors import (
+    InvalidLicenseKey,
+    LicenseError,
+    LicenseNotUsable,
+    NoSeatsAvailable,
+    NotAcquired,
+    SeatLost,
+    SessionExpired,
+    TokenError,
+    TransientError,
+)
+from .fingerprint import ENV_OVERRIDE, fingerprint_sources, hardware_fingerprint
+from .jwks import JWKS_PATH, JWKSCache, KeySource, StaticJWKS
+from .lease import Lease
+from .retry import RetryPolicy
+from .transport import Transport
+from .verify import TokenClaims, verify_token
+
+PROG = "coditect-license"
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    NO_SEATS = 10
+    LICENSE_NOT_USABLE = 11
+    INVALID_KEY = 12
+    UNREACHABLE = 13
+    TOKEN_INVALID = 14
+    SEAT_LOST = 15
+    NO_SEAT_HELD = 16
+    CANNOT_EXECUTE = 126
+    COMMAND_NOT_FOUND = 127
+
+
+_EXIT_BY_ERROR: tuple[tuple[type[LicenseError], ExitCode, str], ...] = (
+    (NoSeatsAvailable, ExitCode.NO_SEATS, "no seat available"),
+    (LicenseNotUsable, ExitCode.LICENSE_NOT_USABLE, "license not usable"),
+    (InvalidLicenseKey, ExitCode.INVALID_KEY, "invalid license key"),
+    (TransientError, ExitCode.UNREACHABLE, "license server unreachable"),
+    (TokenError, ExitCode.TOKEN_INVALID, "token not valid"),
+    (SeatLost, ExitCode.SEAT_LOST, "seat lost"),
+    (NotAcquired, ExitCode.NO_SEAT_HELD, "no seat held"),
+    (SessionExpired, ExitCode.NO_SEAT_HELD, "no seat held"),
+)
+
+EPILOG = """\
+configuration (options win over environment):
+  CODITECT_LICENSE_SERVER     server URL (--server)
+  CODITECT_LICENSE_KEY        license key (--license-key; prefer the variable or
+                              --license-key-file: command lines are visible to other users)
+  CODITECT_LICENSE_KEY_FILE   file holding the license key (--license-key-file)
+  CODITECT_HARDWARE_ID        hardware id to use instead of this machine's fingerprint
+  CODITECT_CLIENT_INSTANCE    instance name, to hold several seats on one machine
+  CODITECT_LICENSE_CACHE      cache folder (JWKS and the last seat)
+
+exit codes:
+  0 success            10 no seat available       14 token invalid or expired
+  1 unexpected error   11 license not usable      15 seat lost while running
+  2 usage error        12 invalid license key     16 no seat held
+                       13 server unreachable
+  run: COMMAND's exit status; 128+N if killed by signal N; 126 cannot execute; 127 not found
+"""
+
+
+class UsageError(Exception):
+    pass
+
+
+def error_exit_code(exc: BaseException) -> tuple[ExitCode, str]:
+    for cls, code, label in _EXIT_BY_ERROR:
+        if isinstance(exc, cls):
+            return code, label
+    return ExitCode.ERROR, "error"
+
+
+def _stamp(epoch: float | None) -> str:
+    if epoch is None:
+        return "-"
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _never(epoch: float | None) -> str:
+    return "never" if epoch is None else _stamp(epoch)
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{max(0.0, value):.0f} s"
+
+
+# -- argument parsing ------------------------------------------------------------------
+
+
+def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    def default(value: Any) -> Any:
+        return argparse.SUPPRESS if suppress else value
+
+    group = parser.add_argument_group("connection")
+    group.add_argument("--server", metavar="URL", default=default(None), help="license server URL")
+    group.add_argument("--license-key", metavar="KEY", default=default(None))
+    group.add_argument("--license-key-file", metavar="PATH", default=default(None))
+    group.add_argument("--hardware-id", metavar="ID", default=default(None))
+    group.add_argument("--instance", metavar="NAME", default=default(None))
+    group.add_argument("--cache-dir", metavar="DIR", default=default(None))
+    group.add_argument(
+        "--timeout", metavar="SECONDS", type=float, default=default(10.0), help="per request"
+    )
+    group.add_argument(
+        "--retries",
+        metavar="N",
+        type=int,
+        default=default(4),
+        help="retries of a request that failed on the network, 5xx or 429 (default 4)",
+    )
+    out = parser.add_argument_group("output")
+    out.add_argument("--json", action="store_true", default=default(False), help="JSON on stdout")
+    out.add_argument("-q", "--quiet", action="store_true", default=default(False))
+    out.add_argument("-v", "--verbose", action="store_true", default=default(False))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Acquire, keep, release and verify CODITECT license seats.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_common(parser, suppress=False)
+    common = argparse.ArgumentParser(add_help=False)
+    _add_common(common, suppress=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+
+    add("acquire", "take a seat (or get back the one this machine holds) and print it")
+    add("heartbeat", "keep the seat taken by 'acquire' alive (it lapses after the TTL otherwise)")
+    status = add("status", "show the seat this machine holds, from the local cache")
+    status.add_argument(
+        "--check", action="store_true", help="also ask the server (sends a heartbeat)"
+    )
+    add("release", "free the seat taken by 'acquire'")
+    verify = add("verify", "verify a license token offline against the server's public keys")
+    verify.add_argument("token", metavar="TOKEN", help="the token, or - to read it from stdin")
+    verify.add_argument("--jwks", metavar="FILE", help="JWKS file to use instead of the server's")
+    verify.add_argument(
+        "--check-hardware", action="store_true", help="also require the token to be this machine's"
+    )
+    fingerprint = add("fingerprint", "print this machine's hardware id (a hash; nothing raw)")
+    fingerprint.add_argument("--sources", action="store_true", help="name the sources used")
+    run = add("run", "hold a seat while COMMAND runs; exit with its status")
+    run.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- COMMAND [ARGS...]")
+    return parser
+
+
+class Settings:
+    def __init__(self, args: argparse.Namespace) -> None:
+        env = os.environ
+        self.server: str | None = args.server or env.get("CODITECT_LICENSE_SERVER")
+        self.key_file = args.license_key_file or env.get("CODITECT_LICENSE_KEY_FILE")
+        self.license_key: str | None = args.license_key or env.get("CODITECT_LICENSE_KEY")
+        self.hardware_id: str | None = args.hardware_id or env.get(ENV_OVERRIDE) or None
+        self.instance: str | None = args.instance or env.get("CODITECT_CLIENT_INSTANCE") or None
+        self.cache_dir: str | None = args.cache_dir or None
+        self.timeout: float = args.timeout
+        if args.retries < 0:
+            raise UsageError("--retries must be 0 or more")
+        self.retry = RetryPolicy(attempts=args.retries + 1)
+
+    def key(self) -> str:
+        if self.license_key:
+            return self.license_key.strip()
+        if self.key_file:
+            try:
+                return Path(self.key_file).read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise UsageError(f"cannot read the license key file: {exc}") from exc
+        raise UsageError(
+            "no license key: set CODITECT_LICENSE_KEY, or pass --license-key-file or --license-key"
+        )
+
+    def url(self) -> str:
+        if not self.server:
+            raise UsageError("no server: set CODITECT_LICENSE_SERVER or pass --server URL")
+        return self.server
+
+    def client(self, **overrides: Any) -> LicenseClient:
+        options: dict[str, Any] = {
+            "hardware_id": self.hardware_id,
+            "client_instance": self.instance,
+            "cache_dir": self.cache_dir,
+            "timeout": self.timeout,
+            "retry": self.retry,
+        }
+        options.update(overrides)
+        try:
+            return LicenseClient(self.url(), self.key(), **options)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+
+
+# -- output ---------------------------------------------------------------------------
+
+
+class Output:
+    def __init__(self, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+        self.json = args.json
+        self.quiet = args.quiet
+        self.out = out
+        self.err = err
+
+    def data(self, payload: dict[str, Any], lines: list[str]) -> None:
+        if self.json:
+            print(json.dumps(payload, indent=2, sort_keys=True), file=self.out)
+        elif not self.quiet:
+            print("\n".join(lines), file=self.out)
+
+    def note(self, message: str) -> None:
+        if not self.quiet:
+            print(f"{PROG}: {message}", file=self.err)
+
+    def error(self, message: str) -> None:
+        print(f"{PROG}: {message}", file=self.err)
+
+
+def _lease_payload(lease: Lease) -> dict[str, Any]:
+    claims = lease.claims
+    return {
+        "session_id": lease.session_id,
+        "new_session": lease.created,
+        "offline": lease.offline,
+        "license_id": lease.license_id,
+        "seats_used": lease.seats_used,
+        "seats_total": lease.seats_total,
+        "heartbeat_interval": lease.heartbeat_interval,
+        "heartbeat_ttl": lease.heartbeat_ttl,
+        "session_expires_at": _stamp(lease.session_expires_at),
+        "token_expires_at": _stamp(claims.expires_at if claims else None),
+        "license_expires_at": _stamp(lease.license_expires_at),
+        "token": lease.token,
+    }
+
+
+def _lease_lines(title: str, lease: Lease) -> list[str]:
+    seats = f"{lease.seats_used if lease.seats_used is not None else '?'}"
+    seats += f"/{lease.seats_total if lease.seats_total is not None else '?'} in use"
+    claims = lease.claims
+    return [
+        f"{title}: session {lease.session_id}"
+        + (" (offline, from the cached token)" if lease.offline else ""),
+        f"  license     {lease.license_id or '-'}   seats {seats}",
+        f"  heartbeat   every {lease.heartbeat_interval} s; the seat lapses "
+        f"{lease.heartbeat_ttl} s after the last one",
+        f"  token       valid until {_stamp(claims.expires_at if claims else None)}"
+        f" (offline grace {_seconds(lease.offline_grace)})",
+        f"  license     expires {_never(lease.license_expires_at)}",
+    ]
+
+
+def _claims_payload(claims: TokenClaims) -> dict[str, Any]:
+    return {
+        "valid": True,
+        "session_id": claims.session_id,
+        "license_id": claims.license_id,
+        "org": claims.org,
+        "hardware_id": claims.hardware_id,
+        "seats": claims.seats,
+        "issuer": claims.issuer,
+        "kid": claims.kid,
+        "alg": claims.algorithm,
+        "issued_at": _stamp(claims.issued_at),
+        "expires_at": _stamp(claims.expires_at),
+        "license_expires_at": _stamp(claims.license_expires_at),
+    }
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+def cmd_acquire(settings: Settings, out: Output, args: argparse.Namespace) -> int:
+    with settings.client() as client:
+        lease = client.acquire()
+    title = "seat acquired" if lease.created or lease.offline else "seat already held"
+    out.data(_lease_payload(lease), _lease_lines(title, lease))
+    return ExitCode.OK
+
+
+def cmd_heartbeat(settings: Settings, out: Output, args: argparse.Namespace) -> int:
+    with settings.client() as client:
+        client.resume()
+        result = client.heartbeat()
+    payload = {
+        "session_id": result.session_id,
+        "session_expires_at": _stamp(result.session_expires_at),
+        "heartbeat_interval": result.heartbeat_interval,
+        "reacquired": result.reacquired,
+    }
+    verb = "seat acquired again (the old session had expired)" if result.reacquired else "seat kept"
+    out.data(
+        payload,
+        [f"{verb}: session {result.session_id}, alive until {_stamp(result.session_expires_at)}"],
+    )
+    return ExitCode.OK
+
+
+def cmd_status(settings: Settings, out: Output, args: argparse.Namespace) -> int:
+    with settings.client() as client:
+        status = client.status(check_server=args.check)
+    payload = status.as_dict()
+    payload["token_expires_at"] = _stamp(status.token_expires_at)
+    payload["session_expires_at"] = _stamp(status.session_expires_at)
+    if status.session_id is None:
+        out.data(payload, [f"no seat held on this machine for {status.server_url}"])
+        return ExitCode.NO_SEAT_HELD
+    lines = [
+        f"seat {'held' if status.held else 'NOT held'}: session {status.session_id}",
+        f"  license     {status.license_id or '-'}",
+        f"  hardware    {status.hardware_id}"
+        + (f"  instance {status.client_instance}" if status.client_instance else ""),
+        f"  token       {'valid' if status.token_valid else 'NOT valid'}"
+        f" until {_stamp(status.token_expires_at)}"
+        + (f" ({status.token_error})" if status.token_error else ""),
+    ]
+    if status.session_alive is not None:
+        lines.append(
+            "  server      session " + ("alive" if status.session_alive else "gone (acquire again)")
+        )
+    out.data(payload, lines)
+    return ExitCode.OK if status.held else ExitCode.NO_SEAT_HELD
+
+
+def cmd_release(settings: Settings, out: Output, args: argparse.Namespace) -> int:
+    with settings.client() as client:
+        lease = client.cached_lease()
+        released = client.release()
+    session = lease.session_id if lease else None
+    out.data(
+        {"released": released, "session_id": session},
+        [f"seat released: session {session}" if released else "no seat held: nothing to release"],
+    )
+    return ExitCode.OK
+
+
+def cmd_verify(settings: Settings, out: Output, args: argparse.Namespace) -> int:
+    token = sys.stdin.read().strip() if args.token == "-" else args.token.strip()  # noqa: S105
+    keys: KeySource
+    if args.jwks:
+        try:
+            keys = StaticJWKS.from_file(args.jwks)
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"cannot read the JWKS file: {exc}") from exc
+    else:  # verifying needs the server's public keys, not a license key
+        transport = Transport(settings.url(), timeout=settings.timeout, retry=settings.retry)
+        keys = JWKSCache(
+            transport.server_url,
+            fetcher=lambda: transport.request("GET", JWKS_PATH)[1],
+            cache=DiskCache(settings.cache_dir),
+        )
+    hardware_id = None
+    if args.check_hardware:
+        hardware_id = settings.hardware_id or hardware_fingerprint()
+    claims = verify_token(token, keys, hardware_id=hardware_id)
+    payload = _claims_payload(claims)
+    out.data(
+        payload,
+        [
+            f"token valid: session {claims.session_id}",
+            f"  license     {claims.license_id}   org {claims.org}   seats {claims.seats}",
+            f"  hardware    {claims.hardware_id}",
+            f"  issued      {payload['issued_at']}   expires {payload['expires_at']}"
+            f" ({_seconds(claims.seconds_left())} left)",
+            f"  license     expires {_never(claims.license_expires_at)}",
+            f"  signed by   {claims.kid} ({claims.algorithm})",
+        ],
+    )
+    return ExitCode.OK
+
+
+def cmd_fingerprint(settings: Settings, out: Output, args: argparse.Namespace) -> int:
+    value = settings.hardware_id or hardware_fingerprint()
+    sources = ["override"] if settings.hardware_id else fingerprint_sources()
+    lines = [value] + ([f"sources: {', '.join(sources)}"] if args.sources else [])
+    out.data({"hardware_id": value, "sources": sources}, lines)
+    return ExitCode.OK
+
+
+def _foreground_of_terminal() -> bool:
+    """True when this process group owns the terminal: a Ctrl-C there already
+    reached the child, which shares the group."""
+    try:
+        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def cmd_run(settings: Settings, out: Output, args: argparse.Namespace) -> int:
+    command = list(args.cmd)
+    if command and command[0] == "--":
+        command = command[1:]
+    if not command:
+        raise UsageError("run needs a command: coditect-license run -- COMMAND [ARGS...]")
+    if shutil.which(command[0]) is None:
+        out.error(f"command not found: {command[0]}")
+        return ExitCode.COMMAND_NOT_FOUND
+    # Each run is one running copy: it holds its own seat unless --instance names one.
+    explicit = settings.instance is not None
+    instance = settings.instance or f"run-{uuid.uuid4().hex[:16]}"
+    with settings.client(client_instance=instance, cache_lease=explicit) as client:
+        return _Runner(client, command, out).run()
+
+
+class _Runner:
+    """Runs COMMAND while holding a seat; forwards SIGTERM/SIGINT/SIGHUP to it."""
+
+    SIGNALS = tuple(
+        getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+    )
+
+    def __init__(self, client: LicenseClient, command: list[str], out: Output) -> None:
+        self.command = command
+        self.out = out
+        self.lost = threading.Event()
+        self.seat = client.seat(on_lost=lambda error: self.lost.set(), handle_signals=False)
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.received: list[int] = []
+
+    def on_signal(self, signum: int, frame: object) -> None:
+        self.received.append(signum)
+        self.forward(signum)
+
+    def forward(self, signum: int) -> None:
+        proc = self.proc
+        if proc is None or proc.poll() is not None:
+            return  # not started yet: run() checks self.received once it is
+        if signum == signal.SIGINT and _foreground_of_terminal():
+            return  # Ctrl-C at the terminal reached the child already
+        with contextlib.suppress(OSError):
+            proc.send_signal(signum)
+
+    def run(self) -> int:
+        previous = {s: signal.signal(s, self.on_signal) for s in self.SIGNALS}
+        try:
+            self.seat.start()  # a signal during the acquire is kept in self.received
+            try:
+                return self._run_child()
+            finally:
+                if self.proc is not None and self.proc.poll() is None:
+                    _stop_child(self.proc)
+                self.seat.stop()
+                if not self.seat.lost:
+                    self.out.note("seat released")
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def _run_child(self) -> int:
+        if self.received:
+            return 128 + self.received[0]
+        lease = self.seat.lease
+        assert lease is not None
+        name = self.command[0]
+        self.out.note(
+            f"seat acquired (session {lease.session_id}, "
+            f"{lease.seats_used}/{lease.seats_total} in use); running {name}"
+        )
+        env = dict(
+            os.environ,
+            CODITECT_LICENSE_SESSION=lease.session_id,
+            CODITECT_LICENSE_TOKEN=lease.token,
+        )
+        try:
+            self.proc = subprocess.Popen(self.command, env=env)  # noqa: S603 - the user's command
+        except FileNotFoundError:
+            self.out.error(f"command not found: {name}")
+            return ExitCode.COMMAND_NOT_FOUND
+        except OSError as exc:
+            self.out.error(f"cannot execute {name}: {exc.strerror or exc}")
+            return ExitCode.CANNOT_EXECUTE
+        for signum in self.received:  # arrived while the child was being started
+            self.forward(signum)
+        while self.proc.poll() is None:
+            if self.lost.wait(0.2):
+                error = self.seat.lost_error
+                reason = error.message if error else "unknown reason"
+                self.out.error(f"seat lost: {reason}; stopping {name}")
+                _stop_child(self.proc)
+                return ExitCode.SEAT_LOST
+        code = self.proc.returncode
+        return code if code >= 0 else 128 - code
+
+
+def _stop_child(proc: subprocess.Popen[bytes], grace: float = 10.0) -> None:
+    with contextlib.suppress(OSError):
+        proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(OSError):
+            proc.kill()
+        proc.wait()
+
+
+COMMANDS = {
+    "acquire": cmd_acquire,
+    "heartbeat": cmd_heartbeat,
+    "status": cmd_status,
+    "release": cmd_release,
+    "verify": cmd_verify,
+    "fingerprint": cmd_fingerprint,
+    "run": cmd_run,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG
+        if args.verbose
+        else logging.WARNING
+        if not args.quiet
+        else logging.ERROR,
+        format=f"{PROG}: %(message)s",
+        stream=sys.stderr,
+    )
+    out = Output(args, sys.stdout, sys.stderr)
+    try:
+        settings = Settings(args)
+        return int(COMMANDS[args.command](settings, out, args))
+    except UsageError as exc:
+        out.error(str(exc))
+        return ExitCode.USAGE
+    except LicenseError as exc:
+        code, label = error_exit_code(exc)
+        out.error(f"{label}: {exc.message} ({exc.code})")
+        return code
+    except KeyboardInterrupt:
+        out.error("interrupted")
+        return 128 + signal.SIGINT
+
+
+if __name__ == "__main__":
+    sys.exit(main())
