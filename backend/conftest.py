@@ -3,6 +3,7 @@
 A service the suite needs but cannot reach is an error, never a skip.
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -162,30 +163,116 @@ def live_api(transactional_db, store_kind) -> Iterator[LiveServer]:
     server.stop()
 
 
+class PrivateRedis:
+    """A redis-server of the test's own on a spare port, free to flush, stop and restart."""
+
+    def __init__(self) -> None:
+        self.binary = shutil.which("redis-server")
+        if self.binary is None:
+            pytest.fail("redis-server is not installed")
+        self.port = free_port()
+        self.workdir = tempfile.mkdtemp(prefix="redis-")
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        args = [
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--dir",
+            self.workdir,
+        ]
+        self.process = subprocess.Popen(
+            [self.binary, *args, "--appendonly", "no"], stdout=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(self.url).ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait()
+
+
 @pytest.fixture
-def private_redis() -> Iterator[str]:
-    """A redis-server of the test's own on a spare port, free to flush or stop."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is not installed")
-    port = free_port()
-    workdir = tempfile.mkdtemp(prefix="redis-")
-    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", workdir]
-    proc = subprocess.Popen([*args, "--appendonly", "no"], stdout=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            redis.Redis.from_url(url).ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-    yield url
-    proc.terminate()
-    proc.wait()
-    shutil.rmtree(workdir, ignore_errors=True)
+def private_redis_server() -> Iterator[PrivateRedis]:
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()
+    shutil.rmtree(server.workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def private_redis(private_redis_server: PrivateRedis) -> str:
+    return private_redis_server.url
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of the test's own (initdb in a temp folder, spare port)."""
+
+    def __init__(self) -> None:
+        import glob
+
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        if not found:
+            pytest.fail("PostgreSQL server binaries are not installed")
+        self.bindir = Path(found[-1]).parent
+        self.root = Path(tempfile.mkdtemp(prefix="pg-"))
+        self.data = self.root / "data"
+        self.port = free_port()
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+        if os.geteuid() == 0:
+            # PostgreSQL refuses to run as root: the cluster belongs to `postgres`.
+            import pwd
+
+            entry = pwd.getpwnam("postgres")
+            os.chown(self.root, entry.pw_uid, entry.pw_gid)
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres")
+
+    def _run(self, tool: str, *args: str) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run(
+            [*prefix, str(self.bindir / tool), *args], check=True, capture_output=True, timeout=120
+        )
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "start",
+        )
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[PrivatePostgres]:
+    server = PrivatePostgres()
+    server.start()
+    yield server
+    with contextlib.suppress(subprocess.CalledProcessError):
+        server.stop()
+    shutil.rmtree(server.root, ignore_errors=True)
 
 
 def race(target, count: int) -> list:

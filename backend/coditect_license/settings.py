@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
+    "django_prometheus",
     "core",
     "users",
     "tenants",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
@@ -69,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "coditect_license.urls"
@@ -180,6 +183,9 @@ TOKEN_SIGNING_ALGORITHM = env_choice(
 # is generated under DATA_DIR/signing on first use.
 SIGNING_KEY_PEM = env_str("SIGNING_KEY")
 TOKEN_ISSUER = env_str("TOKEN_ISSUER", "coditect-license")
+# Sign tokens with short-lived Ed25519 keys certified by the root (DESIGN §7):
+# on by default when the root is RSA, whose signatures are too slow for acquire.
+TOKEN_ONLINE_KEYS = env_bool("TOKEN_ONLINE_KEYS", TOKEN_SIGNING_ALGORITHM != "EdDSA")
 
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES

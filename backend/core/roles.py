@@ -39,4 +39,6 @@ POLICY: dict[str, Role] = {
     "sessions.revoke": Role.ADMIN,
     "analytics.read": Role.VIEWER,
     "audit.read": Role.ADMIN,
+    # Any member may remove themself (leave); removing others is members.manage.
+    "members.leave": Role.VIEWER,
 }

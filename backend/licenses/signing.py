@@ -1,9 +1,19 @@
 """License token signing: compact JWS (JWT) with EdDSA (Ed25519) or RS256/PS256 (RSA-4096).
 
-The private key comes from ``SIGNING_KEY`` / ``SIGNING_KEY_FILE`` (a PEM), or
-in the embedded default from ``DATA_DIR/signing/<alg>.pem``, generated on
-first use. Its public half is recorded as a ``SigningKey`` so the JWKS keeps
-publishing it after a rotation for as long as a token it signed can live.
+The *root* private key comes from ``SIGNING_KEY`` / ``SIGNING_KEY_FILE`` (a
+PEM), or in the embedded default from ``DATA_DIR/signing/<alg>.pem``,
+generated on first use. Its public half is recorded as a ``SigningKey`` so the
+JWKS keeps publishing it after a rotation for as long as a token it signed can
+live.
+
+Online keys (DESIGN §7): an RSA-4096 root signs about 235 times a second per
+core, which would cap acquire throughput. With ``TOKEN_ONLINE_KEYS`` (on by
+default for an RSA root) each API process makes a short-lived Ed25519 key in
+memory, the root certifies it once, and tokens are signed by it. The online
+key's JWK carries ``cert``: a JWT signed by the root whose ``sub`` is the
+online key's ``kid`` and whose ``nbf``/``exp`` bound when it may sign. Stock
+JWT libraries verify tokens from the JWKS alone; a strict client pins the root
+key and checks the chain (see docs/tokens.md).
 """
 
 import base64
@@ -12,8 +22,9 @@ import hashlib
 import json
 import logging
 import os
+import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -33,6 +44,8 @@ logger = logging.getLogger(__name__)
 # Longest a token may live (the License.offline_grace ceiling): a retired key
 # stays published this long.
 MAX_TOKEN_LIFETIME = timedelta(days=30)
+ONLINE_KEY_LIFETIME = timedelta(hours=24)
+CLOCK_SKEW_SECONDS = 60
 PrivateKey = ed25519.Ed25519PrivateKey | rsa.RSAPrivateKey
 
 
@@ -127,14 +140,17 @@ def register_signing_key(private_key: PrivateKey, algorithm: str) -> SigningKey:
         if key.state != SigningKey.State.ACTIVE:
             key.state, key.retired_at, key.verify_until = SigningKey.State.ACTIVE, None, None
             key.save(update_fields=["state", "retired_at", "verify_until"])
-        SigningKey.objects.filter(state=SigningKey.State.ACTIVE).exclude(kid=key.kid).update(
+        # Root keys are the active ones without an end date; online keys end by themselves.
+        SigningKey.objects.filter(state=SigningKey.State.ACTIVE, verify_until__isnull=True).exclude(
+            kid=key.kid
+        ).update(
             state=SigningKey.State.RETIRED, retired_at=now, verify_until=now + MAX_TOKEN_LIFETIME
         )
     return key
 
 
 @cache
-def current_signer() -> Signer:
+def root_signer() -> Signer:
     algorithm = settings.TOKEN_SIGNING_ALGORITHM
     if settings.SIGNING_KEY_PEM:
         private_key = _load_pem(settings.SIGNING_KEY_PEM.encode(), algorithm)
@@ -144,11 +160,72 @@ def current_signer() -> Signer:
     return Signer(kid=key.kid, algorithm=algorithm, private_key=private_key)
 
 
+@dataclass(frozen=True)
+class OnlineKey:
+    signer: Signer
+    renew_after: datetime
+
+
+_online_lock = threading.Lock()
+_online: OnlineKey | None = None
+
+
+def certify_online_key(root: Signer, private_key: ed25519.Ed25519PrivateKey) -> SigningKey:
+    """Have the root sign a certificate for a new online key and publish both."""
+    jwk = public_jwk(private_key, "EdDSA")
+    now = timezone.now()
+    not_after = now + ONLINE_KEY_LIFETIME
+    jwk["cert"] = jwt.encode(
+        {
+            "iss": settings.TOKEN_ISSUER,
+            "sub": jwk["kid"],
+            "iat": int(now.timestamp()),
+            # Tokens take iat from the seat store's clock: allow for skew with this process.
+            "nbf": int(now.timestamp()) - CLOCK_SKEW_SECONDS,
+            "exp": int(not_after.timestamp()),
+        },
+        root.private_key,
+        algorithm=root.algorithm,
+        headers={"kid": root.kid, "typ": "key-cert+jwt"},
+    )
+    return SigningKey.objects.create(
+        kid=jwk["kid"],
+        algorithm="EdDSA",
+        public_jwk=jwk,
+        verify_until=not_after + MAX_TOKEN_LIFETIME,
+    )
+
+
+def current_signer() -> Signer:
+    """The key that signs tokens now: the root, or this process's certified online key."""
+    root = root_signer()
+    if not settings.TOKEN_ONLINE_KEYS:
+        return root
+    global _online
+    online = _online
+    if online is not None and timezone.now() < online.renew_after:
+        return online.signer
+    with _online_lock:
+        if _online is None or timezone.now() >= _online.renew_after:
+            private_key = ed25519.Ed25519PrivateKey.generate()
+            record = certify_online_key(root, private_key)
+            # Renewed well before the certificate ends, so no token outlives its signer's cert
+            # by more than the token's own lifetime.
+            renew_after = timezone.now() + ONLINE_KEY_LIFETIME - timedelta(hours=1)
+            _online = OnlineKey(Signer(record.kid, "EdDSA", private_key), renew_after)
+        return _online.signer
+
+
+def reset_signers() -> None:
+    """Forget cached keys (settings changed, e.g. in tests or after a key rotation)."""
+    global _online
+    root_signer.cache_clear()
+    _online = None
+
+
 def published_keys() -> list[dict[str, Any]]:
     """Every key that may still verify a live token: active, or retired but within reach."""
     current_signer()
     now = timezone.now()
-    keys = SigningKey.objects.exclude(
-        state=SigningKey.State.RETIRED, verify_until__lte=now
-    ).order_by("-created_at")
+    keys = SigningKey.objects.exclude(verify_until__lte=now).order_by("-created_at")
     return [key.public_jwk for key in keys]

@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 from django_scopes import scope, scopes_disabled
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,8 +41,16 @@ def caller_role(request: Request, org: Organization) -> Role | None:
     return Role.parse(membership.role) if membership else None
 
 
+ORG_PARAMETER = OpenApiParameter(
+    "org", str, OpenApiParameter.PATH, description="The organization's slug or id."
+)
+
+
+@extend_schema(parameters=[ORG_PARAMETER])
 class OrganizationEndpoint(generics.GenericAPIView):
     policy: dict[str, str] = {}
+    # Filtering is explicit per view (its selector takes the parameters).
+    filter_backends: list = []
     organization: Organization
     role: Role
 

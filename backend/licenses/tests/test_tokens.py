@@ -17,9 +17,9 @@ pytestmark = pytest.mark.sqlite
 
 @pytest.fixture
 def fresh_signer(settings):
-    signing.current_signer.cache_clear()
+    signing.reset_signers()
     yield settings
-    signing.current_signer.cache_clear()
+    signing.reset_signers()
 
 
 def jwks_keys() -> dict[str, jwt.PyJWK]:
@@ -66,7 +66,7 @@ def test_a_live_token_of_a_rotated_out_key_still_verifies(db, make_license, fres
     _, key = make_license()
     old_token = services.session_acquire(license_key=key, hardware_id="before").token
     fresh_signer.SIGNING_KEY_PEM = pem(signing.generate_private_key("EdDSA"))
-    signing.current_signer.cache_clear()
+    signing.reset_signers()
     new_token = services.session_acquire(license_key=key, hardware_id="after").token
     old_kid = jwt.get_unverified_header(old_token)["kid"]
     new_kid = jwt.get_unverified_header(new_token)["kid"]
@@ -78,8 +78,11 @@ def test_a_live_token_of_a_rotated_out_key_still_verifies(db, make_license, fres
 
 
 @pytest.mark.parametrize("algorithm", ["RS256", "PS256"])
-def test_rsa_4096_tokens_verify(db, make_license, fresh_signer, rsa_4096_pem, algorithm):
+def test_rsa_4096_root_signed_tokens_verify(
+    db, make_license, fresh_signer, rsa_4096_pem, algorithm
+):
     fresh_signer.TOKEN_SIGNING_ALGORITHM = algorithm
+    fresh_signer.TOKEN_ONLINE_KEYS = False
     fresh_signer.SIGNING_KEY_PEM = rsa_4096_pem
     _, key = make_license()
     token = services.session_acquire(license_key=key, hardware_id="rsa").token
@@ -89,6 +92,32 @@ def test_rsa_4096_tokens_verify(db, make_license, fresh_signer, rsa_4096_pem, al
     assert jwk.key.key_size == 4096
 
 
+def test_an_rsa_root_certifies_an_online_key_that_signs(
+    db, make_license, fresh_signer, rsa_4096_pem
+):
+    fresh_signer.TOKEN_SIGNING_ALGORITHM = "RS256"
+    fresh_signer.TOKEN_ONLINE_KEYS = True
+    fresh_signer.SIGNING_KEY_PEM = rsa_4096_pem
+    _, key = make_license()
+    first = services.session_acquire(license_key=key, hardware_id="one").token
+    second = services.session_acquire(license_key=key, hardware_id="two").token
+    header = jwt.get_unverified_header(first)
+    assert header["alg"] == "EdDSA"
+    assert jwt.get_unverified_header(second)["kid"] == header["kid"]
+    assert verify(first)["hwid"] == "one"
+    # The chain: the online key's certificate verifies with the RSA-4096 root alone.
+    document = APIClient().get("/.well-known/jwks.json").json()["keys"]
+    online = next(k for k in document if k["kid"] == header["kid"])
+    root = next(k for k in document if k["kty"] == "RSA")
+    root_key = jwt.PyJWK(root)
+    assert root_key.key.key_size == 4096
+    cert = jwt.decode(online["cert"], root_key, algorithms=["RS256"], issuer="coditect-license")
+    assert cert["sub"] == online["kid"]
+    assert (
+        cert["nbf"] <= jwt.decode(first, options={"verify_signature": False})["iat"] <= cert["exp"]
+    )
+
+
 @pytest.fixture(scope="module")
 def rsa_4096_pem() -> str:
     return pem(signing.generate_private_key("RS256"))
@@ -96,6 +125,7 @@ def rsa_4096_pem() -> str:
 
 def test_a_key_that_does_not_fit_the_algorithm_is_refused(db, fresh_signer):
     fresh_signer.TOKEN_SIGNING_ALGORITHM = "RS256"
+    fresh_signer.TOKEN_ONLINE_KEYS = False
     fresh_signer.SIGNING_KEY_PEM = pem(signing.generate_private_key("EdDSA"))
     with pytest.raises(ImproperlyConfigured, match="RSA key"):
         signing.current_signer()
