@@ -146,6 +146,11 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# The dashboard's build (frontend/dist): whitenoise serves its files at /, and
+# core.spa answers every other non-API path with its index.html.
+FRONTEND_DIST = Path(env_str("FRONTEND_DIST", str(REPO_DIR / "frontend" / "dist")))
+WHITENOISE_ROOT = FRONTEND_DIST if FRONTEND_DIST.is_dir() else None
+
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 STATIC_ROOT.mkdir(exist_ok=True)
@@ -185,7 +190,10 @@ SIGNING_KEY_PEM = env_str("SIGNING_KEY")
 TOKEN_ISSUER = env_str("TOKEN_ISSUER", "coditect-license")
 # Sign tokens with short-lived Ed25519 keys certified by the root (DESIGN §7):
 # on by default when the root is RSA, whose signatures are too slow for acquire.
-TOKEN_ONLINE_KEYS = env_bool("TOKEN_ONLINE_KEYS", TOKEN_SIGNING_ALGORITHM != "EdDSA")
+TOKEN_ONLINE_KEYS = env_bool(
+    "TOKEN_ONLINE_KEYS",
+    TOKEN_SIGNING_ALGORITHM != "EdDSA",  # noqa: S105 (an algorithm name, not a secret)
+)
 
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES

@@ -1,8 +1,9 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from core.api.views import HealthView, ReadyView
 from core.metrics import metrics_view
+from core.spa import spa_index
 
 urlpatterns = [
     path("healthz", HealthView.as_view(), name="healthz"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("api/v1/", include("licenses.api.admin_urls")),
     path("api/v1/", include("analytics.api.urls")),
     path("api/v1/", include("audit.api.urls")),
+    re_path(r"^(?!api/|static/|\.well-known/|healthz$|readyz$|metrics$)(?P<path>.*)$", spa_index),
 ]
 
 handler404 = "core.errors.not_found_view"

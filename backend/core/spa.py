@@ -1,0 +1,23 @@
+"""The dashboard: a built single-page app served by Django (whitenoise serves its assets).
+
+Any path that is not the API's is answered with ``index.html`` so the SPA's own
+router takes over; without a build, a JSON 404 says how to make one.
+"""
+
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+
+from core.errors import error_body
+
+
+def spa_index(request: HttpRequest, path: str = "") -> HttpResponse:
+    index = settings.FRONTEND_DIST / "index.html"
+    if not index.exists():
+        return JsonResponse(
+            error_body("dashboard_not_built", "The dashboard is not built: run `make run`."),
+            status=404,
+        )
+    response = FileResponse(index.open("rb"), content_type="text/html")
+    # The HTML names hashed assets: it must be fetched again after each deploy.
+    response["Cache-Control"] = "no-cache"
+    return response
