@@ -48,9 +48,10 @@ def redis_url() -> str:
     return TEST_REDIS_URL
 
 
-def use_store(kind: str, url: str | None = None) -> None:
+def use_store(kind: str, url: str | None = None, *, cluster: bool = False) -> None:
     """Point the app at a seat store; each call gets a fresh Redis key prefix."""
     settings.SEAT_STORE = kind
+    settings.REDIS_CLUSTER = cluster
     if url:
         settings.REDIS_URL = url
     settings.REDIS_KEY_PREFIX = f"test:{uuid.uuid4().hex[:8]}:"
@@ -61,9 +62,19 @@ def use_store(kind: str, url: str | None = None) -> None:
 @pytest.fixture(autouse=True)
 def restore_seat_store() -> Iterator[None]:
     """Whatever store a test points the app at, the next test starts from the default."""
-    saved = settings.SEAT_STORE, settings.REDIS_URL, settings.REDIS_KEY_PREFIX
+    saved = (
+        settings.SEAT_STORE,
+        settings.REDIS_URL,
+        settings.REDIS_KEY_PREFIX,
+        settings.REDIS_CLUSTER,
+    )
     yield
-    settings.SEAT_STORE, settings.REDIS_URL, settings.REDIS_KEY_PREFIX = saved
+    (
+        settings.SEAT_STORE,
+        settings.REDIS_URL,
+        settings.REDIS_KEY_PREFIX,
+        settings.REDIS_CLUSTER,
+    ) = saved
     get_seat_store.cache_clear()
     redis_client.cache_clear()
 
@@ -217,6 +228,105 @@ def private_redis_server() -> Iterator[PrivateRedis]:
 @pytest.fixture
 def private_redis(private_redis_server: PrivateRedis) -> str:
     return private_redis_server.url
+
+
+class PrivateRedisCluster:
+    """Three ``redis-server --cluster-enabled yes`` on loopback, slots spread by redis-cli."""
+
+    def __init__(self) -> None:
+        self.nodes = []
+        self.workdir = tempfile.mkdtemp(prefix="redis-cluster-")
+        for _ in range(3):
+            port = _free_cluster_port()
+            folder = os.path.join(self.workdir, str(port))
+            os.makedirs(folder)
+            args = [
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--cluster-enabled",
+                "yes",
+                "--cluster-config-file",
+                "nodes.conf",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                folder,
+            ]
+            proc = subprocess.Popen(
+                [shutil.which("redis-server"), *args], stdout=subprocess.DEVNULL
+            )
+            self.nodes.append((port, proc))
+        for port, _ in self.nodes:
+            _wait_for_redis(f"redis://127.0.0.1:{port}/0")
+        addresses = [f"127.0.0.1:{port}" for port, _ in self.nodes]
+        subprocess.run(
+            [
+                "redis-cli",
+                "--cluster",
+                "create",
+                *addresses,
+                "--cluster-replicas",
+                "0",
+                "--cluster-yes",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        self.url = f"redis://127.0.0.1:{self.nodes[0][0]}/0"
+        deadline = time.monotonic() + 20
+        while True:
+            info = redis.Redis.from_url(self.url).cluster("INFO")
+            if info.get("cluster_state") == "ok":
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"cluster not ready: {info}")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        for _, proc in self.nodes:
+            proc.terminate()
+            proc.wait()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _free_cluster_port() -> int:
+    """A port whose cluster bus port (port + 10000) is free and valid too."""
+    import random
+
+    for _ in range(200):
+        port = random.randint(20000, 45000)
+        try:
+            for candidate in (port, port + 10000):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", candidate))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError("no free port pair for a Redis Cluster node")
+
+
+def _wait_for_redis(url: str) -> None:
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            return
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+@pytest.fixture(scope="session")
+def redis_cluster() -> Iterator[PrivateRedisCluster]:
+    cluster = PrivateRedisCluster()
+    yield cluster
+    cluster.stop()
 
 
 class PrivatePostgres:

@@ -5,10 +5,22 @@ import uuid
 
 import pytest
 
-from conftest import race
+from conftest import race, use_store
 from licenses.seatstore import get_seat_store
 
 pytestmark = pytest.mark.sqlite
+
+
+@pytest.fixture(params=["sql", "redis", "redis-cluster"])
+def store_kind(request: pytest.FixtureRequest) -> str:
+    """The contract also holds on a real three-node Redis Cluster (DESIGN §9)."""
+    if request.param == "redis-cluster":
+        use_store("redis", request.getfixturevalue("redis_cluster").url, cluster=True)
+    elif request.param == "redis":
+        use_store("redis", request.getfixturevalue("redis_url"))
+    else:
+        use_store("sql")
+    return request.param
 
 
 def hid() -> str:
