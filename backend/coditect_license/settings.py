@@ -235,7 +235,7 @@ CELERY_BEAT_SCHEDULE = {
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.authentication.ApiTokenAuthentication",
         "rest_framework_simplejwt.authentication.JWTAuthentication",
@@ -245,7 +245,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # Rates for the throttle scopes of core/throttles.py (per IP and per key).
+    # Client IPs come from REMOTE_ADDR, or from X-Forwarded-For behind this many
+    # trusted proxies (1 behind the ingress): never trust a client's own header.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0) or None,
+    # Rates of the throttle scopes (users/throttles.py, the acquire endpoint).
     "DEFAULT_THROTTLE_RATES": {
         "login": env_str("THROTTLE_LOGIN", "10/min"),
         "register": env_str("THROTTLE_REGISTER", "10/min"),

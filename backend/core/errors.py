@@ -4,14 +4,18 @@ Services raise ``ApiError`` subclasses with a stable machine ``code``; the DRF
 exception handler and Django's 404/500 handlers render them the same way.
 """
 
+import logging
 from typing import Any
 
+from django import db
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -43,6 +47,15 @@ _DRF_CODES = {
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, (db.OperationalError, db.InterfaceError)):
+        # The database went away mid-request: the transaction rolled back, so
+        # nothing is half-written; the client may retry.
+        logger.error("database unavailable: %s", exc)
+        return Response(
+            error_body("database_unavailable", "The database is unavailable; retry shortly."),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
     if isinstance(exc, ApiError):
         headers = getattr(exc, "headers", None)
         return Response(

@@ -1,0 +1,290 @@
+"""Sign-up, sign-in, the signed-in user, passwords, and organization API tokens.
+
+The auth endpoints that take no credentials are public and throttled per client
+IP. ``auth/me`` and the password change accept a person's JWT only: an API token
+is no person.
+"""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.authentication import JWTAuthentication
+
+from core.api.errors import ErrorSerializer, error_responses
+from core.api.tenancy import OrganizationEndpoint
+from tenants.models import ApiToken
+from users import selectors, services
+from users.api.serializers import (
+    ApiTokenCreatedSerializer,
+    ApiTokenCreateSerializer,
+    ApiTokenSerializer,
+    AuthResponseSerializer,
+    CurrentUserSerializer,
+    LoginSerializer,
+    PasswordChangeSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetSerializer,
+    RefreshTokenSerializer,
+    RegisterSerializer,
+    TokenPairSerializer,
+)
+from users.throttles import LoginThrottle, PasswordResetThrottle, RegisterThrottle
+
+
+class PublicAuthView(APIView):
+    """An auth endpoint that needs no credentials (the body carries them)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+
+class PersonView(APIView):
+    """An endpoint for a signed-in person (JWT); API tokens are not accepted."""
+
+    authentication_classes = [JWTAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+def _signed_in(user, status_code: int) -> Response:
+    body = {"user": CurrentUserSerializer(user).data, **services.token_pair_issue(user=user)}
+    return Response(body, status=status_code)
+
+
+class RegisterView(PublicAuthView):
+    throttle_classes = [RegisterThrottle]
+
+    @extend_schema(
+        operation_id="auth_register",
+        summary="Create an account and sign in",
+        description="An email address already registered: 400 with a field error on `email`.",
+        tags=["auth"],
+        request=RegisterSerializer,
+        responses={201: AuthResponseSerializer, **error_responses(400, 429)},
+    )
+    def post(self, request: Request) -> Response:
+        data = RegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_register(**data.validated_data)
+        return _signed_in(user, status.HTTP_201_CREATED)
+
+
+class LoginView(PublicAuthView):
+    throttle_classes = [LoginThrottle]
+
+    @extend_schema(
+        operation_id="auth_login",
+        summary="Sign in with email and password",
+        description="Wrong email or password: 401 `invalid_credentials`, whichever it was.",
+        tags=["auth"],
+        request=LoginSerializer,
+        responses={
+            200: AuthResponseSerializer,
+            **error_responses(400),
+            401: _error("invalid_credentials"),
+            **error_responses(429),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = LoginSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_login(request=request, **data.validated_data)
+        return _signed_in(user, status.HTTP_200_OK)
+
+
+class RefreshView(PublicAuthView):
+    @extend_schema(
+        operation_id="auth_refresh",
+        summary="Trade a refresh token for a new token pair",
+        description=(
+            "The refresh token is rotated: the one sent stops working. An invalid, expired "
+            "or already used one: 401 `invalid_refresh_token`."
+        ),
+        tags=["auth"],
+        request=RefreshTokenSerializer,
+        responses={
+            200: TokenPairSerializer,
+            **error_responses(400),
+            401: _error("invalid_refresh_token"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = RefreshTokenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(services.token_refresh(**data.validated_data))
+
+
+class LogoutView(PublicAuthView):
+    @extend_schema(
+        operation_id="auth_logout",
+        summary="Sign out: revoke a refresh token",
+        description=(
+            "The refresh token stops working at once (access tokens already issued live "
+            "out their few minutes). Revoking it twice is not an error."
+        ),
+        tags=["auth"],
+        request=RefreshTokenSerializer,
+        responses={204: None, **error_responses(400), 401: _error("invalid_refresh_token")},
+    )
+    def post(self, request: Request) -> Response:
+        data = RefreshTokenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.token_revoke(**data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(PersonView):
+    @extend_schema(
+        operation_id="auth_me",
+        summary="The signed-in user and their organizations",
+        tags=["auth"],
+        responses={200: CurrentUserSerializer, **error_responses(401)},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(CurrentUserSerializer(request.user).data)
+
+    @extend_schema(
+        operation_id="auth_me_update",
+        summary="Change the signed-in user's name or email",
+        tags=["auth"],
+        request=CurrentUserSerializer,
+        responses={200: CurrentUserSerializer, **error_responses(400, 401)},
+    )
+    def patch(self, request: Request) -> Response:
+        data = CurrentUserSerializer(request.user, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        user = services.user_update(user=request.user, data=data.validated_data)
+        return Response(CurrentUserSerializer(user).data)
+
+
+class PasswordChangeView(PersonView):
+    @extend_schema(
+        operation_id="auth_password_change",
+        summary="Change the signed-in user's password",
+        tags=["auth"],
+        request=PasswordChangeSerializer,
+        responses={204: None, **error_responses(400, 401)},
+    )
+    def post(self, request: Request) -> Response:
+        data = PasswordChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.user_password_change(user=request.user, **data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetView(PublicAuthView):
+    throttle_classes = [PasswordResetThrottle]
+
+    @extend_schema(
+        operation_id="auth_password_reset",
+        summary="Email a password reset link",
+        description=(
+            "Always 202, whether or not an account has this address. The link points to "
+            "the dashboard's `/reset-password?uid=…&token=…`."
+        ),
+        tags=["auth"],
+        request=PasswordResetSerializer,
+        responses={202: OpenApiResponse(description="Accepted."), **error_responses(400, 429)},
+    )
+    def post(self, request: Request) -> Response:
+        data = PasswordResetSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.password_reset_request(**data.validated_data)
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(PublicAuthView):
+    throttle_classes = [PasswordResetThrottle]
+
+    @extend_schema(
+        operation_id="auth_password_reset_confirm",
+        summary="Set a new password with a reset link's uid and token",
+        description=(
+            "A bad or expired link: 400 `invalid_reset_token`. On success every refresh "
+            "token of the user is revoked."
+        ),
+        tags=["auth"],
+        request=PasswordResetConfirmSerializer,
+        responses={
+            204: None,
+            400: _error("invalid_reset_token, or validation_error (e.g. a weak new_password)"),
+            **error_responses(429),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = PasswordResetConfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.password_reset_confirm(**data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# Organization API tokens -------------------------------------------------------
+
+
+class ApiTokenListView(OrganizationEndpoint):
+    policy = {"GET": "tokens.read", "POST": "tokens.manage"}
+    serializer_class = ApiTokenSerializer
+
+    @extend_schema(
+        operation_id="api_tokens_list",
+        summary="List API tokens",
+        description="Never the secrets: name, role, display prefix and use times.",
+        tags=["api-tokens"],
+        responses={200: ApiTokenSerializer(many=True), **error_responses(401, 403, 404)},
+    )
+    def get(self, request: Request, org: str) -> Response:
+        page = self.paginate_queryset(selectors.api_token_list())
+        return self.get_paginated_response(ApiTokenSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="api_tokens_create",
+        summary="Create an API token",
+        description=(
+            "The secret `token` is in this response only. A token's role may not exceed "
+            "yours (403 `role_above_your_own`); API tokens cannot create tokens (403)."
+        ),
+        tags=["api-tokens"],
+        request=ApiTokenCreateSerializer,
+        responses={
+            201: ApiTokenCreatedSerializer,
+            **error_responses(400, 401),
+            403: _error(
+                "permission_denied (your role, or the caller is an API token) or "
+                "role_above_your_own"
+            ),
+            **error_responses(404),
+        },
+    )
+    def post(self, request: Request, org: str) -> Response:
+        data = ApiTokenCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        token, secret = services.api_token_create(
+            org=self.organization,
+            created_by=self.acting_user,
+            creator_role=self.role,
+            request=request,
+            **data.validated_data,
+        )
+        body = {**ApiTokenSerializer(token).data, "token": secret}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class ApiTokenDetailView(OrganizationEndpoint):
+    policy = {"DELETE": "tokens.manage"}
+
+    @extend_schema(
+        operation_id="api_tokens_revoke",
+        summary="Revoke an API token",
+        description="The token is refused (401) from its next request on.",
+        tags=["api-tokens"],
+        responses={204: None, **error_responses(401, 403, 404)},
+    )
+    def delete(self, request: Request, org: str, token_id: str) -> Response:
+        services.api_token_revoke(token=self.get_object_or_404(ApiToken, token_id), request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,24 @@
+"""Reads for the signed-in user and for organization API tokens."""
+
+from django.db.models import QuerySet
+from django_scopes import scopes_disabled
+
+from tenants.models import ApiToken, Membership
+from users.models import User
+
+
+def user_memberships(*, user: User) -> list[Membership]:
+    """Every organization the user belongs to, with their role, by organization name.
+
+    A person's own memberships span tenants by nature: this is the one read that
+    looks across organizations, and it only ever returns the caller's own rows.
+    """
+    with scopes_disabled():
+        return list(
+            Membership.objects.filter(user=user).select_related("org").order_by("org__name")
+        )
+
+
+def api_token_list() -> QuerySet[ApiToken]:
+    """API tokens of the organization in scope, newest first, revoked ones included."""
+    return ApiToken.objects.select_related("created_by").order_by("-created_at")

@@ -1,0 +1,316 @@
+"""Sign-up, sign-in, JWT pairs, passwords, and organization API tokens (writes).
+
+Errors are ``ApiError``s with a stable code, or Django ``ValidationError``s keyed by
+field (rendered as ``validation_error`` with ``details.fields``). No secret —
+password, refresh token, reset token, API token — is logged or audited.
+"""
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.models import update_last_login
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from rest_framework.request import Request
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from audit.services import audit_record
+from core.authentication import TOKEN_PREFIX
+from core.errors import ApiError
+from core.roles import Role
+from core.secrets import new_secret, secret_digest
+from tenants.models import ApiToken, Organization
+from users.models import User
+from users.tokens import SignedRefreshToken, UserRefreshToken
+
+logger = logging.getLogger(__name__)
+
+EMAIL_TAKEN = "This email address is already registered."
+API_TOKEN_DISPLAY_PREFIX = len(TOKEN_PREFIX) + 8
+
+
+class InvalidCredentials(ApiError):
+    status_code = 401
+    code = "invalid_credentials"
+    message = "The email address or password is not correct."
+
+
+class InvalidRefreshToken(ApiError):
+    status_code = 401
+    code = "invalid_refresh_token"
+    message = "The refresh token is invalid, expired or revoked; sign in again."
+
+
+class InvalidResetToken(ApiError):
+    status_code = 400
+    code = "invalid_reset_token"
+    message = "The password reset link is invalid or has expired; ask for a new one."
+
+
+class ApiTokensMintedByPeople(ApiError):
+    status_code = 403
+    code = "permission_denied"
+    message = "An API token cannot create API tokens; sign in as a person."
+
+
+class RoleAboveYourOwn(ApiError):
+    status_code = 403
+    code = "role_above_your_own"
+    message = "You cannot create a token with a role above your own."
+
+
+def normalize_email(email: str) -> str:
+    return User.objects.normalize_email(email.strip()).lower()
+
+
+def _validate_password(password: str, *, user: User, field: str) -> None:
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+
+
+def _email_taken(email: str, *, exclude: User | None = None) -> bool:
+    users = User.objects.filter(email__iexact=email)
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return users.exists()
+
+
+# Sign-up and sign-in ----------------------------------------------------------
+
+
+def token_pair_issue(*, user: User) -> dict[str, str]:
+    """A fresh refresh token (recorded as outstanding) and its access token."""
+    refresh = UserRefreshToken.for_user(user)
+    if jwt_settings.UPDATE_LAST_LOGIN:
+        update_last_login(None, user)
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str, name: str = "") -> User:
+    email = normalize_email(email)
+    if _email_taken(email):
+        raise ValidationError({"email": [EMAIL_TAKEN]})
+    _validate_password(password, user=User(email=email, name=name), field="password")
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(email, password, name=name)
+    except IntegrityError:
+        raise ValidationError({"email": [EMAIL_TAKEN]}) from None
+
+
+def user_login(*, request: Request | None, email: str, password: str) -> User:
+    """The user these credentials belong to. An unknown email, a wrong password and an
+    inactive account look the same (Django's backend also spends the hashing time)."""
+    user = authenticate(request, email=normalize_email(email), password=password)
+    if user is None:
+        raise InvalidCredentials()
+    return user
+
+
+# Refresh tokens ---------------------------------------------------------------
+
+
+@transaction.atomic
+def token_refresh(*, refresh: str) -> dict[str, str]:
+    """Rotate: the presented refresh token is blacklisted, a new pair is issued."""
+    try:
+        token = UserRefreshToken(refresh)
+    except TokenError:
+        raise InvalidRefreshToken() from None
+    user = User.objects.filter(pk=token.payload.get(jwt_settings.USER_ID_CLAIM)).first()
+    if user is None or not jwt_settings.USER_AUTHENTICATION_RULE(user):
+        raise InvalidRefreshToken()
+    if not token.retire():
+        raise InvalidRefreshToken()  # another request rotated it a moment ago
+    return token_pair_issue(user=user)
+
+
+@transaction.atomic
+def token_revoke(*, refresh: str) -> None:
+    """Log out: the refresh token stops working. Revoking it twice is not an error."""
+    try:
+        token = SignedRefreshToken(refresh)
+    except TokenError:
+        raise InvalidRefreshToken() from None
+    token.retire()
+
+
+def user_refresh_tokens_revoke_all(*, user: User) -> int:
+    """Sign the user out everywhere: blacklist every unexpired refresh token."""
+    live = OutstandingToken.objects.filter(
+        user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
+    )
+    rows = [BlacklistedToken(token=token) for token in live]
+    BlacklistedToken.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+# The signed-in user -----------------------------------------------------------
+
+
+@transaction.atomic
+def user_update(*, user: User, data: dict[str, Any]) -> User:
+    fields = []
+    if "name" in data:
+        user.name = data["name"]
+        fields.append("name")
+    if "email" in data:
+        email = normalize_email(data["email"])
+        if _email_taken(email, exclude=user):
+            raise ValidationError({"email": [EMAIL_TAKEN]})
+        user.email = email
+        fields.append("email")
+    if fields:
+        user.full_clean(exclude=["password"], validate_unique=False)
+        try:
+            with transaction.atomic():
+                user.save(update_fields=fields)
+        except IntegrityError:
+            raise ValidationError({"email": [EMAIL_TAKEN]}) from None
+    return user
+
+
+def user_password_change(*, user: User, old_password: str, new_password: str) -> None:
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": ["The current password is not correct."]})
+    _validate_password(new_password, user=user, field="new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+
+
+# Password reset ---------------------------------------------------------------
+
+
+def password_reset_link(*, user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return f"{settings.PUBLIC_URL}/reset-password?uid={uid}&token={token}"
+
+
+def password_reset_request(*, email: str) -> None:
+    """Email a reset link if an active account with a password has this address.
+
+    The caller answers the same whatever happens here, so nobody learns from it
+    which addresses have accounts; a mail server failure is logged, not shown.
+    """
+    user = User.objects.filter(email__iexact=normalize_email(email), is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return
+    context = {
+        "user": user,
+        "link": password_reset_link(user=user),
+        "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+    }
+    subject = render_to_string("users/emails/password_reset_subject.txt", context).strip()
+    body = render_to_string("users/emails/password_reset.txt", context)
+    try:
+        send_mail(subject, body, None, [user.email])
+    except Exception:
+        logger.exception("password reset email to user %s failed", user.pk)
+
+
+def _reset_user(uid: str) -> User | None:
+    try:
+        pk = force_str(urlsafe_base64_decode(uid))
+        return User.objects.filter(pk=pk, is_active=True).first()
+    except (TypeError, ValueError, OverflowError, ValidationError):
+        return None
+
+
+@transaction.atomic
+def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
+    """Set the new password; the link then stops working (the password is part of
+    its signature) and every refresh token of the user is revoked."""
+    user = _reset_user(uid)
+    if user is None or not default_token_generator.check_token(user, token):
+        raise InvalidResetToken()
+    _validate_password(new_password, user=user, field="new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    user_refresh_tokens_revoke_all(user=user)
+    return user
+
+
+# Organization API tokens ------------------------------------------------------
+
+
+def _api_token_snapshot(token: ApiToken) -> dict[str, Any]:
+    return {
+        "name": token.name,
+        "role": token.role,
+        "prefix": token.prefix,
+        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+    }
+
+
+@transaction.atomic
+def api_token_create(
+    *,
+    org: Organization,
+    name: str,
+    role: str,
+    created_by: User | None,
+    creator_role: Role,
+    request: Request | None,
+) -> tuple[ApiToken, str]:
+    """A new token and its secret, which is returned here once and stored as a digest.
+
+    Tokens are minted by people only, and never with a role above the minter's.
+    """
+    if created_by is None:
+        raise ApiTokensMintedByPeople()
+    if Role.parse(role) > creator_role:
+        raise RoleAboveYourOwn()
+    raw = new_secret(TOKEN_PREFIX)
+    token = ApiToken(
+        org=org,
+        name=name,
+        role=role,
+        prefix=raw[:API_TOKEN_DISPLAY_PREFIX],
+        digest=secret_digest(raw),
+        created_by=created_by,
+    )
+    token.full_clean(validate_unique=False, validate_constraints=False)
+    token.save()
+    audit_record(
+        org=org,
+        request=request,
+        action="api_token.create",
+        target=token,
+        after=_api_token_snapshot(token),
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, request: Request | None) -> ApiToken:
+    """The token gets 401 from its next request on. Revoking twice changes nothing."""
+    before = _api_token_snapshot(token)
+    now = timezone.now()
+    claimed = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
+    if not claimed:  # already revoked, maybe by a concurrent request
+        token.refresh_from_db(fields=["revoked_at"])
+        return token
+    token.revoked_at = now
+    audit_record(
+        org=token.org,
+        request=request,
+        action="api_token.revoke",
+        target=token,
+        before=before,
+        after=_api_token_snapshot(token),
+    )
+    return token
