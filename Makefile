@@ -5,7 +5,7 @@ MANAGE := $(UV) run python backend/manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/coditect
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help setup run test lint format schema services test-backend test-sdk test-deploy
+.PHONY: help setup run test lint format schema services test-backend test-sdk test-deploy soak
 
 help:
 	@echo "make run     set up and serve on http://127.0.0.1:8000 (SQLite, SQL seat store)"
@@ -56,3 +56,8 @@ test-deploy: setup
 	PATH="$$HOME/.local/bin:$$PATH" $(UV) run pytest deploy/tests
 
 test: lint test-backend test-sdk test-deploy
+
+# The long variants: many more Schemathesis examples per operation.
+soak: setup services
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) DATA_DIR=$(CURDIR)/var/test-soak \
+	  SCHEMATHESIS_EXAMPLES=200 $(UV) run pytest backend/core/tests/test_schemathesis.py backend/licenses/tests/test_faults.py
