@@ -16,11 +16,17 @@ def audit_record(
     target: Model,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    actor: Any = None,
 ) -> AuditEvent:
-    """Record an admin change. Callers pass plain data only: never a secret."""
+    """Record an admin change. Callers pass plain data only: never a secret.
+
+    The actor is the request's user (or API token); pass ``actor`` only when the person
+    acting is not signed in yet, e.g. someone whose account an invitation creates."""
     user = getattr(request, "user", None)
     token = user.token if isinstance(user, ApiTokenPrincipal) else None
     person = user if user is not None and not token and user.is_authenticated else None
+    if actor is not None:
+        person, token = actor, None
     return AuditEvent.objects.create(
         org=org,
         actor=person,

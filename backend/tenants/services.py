@@ -1,17 +1,459 @@
-from django.db import transaction
-from django.utils.text import slugify
-from django_scopes import scope
+"""Writes of the tenants app: organizations, memberships and invitations.
 
-from tenants.models import Membership, Organization
+Role rules that depend on the data (who may touch an owner, the last owner) live
+here and read ``core.roles.POLICY``; the per-method policy is checked once by
+``OrganizationEndpoint`` before a service runs.
+"""
+
+import logging
+import uuid
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django_scopes import scope, scopes_disabled
+from rest_framework.request import Request
+
+from audit.services import audit_record
+from core.authentication import ApiTokenPrincipal
+from core.errors import ApiError
+from core.roles import POLICY, Role
+from core.secrets import new_secret, secret_digest
+from tenants.models import Invitation, Membership, Organization
 from users.models import User
+
+logger = logging.getLogger(__name__)
+
+ORG_EDITABLE = ("name", "slug")
+INVITATION_TTL = timedelta(days=7)
+INVITATION_PREFIX = "inv_"
+OWNER = Membership.Role.OWNER
+
+
+class OrgSlugTaken(ApiError):
+    status_code = 409
+    code = "org_slug_taken"
+    message = "Another organization has that slug."
+
+
+class LastOwner(ApiError):
+    status_code = 409
+    code = "last_owner"
+    message = "An organization keeps at least one owner: make someone else owner first."
+
+
+class AlreadyMember(ApiError):
+    status_code = 409
+    code = "already_member"
+    message = "This person is already a member of the organization."
+
+
+class OwnerRoleRequired(ApiError):
+    status_code = 403
+    code = "permission_denied"
+    message = "Granting, taking or touching the owner role needs the owner role."
+
+
+class MembersManageRequired(ApiError):
+    status_code = 403
+    code = "permission_denied"
+    message = "Removing another member needs the admin role."
+
+
+class PersonRequired(ApiError):
+    status_code = 403
+    code = "permission_denied"
+    message = "An API token is not a member and cannot leave; sign in as a person."
+
+
+class MemberNotFound(ApiError):
+    status_code = 404
+    code = "not_found"
+    message = "No such member in this organization."
+
+
+class InvalidInvitation(ApiError):
+    status_code = 400
+    code = "invalid_invitation"
+    message = "This invitation is unknown, expired or already used."
+
+
+class InvitationSignInRequired(ApiError):
+    status_code = 401
+    code = "sign_in_required"
+    message = "An account with the invited email exists: sign in as it to accept."
+    headers = {"WWW-Authenticate": "Bearer"}
+
+
+class InvitationForAnotherUser(ApiError):
+    status_code = 403
+    code = "invitation_for_another_user"
+    message = "This invitation is for another email address than the one you are signed in as."
+
+
+class EmailTaken(ApiError):
+    status_code = 409
+    code = "email_taken"
+    message = "An account with this email was created meanwhile: sign in and accept again."
+
+
+class EmailUnavailable(ApiError):
+    status_code = 503
+    code = "email_unavailable"
+    message = "The invitation email could not be sent; nothing was saved. Try again later."
+
+
+# Organizations ----------------------------------------------------------------
+
+
+def _clean_slug(slug: str) -> str:
+    slug = slug.lower()
+    try:
+        uuid.UUID(slug)
+    except ValueError:
+        return slug
+    # Paths take an organization's id or slug; a slug shaped like an id would be ambiguous.
+    raise ValidationError({"slug": ["A slug cannot look like an id (a UUID)."]})
+
+
+def _org_snapshot(org: Organization) -> dict[str, Any]:
+    return {field: getattr(org, field) for field in ORG_EDITABLE}
 
 
 @transaction.atomic
 def organization_create(*, name: str, owner: User, slug: str | None = None) -> Organization:
     """Create an organization; its creator becomes its owner."""
-    org = Organization(name=name, slug=slug or slugify(name)[:64])
-    org.full_clean()
-    org.save()
+    org = Organization(name=name, slug=_clean_slug(slug or slugify(name)[:64]))
+    org.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            org.save()
+    except IntegrityError:
+        raise OrgSlugTaken() from None
     with scope(org=org):
         Membership.objects.create(org=org, user=owner, role=Membership.Role.OWNER)
     return org
+
+
+@transaction.atomic
+def organization_update(
+    *, org: Organization, data: dict[str, Any], request: Request | None
+) -> Organization:
+    before = _org_snapshot(org)
+    if "slug" in data:
+        data = {**data, "slug": _clean_slug(data["slug"])}
+    changed = [f for f in ORG_EDITABLE if f in data and data[f] != before[f]]
+    if not changed:
+        return org
+    for field in changed:
+        setattr(org, field, data[field])
+    org.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            org.save(update_fields=changed)
+    except IntegrityError:
+        raise OrgSlugTaken() from None
+    audit_record(
+        org=org,
+        request=request,
+        action="org.update",
+        target=org,
+        before=before,
+        after=_org_snapshot(org),
+    )
+    return org
+
+
+def _who(request: Request | None) -> str:
+    user = getattr(request, "user", None)
+    if isinstance(user, ApiTokenPrincipal):
+        return f"api-token {user.token.pk}"
+    return f"user {user.pk}" if user is not None and user.is_authenticated else "system"
+
+
+@transaction.atomic
+def organization_delete(*, org: Organization, request: Request | None) -> None:
+    """Delete the organization and every row of it (members, invitations, API tokens,
+    projects, licenses, sessions, audit events). Its audit trail goes with it, so the
+    deletion is logged instead; seats held in the seat store are dropped after commit."""
+    from licenses.models import License
+    from licenses.seatstore import get_seat_store
+    from licenses.seatstore.base import SeatStoreUnavailable
+
+    with scope(org=org):
+        license_ids = [str(pk) for pk in License.objects.values_list("id", flat=True)]
+    org_id, slug = org.pk, org.slug
+    org.delete()
+
+    def drop_seats() -> None:
+        store = get_seat_store()
+        for license_id in license_ids:
+            try:
+                store.drop_license(license_id)
+            except SeatStoreUnavailable:
+                logger.warning(
+                    "seat store unavailable: seats of license %s not dropped", license_id
+                )
+
+    transaction.on_commit(drop_seats)
+    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    logger.info(
+        "organization deleted: id=%s slug=%s by=%s ip=%s licenses=%d",
+        org_id,
+        slug,
+        _who(request),
+        ip,
+        len(license_ids),
+    )
+
+
+# Members ---------------------------------------------------------------------
+
+
+def _lock_members(membership: Membership) -> Membership:
+    """Serialize membership changes of one organization (the last-owner rule needs it)
+    and re-read the member under that lock."""
+    Organization.objects.select_for_update().filter(pk=membership.org_id).first()
+    current = Membership.objects.select_related("user").filter(pk=membership.pk).first()
+    if current is None:
+        raise MemberNotFound()
+    return current
+
+
+def _owner_count() -> int:
+    return Membership.objects.filter(role=OWNER).count()
+
+
+@transaction.atomic
+def membership_update_role(
+    *, membership: Membership, role: str, acting_role: Role, request: Request | None
+) -> Membership:
+    """Change a member's role. Touching the owner role (granting it, taking it, or changing
+    an owner) needs ``owners.manage``; the last owner is never demoted."""
+    membership = _lock_members(membership)
+    old = membership.role
+    if old == role:
+        return membership
+    if OWNER in (old, role) and acting_role < POLICY["owners.manage"]:
+        raise OwnerRoleRequired()
+    if old == OWNER and _owner_count() == 1:
+        raise LastOwner()
+    membership.role = role
+    membership.full_clean(validate_unique=False, validate_constraints=False)
+    membership.save(update_fields=["role"])
+    audit_record(
+        org=membership.org,
+        request=request,
+        action="member.role_change",
+        target=membership.user,
+        before={"email": membership.user.email, "role": old},
+        after={"email": membership.user.email, "role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(
+    *,
+    membership: Membership,
+    acting_user: User | None,
+    acting_role: Role,
+    request: Request | None,
+) -> None:
+    """Remove a member, or let a member leave (``acting_user`` is the member).
+
+    Removing someone else needs ``members.manage``, removing an owner (or leaving as one)
+    ``owners.manage``; the last owner always stays."""
+    membership = _lock_members(membership)
+    leaving = acting_user is not None and acting_user.pk == membership.user_id
+    if not leaving and acting_role < POLICY["members.manage"]:
+        raise MembersManageRequired()
+    if membership.role == OWNER:
+        if acting_role < POLICY["owners.manage"]:
+            raise OwnerRoleRequired()
+        if _owner_count() == 1:
+            raise LastOwner()
+    audit_record(
+        org=membership.org,
+        request=request,
+        action="member.remove",
+        target=membership.user,
+        before={"email": membership.user.email, "role": membership.role},
+        after={"left": leaving},
+    )
+    membership.delete()
+
+
+def membership_leave(*, acting_user: User | None, acting_role: Role, request: Request | None):
+    """The caller leaves the organization in scope (never its last owner)."""
+    if acting_user is None:
+        raise PersonRequired()
+    membership = Membership.objects.filter(user_id=acting_user.pk).first()
+    if membership is None:
+        raise MemberNotFound()
+    membership_remove(
+        membership=membership, acting_user=acting_user, acting_role=acting_role, request=request
+    )
+
+
+# Invitations -----------------------------------------------------------------
+
+
+def _invitation_snapshot(invitation: Invitation) -> dict[str, Any]:
+    return {
+        "email": invitation.email,
+        "role": invitation.role,
+        "expires_at": invitation.expires_at.isoformat(),
+    }
+
+
+def _invitation_link(raw_token: str) -> str:
+    return f"{settings.PUBLIC_URL}/accept-invitation?{urlencode({'token': raw_token})}"
+
+
+def _send_invitation(*, invitation: Invitation, org: Organization, raw_token: str, inviter: str):
+    body = (
+        f"{inviter} invited you to join {org.name} on CODITECT as {invitation.role}.\n\n"
+        f"Accept the invitation here:\n{_invitation_link(raw_token)}\n\n"
+        f"The link works once and expires on {invitation.expires_at:%Y-%m-%d %H:%M} UTC.\n"
+        "If you did not expect this, ignore this email.\n"
+    )
+    try:
+        send_mail(f"You are invited to join {org.name} on CODITECT", body, None, [invitation.email])
+    except Exception as exc:
+        logger.warning("invitation email to org %s failed: %s", org.pk, type(exc).__name__)
+        raise EmailUnavailable() from None
+
+
+@transaction.atomic
+def invitation_create(
+    *, org: Organization, email: str, role: str, acting_role: Role, request: Request | None
+) -> Invitation:
+    """Invite an email address to the organization and email it a one-time link.
+
+    Only an owner may invite an owner. Inviting an address again replaces its pending
+    invitation (the old link stops working). The token is stored as a digest only."""
+    email = User.objects.normalize_email(email).lower()
+    if role == OWNER and acting_role < POLICY["owners.manage"]:
+        raise OwnerRoleRequired()
+    if Membership.objects.filter(user__email__iexact=email).exists():
+        raise AlreadyMember()
+    pending = Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True)
+    replaced = sorted(pending.values_list("id", flat=True))
+    pending.delete()
+    raw = new_secret(INVITATION_PREFIX)
+    invitation = Invitation(
+        org=org,
+        email=email,
+        role=role,
+        token_digest=secret_digest(raw),
+        expires_at=timezone.now() + INVITATION_TTL,
+    )
+    invitation.full_clean(validate_unique=False)
+    invitation.save()
+    audit_record(
+        org=org,
+        request=request,
+        action="invitation.create",
+        target=invitation,
+        after={**_invitation_snapshot(invitation), "replaces": replaced},
+    )
+    user = getattr(request, "user", None)
+    inviter = (
+        (user.name or user.email) if isinstance(user, User) else f"An administrator of {org.name}"
+    )
+    _send_invitation(invitation=invitation, org=org, raw_token=raw, inviter=inviter)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, request: Request | None) -> None:
+    audit_record(
+        org=invitation.org,
+        request=request,
+        action="invitation.revoke",
+        target=invitation,
+        before=_invitation_snapshot(invitation),
+    )
+    invitation.delete()
+
+
+def _new_user_for(invitation: Invitation, *, name: str, password: str | None) -> User:
+    if not password:
+        raise ValidationError({"password": ["Choose a password for your new account."]})
+    try:
+        validate_password(password, user=User(email=invitation.email, name=name))
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(invitation.email, password, name=name)
+    except IntegrityError:
+        raise EmailTaken() from None
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    token: str,
+    caller: Any,
+    name: str = "",
+    password: str | None = None,
+    request: Request | None,
+) -> tuple[Membership, bool]:
+    """Turn an invitation into a membership with the invited role.
+
+    If an account with the invited email exists, ``caller`` must be that user (signed
+    in); otherwise the account is created with ``password``. Returns the membership and
+    whether a user was created. An unknown, expired or used token is ``invalid_invitation``.
+    """
+    with scopes_disabled():
+        invitation = (
+            Invitation.objects.select_for_update().filter(token_digest=secret_digest(token)).first()
+        )
+    if (
+        invitation is None
+        or invitation.accepted_at is not None
+        or invitation.expires_at <= timezone.now()
+    ):
+        raise InvalidInvitation()
+    org = Organization.objects.get(pk=invitation.org_id)
+    signed_in = caller if isinstance(caller, User) and caller.is_authenticated else None
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if existing is not None:
+        if signed_in is None:
+            raise InvitationSignInRequired()
+        if signed_in.pk != existing.pk:
+            raise InvitationForAnotherUser()
+        person, created = existing, False
+    else:
+        person, created = _new_user_for(invitation, name=name, password=password), True
+    with scope(org=org):
+        if Membership.objects.filter(user=person).exists():
+            raise AlreadyMember()
+        membership = Membership(org=org, user=person, role=invitation.role)
+        membership.full_clean(validate_unique=False, validate_constraints=False)
+        membership.save()
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        audit_record(
+            org=org,
+            request=request,
+            action="invitation.accept",
+            target=invitation,
+            after={
+                "email": invitation.email,
+                "role": invitation.role,
+                "user_id": str(person.pk),
+                "user_created": created,
+            },
+            actor=person,
+        )
+    return membership, created

@@ -1,0 +1,34 @@
+from rest_framework import serializers
+
+from audit.models import AuditEvent
+
+
+class AuditActorSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    email = serializers.EmailField()
+
+
+class AuditActorTokenSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor = AuditActorSerializer(allow_null=True, read_only=True)
+    actor_token = AuditActorTokenSerializer(allow_null=True, read_only=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "actor",
+            "actor_token",
+            "action",
+            "target_type",
+            "target_id",
+            "before",
+            "after",
+            "ip_address",
+            "created_at",
+        ]
+        read_only_fields = fields
