@@ -60,6 +60,16 @@ def use_store(kind: str, url: str | None = None, *, cluster: bool = False) -> No
 
 
 @pytest.fixture(autouse=True)
+def fresh_rate_limits() -> Iterator[None]:
+    """Rate-limit counters live in the shared cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def restore_seat_store() -> Iterator[None]:
     """Whatever store a test points the app at, the next test starts from the default."""
     saved = (
@@ -124,6 +134,10 @@ class LiveServer:
             "GUNICORN_THREADS": "16",
             "PYTHONPATH": str(BACKEND),
             "DATA_DIR": str(settings.DATA_DIR),
+            # Load tests send thousands of acquires from 127.0.0.1; the limits
+            # have tests of their own.
+            "THROTTLE_ACQUIRE_IP": "100000000/min",
+            "THROTTLE_ACQUIRE_KEY": "100000000/min",
         }
         self.process: subprocess.Popen | None = None
         self.log = tempfile.NamedTemporaryFile(prefix="live-api-", suffix=".log", delete=False)

@@ -248,7 +248,7 @@ REST_FRAMEWORK = {
     # Client IPs come from REMOTE_ADDR, or from X-Forwarded-For behind this many
     # trusted proxies (1 behind the ingress): never trust a client's own header.
     "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0) or None,
-    # Rates of the throttle scopes (users/throttles.py, the acquire endpoint).
+    # Rates of the throttle scopes (users/throttles.py, licenses/api/throttles.py).
     "DEFAULT_THROTTLE_RATES": {
         "login": env_str("THROTTLE_LOGIN", "10/min"),
         "register": env_str("THROTTLE_REGISTER", "10/min"),

@@ -1,13 +1,25 @@
 """Reads of the licenses app. Lookups that must cross tenants say so in their docstring."""
 
+import logging
+import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from licenses.keys import license_key_digest, license_key_matches
+from licenses.keys import DISPLAY_PREFIX_LENGTH, license_key_digest, license_key_matches
 from licenses.models import License, LicenseSession
-from licenses.seatstore.base import LiveSeat, SeatRoute
+from licenses.seatstore.base import LiveSeat, SeatRoute, SeatStoreUnavailable
+from projects.models import Project
+
+logger = logging.getLogger(__name__)
+
+LICENSE_STATUSES = ("active", "suspended", "expired", "inactive")
 
 
 def license_get_by_key(key: str) -> License | None:
@@ -53,3 +65,96 @@ def seat_route_for_session(session_id: str) -> SeatRoute | None:
 
 def as_datetime(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, tz=UTC)
+
+
+# Administration (inside the organization's scope) ---------------------------------
+
+
+def license_status(license_: License, at: datetime | None = None) -> str:
+    """``active | suspended | expired | inactive``, in the order acquire checks them."""
+    reason = license_.invalid_reason(at)
+    return reason.removeprefix("license_") if reason else "active"
+
+
+def _status_filter(status: str, now: datetime) -> Q:
+    live = Q(is_active=True, is_suspended=False)
+    expired = Q(expires_at__isnull=False, expires_at__lte=now)
+    return {
+        "inactive": Q(is_active=False),
+        "suspended": Q(is_active=True, is_suspended=True),
+        "expired": live & expired,
+        "active": live & ~expired,
+    }[status]
+
+
+def license_list(
+    *,
+    status: str | None = None,
+    project_id: uuid.UUID | None = None,
+    expiring_before: datetime | None = None,
+    search: str = "",
+) -> QuerySet[License]:
+    """Licenses of the organization in scope, newest first.
+
+    ``search`` matches the name (contains) or the key's display prefix (starts with);
+    ``expiring_before`` keeps licenses with an expiry before that instant."""
+    licenses = License.objects.order_by("-created_at", "id")
+    if status:
+        licenses = licenses.filter(_status_filter(status, timezone.now()))
+    if project_id:
+        licenses = licenses.filter(project_id=project_id)
+    if expiring_before:
+        licenses = licenses.filter(expires_at__isnull=False, expires_at__lt=expiring_before)
+    if search:
+        # A pasted full key matches by its display prefix (never by the key itself).
+        prefix = search[:DISPLAY_PREFIX_LENGTH]
+        licenses = licenses.filter(Q(name__icontains=search) | Q(key_prefix__startswith=prefix))
+    return licenses
+
+
+def seats_in_use(license_ids: Iterable[Any]) -> dict[str, int | None]:
+    """Live seats per license from the seat store, in one round trip for the lot.
+
+    ``None`` for each when the store cannot be reached: a dashboard still lists."""
+    from licenses.seatstore import get_seat_store
+
+    ids = [str(license_id) for license_id in license_ids]
+    try:
+        return dict(get_seat_store().counts(ids))
+    except SeatStoreUnavailable as exc:
+        logger.warning("seat counts unavailable: %s", exc)
+        return dict.fromkeys(ids)
+
+
+def project_for_license(project_id: Any) -> Project | None:
+    """A project of the organization in scope, for a license's ``project`` field;
+    another organization's is refused like a missing one."""
+    if project_id is None:
+        return None
+    project = Project.objects.filter(id=project_id).first()
+    if project is None:
+        raise ValidationError({"project": ["No such project in this organization."]})
+    return project
+
+
+def session_list(
+    *,
+    license_id: Any = None,
+    status: str | None = None,
+    user_id: Any = None,
+    project_id: Any = None,
+    hardware_id: str | None = None,
+) -> QuerySet[LicenseSession]:
+    """Sessions of the organization in scope, newest first."""
+    sessions = LicenseSession.objects.order_by("-started_at", "id")
+    if license_id:
+        sessions = sessions.filter(license_id=license_id)
+    if status:
+        sessions = sessions.filter(status=status)
+    if user_id:
+        sessions = sessions.filter(user_id=user_id)
+    if project_id:
+        sessions = sessions.filter(project_id=project_id)
+    if hardware_id:
+        sessions = sessions.filter(hardware_id=hardware_id)
+    return sessions

@@ -1,5 +1,27 @@
 """Writes of the licenses app: the seat protocol (acquire, heartbeat, release,
-revoke, reap) and license creation. The seed's ``LicenseService``, as functions.
+revoke, reap) and license administration. The seed's ``LicenseService``, as functions.
+
+Every session that starts or ends, and every refused acquire, appends one
+``analytics.SeatEvent`` in the same transaction as the session row it concerns.
+Ending sessions claims the rows first (``SELECT … FOR UPDATE`` of the live ones, then
+``UPDATE``), so two processes never both end a session or both record its end.
+
+License administration (DESIGN §6 semantics):
+
+- Lowering ``seats_total`` below the seats in use is allowed: live sessions keep
+  running (and may re-acquire idempotently); no new seat is granted until the count
+  is below the new total.
+- A new ``heartbeat_ttl`` applies to new sessions at once; a live session on the
+  Redis store keeps the TTL it started with until it acquires again.
+- Suspending ends every live session at once (seats freed, status ``revoked``; their
+  next heartbeat gets 410 ``session_expired``) and refuses acquire with 403
+  ``license_suspended``. An acquire already past its license check when the suspend
+  commits can still get a seat: the reaper revokes sessions of suspended licenses on
+  every run, so such a seat lives one reaper period at most.
+- Rotating the key refuses the old key at once (401 ``invalid_license_key``); live
+  sessions keep running.
+- Deleting ends every live session (seats freed, ``revoke`` events), then deletes the
+  license with its session rows; its seat events stay in the organization's history.
 """
 
 import logging
@@ -10,10 +32,14 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django_scopes import scope, scopes_disabled
+from rest_framework.request import Request
 
+from analytics.models import SeatEvent
+from analytics.services import seat_event_record, session_ends_record
+from audit.services import audit_record
 from licenses import selectors
 from licenses.errors import (
     InvalidLicenseKey,
@@ -25,7 +51,7 @@ from licenses.errors import (
 from licenses.keys import generate_license_key, license_key_digest, license_key_display_prefix
 from licenses.models import License, LicenseSession
 from licenses.seatstore import get_seat_store
-from licenses.seatstore.base import SeatGrant, SeatStoreUnavailable
+from licenses.seatstore.base import SeatGrant, SeatStore, SeatStoreUnavailable
 from licenses.selectors import as_datetime
 from licenses.signing import current_signer
 from projects.models import Project
@@ -33,6 +59,13 @@ from tenants.models import Organization
 
 logger = logging.getLogger(__name__)
 Status = LicenseSession.Status
+Event = SeatEvent.Kind
+_END_EVENT = {
+    Status.RELEASED: Event.RELEASE,
+    Status.ZOMBIE: Event.EXPIRE,
+    Status.REVOKED: Event.REVOKE,
+}
+EDITABLE = ("name", "seats_total", "expires_at", "heartbeat_ttl", "offline_grace", "project")
 
 
 @dataclass(frozen=True)
@@ -50,8 +83,27 @@ class ReapReport:
     checked: int
     reaped: int
     seconds: float
+    # Live sessions of suspended licenses the reaper revoked (an acquire that raced a
+    # suspend, or a suspend the seat store could not finish).
+    revoked: int = 0
 
 
+def _snapshot(license_: License) -> dict[str, Any]:
+    """Audit view of a license: plain data, the display prefix but never the key."""
+    return {
+        "name": license_.name,
+        "seats_total": license_.seats_total,
+        "expires_at": license_.expires_at.isoformat() if license_.expires_at else None,
+        "heartbeat_ttl": license_.heartbeat_ttl,
+        "offline_grace": license_.offline_grace,
+        "project": str(license_.project_id) if license_.project_id else None,
+        "is_active": license_.is_active,
+        "is_suspended": license_.is_suspended,
+        "key_prefix": license_.key_prefix,
+    }
+
+
+@transaction.atomic
 def license_create(
     *,
     org: Organization,
@@ -61,8 +113,12 @@ def license_create(
     expires_at: datetime | None = None,
     heartbeat_ttl: int | None = None,
     offline_grace: int | None = None,
+    request: Request | None = None,
 ) -> tuple[License, str]:
-    """Create a license; returns it with its key, which is shown this once only."""
+    """Create a license; returns it with its key, which is shown this once only.
+
+    Audited as ``license.create`` (without an actor when no request is given, e.g.
+    the ``create_license`` command)."""
     key = generate_license_key()
     license_ = License(
         org=org,
@@ -79,7 +135,153 @@ def license_create(
         license_.offline_grace = offline_grace
     license_.full_clean()
     license_.save()
+    audit_record(
+        org=org,
+        request=request,
+        action="license.create",
+        target=license_,
+        after=_snapshot(license_),
+    )
     return license_, key
+
+
+@transaction.atomic
+def license_update(*, license_: License, data: dict[str, Any], request: Request | None) -> License:
+    """Change the editable fields present in ``data`` (``project``: a Project or None).
+
+    See the module docstring for what a lower ``seats_total`` or a new TTL does to live
+    sessions."""
+    license_ = License.objects.select_for_update().get(pk=license_.pk)
+    before = _snapshot(license_)
+    changed = [field for field in EDITABLE if field in data]
+    for field in changed:
+        setattr(license_, field, data[field])
+    license_.full_clean(validate_unique=False, validate_constraints=False)
+    license_.save(update_fields=[*changed, "updated_at"])
+    audit_record(
+        org=license_.org,
+        request=request,
+        action="license.update",
+        target=license_,
+        before=before,
+        after=_snapshot(license_),
+    )
+    return license_
+
+
+def license_suspend(*, license_: License, request: Request | None) -> tuple[License, int]:
+    """Refuse new seats and end every live session at once; returns the license and the
+    number of sessions revoked. Suspending a suspended license finishes any session
+    left live (e.g. when the seat store failed the first time) and is not re-audited."""
+    with transaction.atomic():
+        license_ = License.objects.select_for_update().get(pk=license_.pk)
+        if not license_.is_suspended:
+            before = _snapshot(license_)
+            license_.is_suspended = True
+            license_.save(update_fields=["is_suspended", "updated_at"])
+            audit_record(
+                org=license_.org,
+                request=request,
+                action="license.suspend",
+                target=license_,
+                before=before,
+                after=_snapshot(license_),
+            )
+    # After the commit: from here on every acquire is refused, so nothing re-fills it.
+    return license_, _license_end_live_sessions(license_)
+
+
+@transaction.atomic
+def license_resume(*, license_: License, request: Request | None) -> License:
+    """Accept acquires again. Sessions revoked by the suspend stay ended."""
+    license_ = License.objects.select_for_update().get(pk=license_.pk)
+    if license_.is_suspended:
+        before = _snapshot(license_)
+        license_.is_suspended = False
+        license_.save(update_fields=["is_suspended", "updated_at"])
+        audit_record(
+            org=license_.org,
+            request=request,
+            action="license.resume",
+            target=license_,
+            before=before,
+            after=_snapshot(license_),
+        )
+    return license_
+
+
+@transaction.atomic
+def license_rotate_key(*, license_: License, request: Request | None) -> tuple[License, str]:
+    """Give the license a new key (returned this once); the old one is refused at once.
+    Live sessions keep running: they are authenticated by their session id."""
+    license_ = License.objects.select_for_update().get(pk=license_.pk)
+    before = {"key_prefix": license_.key_prefix}
+    key = generate_license_key()
+    license_.key_digest = license_key_digest(key)
+    license_.key_prefix = license_key_display_prefix(key)
+    license_.save(update_fields=["key_digest", "key_prefix", "updated_at"])
+    audit_record(
+        org=license_.org,
+        request=request,
+        action="license.rotate_key",
+        target=license_,
+        before=before,
+        after={"key_prefix": license_.key_prefix},
+    )
+    return license_, key
+
+
+def license_delete(*, license_: License, request: Request | None) -> int:
+    """End every live session (seats freed at once), then delete the license and its
+    session rows. Returns the number of sessions revoked. If the seat store is down
+    nothing is deleted (503); the call can be repeated."""
+    revoked = _license_end_live_sessions(license_)
+    license_id = str(license_.id)
+    with transaction.atomic():
+        audit_record(
+            org=license_.org,
+            request=request,
+            action="license.delete",
+            target=license_,
+            before={**_snapshot(license_), "sessions_revoked": revoked},
+        )
+        license_.delete()
+    try:
+        # Whatever a racing acquire left behind; a heartbeat of such a seat then
+        # finds no live session to rebuild and gets 410.
+        get_seat_store().drop_license(license_id)
+    except SeatStoreUnavailable:
+        logger.warning(
+            "seat store unavailable: seats of deleted license %s not dropped", license_id
+        )
+    return revoked
+
+
+def _license_end_live_sessions(license_: License) -> int:
+    with scopes_disabled():
+        rows = list(
+            LicenseSession.objects.filter(license_id=license_.id, status=Status.ACTIVE).values_list(
+                "id", "license_id"
+            )
+        )
+    try:
+        return _revoke_live(get_seat_store(), rows)
+    except SeatStoreUnavailable as exc:
+        logger.error("revoking sessions of license %s failed: %s", license_.id, exc)
+        raise SeatStoreDown() from exc
+
+
+def _revoke_live(store: SeatStore, rows: list[tuple[Any, Any]]) -> int:
+    """Free the seats of these (session id, license id) pairs, then mark the sessions
+    revoked with one event each. Store first: a failure leaves the database untouched
+    (a freed seat's session then ends at its next heartbeat or by the reaper)."""
+    if not rows:
+        return 0
+    for session_id, _ in rows:
+        store.release(str(session_id))
+    now = as_datetime(store.now())
+    seats = store.counts({str(license_id) for _, license_id in rows})
+    return _end_sessions([session_id for session_id, _ in rows], Status.REVOKED, now, seats)
 
 
 def session_member(hardware_id: str, client_instance: str = "") -> str:
@@ -112,11 +314,22 @@ def session_acquire(
     except SeatStoreUnavailable as exc:
         logger.error("acquire refused: %s", exc)
         raise SeatStoreDown() from exc
+    except License.DoesNotExist:
+        # Deleted between the key check and the seat step (SQL store).
+        raise InvalidLicenseKey() from None
 
     with scope(org=license_.org_id):
         if grant.evicted:
-            _end_sessions(grant.evicted, Status.ZOMBIE, as_datetime(grant.now))
+            # Counted before this grant's own seat was added.
+            before_add = grant.seats_used - (1 if grant.granted and grant.created else 0)
+            _end_sessions(
+                grant.evicted,
+                Status.ZOMBIE,
+                as_datetime(grant.now),
+                {str(license_.id): before_add},
+            )
         if not grant.granted:
+            _record_denial(license_, grant)
             raise NoSeatsAvailable(
                 details={"seats_total": license_.seats_total, "seats_used": grant.seats_used}
             )
@@ -124,10 +337,16 @@ def session_acquire(
             session = _record_session(
                 license_, grant, member, hardware_id, client_instance, client_info, ip_address
             )
-        except Exception:
+        except Exception as exc:
             if grant.created:
                 # Nothing half-written: the seat goes back with the failed insert.
                 store.release(candidate)
+            if (
+                isinstance(exc, IntegrityError)
+                and not License.objects.filter(id=license_.id).exists()
+            ):
+                # The license was deleted while this acquire was in flight.
+                raise InvalidLicenseKey() from exc
             raise
     token = _sign_token(license_, session, grant)
     return AcquiredSeat(session, license_, token, grant.created, grant.seats_used)
@@ -165,8 +384,7 @@ def _record_session(
         "expires_at": expires,
     }
     try:
-        with transaction.atomic():
-            return LicenseSession.objects.create(**fields)
+        return _create_session(fields, grant)
     except IntegrityError:
         pass
     # A concurrent acquire of the same fingerprint may have just written this
@@ -176,11 +394,48 @@ def _record_session(
         return existing
     # The store gave this member a new holder, so any other live row for it is
     # stale (its seat expired and was evicted elsewhere): end it, retry once.
-    LicenseSession.objects.filter(license=license_, member=member, status=Status.ACTIVE).exclude(
-        id=grant.holder
-    ).update(status=Status.ZOMBIE, ended_at=now)
+    stale = LicenseSession.objects.filter(
+        license=license_, member=member, status=Status.ACTIVE
+    ).exclude(id=grant.holder)
+    _end_sessions(
+        list(stale.values_list("id", flat=True)),
+        Status.ZOMBIE,
+        now,
+        {str(license_.id): grant.seats_used - 1},
+    )
+    return _create_session(fields, grant)
+
+
+def _create_session(fields: dict[str, Any], grant: SeatGrant) -> LicenseSession:
+    """The session row and its ``acquire`` event: two inserts, one transaction."""
     with transaction.atomic():
-        return LicenseSession.objects.create(**fields)
+        session = LicenseSession.objects.create(**fields)
+        seat_event_record(
+            org_id=session.org_id,
+            license_id=session.license_id,
+            project_id=session.project_id,
+            session_id=session.id,
+            user_id=session.user_id,
+            kind=Event.ACQUIRE,
+            seats_used=grant.seats_used,
+            at=session.started_at,
+        )
+        return session
+
+
+def _record_denial(license_: License, grant: SeatGrant) -> None:
+    """One ``deny`` event; failing to write it never changes the client's answer."""
+    try:
+        seat_event_record(
+            org_id=license_.org_id,
+            license_id=license_.id,
+            project_id=license_.project_id,
+            kind=Event.DENY,
+            seats_used=grant.seats_used,
+            at=as_datetime(grant.now),
+        )
+    except DatabaseError:
+        logger.exception("could not record a denial of license %s", license_.id)
 
 
 def _sign_token(license_: License, session: LicenseSession, grant: SeatGrant) -> str:
@@ -230,26 +485,90 @@ def session_release(*, session_id: str) -> None:
     try:
         store.release(session_id)
         now = as_datetime(store.now())
+        license_id = _live_session_license(session_id)
+        if license_id is None:
+            return
+        seats = store.counts([license_id])
     except SeatStoreUnavailable as exc:
         raise SeatStoreDown() from exc
-    with scopes_disabled():
-        LicenseSession.objects.filter(id=session_id, status=Status.ACTIVE).update(
-            status=Status.RELEASED, ended_at=now
-        )
+    _end_sessions([session_id], Status.RELEASED, now, seats)
 
 
-def session_revoke(*, session: LicenseSession) -> None:
-    """An admin ends a session: its seat is free at once and its next heartbeat gets 410."""
+def session_revoke(*, session: LicenseSession, request: Request | None = None) -> bool:
+    """An admin ends a session: its seat is free at once and its next heartbeat gets 410.
+
+    Returns whether a live session was revoked (audited as ``session.revoke``);
+    revoking an ended session changes nothing."""
     store = get_seat_store()
-    store.release(str(session.id))
-    _end_sessions([str(session.id)], Status.REVOKED, as_datetime(store.now()))
+    session_id = str(session.id)
+    try:
+        store.release(session_id)
+        now = as_datetime(store.now())
+        seats = store.counts([str(session.license_id)])
+    except SeatStoreUnavailable as exc:
+        raise SeatStoreDown() from exc
+    with transaction.atomic():
+        if not _end_sessions([session_id], Status.REVOKED, now, seats):
+            return False
+        audit_record(
+            org=session.org,
+            request=request,
+            action="session.revoke",
+            target=session,
+            before={
+                "status": Status.ACTIVE,
+                "license": str(session.license_id),
+                "hardware_id": session.hardware_id,
+            },
+            after={"status": Status.REVOKED},
+        )
+    session.status, session.ended_at = Status.REVOKED, now
+    return True
 
 
-def _end_sessions(session_ids: Any, status: str, at: datetime) -> int:
+def _live_session_license(session_id: str) -> str | None:
     with scopes_disabled():
-        return LicenseSession.objects.filter(id__in=list(session_ids), status=Status.ACTIVE).update(
+        license_id = (
+            LicenseSession.objects.filter(id=session_id, status=Status.ACTIVE)
+            .values_list("license_id", flat=True)
+            .first()
+        )
+    return str(license_id) if license_id else None
+
+
+def _end_sessions(
+    session_ids: Any,
+    status: str,
+    at: datetime,
+    seats_after: dict[str, int] | None = None,
+    *,
+    skip_locked: bool = False,
+) -> int:
+    """End those of ``session_ids`` still live, with one seat event each; returns how many.
+
+    The live rows are claimed under a row lock in id order (no deadlock between two
+    enders), so each session ends, and is counted, exactly once. ``seats_after`` maps a
+    license id to the store's count after these ends (for the events' ``seats_used``).
+    """
+    ids = [str(session_id) for session_id in session_ids]
+    if not ids:
+        return 0
+    with scopes_disabled(), transaction.atomic():
+        rows = list(
+            LicenseSession.objects.select_for_update(skip_locked=skip_locked)
+            .filter(id__in=ids, status=Status.ACTIVE)
+            .order_by("id")
+            .values("id", "org_id", "license_id", "project_id", "user_id", "started_at")
+        )
+        if not rows:
+            return 0
+        LicenseSession.objects.filter(id__in=[row["id"] for row in rows]).update(
             status=status, ended_at=at
         )
+        session_ends_record(
+            sessions=rows, kind=_END_EVENT[status], at=at, seats_after=seats_after or {}
+        )
+    return len(rows)
 
 
 def heartbeats_flush(*, max_licenses: int = 1000) -> int:
@@ -307,22 +626,42 @@ def sessions_reap(*, batch_size: int = 1000, max_batches: int = 1000) -> ReapRep
         for session_id, license_id, member in candidates:
             expires = store.reap(str(license_id), member, str(session_id))
             if expires is None:
-                dead.append(session_id)
+                dead.append((session_id, str(license_id)))
             else:
                 with scopes_disabled():
                     LicenseSession.objects.filter(id=session_id, status=Status.ACTIVE).update(
                         expires_at=as_datetime(expires)
                     )
         checked += len(candidates)
-        reaped += _end_sessions(dead, Status.ZOMBIE, now)
+        if dead:
+            seats = store.counts({license_id for _, license_id in dead})
+            # Rows another ender holds are theirs to end (and to count).
+            reaped += _end_sessions(
+                [session_id for session_id, _ in dead], Status.ZOMBIE, now, seats, skip_locked=True
+            )
         if len(candidates) < batch_size:
             break
-    report = ReapReport(flushed, checked, reaped, time.monotonic() - started)
+    revoked = _sessions_of_suspended_licenses_revoke(store, batch_size)
+    report = ReapReport(flushed, checked, reaped, time.monotonic() - started, revoked)
     logger.info(
-        "reaper: flushed %d heartbeats, checked %d sessions, reaped %d in %.3fs",
+        "reaper: flushed %d heartbeats, checked %d sessions, reaped %d, revoked %d in %.3fs",
         report.flushed,
         report.checked,
         report.reaped,
+        report.revoked,
         report.seconds,
     )
     return report
+
+
+def _sessions_of_suspended_licenses_revoke(store: SeatStore, limit: int) -> int:
+    """Sessions still live on a suspended license: an acquire that raced the suspend,
+    or a suspend the seat store could not finish. Cheap when there are none: suspended
+    licenses are few and their live sessions are found through the license index."""
+    with scopes_disabled():
+        rows = list(
+            LicenseSession.objects.filter(
+                status=Status.ACTIVE, license__is_suspended=True
+            ).values_list("id", "license_id")[:limit]
+        )
+    return _revoke_live(store, rows)

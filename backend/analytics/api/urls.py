@@ -1,1 +1,21 @@
-urlpatterns: list = []
+from django.urls import path
+
+from analytics.api import views
+
+urlpatterns = [
+    path(
+        "orgs/<str:org>/licenses/<uuid:license_id>/utilization",
+        views.LicenseUtilizationView.as_view(),
+        name="license-utilization",
+    ),
+    path(
+        "orgs/<str:org>/analytics/utilization",
+        views.OrgUtilizationView.as_view(),
+        name="org-utilization",
+    ),
+    path(
+        "orgs/<str:org>/analytics/breakdown",
+        views.UsageBreakdownView.as_view(),
+        name="org-usage-breakdown",
+    ),
+]

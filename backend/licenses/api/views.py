@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from core.api.errors import ErrorSerializer
 from licenses import services
 from licenses.api import serializers as s
+from licenses.api.throttles import AcquireIpThrottle, AcquireKeyThrottle
 from licenses.signing import published_keys
 
 
@@ -19,13 +20,16 @@ def _errors(*codes: tuple[int, str]) -> dict[int, OpenApiResponse]:
 class AcquireView(APIView):
     authentication_classes: list = []
     permission_classes: list = []
+    # Per client IP first, then per license key (by a prefix of its keyed digest).
+    throttle_classes = [AcquireIpThrottle, AcquireKeyThrottle]
 
     @extend_schema(
         tags=["seats"],
         operation_id="seat_acquire",
         summary="Acquire a seat",
         description="Idempotent per hardware id and client instance: a live session is returned "
-        "again (200) instead of taking a second seat.",
+        "again (200) instead of taking a second seat. Rate limited per client IP and per "
+        "license key (429 `rate_limited` with `Retry-After`).",
         request=s.AcquireInputSerializer,
         responses={
             201: s.AcquireOutputSerializer,
@@ -35,6 +39,7 @@ class AcquireView(APIView):
                 (401, "invalid_license_key"),
                 (403, "license_suspended, license_expired or license_inactive"),
                 (409, "no_seats_available"),
+                (429, "rate_limited: see Retry-After"),
                 (503, "seat_store_unavailable"),
             ),
         },

@@ -78,6 +78,10 @@ class SeatStore(Protocol):
 
     def count(self, license_id: str) -> int: ...
 
+    def counts(self, license_ids: Iterable[str]) -> dict[str, int]:
+        """Live seats of several licenses in one round trip (dashboards: no N+1)."""
+        ...
+
     def members(self, license_id: str) -> list[LiveSeat]: ...
 
     def reap(self, license_id: str, member: str, holder: str) -> float | None:

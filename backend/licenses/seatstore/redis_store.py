@@ -7,7 +7,7 @@ failover) is rebuilt from the database's live sessions before any new seat is
 granted, marked by a per-license ``ready`` key.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
@@ -150,6 +150,16 @@ class RedisSeatStore:
         key = self.seat_keys(license_id)[0]
         now = self.now()
         return self._call(lambda: self.client.zcount(key, f"({now}", "+inf"))
+
+    def counts(self, license_ids: Iterable[str]) -> dict[str, int]:
+        ids = list(dict.fromkeys(license_ids))
+        if not ids:
+            return {}
+        now = self.now()
+        pipe = self.client.pipeline(transaction=False)
+        for license_id in ids:
+            pipe.zcount(self.seat_keys(license_id)[0], f"({now}", "+inf")
+        return dict(zip(ids, map(int, self._call(pipe.execute)), strict=True))
 
     def members(self, license_id: str) -> list[LiveSeat]:
         seats, holders = self.seat_keys(license_id)[:2]

@@ -5,9 +5,11 @@ Works on PostgreSQL (``SELECT … FOR UPDATE`` on the license) and on SQLite
 database's, so API processes on different hosts agree on expiry.
 """
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
+from django.db.models import Count
 from django.db.utils import OperationalError
 from django_scopes import scopes_disabled
 
@@ -102,6 +104,20 @@ class SqlSeatStore:
             return SeatLease.objects.filter(
                 license_id=license_id, expires_at__gt=database_now()
             ).count()
+
+    def counts(self, license_ids: Iterable[str]) -> dict[str, int]:
+        ids = list(dict.fromkeys(license_ids))
+        if not ids:
+            return {}
+        with self._guard(), scopes_disabled():
+            rows = (
+                SeatLease.objects.filter(license_id__in=ids, expires_at__gt=database_now())
+                .values_list("license_id")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            found = {str(license_id): n for license_id, n in rows}
+        return {license_id: found.get(str(license_id), 0) for license_id in ids}
 
     def members(self, license_id: str) -> list[LiveSeat]:
         with self._guard(), scopes_disabled():

@@ -1,0 +1,78 @@
+from rest_framework import serializers
+
+from analytics.selectors import BUCKETS
+
+
+class UtilizationQuerySerializer(serializers.Serializer):
+    bucket = serializers.ChoiceField(choices=list(BUCKETS), default="hour")
+    since = serializers.DateTimeField(
+        required=False,
+        help_text="Start (ISO 8601), rounded down to a bucket boundary. Default: one hour, "
+        "one day or 30 days before `until` for minute, hour or day buckets.",
+    )
+    until = serializers.DateTimeField(
+        required=False, help_text="End (ISO 8601); default and at most: now."
+    )
+
+
+class OrgUtilizationQuerySerializer(UtilizationQuerySerializer):
+    project = serializers.UUIDField(required=False, help_text="Only this project's sessions.")
+
+
+class BreakdownQuerySerializer(serializers.Serializer):
+    by = serializers.ChoiceField(choices=["project", "user"])
+    since = serializers.DateTimeField(
+        required=False, help_text="Start (ISO 8601); default 30 days before `until`."
+    )
+    until = serializers.DateTimeField(
+        required=False, help_text="End (ISO 8601); default and at most: now."
+    )
+
+
+class UtilizationBucketSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    peak_in_use = serializers.IntegerField(help_text="Most seats held at any instant.")
+    avg_in_use = serializers.FloatField(
+        help_text="Time-weighted mean of seats held (over the elapsed part of the bucket)."
+    )
+    seat_seconds = serializers.FloatField()
+    acquires = serializers.IntegerField(help_text="New sessions started.")
+    denials = serializers.IntegerField(help_text="Acquires refused: every seat in use.")
+
+
+class UtilizationTotalsSerializer(serializers.Serializer):
+    acquires = serializers.IntegerField()
+    denials = serializers.IntegerField()
+    releases = serializers.IntegerField()
+    expiries = serializers.IntegerField()
+    revocations = serializers.IntegerField()
+    sessions = serializers.IntegerField(help_text="Sessions that held a seat in the window.")
+    seat_seconds = serializers.FloatField()
+
+
+class UtilizationSerializer(serializers.Serializer):
+    since = serializers.DateTimeField()
+    until = serializers.DateTimeField()
+    bucket_seconds = serializers.IntegerField()
+    seats_total = serializers.IntegerField(help_text="Seats bought now (current licenses).")
+    peak_in_use = serializers.IntegerField()
+    peak_at = serializers.DateTimeField(allow_null=True)
+    totals = UtilizationTotalsSerializer()
+    buckets = UtilizationBucketSerializer(many=True)
+
+
+class BreakdownGroupSerializer(serializers.Serializer):
+    key = serializers.UUIDField(
+        allow_null=True, help_text="Project or user id; null for sessions without one."
+    )
+    name = serializers.CharField(allow_null=True, help_text="Project name or user email.")
+    seat_seconds = serializers.FloatField()
+    sessions = serializers.IntegerField()
+    peak_in_use = serializers.IntegerField()
+
+
+class BreakdownSerializer(serializers.Serializer):
+    by = serializers.CharField()
+    since = serializers.DateTimeField()
+    until = serializers.DateTimeField()
+    groups = BreakdownGroupSerializer(many=True)

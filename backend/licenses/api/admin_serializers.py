@@ -1,0 +1,133 @@
+"""Input and output of the license administration endpoints (``/api/v1/orgs/{org}/…``)."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from licenses.models import License, LicenseSession
+from licenses.selectors import LICENSE_STATUSES, license_status
+
+_MAX_SEATS = 1_000_000
+_MAX_TTL = 86400
+_MAX_GRACE = 30 * 86400
+
+
+class LicenseFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=LICENSE_STATUSES, required=False)
+    project = serializers.UUIDField(required=False, help_text="Licenses of this project.")
+    expiring_before = serializers.DateTimeField(
+        required=False, help_text="Licenses that expire before this instant (ISO 8601)."
+    )
+    search = serializers.CharField(
+        required=False, max_length=200, help_text="Name contains, or key prefix starts with."
+    )
+
+
+class LicenseSerializer(serializers.ModelSerializer):
+    """A license as admins see it; ``seats_used`` comes from the seat store."""
+
+    status = serializers.SerializerMethodField()
+    seats_used = serializers.SerializerMethodField()
+    heartbeat_interval = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = License
+        fields = [
+            "id",
+            "name",
+            "key_prefix",
+            "status",
+            "kind",
+            "seats_total",
+            "seats_used",
+            "expires_at",
+            "heartbeat_ttl",
+            "heartbeat_interval",
+            "offline_grace",
+            "is_active",
+            "is_suspended",
+            "project",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=LICENSE_STATUSES))
+    def get_status(self, license_: License) -> str:
+        return license_status(license_)
+
+    @extend_schema_field(
+        serializers.IntegerField(
+            allow_null=True, help_text="Seats held now; null if the seat store is unreachable."
+        )
+    )
+    def get_seats_used(self, license_: License) -> int | None:
+        return self.context.get("seats_used", {}).get(str(license_.id))
+
+
+class LicenseKeySerializer(serializers.Serializer):
+    """A license with its key: the answer of create and rotate-key, the key's only showing."""
+
+    license = LicenseSerializer()
+    license_key = serializers.CharField(help_text="The license key. Shown this once: store it.")
+
+
+class LicenseWriteSerializer(serializers.Serializer):
+    """Create (``name`` and ``seats_total`` required) and update (any subset)."""
+
+    name = serializers.CharField(max_length=200)
+    seats_total = serializers.IntegerField(
+        min_value=1,
+        max_value=_MAX_SEATS,
+        help_text="May go below the seats in use: live sessions keep running, and no "
+        "new seat is granted until fewer than this are in use.",
+    )
+    project = serializers.UUIDField(required=False, allow_null=True)
+    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    heartbeat_ttl = serializers.IntegerField(
+        required=False,
+        min_value=2,
+        max_value=_MAX_TTL,
+        help_text="Seconds without a heartbeat before a seat is reclaimed. A change applies "
+        "to new sessions.",
+    )
+    offline_grace = serializers.IntegerField(required=False, min_value=0, max_value=_MAX_GRACE)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.partial and not attrs:
+            raise serializers.ValidationError("Nothing to change.")
+        return attrs
+
+
+class SessionFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=LicenseSession.Status.choices, required=False)
+    user = serializers.UUIDField(required=False)
+    project = serializers.UUIDField(required=False)
+    hardware_id = serializers.CharField(required=False, max_length=128)
+
+
+class OrgSessionFilterSerializer(SessionFilterSerializer):
+    license = serializers.UUIDField(required=False)
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LicenseSession
+        fields = [
+            "id",
+            "license",
+            "project",
+            "user",
+            "hardware_id",
+            "client_instance",
+            "client_info",
+            "ip_address",
+            "status",
+            "started_at",
+            "last_heartbeat_at",
+            "heartbeat_count",
+            "expires_at",
+            "ended_at",
+        ]
+        read_only_fields = fields

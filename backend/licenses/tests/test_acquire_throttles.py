@@ -1,0 +1,107 @@
+"""Acquire is rate limited per client IP and per license key: 429 ``rate_limited``."""
+
+import uuid
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from licenses.api import throttles
+from licenses.api.throttles import AcquireIpThrottle, AcquireKeyThrottle
+
+pytestmark = pytest.mark.sqlite
+
+
+def an_ip() -> str:
+    # A fresh address per test: counters outlive a test in a shared cache.
+    n = uuid.uuid4().int
+    return f"10.{n % 250}.{(n >> 8) % 250}.{(n >> 16) % 250 + 1}"
+
+
+def hit(key: str, ip: str, hwid: str = "box", **headers):
+    return APIClient().post(
+        "/api/v1/licenses/acquire",
+        {"license_key": key, "hardware_id": hwid},
+        format="json",
+        REMOTE_ADDR=ip,
+        **headers,
+    )
+
+
+def assert_rate_limited(response):
+    assert response.status_code == 429
+    assert response.json()["error"]["code"] == "rate_limited"
+    assert 1 <= int(response["Retry-After"]) <= 60
+
+
+def test_it_limits_acquire_per_client_ip(monkeypatch, license_a):
+    monkeypatch.setattr(AcquireIpThrottle, "rate", "3/min")
+    _, key = license_a(seats=10)
+    ip = an_ip()
+    codes = [hit(key, ip, f"m{i}").status_code for i in range(3)]
+    assert codes == [201, 201, 201]
+    assert_rate_limited(hit(key, ip, "m3"))
+    # Another address has its own allowance, and a forged X-Forwarded-For is no way out.
+    assert hit(key, an_ip(), "m3").status_code == 201
+    assert_rate_limited(hit(key, ip, "m4", HTTP_X_FORWARDED_FOR="192.0.2.1"))
+
+
+def test_it_limits_acquire_per_license_key(monkeypatch, license_a):
+    monkeypatch.setattr(AcquireKeyThrottle, "rate", "2/min")
+    _, key = license_a(seats=10)
+    _, other_key = license_a(seats=10)
+    assert hit(key, an_ip(), "a").status_code == 201
+    assert hit(key, an_ip(), "b").status_code == 201
+    assert_rate_limited(hit(key, an_ip(), "c"))  # from anywhere
+    assert hit(other_key, an_ip(), "c").status_code == 201
+
+
+def test_unknown_keys_are_limited_too(monkeypatch, db):
+    monkeypatch.setattr(AcquireKeyThrottle, "rate", "1/min")
+    guess = "lic_" + uuid.uuid4().hex
+    assert hit(guess, an_ip()).status_code == 401
+    assert_rate_limited(hit(guess, an_ip()))
+
+
+def test_the_throttle_never_keys_by_the_raw_license_key(monkeypatch, license_a):
+    monkeypatch.setattr(AcquireKeyThrottle, "rate", "100/min")
+    seen: list[str] = []
+    original = throttles._hit
+    monkeypatch.setattr(throttles, "_hit", lambda k, d: seen.append(k) or original(k, d))
+    _, key = license_a()
+    hit(key, an_ip())
+    assert len(seen) == 2
+    assert all(key not in k and key[4:] not in k for k in seen)
+    assert any(k.startswith("throttle:acquire_key:") for k in seen)
+
+
+def test_bad_input_is_still_a_400_and_counts_by_ip(monkeypatch, db):
+    monkeypatch.setattr(AcquireIpThrottle, "rate", "1/min")
+    ip = an_ip()
+    bad = APIClient().post(
+        "/api/v1/licenses/acquire", {"license_key": ["x"]}, format="json", REMOTE_ADDR=ip
+    )
+    assert bad.status_code == 400
+    assert_rate_limited(hit("lic_x", ip))
+
+
+def test_a_failing_cache_lets_acquire_through(monkeypatch, license_a):
+    def broken(key, duration):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(throttles, "_hit", broken)
+    _, key = license_a()
+    assert hit(key, an_ip()).status_code == 201
+
+
+def test_the_counter_starts_and_counts_in_the_shared_cache(db):
+    key = f"throttle:test:{uuid.uuid4().hex}"
+    assert [throttles._hit(key, 60) for _ in range(3)] == [1, 2, 3]
+    assert cache.get(key) == 3
+
+
+def test_rates_parse_like_drf():
+    assert throttles.parse_rate("600/min") == (600, 60)
+    assert throttles.parse_rate("5/s") == (5, 1)
+    assert throttles.parse_rate("10/hour") == (10, 3600)
+    assert throttles.parse_rate("1/day") == (1, 86400)

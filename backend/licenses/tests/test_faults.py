@@ -1,0 +1,209 @@
+"""The invariants under faults, with servers the tests own (never the shared ones)."""
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections import Counter
+
+import httpx
+import pytest
+import redis
+from django_scopes import scopes_disabled
+
+from conftest import LiveServer, database_url, race, use_store
+from licenses import services
+from licenses.models import LicenseSession
+from licenses.seatstore import get_seat_store
+
+ALLOWED = {200, 201, 409, 410, 503}
+
+
+def live_count(license_) -> int:
+    with scopes_disabled():
+        return LicenseSession.objects.filter(license=license_, status="active").count()
+
+
+@pytest.fixture
+def redis_api(transactional_db, private_redis_server):
+    use_store("redis", private_redis_server.url)
+    from django.conf import settings
+
+    server = LiveServer(
+        {
+            "DATABASE_URL": database_url(),
+            "SEAT_STORE": "redis",
+            "REDIS_URL": private_redis_server.url,
+            "REDIS_KEY_PREFIX": settings.REDIS_KEY_PREFIX,
+            "EMBEDDED_REAPER": "false",
+        }
+    ).start()
+    yield server
+    server.stop()
+
+
+def test_a_redis_restart_under_load_never_over_allocates(
+    redis_api, private_redis_server, make_license
+):
+    license_, key = make_license(seats=50, heartbeat_ttl=30)
+    client = httpx.Client(
+        base_url=redis_api.url, timeout=30, limits=httpx.Limits(max_connections=120)
+    )
+
+    def acquire(hwid: str) -> httpx.Response:
+        return client.post(
+            "/api/v1/licenses/acquire", json={"license_key": key, "hardware_id": hwid}
+        )
+
+    holders = {f"holder-{i}": acquire(f"holder-{i}").json()["session_id"] for i in range(50)}
+    codes: Counter[int] = Counter()
+    peak = 0
+    stop = threading.Event()
+
+    def holder_loop(hwid: str) -> None:
+        while not stop.is_set():
+            response = client.post("/api/v1/licenses/heartbeat", json={"session_id": holders[hwid]})
+            codes[response.status_code] += 1
+            if response.status_code == 410:
+                again = acquire(hwid)
+                codes[again.status_code] += 1
+                if again.status_code in (200, 201):
+                    holders[hwid] = again.json()["session_id"]
+            time.sleep(0.2)
+
+    def newcomer_loop(i: int) -> None:
+        while not stop.is_set():
+            codes[acquire(f"newcomer-{i}").status_code] += 1
+            time.sleep(0.2)
+
+    threads = [threading.Thread(target=holder_loop, args=(h,)) for h in holders]
+    threads += [threading.Thread(target=newcomer_loop, args=(i,)) for i in range(50)]
+    for thread in threads:
+        thread.start()
+    try:
+        deadline = time.monotonic() + 8
+        restarted = False
+        while time.monotonic() < deadline:
+            peak = max(peak, live_count(license_))
+            if not restarted and time.monotonic() > deadline - 6:
+                private_redis_server.stop()
+                time.sleep(1.0)
+                peak = max(peak, live_count(license_))
+                private_redis_server.start()  # empty: nothing was saved
+                restarted = True
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    final = {hwid: acquire(hwid) for hwid in holders}
+    client.close()
+    assert set(codes) <= ALLOWED, codes
+    assert codes[503] > 0, "Redis was down: the seat path must have said so"
+    assert peak <= 50 and live_count(license_) <= 50
+    zset = redis.Redis.from_url(private_redis_server.url).zcard(
+        get_seat_store().seat_keys(str(license_.id))[0]
+    )
+    assert zset <= 50
+    assert all(r.status_code in (200, 201) for r in final.values()), Counter(
+        r.status_code for r in final.values()
+    )
+
+
+def test_a_killed_worker_leaks_no_seat_and_duplicates_no_session(
+    transactional_db, store_kind, make_license
+):
+    from django.conf import settings
+
+    license_, key = make_license(seats=20, heartbeat_ttl=2)
+    server = LiveServer(
+        {
+            "DATABASE_URL": database_url(),
+            "SEAT_STORE": store_kind,
+            "REDIS_URL": settings.REDIS_URL if store_kind == "redis" else "",
+            "REDIS_KEY_PREFIX": settings.REDIS_KEY_PREFIX,
+            "EMBEDDED_REAPER": "false",
+        },
+        workers=2,
+    ).start()
+    stop = threading.Event()
+    codes: Counter[str] = Counter()
+
+    def load(i: int) -> None:
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            n = 0
+            while not stop.is_set() and n < 400:
+                n += 1
+                body = {"license_key": key, "hardware_id": f"m{(i * 7 + n) % 25}"}
+                try:
+                    codes[str(client.post("/api/v1/licenses/acquire", json=body).status_code)] += 1
+                except httpx.HTTPError:
+                    codes["dropped"] += 1
+
+    threads = [threading.Thread(target=load, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    try:
+        for _ in range(5):
+            time.sleep(0.4)
+            workers = subprocess.run(
+                ["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True
+            ).stdout.split()
+            if workers:
+                os.kill(int(workers[0]), signal.SIGKILL)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+        server.stop()
+    assert codes["dropped"] > 0 or codes["201"] > 0
+    assert not {c for c in codes if c.startswith("5") and c != "503"}, codes
+    with scopes_disabled():
+        live = list(
+            LicenseSession.objects.filter(license=license_, status="active").values_list(
+                "member", flat=True
+            )
+        )
+    assert len(live) == len(set(live)), "two live sessions for one fingerprint"
+    assert len(live) <= 20
+    time.sleep(2.2)
+    services.sessions_reap()
+    assert get_seat_store().count(str(license_.id)) == 0
+    assert live_count(license_) == 0
+
+
+def test_reapers_and_the_flush_keep_exact_books_under_heavy_heartbeats(
+    transactional_db, store_kind, make_license
+):
+    _, key = make_license(seats=60, heartbeat_ttl=2)
+    seats = [services.session_acquire(license_key=key, hardware_id=f"h{i}") for i in range(60)]
+    beating, silent = seats[:40], seats[40:]
+    beats: Counter[str] = Counter()
+    stop = threading.Event()
+
+    def heartbeat(i: int) -> None:
+        if i >= len(beating):
+            while not stop.is_set():
+                services.sessions_reap(batch_size=5)
+                time.sleep(0.05)
+            return
+        session_id = str(beating[i].session.id)
+        deadline = time.monotonic() + 4
+        while time.monotonic() < deadline:
+            services.session_heartbeat(session_id=session_id)
+            beats[session_id] += 1
+            time.sleep(0.1)
+        if i == 0:
+            stop.set()
+
+    race(heartbeat, len(beating) + 2)
+    stop.set()
+    services.sessions_reap()
+    with scopes_disabled():
+        rows = {str(r.id): r for r in LicenseSession.objects.all()}
+    assert all(rows[str(s.session.id)].status == "zombie" for s in silent)
+    for seat in beating:
+        row = rows[str(seat.session.id)]
+        assert row.status == "active"
+        assert row.heartbeat_count == beats[str(seat.session.id)]

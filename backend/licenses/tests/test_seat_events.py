@@ -1,0 +1,106 @@
+"""The seat services append one ``SeatEvent`` per session start, session end and denial."""
+
+import time
+
+import pytest
+from django_scopes import scope, scopes_disabled
+
+from analytics.models import SeatEvent
+from licenses import services
+from licenses.errors import NoSeatsAvailable
+from licenses.models import LicenseSession
+
+pytestmark = pytest.mark.sqlite
+
+
+def events(org):
+    with scope(org=org):
+        return list(
+            SeatEvent.objects.order_by("id").values(
+                "kind", "seats_used", "session_id", "at", "session_started_at", "project_id"
+            )
+        )
+
+
+def session(session_id) -> LicenseSession:
+    with scopes_disabled():
+        return LicenseSession.objects.get(id=session_id)
+
+
+def test_each_start_end_and_denial_is_one_event(store_kind, org_a, license_a):
+    license_, key = license_a(seats=2, heartbeat_ttl=2)
+
+    def take(hwid):
+        return services.session_acquire(license_key=key, hardware_id=hwid).session
+
+    a, b = take("a"), take("b")
+    with pytest.raises(NoSeatsAvailable):
+        take("c")
+    services.session_release(session_id=str(a.id))
+    services.session_release(session_id=str(a.id))  # twice: no second event
+    assert take("b").id == b.id  # idempotent: no event
+    time.sleep(2.2)
+    c = take("c")  # evicts b, whose TTL passed
+    services.session_revoke(session=c)
+    d = take("d")
+    time.sleep(2.2)
+    assert services.sessions_reap().reaped == 1
+
+    recorded = events(org_a)
+    assert [(e["kind"], e["seats_used"]) for e in recorded] == [
+        ("acquire", 1),
+        ("acquire", 2),
+        ("deny", 2),
+        ("release", 1),
+        ("expire", 0),
+        ("acquire", 1),
+        ("revoke", 0),
+        ("acquire", 1),
+        ("expire", 0),
+    ]
+    by_kind_session = {(e["kind"], e["session_id"]): e for e in recorded}
+    for row in (a, b, c, d):
+        row = session(row.id)
+        start = by_kind_session["acquire", row.id]
+        assert start["at"] == row.started_at and start["session_started_at"] is None
+        end = next(e for e in recorded if e["session_id"] == row.id and e["kind"] != "acquire")
+        assert end["at"] == row.ended_at and end["session_started_at"] == row.started_at
+    assert [session(s.id).status for s in (a, b, c, d)] == [
+        "released",
+        "zombie",
+        "revoked",
+        "zombie",
+    ]
+    deny = recorded[2]
+    assert deny["session_id"] is None and deny["project_id"] == license_.project_id
+    # The clock of the events is the seat store's, in order.
+    times = [e["at"] for e in recorded]
+    assert times == sorted(times)
+
+
+def test_a_failed_session_insert_records_no_event(store_kind, org_a, license_a):
+    _, key = license_a(seats=1)
+    with pytest.raises(TypeError):
+        services.session_acquire(license_key=key, hardware_id="a", client_info={"x": {1, 2}})
+    assert events(org_a) == []
+
+
+def test_events_carry_the_project_of_the_license(store_kind, org_a, license_a):
+    from projects.models import Project
+
+    with scope(org=org_a):
+        apollo = Project.objects.create(org=org_a, name="Apollo", slug="apollo")
+    _, key = license_a(seats=1, project=apollo)
+    seat = services.session_acquire(license_key=key, hardware_id="a")
+    services.session_release(session_id=str(seat.session.id))
+    assert {e["project_id"] for e in events(org_a)} == {apollo.id}
+
+
+def test_seat_events_are_append_only(store_kind, org_a, license_a):
+    _, key = license_a(seats=1)
+    services.session_acquire(license_key=key, hardware_id="a")
+    with scope(org=org_a):
+        event = SeatEvent.objects.get()
+    event.seats_used = 99
+    with pytest.raises(ValueError, match="append-only"):
+        event.save()
