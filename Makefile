@@ -5,7 +5,7 @@ MANAGE := $(UV) run python backend/manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/coditect
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help setup run test lint format schema services test-backend test-sdk test-deploy soak
+.PHONY: help setup run test lint format schema services test-backend test-sdk test-deploy soak frontend dev-frontend test-frontend e2e
 
 help:
 	@echo "make run     set up and serve on http://127.0.0.1:8000 (SQLite, SQL seat store)"
@@ -16,13 +16,26 @@ setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 
-run: setup
+FRONTEND_DEPS := frontend/node_modules/.package-lock.json
+
+$(FRONTEND_DEPS): frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+frontend: $(FRONTEND_DEPS)
+	cd frontend && npm run build
+
+run: setup frontend
 	$(MANAGE) migrate --noinput
 	$(MANAGE) setup_demo
 	$(MANAGE) serve
 
-schema: setup
+schema: setup $(FRONTEND_DEPS)
 	$(MANAGE) spectacular --file openapi.yaml --validate
+	cd frontend && npm run gen:api
+
+# Vite with a proxy to the API on 127.0.0.1:8000 (run `make run` in another shell).
+dev-frontend: $(FRONTEND_DEPS)
+	cd frontend && npm run dev
 
 lint: setup
 	$(UV) run ruff check .
@@ -55,7 +68,15 @@ test-deploy: setup
 	@command -v checkov >/dev/null 2>&1 || $(UV) tool install --quiet checkov==3.3.30
 	PATH="$$HOME/.local/bin:$$PATH" $(UV) run pytest deploy/tests
 
-test: lint test-backend test-sdk test-deploy
+test-frontend: $(FRONTEND_DEPS)
+	cd frontend && npm run lint && npm test
+
+# Browser end-to-end tests: Playwright drives Debian's Chromium against the real backend.
+e2e: setup $(FRONTEND_DEPS)
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
+	cd frontend && npm run e2e
+
+test: lint test-backend test-sdk test-deploy test-frontend e2e
 
 # The long variants: many more Schemathesis examples per operation.
 soak: setup services

@@ -172,6 +172,8 @@ USE_TZ = True
 # core.spa answers every other non-API path with its index.html.
 FRONTEND_DIST = Path(env_str("FRONTEND_DIST", str(REPO_DIR / "frontend" / "dist")))
 WHITENOISE_ROOT = FRONTEND_DIST if FRONTEND_DIST.is_dir() else None
+# Vite names assets by content hash: they may be cached for ever.
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^/assets/"
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))

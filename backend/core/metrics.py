@@ -23,11 +23,10 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-SEAT_ACQUIRE = Counter(
-    "coditect_seat_acquire", "Acquire calls by result", ["result"]
-)  # result: granted | renewed | denied | refused | invalid_key | unavailable
+# result: granted | renewed | ok, or the error code (no_seats_available, …).
+SEAT_ACQUIRE = Counter("coditect_seat_acquire", "Acquire calls by result", ["result"])
 SEAT_HEARTBEAT = Counter("coditect_seat_heartbeat", "Heartbeats by result", ["result"])
-SEAT_RELEASE = Counter("coditect_seat_release", "Releases")
+SEAT_RELEASE = Counter("coditect_seat_release", "Releases by result", ["result"])
 SEAT_REAP = Counter("coditect_seat_reap", "Sessions reaped as zombies")
 
 

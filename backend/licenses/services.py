@@ -40,6 +40,7 @@ from rest_framework.request import Request
 from analytics.models import SeatEvent
 from analytics.services import seat_event_record, session_ends_record
 from audit.services import audit_record
+from core.metrics import SEAT_REAP
 from licenses import selectors
 from licenses.errors import (
     InvalidLicenseKey,
@@ -643,6 +644,7 @@ def sessions_reap(*, batch_size: int = 1000, max_batches: int = 1000) -> ReapRep
             break
     revoked = _sessions_of_suspended_licenses_revoke(store, batch_size)
     report = ReapReport(flushed, checked, reaped, time.monotonic() - started, revoked)
+    SEAT_REAP.inc(reaped)
     logger.info(
         "reaper: flushed %d heartbeats, checked %d sessions, reaped %d, revoked %d in %.3fs",
         report.flushed,

@@ -7,21 +7,41 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.errors import ErrorSerializer
+from core.metrics import SEAT_ACQUIRE, SEAT_HEARTBEAT, SEAT_RELEASE
 from licenses import services
 from licenses.api import serializers as s
 from licenses.api.throttles import AcquireIpThrottle, AcquireKeyThrottle
 from licenses.signing import published_keys
 
 
+class SeatEndpoint(APIView):
+    """A client endpoint of the seat protocol: the license key authenticates, and every
+    answer is counted in Prometheus by result (the error code, or ok)."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+    counter = SEAT_HEARTBEAT
+
+    def finalize_response(self, request: Request, response: Response, *args, **kwargs) -> Response:
+        error = response.data.get("error") if isinstance(response.data, dict) else None
+        self.counter.labels(result=error["code"] if error else self.ok_result(response)).inc()
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def ok_result(self, response: Response) -> str:
+        return "ok"
+
+
 def _errors(*codes: tuple[int, str]) -> dict[int, OpenApiResponse]:
     return {code: OpenApiResponse(ErrorSerializer, description=text) for code, text in codes}
 
 
-class AcquireView(APIView):
-    authentication_classes: list = []
-    permission_classes: list = []
+class AcquireView(SeatEndpoint):
+    counter = SEAT_ACQUIRE
     # Per client IP first, then per license key (by a prefix of its keyed digest).
     throttle_classes = [AcquireIpThrottle, AcquireKeyThrottle]
+
+    def ok_result(self, response: Response) -> str:
+        return "granted" if response.status_code == 201 else "renewed"
 
     @extend_schema(
         tags=["seats"],
@@ -69,9 +89,8 @@ class AcquireView(APIView):
         )
 
 
-class HeartbeatView(APIView):
-    authentication_classes: list = []
-    permission_classes: list = []
+class HeartbeatView(SeatEndpoint):
+    counter = SEAT_HEARTBEAT
 
     @extend_schema(
         tags=["seats"],
@@ -99,9 +118,8 @@ class HeartbeatView(APIView):
         )
 
 
-class ReleaseView(APIView):
-    authentication_classes: list = []
-    permission_classes: list = []
+class ReleaseView(SeatEndpoint):
+    counter = SEAT_RELEASE
 
     @extend_schema(
         tags=["seats"],

@@ -1,0 +1,62 @@
+import { Outlet, type RouteObject } from "react-router";
+
+import { AccountRoute } from "@/app/routes/account";
+import { AcceptInvitationRoute } from "@/app/routes/auth/accept-invitation";
+import { ForgotPasswordRoute, ResetPasswordRoute } from "@/app/routes/auth/password";
+import { RegisterRoute } from "@/app/routes/auth/register";
+import { SignInRoute } from "@/app/routes/auth/sign-in";
+import { CreateOrgRoute } from "@/app/routes/create-org";
+import { HomeRoute } from "@/app/routes/home";
+import { NotFound, RouteError } from "@/app/routes/not-found";
+import { ApiTokensRoute } from "@/app/routes/org/api-tokens";
+import { AuditRoute } from "@/app/routes/org/audit";
+import { OrgLayoutRoute } from "@/app/routes/org/layout";
+import { LicenseRoute, LicensesRoute } from "@/app/routes/org/licenses";
+import { MembersRoute } from "@/app/routes/org/members";
+import { OverviewRoute } from "@/app/routes/org/overview";
+import { ProjectsRoute } from "@/app/routes/org/projects";
+import { SettingsRoute } from "@/app/routes/org/settings";
+import { RequireAuth } from "@/lib/auth";
+
+// No route may start with /api, /static, /.well-known, /healthz, /readyz or
+// /metrics: Django answers those before the SPA fallback.
+export const routes: RouteObject[] = [
+  {
+    errorElement: <RouteError />,
+    children: [
+      { path: "/sign-in", element: <SignInRoute /> },
+      { path: "/register", element: <RegisterRoute /> },
+      { path: "/forgot-password", element: <ForgotPasswordRoute /> },
+      { path: "/reset-password", element: <ResetPasswordRoute /> },
+      { path: "/accept-invitation", element: <AcceptInvitationRoute /> },
+      {
+        element: (
+          <RequireAuth>
+            <Outlet />
+          </RequireAuth>
+        ),
+        children: [
+          { path: "/", element: <HomeRoute /> },
+          { path: "/orgs/new", element: <CreateOrgRoute /> },
+          { path: "/account", element: <AccountRoute /> },
+          {
+            path: "/orgs/:org",
+            element: <OrgLayoutRoute />,
+            children: [
+              { index: true, element: <OverviewRoute /> },
+              { path: "licenses", element: <LicensesRoute /> },
+              { path: "licenses/:licenseId", element: <LicenseRoute /> },
+              { path: "projects", element: <ProjectsRoute /> },
+              { path: "members", element: <MembersRoute /> },
+              { path: "api-tokens", element: <ApiTokensRoute /> },
+              { path: "audit", element: <AuditRoute /> },
+              { path: "settings", element: <SettingsRoute /> },
+              { path: "*", element: <NotFound /> },
+            ],
+          },
+        ],
+      },
+      { path: "*", element: <NotFound /> },
+    ],
+  },
+];

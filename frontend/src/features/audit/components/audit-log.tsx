@@ -1,0 +1,140 @@
+import { useEffect, useState, type ChangeEvent } from "react";
+
+import { Button } from "@/components/ui/button";
+import { FilterInput, FilterSelect } from "@/components/ui/form";
+import { Pagination, PAGE_SIZE } from "@/components/ui/pagination";
+import { EmptyState, QueryState } from "@/components/ui/states";
+import { Card } from "@/components/ui/card";
+import { Table, Td, Th } from "@/components/ui/table";
+import { useActorChoices } from "@/features/audit/api/get-actor-choices";
+import { useAuditEvents, type AuditEvent, type AuditQuery } from "@/features/audit/api/get-audit-events";
+import { formatDateTime, fromLocalInput } from "@/lib/format";
+import { useSearchState } from "@/lib/use-search-state";
+
+const FILTERS = ["action", "actor", "target_type", "since", "until"] as const;
+
+function actorLabel(event: AuditEvent): string {
+  if (event.actor) return event.actor.email;
+  if (event.actor_token) return `API token “${event.actor_token.name}”`;
+  return "System";
+}
+
+function Change({ event }: { event: AuditEvent }) {
+  if (event.before == null && event.after == null) return <span className="text-slate-400">—</span>;
+  return (
+    <details>
+      <summary className="cursor-pointer text-brand-700">Show change</summary>
+      <div className="mt-2 grid gap-2 sm:grid-cols-2">
+        <div>
+          <p className="text-xs font-medium text-slate-500">Before</p>
+          <pre className="max-w-md overflow-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(event.before, null, 2)}</pre>
+        </div>
+        <div>
+          <p className="text-xs font-medium text-slate-500">After</p>
+          <pre className="max-w-md overflow-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(event.after, null, 2)}</pre>
+        </div>
+      </div>
+    </details>
+  );
+}
+
+/** Who changed what: filters in the URL, applied as you type (debounced). */
+export function AuditLog({ org }: { org: string }) {
+  const { values, page, set } = useSearchState(FILTERS);
+  const [draft, setDraft] = useState(values);
+  const draftKey = JSON.stringify(draft);
+  const valuesKey = JSON.stringify(values);
+
+  useEffect(() => {
+    if (draftKey === valuesKey) return;
+    const timer = setTimeout(() => set(JSON.parse(draftKey) as typeof values), 300);
+    return () => clearTimeout(timer);
+  }, [draftKey, valuesKey, set]);
+
+  const query: AuditQuery = {
+    page,
+    page_size: PAGE_SIZE,
+    ...(values.action && { action: values.action }),
+    ...(values.actor && { actor: values.actor }),
+    ...(values.target_type && { target_type: values.target_type }),
+    ...(values.since && { since: fromLocalInput(values.since) ?? undefined }),
+    ...(values.until && { until: fromLocalInput(values.until) ?? undefined }),
+  };
+  const events = useAuditEvents(org, query);
+  const actors = useActorChoices(org);
+  const filtered = FILTERS.some((f) => values[f]);
+  const field = (name: (typeof FILTERS)[number]) => ({
+    value: draft[name],
+    onChange: (e: ChangeEvent<HTMLInputElement>) => setDraft((d) => ({ ...d, [name]: e.target.value })),
+  });
+
+  return (
+    <Card>
+      <div className="grid gap-3 border-b border-slate-200 p-4 sm:grid-cols-2 lg:grid-cols-6" role="search" aria-label="Filter the audit log">
+        <FilterInput label="Action" placeholder="license.suspend" {...field("action")} />
+        <FilterSelect
+          label="Actor"
+          value={draft.actor}
+          onChange={(e) => setDraft((d) => ({ ...d, actor: e.target.value }))}
+        >
+          <option value="">Anyone</option>
+          {actors.data?.results.map((m) => (
+            <option key={m.user_id} value={m.user_id}>
+              {m.name ? `${m.name} (${m.email})` : m.email}
+            </option>
+          ))}
+        </FilterSelect>
+        <FilterInput label="Target type" placeholder="license" {...field("target_type")} />
+        <FilterInput label="From" type="datetime-local" {...field("since")} />
+        <FilterInput label="To" type="datetime-local" {...field("until")} />
+        <div className="flex items-end">
+          <Button variant="ghost" disabled={!filtered} onClick={() => setDraft({ action: "", actor: "", target_type: "", since: "", until: "" })}>
+            Clear filters
+          </Button>
+        </div>
+      </div>
+      <QueryState
+        query={events}
+        loadingLabel="Loading the audit log"
+        isEmpty={(d) => d.results.length === 0}
+        empty={<EmptyState title={filtered ? "No event matches these filters" : "Nothing recorded yet"} />}
+      >
+        {(data) => (
+          <>
+            <Table label="Audit events">
+              <thead className="bg-slate-50">
+                <tr>
+                  <Th>When</Th>
+                  <Th>Actor</Th>
+                  <Th>Action</Th>
+                  <Th>Target</Th>
+                  <Th>From</Th>
+                  <Th>Change</Th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {data.results.map((e) => (
+                  <tr key={e.id} className="align-top">
+                    <Td>{formatDateTime(e.created_at)}</Td>
+                    <Td>{actorLabel(e)}</Td>
+                    <Td>
+                      <code className="font-mono text-xs">{e.action}</code>
+                    </Td>
+                    <Td>
+                      {e.target_type} <span className="font-mono text-xs text-slate-500">{e.target_id}</span>
+                    </Td>
+                    <Td className="font-mono text-xs">{e.ip_address ?? "—"}</Td>
+                    <Td className="whitespace-normal">
+                      <Change event={e} />
+                    </Td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+            <Pagination page={page} count={data.count} onPage={(n) => set({ page: n })} />
+          </>
+        )}
+      </QueryState>
+    </Card>
+  );
+}

@@ -1,0 +1,125 @@
+import { useEffect, useState } from "react";
+import { Link } from "react-router";
+
+import { Card } from "@/components/ui/card";
+import { FilterInput, FilterSelect } from "@/components/ui/form";
+import { Pagination, PAGE_SIZE } from "@/components/ui/pagination";
+import { EmptyState, QueryState } from "@/components/ui/states";
+import { Table, Td, Th } from "@/components/ui/table";
+import { useLicenses, type LicenseQuery } from "@/features/licenses/api/get-licenses";
+import { useProjectChoices } from "@/features/licenses/api/get-project-choices";
+import { LicenseStatusBadge, SeatMeter } from "@/components/domain/license-status";
+import { formatDate, formatRelative } from "@/lib/format";
+import { useSearchState } from "@/lib/use-search-state";
+
+const EXPIRING = { "": "Any time", "7": "Within 7 days", "30": "Within 30 days", "90": "Within 90 days" } as const;
+
+function expiringBefore(days: string): string | undefined {
+  const n = Number(days);
+  return n > 0 ? new Date(Date.now() + n * 86_400_000).toISOString() : undefined;
+}
+
+/** Licenses with search, filters (in the URL) and pagination. */
+export function LicensesList({ org }: { org: string }) {
+  const { values, page, set } = useSearchState(["search", "status", "project", "expiring"] as const);
+  const [search, setSearch] = useState(values.search);
+  const projects = useProjectChoices(org);
+
+  // Search as you type, without a request per keystroke.
+  useEffect(() => {
+    if (search === values.search) return;
+    const timer = setTimeout(() => set({ search }), 300);
+    return () => clearTimeout(timer);
+  }, [search, values.search, set]);
+
+  const query: LicenseQuery = {
+    page,
+    page_size: PAGE_SIZE,
+    ...(values.search && { search: values.search }),
+    ...(values.status && { status: values.status as LicenseQuery["status"] }),
+    ...(values.project && { project: values.project }),
+    ...(values.expiring && { expiring_before: expiringBefore(values.expiring) }),
+  };
+  const licenses = useLicenses(org, query);
+  const filtered = Boolean(values.search || values.status || values.project || values.expiring);
+
+  return (
+    <Card>
+      <div className="grid gap-3 border-b border-slate-200 p-4 sm:grid-cols-2 lg:grid-cols-4" role="search" aria-label="Filter licenses">
+        <FilterInput label="Search" type="search" placeholder="Name or key prefix" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <FilterSelect label="Status" value={values.status} onChange={(e) => set({ status: e.target.value })}>
+          <option value="">All statuses</option>
+          <option value="active">Active</option>
+          <option value="suspended">Suspended</option>
+          <option value="expired">Expired</option>
+          <option value="inactive">Inactive</option>
+        </FilterSelect>
+        <FilterSelect label="Project" value={values.project} onChange={(e) => set({ project: e.target.value })}>
+          <option value="">All projects</option>
+          {projects.data?.results.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </FilterSelect>
+        <FilterSelect label="Expires" value={values.expiring} onChange={(e) => set({ expiring: e.target.value })}>
+          {Object.entries(EXPIRING).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </FilterSelect>
+      </div>
+      <QueryState
+        query={licenses}
+        loadingLabel="Loading licenses"
+        isEmpty={(d) => d.results.length === 0}
+        empty={
+          <EmptyState title={filtered ? "No license matches these filters" : "No licenses yet"}>
+            {filtered ? "Clear a filter to see more." : "Create a license to hand its key to your clients."}
+          </EmptyState>
+        }
+      >
+        {(data) => (
+          <>
+            <Table label="Licenses">
+              <thead className="bg-slate-50">
+                <tr>
+                  <Th>Name</Th>
+                  <Th>Status</Th>
+                  <Th>Seats in use</Th>
+                  <Th>Key</Th>
+                  <Th>Expires</Th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {data.results.map((license) => (
+                  <tr key={license.id} className="hover:bg-slate-50">
+                    <Td>
+                      <Link to={`/orgs/${org}/licenses/${license.id}`} className="font-medium text-brand-700 hover:underline">
+                        {license.name}
+                      </Link>
+                    </Td>
+                    <Td>
+                      <LicenseStatusBadge license={license} />
+                    </Td>
+                    <Td>
+                      <SeatMeter used={license.seats_used} total={license.seats_total} label={`Seats in use of ${license.name}`} />
+                    </Td>
+                    <Td>
+                      <code className="font-mono text-xs">{license.key_prefix}…</code>
+                    </Td>
+                    <Td title={formatDate(license.expires_at)}>
+                      {license.expires_at ? `${formatDate(license.expires_at)} (${formatRelative(license.expires_at)})` : "Never"}
+                    </Td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+            <Pagination page={page} count={data.count} onPage={(p) => set({ page: p })} />
+          </>
+        )}
+      </QueryState>
+    </Card>
+  );
+}
