@@ -297,6 +297,7 @@ def session_acquire(
     client_instance: str = "",
     client_info: dict[str, Any] | None = None,
     ip_address: str | None = None,
+    _retried: bool = False,
 ) -> AcquiredSeat:
     """Validate the license, take a seat in one atomic step, record the session, sign a token."""
     license_ = selectors.license_get_by_key(license_key)
@@ -320,26 +321,41 @@ def session_acquire(
         raise InvalidLicenseKey() from None
 
     with scope(org=license_.org_id):
-        if grant.evicted:
-            # Counted before this grant's own seat was added.
-            before_add = grant.seats_used - (1 if grant.granted and grant.created else 0)
-            _end_sessions(
-                grant.evicted,
-                Status.ZOMBIE,
-                as_datetime(grant.now),
-                {str(license_.id): before_add},
-            )
-        if not grant.granted:
-            _record_denial(license_, grant)
-            raise NoSeatsAvailable(
-                details={"seats_total": license_.seats_total, "seats_used": grant.seats_used}
-            )
         try:
+            if grant.evicted:
+                # Counted before this grant's own seat was added.
+                before_add = grant.seats_used - (1 if grant.granted and grant.created else 0)
+                _end_sessions(
+                    grant.evicted,
+                    Status.ZOMBIE,
+                    as_datetime(grant.now),
+                    {str(license_.id): before_add},
+                )
+            if not grant.granted:
+                _record_denial(license_, grant)
+                raise NoSeatsAvailable(
+                    details={"seats_total": license_.seats_total, "seats_used": grant.seats_used}
+                )
             session = _record_session(
                 license_, grant, member, hardware_id, client_instance, client_info, ip_address
             )
+        except _EndedHolder:
+            # The store still counted a seat for a session the database has ended
+            # (its release or revoke reached the database but not the store, e.g.
+            # across an outage). The database wins: free that seat, ask once more.
+            store.release(grant.holder)
+            if _retried:
+                raise
+            return session_acquire(
+                license_key=license_key,
+                hardware_id=hardware_id,
+                client_instance=client_instance,
+                client_info=client_info,
+                ip_address=ip_address,
+                _retried=True,
+            )
         except Exception as exc:
-            if grant.created:
+            if grant.granted and grant.created:
                 # Nothing half-written: the seat goes back with the failed insert.
                 store.release(candidate)
             if (
@@ -351,6 +367,10 @@ def session_acquire(
             raise
     token = _sign_token(license_, session, grant)
     return AcquiredSeat(session, license_, token, grant.created, grant.seats_used)
+
+
+class _EndedHolder(Exception):
+    """The seat store's holder of a seat is a session the database has ended."""
 
 
 def _record_session(
@@ -369,6 +389,8 @@ def _record_session(
             session.last_heartbeat_at, session.expires_at = now, expires
             session.save(update_fields=["last_heartbeat_at", "expires_at"])
             return session
+        if session is not None:
+            raise _EndedHolder()
         # The seat outlived its row (a worker died between the two steps): heal it.
     fields = {
         "id": uuid.UUID(grant.holder),

@@ -23,7 +23,7 @@ def test_the_quick_start_ends_with_a_granted_seat(tmp_path):
     first, second = quickstart_blocks()
     assert first.strip() == "make run"
     makefile = (BACKEND.parent / "Makefile").read_text()
-    run_steps = makefile.split("\nrun: setup\n", 1)[1].split("\n\n", 1)[0]
+    run_steps = re.split(r"\nrun:[^\n]*\n", makefile, maxsplit=1)[1].split("\n\n", 1)[0]
     assert "migrate --noinput" in run_steps and "setup_demo" in run_steps and "serve" in run_steps
 
     port = free_port()

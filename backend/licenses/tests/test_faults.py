@@ -207,3 +207,100 @@ def test_reapers_and_the_flush_keep_exact_books_under_heavy_heartbeats(
         row = rows[str(seat.session.id)]
         assert row.status == "active"
         assert row.heartbeat_count == beats[str(seat.session.id)]
+
+
+def test_a_postgres_restart_mid_load_fails_cleanly_and_leaks_nothing(
+    private_postgres, private_redis, tmp_path
+):
+    """The API on a PostgreSQL of the test's own, restarted while clients acquire."""
+    import sys
+    import uuid
+
+    from conftest import BACKEND
+
+    prefix = f"pgfault:{uuid.uuid4().hex[:8]}:"
+    env = {
+        "DATABASE_URL": private_postgres.url,
+        "REDIS_URL": private_redis,
+        "REDIS_KEY_PREFIX": prefix,
+        "SEAT_STORE": "redis",
+        "DATA_DIR": str(tmp_path),
+        "EMBEDDED_REAPER": "false",
+    }
+    full_env = {**os.environ, **env}
+    manage = [sys.executable, str(BACKEND / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput"], env=full_env, check=True, capture_output=True)
+    created = subprocess.run(
+        [*manage, "create_license", "--org", "pg", "--seats", "10", "--ttl", "2", "--json"],
+        env=full_env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    import json
+
+    license_ = json.loads(created.stdout)
+    server = LiveServer(env, workers=2)
+    server.env["DATA_DIR"] = str(tmp_path)
+    server.start()
+    codes: Counter[int] = Counter()
+    stop = threading.Event()
+
+    def client_loop(i: int) -> None:
+        with httpx.Client(base_url=server.url, timeout=20) as client:
+            n = 0
+            while not stop.is_set() and n < 500:
+                n += 1
+                body = {"license_key": license_["license_key"], "hardware_id": f"pg-{i}-{n % 3}"}
+                response = client.post("/api/v1/licenses/acquire", json=body)
+                codes[response.status_code] += 1
+                if response.status_code in (200, 201):
+                    session = {"session_id": response.json()["session_id"]}
+                    codes[client.post("/api/v1/licenses/heartbeat", json=session).status_code] += 1
+                    if n % 2:
+                        release = client.post("/api/v1/licenses/release", json=session)
+                        codes[release.status_code] += 1
+                time.sleep(0.05)
+
+    threads = [threading.Thread(target=client_loop, args=(i,)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(1.5)
+        private_postgres.stop()
+        time.sleep(1.5)
+        private_postgres.start()
+        time.sleep(2.0)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+        server.stop()
+    assert set(codes) <= ALLOWED, codes
+    assert codes[503] > 0, "requests during the outage must fail with a clear 503"
+    assert codes[201] > 0
+
+    # No half-written rows: every session row is whole; after the TTL, no seat is held.
+    time.sleep(2.2)
+    subprocess.run([*manage, "reap_sessions"], env=full_env, check=True, capture_output=True)
+    check = subprocess.run(
+        [*manage, "shell", "-c", CHECK_SCRIPT.format(license_id=license_["license_id"])],
+        env=full_env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    live, broken, seats = (int(x) for x in check.stdout.strip().splitlines()[-1].split())
+    assert (live, broken, seats) == (0, 0, 0), check.stdout
+
+
+CHECK_SCRIPT = """
+from django_scopes import scopes_disabled
+from licenses.models import LicenseSession
+from licenses.seatstore import get_seat_store
+with scopes_disabled():
+    rows = LicenseSession.objects.filter(license_id="{license_id}")
+    live = rows.filter(status="active").count()
+    broken = rows.filter(started_at__isnull=True).count() + rows.filter(member="").count()
+print(live, broken, get_seat_store().count("{license_id}"))
+"""

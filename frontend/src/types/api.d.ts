@@ -231,7 +231,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Keep a seat */
+        /**
+         * Keep a seat
+         * @description A client endpoint of the seat protocol: the license key authenticates, and every
+         *     answer is counted in Prometheus by result (the error code, or ok).
+         */
         post: operations["seat_heartbeat"];
         delete?: never;
         options?: never;
