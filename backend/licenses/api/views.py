@@ -15,8 +15,8 @@ from licenses.signing import published_keys
 
 
 class SeatEndpoint(APIView):
-    """A client endpoint of the seat protocol: the license key authenticates, and every
-    answer is counted in Prometheus by result (the error code, or ok)."""
+    """A client endpoint of the seat protocol (no user login); every answer is counted
+    in Prometheus by result (the error code, or ok)."""
 
     authentication_classes: list = []
     permission_classes: list = []
@@ -96,6 +96,8 @@ class HeartbeatView(SeatEndpoint):
         tags=["seats"],
         operation_id="seat_heartbeat",
         summary="Keep a seat",
+        description="Extends the seat by the license's heartbeat TTL (Redis only on the "
+        "Redis store). 410 means the seat is gone: acquire again.",
         request=s.SessionInputSerializer,
         responses={
             200: s.HeartbeatOutputSerializer,

@@ -233,8 +233,7 @@ export interface paths {
         put?: never;
         /**
          * Keep a seat
-         * @description A client endpoint of the seat protocol: the license key authenticates, and every
-         *     answer is counted in Prometheus by result (the error code, or ok).
+         * @description Extends the seat by the license's heartbeat TTL (Redis only on the Redis store). 410 means the seat is gone: acquire again.
          */
         post: operations["seat_heartbeat"];
         delete?: never;
