@@ -174,36 +174,28 @@ def license_suspend(*, license_: License, request: Request | None) -> tuple[Lice
     """Refuse new seats and end every live session at once; returns the license and the
     number of sessions revoked. Suspending a suspended license finishes any session
     left live (e.g. when the seat store failed the first time) and is not re-audited."""
-    with transaction.atomic():
-        license_ = License.objects.select_for_update().get(pk=license_.pk)
-        if not license_.is_suspended:
-            before = _snapshot(license_)
-            license_.is_suspended = True
-            license_.save(update_fields=["is_suspended", "updated_at"])
-            audit_record(
-                org=license_.org,
-                request=request,
-                action="license.suspend",
-                target=license_,
-                before=before,
-                after=_snapshot(license_),
-            )
+    license_ = _license_set_suspended(license_, True, request)
     # After the commit: from here on every acquire is refused, so nothing re-fills it.
     return license_, _license_end_live_sessions(license_)
 
 
-@transaction.atomic
 def license_resume(*, license_: License, request: Request | None) -> License:
     """Accept acquires again. Sessions revoked by the suspend stay ended."""
+    return _license_set_suspended(license_, False, request)
+
+
+@transaction.atomic
+def _license_set_suspended(license_: License, suspended: bool, request: Request | None) -> License:
+    """Flip ``is_suspended`` under the row lock; audited only when it changes."""
     license_ = License.objects.select_for_update().get(pk=license_.pk)
-    if license_.is_suspended:
+    if license_.is_suspended != suspended:
         before = _snapshot(license_)
-        license_.is_suspended = False
+        license_.is_suspended = suspended
         license_.save(update_fields=["is_suspended", "updated_at"])
         audit_record(
             org=license_.org,
             request=request,
-            action="license.resume",
+            action="license.suspend" if suspended else "license.resume",
             target=license_,
             before=before,
             after=_snapshot(license_),

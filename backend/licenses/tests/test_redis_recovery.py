@@ -62,3 +62,16 @@ def test_redis_down_is_a_clear_503(db, make_license, redis_url):
         services.session_heartbeat(session_id=str(uuid.uuid4()))
     with pytest.raises(SeatStoreDown):
         services.session_release(session_id=str(uuid.uuid4()))
+
+
+def test_admin_reads_keep_working_while_redis_is_down(org_a, alice, license_a):
+    from conftest import client_for
+
+    license_a(seats=2)
+    use_store("redis", "redis://127.0.0.1:1/0")
+    api = client_for(alice)
+    listed = api.get(f"/api/v1/orgs/{org_a.slug}/licenses")
+    assert listed.status_code == 200
+    assert listed.json()["results"][0]["seats_used"] is None
+    assert api.get(f"/api/v1/orgs/{org_a.slug}/projects").status_code == 200
+    assert api.get(f"/api/v1/orgs/{org_a.slug}/audit-events").status_code == 200
