@@ -5,7 +5,7 @@ MANAGE := $(UV) run python backend/manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/coditect
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help setup run test lint format schema services test-backend test-sdk test-deploy soak frontend dev-frontend test-frontend e2e
+.PHONY: help setup run test lint format schema services test-backend test-sdk test-deploy soak frontend dev-frontend test-frontend e2e bench
 
 help:
 	@echo "make run     set up and serve on http://127.0.0.1:8000 (SQLite, SQL seat store)"
@@ -77,6 +77,12 @@ e2e: setup $(FRONTEND_DEPS)
 	cd frontend && npm run e2e
 
 test: lint test-backend test-sdk test-deploy test-frontend e2e
+
+# Hot-path and scale benchmarks on the production stack (bench/README.md):
+# about 15 minutes; BENCH_QUICK=1 for a smoke run under 2 minutes.
+bench: setup services
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(UV) run --with matplotlib python bench/run.py
 
 # The long variants: many more Schemathesis examples per operation.
 soak: setup services
