@@ -578,8 +578,8 @@ class Bench:
         out_dir.mkdir(parents=True, exist_ok=True)
         name = "latest-quick.json" if QUICK else "latest.json"
         (out_dir / name).write_text(json.dumps(self.results, indent=1, default=str))
-        report.write(self.results, HERE, Path(custom) if custom else None)
-        log(f"done in {self.results['total_s']}s: bench/RESULTS.md, bench/plots/")
+        md = report.write(self.results, HERE, Path(custom) if custom else None)
+        log(f"done in {self.results['total_s']}s: {md} and the plots beside it")
         return 0
 
 
