@@ -221,16 +221,21 @@ class LicenseSessionListView(_LicenseEndpoint):
     def get(self, request: Request, org: str, license_id: str) -> Response:
         license_ = self.get_license()
         query = _query(s.SessionFilterSerializer, request)
-        page = self.paginate_queryset(
-            selectors.session_list(
-                license_id=license_.id,
-                status=query.get("status"),
-                user_id=query.get("user"),
-                project_id=query.get("project"),
-                hardware_id=query.get("hardware_id"),
-            )
+        return _session_page(self, {**query, "license": license_.id})
+
+
+def _session_page(view: OrganizationEndpoint, query: dict) -> Response:
+    """One page of sessions matching the parsed filters (license, status, user, ...)."""
+    page = view.paginate_queryset(
+        selectors.session_list(
+            license_id=query.get("license"),
+            status=query.get("status"),
+            user_id=query.get("user"),
+            project_id=query.get("project"),
+            hardware_id=query.get("hardware_id"),
         )
-        return self.get_paginated_response(s.SessionSerializer(page, many=True).data)
+    )
+    return view.get_paginated_response(s.SessionSerializer(page, many=True).data)
 
 
 @extend_schema_view(
@@ -249,16 +254,7 @@ class SessionListView(OrganizationEndpoint):
 
     def get(self, request: Request, org: str) -> Response:
         query = _query(s.OrgSessionFilterSerializer, request)
-        page = self.paginate_queryset(
-            selectors.session_list(
-                license_id=query.get("license"),
-                status=query.get("status"),
-                user_id=query.get("user"),
-                project_id=query.get("project"),
-                hardware_id=query.get("hardware_id"),
-            )
-        )
-        return self.get_paginated_response(s.SessionSerializer(page, many=True).data)
+        return _session_page(self, query)
 
 
 @extend_schema_view(
