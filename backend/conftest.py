@@ -487,3 +487,21 @@ def client_for(user=None, *, api_token: str | None = None):
         access = RefreshToken.for_user(user).access_token
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
     return client
+
+
+def org_state(org) -> dict:
+    """Everything an organization owns, as plain values: its row and every row of every
+    model with an ``org`` field (isolation tests compare it before and after)."""
+    from django.apps import apps
+    from django_scopes import scopes_disabled
+
+    from tenants.models import Organization
+
+    with scopes_disabled():
+        state = {"org": list(Organization.objects.filter(id=org.id).values())}
+        for model in apps.get_models():
+            if model is Organization or not any(f.name == "org" for f in model._meta.fields):
+                continue
+            rows = model._base_manager.filter(org=org).order_by("pk").values()
+            state[model._meta.label] = list(rows)
+    return state

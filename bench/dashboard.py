@@ -3,19 +3,25 @@
 Usage rows (``analytics.SeatEvent``, the event table utilization is computed
 from) are seeded with ``generate_series``: pairs of acquire and release events
 of sessions of 1 to 120 minutes, spread over the last 30 days and over the
-licenses. The reads are the management API's own endpoints, called over HTTP
-on the running server with an organization API token, one request at a time,
-as the dashboard calls them: view, selector, ORM, pagination and serializers
-all included.
+licenses. They are then rolled up into hourly rows as production's Celery beat
+task does (``analytics.services.usage_rollup``, here through the
+``rollup_usage`` command that repeats it until caught up), so the reads meet
+the tables they meet in production. The reads are the management API's own
+endpoints, called over HTTP on the running server with an organization API
+token, one request at a time, as the dashboard calls them: view, selector, ORM,
+pagination and serializers all included.
 """
 
 import statistics
+import subprocess
+import sys
 import time
 import uuid
 from typing import Any
 
 import httpx
 from seed import key_digest
+from stack import BACKEND, REPO
 
 PAGE = 50
 TIMEOUT_S = 30
@@ -58,6 +64,20 @@ def seed_usage(db: Any, org_id: str, license_ids: list[str], rows: int, days: in
             },
         )
     db.execute("ANALYZE analytics_seatevent")
+    return time.monotonic() - started
+
+
+def rollup_usage(env: dict[str, str]) -> float:
+    """Roll up every closed hour of the seeded usage, with the API's environment;
+    seconds taken."""
+    started = time.monotonic()
+    subprocess.run(
+        [sys.executable, str(BACKEND / "manage.py"), "rollup_usage"],
+        env=env,
+        check=True,
+        cwd=REPO,
+        timeout=3600,
+    )
     return time.monotonic() - started
 
 

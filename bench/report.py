@@ -404,6 +404,16 @@ def render(results: dict, previous: str = "") -> str:
             f"## Dashboard reads ({dash['session_rows']:,} session rows, {dash['usage_rows']:,} "
             "usage rows, one organization holding them all)",
             "",
+            *(
+                [
+                    f"Usage rows seeded in {dash['usage_seed_s']:.0f} s, then rolled up by hour as "
+                    f"the Celery beat task does (`rollup_usage`, the whole history at once) in "
+                    f"{dash['usage_rollup_s']:.0f} s.",
+                    "",
+                ]
+                if dash.get("usage_rollup_s") and dash.get("usage_seed_s")
+                else []
+            ),
             "| read | endpoint | p50 ms | p95 ms | max ms | runs |",
             "| --- | --- | ---: | ---: | ---: | ---: |",
         ]

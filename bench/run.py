@@ -44,8 +44,9 @@ SCALE_CLIENTS = int(os.environ.get("BENCH_SCALE_CLIENTS", "32"))
 USAGE_ROWS = int(os.environ.get("BENCH_USAGE_ROWS", "300000" if QUICK else "10000000"))
 DASHBOARD_RUNS = int(os.environ.get("BENCH_DASHBOARD_RUNS", "6" if QUICK else "30"))
 RS256_LEVELS = [32] if QUICK else LEVELS
-WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
-THREADS = int(os.environ.get("BENCH_THREADS", "8"))
+# gunicorn_conf's defaults on this machine: two processes per core, two threads each.
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WAIT_QUIET = float(os.environ.get("BENCH_WAIT_QUIET", "0"))
 KEEP = os.environ.get("BENCH_KEEP", "") not in ("", "0")
 KEEPALIVE = os.environ.get("BENCH_KEEPALIVE", "") not in ("", "0")
@@ -460,11 +461,17 @@ class Bench:
         has_events = db.execute("SELECT to_regclass('analytics_seatevent') IS NOT NULL").fetchone()[
             0
         ]
-        usage_s = None
+        usage_s = rollup_s = None
         if has_events:
             log(f"dashboard: seeding {USAGE_ROWS} usage rows (analytics_seatevent)")
             usage_s = dashboard.seed_usage(db, self.scale.org_id, self.scale.ids, USAGE_ROWS)
             log(f"  seeded in {usage_s:.1f}s")
+            has_rollup = db.execute(
+                "SELECT to_regclass('analytics_usagehour') IS NOT NULL"
+            ).fetchone()[0]
+            if has_rollup:
+                rollup_s = dashboard.rollup_usage(self.stack.env())
+                log(f"  rolled up in {rollup_s:.1f}s")
         sessions = db.execute("SELECT count(*) FROM licenses_session").fetchone()[0]
         events = (
             db.execute("SELECT count(*) FROM analytics_seatevent").fetchone()[0]
@@ -489,6 +496,7 @@ class Bench:
             "session_rows": sessions,
             "usage_rows": events,
             "usage_seed_s": usage_s,
+            "usage_rollup_s": rollup_s,
             "queries": queries,
         }
 

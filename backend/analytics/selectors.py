@@ -18,19 +18,29 @@ Times are integers in microseconds, so sums and peaks are exact.
 ``since`` is rounded down to a bucket boundary (UTC); the window ends at ``until`` or
 now (the seat store's clock), whichever is earlier, so the last bucket may be partial
 and its average covers the elapsed part only.
+
+Once the organization's events are rolled up (``UsageHour``, up to its cursor's
+``rolled_until``), the whole hours of the window that fit in one bucket are read from
+the rollup, and only the rest (the hours not rolled up yet, a partial first or last
+hour, minute buckets) from raw events. Those stretches start from the in-use level the
+rollup gives at an hour boundary and apply the events after it (an acquire adds one,
+an end removes one), so no read looks at the live sessions table or at history before
+the window's first hour. Both ways give the same numbers, to the microsecond.
 """
 
 import logging
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import BigIntegerField, Func, Sum
 from rest_framework import status
 
-from analytics.models import SeatEvent
+from analytics.models import SeatEvent, UsageHour, UsageRollupCursor
 from core.errors import ApiError
 from licenses.models import License, LicenseSession
 from licenses.seatstore import get_seat_store
@@ -40,8 +50,19 @@ from projects.models import Project
 logger = logging.getLogger(__name__)
 
 Kind = SeatEvent.Kind
+Dimension = UsageHour.Dimension
+NONE = UsageHour.NONE
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 SECOND = 1_000_000  # microseconds
+HOUR = 3600 * SECOND
+# How an event changes the number of seats in use.
+DELTA = {Kind.ACQUIRE: 1, Kind.RELEASE: -1, Kind.EXPIRE: -1, Kind.REVOKE: -1, Kind.DENY: 0}
+# The event column that names each dimension's group.
+GROUP_COLUMN = {
+    Dimension.LICENSE: "license_id",
+    Dimension.PROJECT: "project_id",
+    Dimension.USER: "user_id",
+}
 BUCKETS = {"minute": 60, "hour": 3600, "day": 86400}
 DEFAULT_SPAN = {"minute": 3600, "hour": 86400, "day": 30 * 86400}
 MAX_BUCKETS = 1500
@@ -64,6 +85,23 @@ def us(moment: datetime) -> int:
 
 def dt(micros: int) -> datetime:
     return EPOCH + timedelta(microseconds=micros)
+
+
+class EpochMicros(Func):
+    """A timestamp as integer microseconds since the epoch, computed by the database:
+    turning thousands of timestamps into datetimes is most of a raw read's time."""
+
+    output_field = BigIntegerField()
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # SQLite keeps "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC: whole seconds, plus the
+        # fraction's digits (none when it is zero).
+        template = (
+            "(CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) * 1000000"
+            " + CAST(substr(%(expressions)s, 21, 6) AS INTEGER))"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 def store_now() -> datetime:
@@ -96,6 +134,10 @@ def window_resolve(
     since_us = us(since) if since else until_us - default_span * SECOND
     if size:
         since_us -= since_us % size
+    elif not since:
+        # The default breakdown window starts on the hour: it is then read from the
+        # hourly rollup alone, where a ragged start would sweep an hour of raw events.
+        since_us -= since_us % HOUR
     if since_us >= until_us:
         raise AnalyticsWindowInvalid("since", "Must be before until.")
     if size and -(-(until_us - since_us) // size) > MAX_BUCKETS:
@@ -187,19 +229,21 @@ class Bucket:
     area: int  # seat-microseconds
 
 
-def timeline(intervals: Iterable[Interval], since: int, end: int, size: int) -> list[Bucket]:
-    """Sweep the intervals' starts and ends through buckets of ``size`` microseconds
-    from ``since`` to ``end``: peak (and when it was first reached) and the area under
-    the in-use curve of each. Changes at one instant apply together."""
-    changes: dict[int, int] = defaultdict(int)
-    for interval in intervals:
-        if interval.end > interval.start:
-            changes[interval.start] += 1
-            changes[interval.end] -= 1
-    points = sorted(changes.items())
-    buckets, level, i, start = [], 0, 0, since
-    while start < end:
-        stop = min(start + size, end)
+def grid(since: int, end: int, size: int) -> list[int]:
+    """The boundaries of buckets of ``size`` from ``since`` to ``end`` (the last may be
+    partial)."""
+    return [*range(since, end, size), end] if since < end else [end]
+
+
+def sweep(level: int, points: Sequence[Sequence[int]], cuts: list[int]) -> list[Bucket]:
+    """Sweep changes of the in-use level through the buckets between consecutive
+    ``cuts``: peak (and when it was first reached) and the area under the curve of each.
+
+    ``level`` is the level just before ``cuts[0]``; ``points`` are ``(instant, change)``
+    in time order, one per instant (changes at one instant apply together), and those
+    before ``cuts[0]`` fold into the starting level."""
+    buckets, i = [], 0
+    for start, stop in pairwise(cuts):
         while i < len(points) and points[i][0] <= start:
             level += points[i][1]
             i += 1
@@ -214,19 +258,210 @@ def timeline(intervals: Iterable[Interval], since: int, end: int, size: int) -> 
             i += 1
         area += level * (stop - cursor)
         buckets.append(Bucket(start, stop, peak, peak_at, area))
-        start += size
     return buckets
 
 
-def _utilization(window: Window, data: WindowData, seats_total: int) -> dict[str, Any]:
-    buckets = timeline(data.intervals, window.since, window.end, window.bucket)
-    counts = [defaultdict(int) for _ in buckets]
-    totals: dict[str, int] = defaultdict(int)
-    for kind, at in data.events:
-        totals[kind] += 1
-        index = (at - window.since) // window.bucket
-        if 0 <= index < len(counts):
-            counts[index][kind] += 1
+def timeline(intervals: Iterable[Interval], since: int, end: int, size: int) -> list[Bucket]:
+    """Sweep the intervals' starts and ends through buckets of ``size`` microseconds
+    from ``since`` to ``end``."""
+    changes: dict[int, int] = defaultdict(int)
+    for interval in intervals:
+        if interval.end > interval.start:
+            changes[interval.start] += 1
+            changes[interval.end] -= 1
+    return sweep(0, sorted(changes.items()), grid(since, end, size))
+
+
+@dataclass
+class Usage:
+    """One group's use of seats in a window, bucket by bucket."""
+
+    buckets: list[Bucket]
+    counts: list[Counter] = field(default_factory=list)  # events by kind, per bucket
+    sessions: int = 0  # sessions that held a seat in the window
+
+    @classmethod
+    def empty(cls, cuts: list[int]) -> "Usage":
+        return cls(
+            [Bucket(a, b, 0, a, 0) for a, b in pairwise(cuts)], [Counter() for _ in cuts[1:]]
+        )
+
+    def add(self, index: int, peak: int, peak_at: int, area: int) -> None:
+        """Fold in a later piece of bucket ``index``: the peak stays the first reached."""
+        bucket = self.buckets[index]
+        if peak > bucket.peak:
+            bucket.peak, bucket.peak_at = peak, peak_at
+        bucket.area += area
+
+
+def usage(window: Window, size: int, dimension: str, key: Any = None) -> dict[Any, Usage]:
+    """Usage in the window, in buckets of ``size`` microseconds, of the group ``key`` of
+    ``dimension`` (the organization's own total for ``Dimension.ORG``, under the key
+    None), or of every group of the dimension when ``key`` is None. Group keys are ids,
+    None for "no project" / "no user"; a group that held no seat may be left out."""
+    cuts = grid(window.since, window.end, size)
+    rolled_until = UsageRollupCursor.objects.values_list("rolled_until", flat=True).first()
+    if len(cuts) < 2:
+        result = {}
+    elif rolled_until is None:
+        result = _usage_raw(window, size, cuts, dimension, key)
+    else:
+        result = _usage_rolled(window, cuts, dimension, key, us(rolled_until))
+    if key is not None or dimension == Dimension.ORG:
+        result.setdefault(key, Usage.empty(cuts))
+    return result
+
+
+def _usage_raw(
+    window: Window, size: int, cuts: list[int], dimension: str, key: Any
+) -> dict[Any, Usage]:
+    """From the intervals of ``window_data``: an organization not rolled up yet."""
+    column = GROUP_COLUMN.get(dimension)
+    data = window_data(window, **({column: key} if key is not None else {}))
+    if key is not None or column is None:
+        counts = [Counter() for _ in cuts[1:]]
+        for kind, at in data.events:
+            counts[bisect_right(cuts, at) - 1][kind] += 1
+        groups = {key: data.intervals}
+    else:
+        # The breakdown: no event counts.
+        counts, groups = [], defaultdict(list)
+        for interval in data.intervals:
+            groups[getattr(interval, column)].append(interval)
+    return {
+        group: Usage(timeline(intervals, window.since, window.end, size), counts, len(intervals))
+        for group, intervals in groups.items()
+    }
+
+
+_ROW = (
+    "key",
+    "hour",
+    "live_at_start",
+    "peak_in_use",
+    "peak_at",
+    "seat_us",
+    "acquires",
+    "denials",
+    "releases",
+    "expiries",
+    "revocations",
+)
+# The order of the event counts in ``_ROW``.
+_KINDS = (Kind.ACQUIRE, Kind.DENY, Kind.RELEASE, Kind.EXPIRE, Kind.REVOKE)
+
+
+def _usage_rolled(
+    window: Window, cuts: list[int], dimension: str, key: Any, rolled_until: int
+) -> dict[Any, Usage]:
+    """Whole rolled-up hours from ``UsageHour``, the rest from the events after the
+    nearest hour boundary whose level the rollup knows."""
+    since, end = window.since, window.end
+    # An hour can stand in for raw events only if it lies inside one bucket: hour and
+    # day buckets (aligned to the hour), or the breakdown's single bucket.
+    first = -(-since // HOUR) * HOUR
+    last = min(end - end % HOUR, rolled_until)
+    if first < last and (len(cuts) == 2 or (cuts[1] - cuts[0]) % HOUR == 0):
+        stretches = [(a, b) for a, b in ((since, first), (last, end)) if a < b]
+    else:
+        first = last = since
+        stretches = [(since, end)]
+    origins = [min(a - a % HOUR, rolled_until) for a, _ in stretches]
+    # The rows of the rolled hours, and those that give the level at each origin: the
+    # origin's own row, or for the first hour not rolled up the last rolled one's.
+    levels_at = [o if o < rolled_until else rolled_until - HOUR for o in origins]
+    lowest = min([*levels_at, first])
+    highest = max([*levels_at, last - HOUR])
+    stored_key = NONE if key is None and dimension == Dimension.ORG else key
+    rows = UsageHour.objects.filter(
+        dimension=dimension, hour__gte=dt(lowest), hour__lte=dt(highest)
+    )
+    if stored_key is not None:
+        rows = rows.filter(key=stored_key)
+    by_hour: dict[int, list[tuple]] = defaultdict(list)
+    for row in rows.values_list(*_ROW):
+        by_hour[us(row[1])].append((None if row[0] == NONE else row[0], *row[1:]))
+
+    result: dict[Any, Usage] = {}
+
+    def group(name: Any) -> Usage:
+        if name not in result:
+            result[name] = Usage.empty(cuts)
+        return result[name]
+
+    pending = list(zip(stretches, origins, strict=True))
+    if pending and pending[0][0][0] == since:
+        _stretch(group, cuts, dimension, stored_key, *pending.pop(0), by_hour, rolled_until)
+    for hour in range(first, last, HOUR):
+        index = bisect_right(cuts, hour) - 1
+        for name, _, live, peak, peak_at, area, *counts in by_hour.get(hour, ()):
+            into = group(name)
+            into.add(index, peak, us(peak_at), area)
+            if hour == since:
+                into.sessions += live
+            into.sessions += counts[0]
+            for kind, n in zip(_KINDS, counts, strict=True):
+                into.counts[index][kind] += n
+    for stretch, origin in pending:
+        _stretch(group, cuts, dimension, stored_key, stretch, origin, by_hour, rolled_until)
+    return result
+
+
+def _stretch(
+    group: Callable[[Any], Usage],
+    cuts: list[int],
+    dimension: str,
+    key: Any,
+    stretch: tuple[int, int],
+    origin: int,
+    by_hour: dict[int, list[tuple]],
+    rolled_until: int,
+) -> None:
+    """Measure ``[a, b)`` from raw events, starting from the level at ``origin``."""
+    a, b = stretch
+    levels: dict[Any, int] = {}
+    if origin < rolled_until:
+        for name, _, live, *_ in by_hour.get(origin, ()):
+            levels[name] = live
+    else:
+        for name, _, live, _, _, _, acquires, _, *ends in by_hour.get(origin - HOUR, ()):
+            levels[name] = live + acquires - sum(ends)
+    column = GROUP_COLUMN.get(dimension)
+    events = SeatEvent.objects.filter(at__gte=dt(origin), at__lt=dt(b))
+    if column is not None and key is not None:
+        events = events.filter(**{column: key})
+    points: dict[Any, list[list[int]]] = defaultdict(list)
+    before = dict(levels)  # the level just before ``a``, for the sessions count
+    fields = ("kind", "micros", column) if column else ("kind", "micros")
+    rows = events.order_by("at").annotate(micros=EpochMicros("at")).values_list(*fields)
+    for kind, at, *name in rows:
+        name = name[0] if column else None
+        delta = DELTA[kind]
+        if at < a:
+            before[name] = before.get(name, 0) + delta
+        else:
+            into = group(name)
+            into.counts[bisect_right(cuts, at) - 1][kind] += 1
+            if kind == Kind.ACQUIRE:
+                into.sessions += 1
+        if delta:
+            series = points[name]
+            if series and series[-1][0] == at:
+                series[-1][1] += delta
+            else:
+                series.append([at, delta])
+    inside = [a, *(c for c in cuts if a < c < b), b]
+    for name in levels.keys() | points.keys():
+        into = group(name)
+        if a == cuts[0]:
+            into.sessions += before.get(name, 0)
+        for piece in sweep(levels.get(name, 0), points.get(name, []), inside):
+            into.add(bisect_right(cuts, piece.start) - 1, piece.peak, piece.peak_at, piece.area)
+
+
+def _utilization(window: Window, measured: Usage, seats_total: int) -> dict[str, Any]:
+    buckets, counts = measured.buckets, measured.counts
+    totals: Counter = sum(counts, Counter())
     best = max(buckets, key=lambda b: b.peak, default=None)
     return {
         "since": dt(window.since),
@@ -241,7 +476,7 @@ def _utilization(window: Window, data: WindowData, seats_total: int) -> dict[str
             "releases": totals[Kind.RELEASE],
             "expiries": totals[Kind.EXPIRE],
             "revocations": totals[Kind.REVOKE],
-            "sessions": len(data.intervals),
+            "sessions": measured.sessions,
             "seat_seconds": sum(b.area for b in buckets) / SECOND,
         },
         "buckets": [
@@ -267,8 +502,8 @@ def license_utilization(
 ) -> dict[str, Any]:
     """One license's seats in use over time, in buckets (organization in scope)."""
     window = window_resolve(since=since, until=until, now=store_now(), bucket=bucket)
-    data = window_data(window, license_id=license_.id)
-    return _utilization(window, data, license_.seats_total)
+    measured = usage(window, window.bucket, Dimension.LICENSE, license_.id)[license_.id]
+    return _utilization(window, measured, license_.seats_total)
 
 
 def org_utilization(
@@ -277,36 +512,36 @@ def org_utilization(
     """The organization's (or one project's) seats in use over time, in buckets.
     ``seats_total`` is the current total of its (the project's) licenses."""
     window = window_resolve(since=since, until=until, now=store_now(), bucket=bucket)
-    data = window_data(window, project_id=project_id)
+    dimension = Dimension.ORG if project_id is None else Dimension.PROJECT
+    measured = usage(window, window.bucket, dimension, project_id)[project_id]
     licenses = License.objects.all()
     if project_id is not None:
         licenses = licenses.filter(project_id=project_id)
     seats_total = licenses.aggregate(total=Sum("seats_total"))["total"] or 0
-    return _utilization(window, data, seats_total)
+    return _utilization(window, measured, seats_total)
 
 
 def usage_breakdown(*, by: str, since: datetime | None, until: datetime | None) -> dict[str, Any]:
     """Seat-seconds, sessions and peak concurrency per project or per user, most used
     first. Sessions without a project (or user) form the group whose key is null."""
     window = window_resolve(since=since, until=until, now=store_now())
-    data = window_data(window)
-    attribute = "project_id" if by == "project" else "user_id"
-    groups: dict[Any, list[Interval]] = defaultdict(list)
-    for interval in data.intervals:
-        groups[getattr(interval, attribute)].append(interval)
+    dimension = Dimension.PROJECT if by == "project" else Dimension.USER
+    groups = {
+        key: measured
+        for key, measured in usage(window, window.end - window.since, dimension).items()
+        if measured.sessions
+    }
     names = _group_names(by, [key for key in groups if key is not None])
-    rows = []
-    for key, intervals in groups.items():
-        span = timeline(intervals, window.since, window.end, window.end - window.since)
-        rows.append(
-            {
-                "key": key,
-                "name": names.get(key),
-                "seat_seconds": sum(i.end - i.start for i in intervals) / SECOND,
-                "sessions": len(intervals),
-                "peak_in_use": max((b.peak for b in span), default=0),
-            }
-        )
+    rows = [
+        {
+            "key": key,
+            "name": names.get(key),
+            "seat_seconds": sum(b.area for b in measured.buckets) / SECOND,
+            "sessions": measured.sessions,
+            "peak_in_use": max((b.peak for b in measured.buckets), default=0),
+        }
+        for key, measured in groups.items()
+    ]
     rows.sort(key=lambda row: (-row["seat_seconds"], str(row["key"])))
     return {"by": by, "since": dt(window.since), "until": dt(window.end), "groups": rows}
 

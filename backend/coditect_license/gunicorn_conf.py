@@ -8,8 +8,13 @@ import tempfile
 bind = os.environ.get(
     "BIND", f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 )
-workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# Two processes per core, two threads each: measured best on the seat path of a
+# 2-core machine (bench/RESULTS.md, "Workers"). A process's threads share one GIL, so
+# more processes use the cores; a second thread hides the Redis and PostgreSQL round
+# trips, while more threads mostly queue on the GIL and lengthen the latency tail.
+# Every thread may hold a database connection: budget workers x threads.
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * max(1, multiprocessing.cpu_count())))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20

@@ -191,6 +191,12 @@ REDIS_CLUSTER = env_bool("REDIS_CLUSTER", False)
 SEAT_STORE = env_choice("SEAT_STORE", "redis" if REDIS_URL else "sql", ("redis", "sql"))
 if SEAT_STORE == "redis" and not REDIS_URL:
     raise ImproperlyConfigured("SEAT_STORE: redis needs REDIS_URL")
+# Routes of recently seen sessions kept in each process (Redis store): ~300 bytes
+# each; a hit saves the heartbeat one Redis round trip. 0 turns it off.
+SEAT_ROUTE_CACHE_SIZE = env_int("SEAT_ROUTE_CACHE_SIZE", 100_000, minimum=0)
+# How long acquire may read a license from Redis (licenses/license_cache.py: changes
+# reach it at once; this bounds staleness only if Redis failed during a change).
+LICENSE_CACHE_SECONDS = env_int("LICENSE_CACHE_SECONDS", 60, minimum=0)
 
 DEFAULT_HEARTBEAT_TTL = env_int("DEFAULT_HEARTBEAT_TTL", 360, minimum=2)
 DEFAULT_OFFLINE_GRACE = env_int("DEFAULT_OFFLINE_GRACE", 86400, minimum=0)
@@ -200,7 +206,11 @@ REAPER_BATCH_SIZE = env_int("REAPER_BATCH_SIZE", 1000, minimum=1)
 # Redis seat set keeps every session for this long past its last known
 # heartbeat, so a Redis data loss never frees a seat a live client holds.
 WRITE_BEHIND_MAX_LAG = env_int("WRITE_BEHIND_MAX_LAG", 2 * REAPER_INTERVAL, minimum=1)
-# Run the reaper in a child of `manage.py serve` (the embedded default has no Celery).
+# Hourly usage rollup (analytics): an hour is rolled up once it closed this long ago,
+# checked every USAGE_ROLLUP_INTERVAL seconds.
+USAGE_ROLLUP_LAG = env_int("USAGE_ROLLUP_LAG", 300, minimum=0)
+USAGE_ROLLUP_INTERVAL = env_int("USAGE_ROLLUP_INTERVAL", 300, minimum=10)
+# Run the reaper and the rollup in children of `manage.py serve` (no Celery there).
 EMBEDDED_REAPER = env_bool("EMBEDDED_REAPER", not REDIS_URL)
 
 LICENSE_KEY_PEPPER = env_str("LICENSE_KEY_PEPPER", SECRET_KEY)
@@ -230,7 +240,11 @@ CELERY_BEAT_SCHEDULE = {
     "reap-sessions": {
         "task": "licenses.tasks.reap_sessions",
         "schedule": timedelta(seconds=REAPER_INTERVAL),
-    }
+    },
+    "usage-rollup": {
+        "task": "analytics.tasks.usage_rollup",
+        "schedule": timedelta(seconds=USAGE_ROLLUP_INTERVAL),
+    },
 }
 
 # API -------------------------------------------------------------------------

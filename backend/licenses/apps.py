@@ -1,5 +1,25 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class LicensesConfig(AppConfig):
     name = "licenses"
+
+    def ready(self) -> None:
+        from licenses import license_cache
+        from licenses.models import License
+
+        # Every write of a license through the ORM reaches acquire's cache, whoever
+        # makes it (services, the admin, a shell); queryset.update() does not.
+        post_save.connect(
+            lambda instance, **_: license_cache.license_saved(instance),
+            sender=License,
+            weak=False,
+            dispatch_uid="license_cache_saved",
+        )
+        post_delete.connect(
+            lambda instance, **_: license_cache.digest_retired(instance.key_digest),
+            sender=License,
+            weak=False,
+            dispatch_uid="license_cache_deleted",
+        )

@@ -103,10 +103,23 @@ class LicenseSession(models.Model):
         REVOKED = "revoked"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="sessions")
-    license = models.ForeignKey(License, on_delete=models.CASCADE, related_name="sessions")
+    # No single-column indexes on org and license: the composite indexes below start
+    # with them, and every index is one more write on the acquire path.
+    org = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="sessions", db_index=False
+    )
+    license = models.ForeignKey(
+        License, on_delete=models.CASCADE, related_name="sessions", db_index=False
+    )
+    # Indexed only where set (see Meta): most sessions have no project or user, and
+    # every index entry is a write on the acquire path.
     project = models.ForeignKey(
-        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+        Project,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        db_index=False,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -114,6 +127,7 @@ class LicenseSession(models.Model):
         null=True,
         blank=True,
         related_name="license_sessions",
+        db_index=False,
     )
     hardware_id = models.CharField(max_length=128)
     client_instance = models.CharField(max_length=64, blank=True)
@@ -148,6 +162,11 @@ class LicenseSession(models.Model):
             ),
             models.Index(fields=["license", "status", "started_at"], name="session_license_status"),
             models.Index(fields=["org", "started_at"], name="session_org_started"),
+            # For SET NULL when a project or user is deleted.
+            models.Index(
+                fields=["project"], condition=Q(project__isnull=False), name="session_project"
+            ),
+            models.Index(fields=["user"], condition=Q(user__isnull=False), name="session_user"),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from licenses import license_cache
 from licenses.keys import DISPLAY_PREFIX_LENGTH, license_key_digest, license_key_matches
 from licenses.models import License, LicenseSession
 from licenses.seatstore.base import LiveSeat, SeatRoute, SeatStoreUnavailable
@@ -22,14 +23,30 @@ logger = logging.getLogger(__name__)
 LICENSE_STATUSES = ("active", "suspended", "expired", "inactive")
 
 
-def license_get_by_key(key: str) -> License | None:
-    """Cross-tenant by necessity: the key is what tells us the organization."""
+def license_get_by_key(key: str, prefetch: tuple[str, Any] | None = None) -> License | None:
+    """Cross-tenant by necessity: the key is what tells us the organization.
+
+    Every acquire starts here: the license comes from ``license_cache`` (Redis) when it
+    can — ``prefetch`` is (digest, value) of its entry when the acquire throttle already
+    read it — else from one fixed statement (``raw``: no query compilation, which costs
+    ``filter(...).first()`` about 0.3 ms of CPU). ``key_digest`` is unique.
+    """
     digest = license_key_digest(key)
-    with scopes_disabled():
-        license_ = License.objects.filter(key_digest=digest).first()
+    if prefetch is not None and prefetch[0] == digest:
+        license_ = license_cache.lookup(digest, prefetch[1])
+    else:
+        license_ = license_cache.lookup(digest)
+    if license_ is license_cache.MISS:
+        with scopes_disabled():
+            found = list(License.objects.raw(_LICENSE_BY_DIGEST, [digest]))
+        license_ = found[0] if found else None
+        license_cache.fill(digest, license_)
     if license_ is None or not license_key_matches(key, license_.key_digest):
         return None
     return license_
+
+
+_LICENSE_BY_DIGEST = f"SELECT * FROM {License._meta.db_table} WHERE key_digest = %s"  # noqa: S608
 
 
 def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:

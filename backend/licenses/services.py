@@ -41,7 +41,7 @@ from analytics.models import SeatEvent
 from analytics.services import seat_event_record, session_ends_record
 from audit.services import audit_record
 from core.metrics import SEAT_REAP
-from licenses import selectors
+from licenses import license_cache, selectors
 from licenses.errors import (
     InvalidLicenseKey,
     LicenseRefused,
@@ -54,6 +54,7 @@ from licenses.models import License, LicenseSession
 from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import SeatGrant, SeatStore, SeatStoreUnavailable
 from licenses.selectors import as_datetime
+from licenses.session_insert import session_insert
 from licenses.signing import current_signer
 from projects.models import Project
 from tenants.models import Organization
@@ -209,6 +210,7 @@ def license_rotate_key(*, license_: License, request: Request | None) -> tuple[L
     Live sessions keep running: they are authenticated by their session id."""
     license_ = License.objects.select_for_update().get(pk=license_.pk)
     before = {"key_prefix": license_.key_prefix}
+    license_cache.digest_retired(license_.key_digest)
     key = generate_license_key()
     license_.key_digest = license_key_digest(key)
     license_.key_prefix = license_key_display_prefix(key)
@@ -289,10 +291,12 @@ def session_acquire(
     client_instance: str = "",
     client_info: dict[str, Any] | None = None,
     ip_address: str | None = None,
+    license_prefetch: tuple[str, Any] | None = None,
     _retried: bool = False,
 ) -> AcquiredSeat:
-    """Validate the license, take a seat in one atomic step, record the session, sign a token."""
-    license_ = selectors.license_get_by_key(license_key)
+    """Validate the license, take a seat in one atomic step, record the session, sign a
+    token. ``license_prefetch``: see ``selectors.license_get_by_key``."""
+    license_ = selectors.license_get_by_key(license_key, license_prefetch)
     if license_ is None:
         raise InvalidLicenseKey()
     if reason := license_.invalid_reason():
@@ -399,7 +403,7 @@ def _record_session(
         "expires_at": expires,
     }
     try:
-        return _create_session(fields, grant)
+        return session_insert(LicenseSession(**fields), grant.seats_used)
     except IntegrityError:
         pass
     # A concurrent acquire of the same fingerprint may have just written this
@@ -418,24 +422,7 @@ def _record_session(
         now,
         {str(license_.id): grant.seats_used - 1},
     )
-    return _create_session(fields, grant)
-
-
-def _create_session(fields: dict[str, Any], grant: SeatGrant) -> LicenseSession:
-    """The session row and its ``acquire`` event: two inserts, one transaction."""
-    with transaction.atomic():
-        session = LicenseSession.objects.create(**fields)
-        seat_event_record(
-            org_id=session.org_id,
-            license_id=session.license_id,
-            project_id=session.project_id,
-            session_id=session.id,
-            user_id=session.user_id,
-            kind=Event.ACQUIRE,
-            seats_used=grant.seats_used,
-            at=session.started_at,
-        )
-        return session
+    return session_insert(LicenseSession(**fields), grant.seats_used)
 
 
 def _record_denial(license_: License, grant: SeatGrant) -> None:

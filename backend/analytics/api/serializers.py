@@ -22,7 +22,8 @@ class OrgUtilizationQuerySerializer(UtilizationQuerySerializer):
 class BreakdownQuerySerializer(serializers.Serializer):
     by = serializers.ChoiceField(choices=["project", "user"])
     since = serializers.DateTimeField(
-        required=False, help_text="Start (ISO 8601); default 30 days before `until`."
+        required=False,
+        help_text="Start (ISO 8601); default 30 days before `until`, on the hour.",
     )
     until = serializers.DateTimeField(
         required=False, help_text="End (ISO 8601); default and at most: now."

@@ -14,13 +14,13 @@ from django_scopes import scope, scopes_disabled
 from drf_spectacular.generators import SchemaGenerator
 
 from audit.models import AuditEvent
-from conftest import _person, client_for
+from conftest import _person, client_for, org_state
 from core.roles import POLICY, Role
 from core.secrets import new_secret, secret_digest
 from licenses import services as license_services
 from licenses.models import License, LicenseSession
 from projects.models import Project
-from tenants.models import ApiToken, Invitation, Membership, Organization
+from tenants.models import ApiToken, Invitation, Membership
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -88,20 +88,6 @@ def fill(path: str, values: dict) -> str:
     return re.sub(r"\{(\w+)\}", value, path)
 
 
-def snapshot(org: Organization) -> dict:
-    """Everything organization A owns, as plain values."""
-    from django.apps import apps
-
-    with scopes_disabled():
-        state = {"org": list(Organization.objects.filter(id=org.id).values())}
-        for model in apps.get_models():
-            if model is Organization or not any(f.name == "org" for f in model._meta.fields):
-                continue
-            rows = model._base_manager.filter(org=org).order_by("pk").values()
-            state[model._meta.label] = list(rows)
-    return state
-
-
 def call(client, method: str, url: str):
     body = {} if method in ("POST", "PUT", "PATCH") else None
     return getattr(client, method.lower())(url, body, format="json")
@@ -113,7 +99,7 @@ def call(client, method: str, url: str):
 def test_an_outsider_gets_404_and_changes_nothing(
     world, org_a, org_b, charlie, method, path, operation
 ):
-    before = snapshot(org_a)
+    before = org_state(org_a)
     api = client_for(charlie)
     on_a = call(api, method, fill(path, world))
     assert on_a.status_code == 404, (operation, on_a.status_code, on_a.content[:300])
@@ -123,7 +109,7 @@ def test_an_outsider_gets_404_and_changes_nothing(
         # Charlie's own organization in the path, A's object ids: still not there.
         on_b = call(api, method, fill(path, {**world, "org": org_b.slug}))
         assert on_b.status_code == 404, (operation, on_b.status_code, on_b.content[:300])
-    assert snapshot(org_a) == before, f"{operation} changed organization A's data"
+    assert org_state(org_a) == before, f"{operation} changed organization A's data"
 
 
 def test_the_matrix_covers_the_schema():

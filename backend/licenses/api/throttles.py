@@ -4,11 +4,12 @@ Rates are ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["acquire_ip" | "acquire_key
 (``THROTTLE_ACQUIRE_IP`` / ``THROTTLE_ACQUIRE_KEY``). A refused request is a 429
 ``rate_limited`` with ``Retry-After`` (``core.errors`` renders it).
 
-Acquire is a hot path, so these are fixed-window counters (one atomic ``incr`` on the
-shared cache per scope, a few bytes each) rather than DRF's ``SimpleRateThrottle``,
-which reads and rewrites a list of up to *rate* timestamps on every request and loses
-updates under concurrency. The price of a fixed window: a client can fit up to twice
-the rate across one window boundary, which is fine for abuse protection.
+Acquire is a hot path, so these are fixed-window counters (one atomic ``INCR`` on the
+shared cache per scope, a few bytes each, both scopes in one round trip) rather than
+DRF's ``SimpleRateThrottle``, which reads and rewrites a list of up to *rate* timestamps
+on every request and loses updates under concurrency. The price of a fixed window: a
+client can fit up to twice the rate across one window boundary, which is fine for abuse
+protection.
 
 The key throttle counts by a prefix of the license key's keyed digest (HMAC with the
 pepper), never by the key itself: cache keys may end up in logs and dumps. Unknown keys
@@ -27,20 +28,27 @@ import math
 import time
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from licenses import license_cache
 from licenses.keys import license_key_digest
+from licenses.seatstore.redis_store import redis_client
 
 logger = logging.getLogger(__name__)
 
 KEY_DIGEST_PREFIX = 32
+NOT_FETCHED = license_cache.MISS
 _MAX_KEY_LENGTH = 128
 
 
 class _FixedWindowThrottle(BaseThrottle):
+    """One scope of the acquire limits: its rate and whom it counts. ``AcquireThrottle``
+    checks every scope in one round trip; a scope on its own is a DRF throttle too."""
+
     scope: str
     # Tests and operators may pin a rate on the class; None reads the settings each time.
     rate: str | None = None
@@ -54,28 +62,53 @@ class _FixedWindowThrottle(BaseThrottle):
     def ident(self, request: Request) -> str | None:
         raise NotImplementedError
 
-    def allow_request(self, request: Request, view: Any) -> bool:
+    def window(self, request: Request, now: float) -> tuple[str, int, int, float] | None:
+        """(counter key, limit, window seconds, seconds left in the window), or None
+        when this scope does not count the request."""
         rate = self.get_rate()
         ident = self.ident(request) if rate else None
         if not rate or not ident:
-            return True
+            return None
         limit, duration = parse_rate(rate)
-        now = time.time()
         window = int(now // duration)
-        key = f"throttle:{self.scope}:{window}:{ident}"
-        try:
-            count = _hit(key, duration)
-        except Exception:
-            logger.exception("throttle %s: cache unavailable, request let through", self.scope)
-            return True
-        if count <= limit:
-            return True
-        self._wait = (window + 1) * duration - now
-        return False
+        return (
+            f"throttle:{self.scope}:{window}:{ident}",
+            limit,
+            duration,
+            (window + 1) * duration - now,
+        )
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        return _allow([self], request)[0]
 
     def wait(self) -> float | None:
         # Whole seconds, at least one: Retry-After is an integer.
         return None if self._wait is None else max(1, math.ceil(self._wait))
+
+
+def _allow(
+    scopes: "list[_FixedWindowThrottle]", request: Request, fetch: str | None = None
+) -> tuple[bool, str | object | None]:
+    """Count the request in every scope's window (one round trip for all of them, which
+    also reads the Redis key ``fetch`` if given); a scope over its limit keeps how long
+    until its window ends. Returns whether the request may pass, and what ``fetch``
+    read (``NOT_FETCHED`` when nothing was read)."""
+    now = time.time()
+    counted = [(scope, w) for scope in scopes if (w := scope.window(request, now))]
+    if not counted:
+        return True, NOT_FETCHED
+    try:
+        counts, fetched = _hit_many(
+            [(key, duration) for _, (key, _, duration, _) in counted], fetch=fetch
+        )
+    except Exception:
+        logger.exception("acquire throttle: cache unavailable, request let through")
+        return True, NOT_FETCHED
+    allowed = True
+    for (scope, (_, limit, _, left)), count in zip(counted, counts, strict=True):
+        if count > limit:
+            scope._wait, allowed = left, False
+    return allowed, fetched
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -84,8 +117,33 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period.strip()[0]]
 
 
+def _hit_many(
+    windows: list[tuple[str, int]], *, fetch: str | None = None
+) -> tuple[list[int], str | object | None]:
+    """Count one request in each (key, window seconds); atomic per key on the shared
+    cache. On Redis all of them go in one pipelined round trip: INCR, then EXPIRE
+    (each key names its window, so pushing its expiry on every hit only keeps it a
+    second past its window's end), and a GET of ``fetch`` if given."""
+    backend = caches["default"]  # ``cache`` is a proxy to it
+    if isinstance(backend, RedisCache):
+        # The same server and database as the cache (both are REDIS_URL), through the
+        # process's one client: Django's cache builds a client object per call and
+        # its incr() costs two round trips a key.
+        pipe = redis_client().pipeline(transaction=False)
+        for key, duration in windows:
+            full = backend.make_and_validate_key(key)
+            pipe.incr(full)
+            pipe.expire(full, duration + 1)
+        if fetch:
+            pipe.get(fetch)
+        replies = pipe.execute()
+        counts = [int(count) for count in replies[: 2 * len(windows) : 2]]
+        return counts, (replies[-1] if fetch else NOT_FETCHED)
+    return [_hit(key, duration) for key, duration in windows], NOT_FETCHED
+
+
 def _hit(key: str, duration: int) -> int:
-    """Count one request in ``key``'s window; atomic on the shared cache."""
+    """Count one request in ``key``'s window on a cache without pipelines."""
     try:
         return cache.incr(key)
     except ValueError:
@@ -110,8 +168,40 @@ class AcquireKeyThrottle(_FixedWindowThrottle):
     scope = "acquire_key"
 
     def ident(self, request: Request) -> str | None:
+        digest = request_key_digest(request)
+        return digest[:KEY_DIGEST_PREFIX] if digest else None
+
+
+def request_key_digest(request: Request) -> str | None:
+    """The keyed digest of the request's license key, computed once per request; None
+    when there is no plausible key (the serializer refuses it; the IP limit applies)."""
+    if not hasattr(request, "_license_key_digest"):
         data = request.data
         key = data.get("license_key") if isinstance(data, dict) else None
-        if not isinstance(key, str) or not key or len(key) > _MAX_KEY_LENGTH:
-            return None  # the serializer refuses it; the IP limit still applies
-        return license_key_digest(key.strip())[:KEY_DIGEST_PREFIX]
+        valid = isinstance(key, str) and key and len(key) <= _MAX_KEY_LENGTH
+        request._license_key_digest = license_key_digest(key.strip()) if valid else None
+    return request._license_key_digest
+
+
+class AcquireThrottle(BaseThrottle):
+    """Both acquire limits, per client IP first, then per license key, counted in one
+    round trip. Retry-After is the longest wait of the scopes that refused.
+
+    The same round trip reads the license's entry in ``license_cache``, which acquire
+    reads next anyway: ``request.license_prefetch`` = (key digest, cached value) is
+    handed to ``services.session_acquire``, one Redis round trip fewer per acquire."""
+
+    def __init__(self) -> None:
+        self.scopes: list[_FixedWindowThrottle] = [AcquireIpThrottle(), AcquireKeyThrottle()]
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        digest = request_key_digest(request)
+        fetch = license_cache.cache_key(digest) if digest else None
+        allowed, fetched = _allow(self.scopes, request, fetch)
+        if fetch and fetched is not NOT_FETCHED:
+            request.license_prefetch = (digest, fetched)
+        return allowed
+
+    def wait(self) -> float | None:
+        waits = [w for scope in self.scopes if (w := scope.wait()) is not None]
+        return max(waits) if waits else None

@@ -1,7 +1,7 @@
 """Client endpoints of the seat protocol (DESIGN §6): the license key authenticates."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,8 +10,13 @@ from core.api.errors import ErrorSerializer
 from core.metrics import SEAT_ACQUIRE, SEAT_HEARTBEAT, SEAT_RELEASE
 from licenses import services
 from licenses.api import serializers as s
-from licenses.api.throttles import AcquireIpThrottle, AcquireKeyThrottle
+from licenses.api.throttles import AcquireThrottle
 from licenses.signing import published_keys
+
+# Responses of the hot path are rendered by hand with this shared field (see
+# licenses/api/serializers.py); test_seat_responses_match_their_serializers keeps them
+# equal to the serializers' (the OpenAPI contract).
+_DATETIME = serializers.DateTimeField()
 
 
 class SeatEndpoint(APIView):
@@ -38,7 +43,7 @@ def _errors(*codes: tuple[int, str]) -> dict[int, OpenApiResponse]:
 class AcquireView(SeatEndpoint):
     counter = SEAT_ACQUIRE
     # Per client IP first, then per license key (by a prefix of its keyed digest).
-    throttle_classes = [AcquireIpThrottle, AcquireKeyThrottle]
+    throttle_classes = [AcquireThrottle]
 
     def ok_result(self, response: Response) -> str:
         return "granted" if response.status_code == 201 else "renewed"
@@ -65,25 +70,25 @@ class AcquireView(SeatEndpoint):
         },
     )
     def post(self, request: Request) -> Response:
-        data = s.AcquireInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
         seat = services.session_acquire(
-            **data.validated_data, ip_address=request.META.get("REMOTE_ADDR")
+            **s.acquire_input(request.data),
+            ip_address=request.META.get("REMOTE_ADDR"),
+            license_prefetch=getattr(request, "license_prefetch", None),
         )
-        body = s.AcquireOutputSerializer(
-            {
-                "session_id": seat.session.id,
-                "token": seat.token,
-                "expires_at": seat.session.expires_at,
-                "heartbeat_interval": seat.license.heartbeat_interval,
-                "heartbeat_ttl": seat.license.heartbeat_ttl,
-                "seats_total": seat.license.seats_total,
-                "seats_used": seat.seats_used,
-                "license_id": seat.license.id,
-                "license_expires_at": seat.license.expires_at,
-                "offline_grace": seat.license.offline_grace,
-            }
-        ).data
+        lic = seat.license
+        # AcquireOutputSerializer's fields, rendered as it renders them (see _SESSION_ID).
+        body = {
+            "session_id": str(seat.session.id),
+            "token": seat.token,
+            "expires_at": _DATETIME.to_representation(seat.session.expires_at),
+            "heartbeat_interval": lic.heartbeat_interval,
+            "heartbeat_ttl": lic.heartbeat_ttl,
+            "seats_total": lic.seats_total,
+            "seats_used": seat.seats_used,
+            "license_id": str(lic.id),
+            "license_expires_at": lic.expires_at and _DATETIME.to_representation(lic.expires_at),
+            "offline_grace": lic.offline_grace,
+        }
         return Response(
             body, status=status.HTTP_201_CREATED if seat.created else status.HTTP_200_OK
         )
@@ -109,14 +114,15 @@ class HeartbeatView(SeatEndpoint):
         },
     )
     def post(self, request: Request) -> Response:
-        data = s.SessionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        session_id = str(data.validated_data["session_id"])
+        session_id = s.session_id_input(request.data)
         expires_at, interval = services.session_heartbeat(session_id=session_id)
+        # HeartbeatOutputSerializer's fields, rendered as it renders them.
         return Response(
-            s.HeartbeatOutputSerializer(
-                {"session_id": session_id, "expires_at": expires_at, "heartbeat_interval": interval}
-            ).data
+            {
+                "session_id": session_id,
+                "expires_at": _DATETIME.to_representation(expires_at),
+                "heartbeat_interval": interval,
+            }
         )
 
 
@@ -135,9 +141,7 @@ class ReleaseView(SeatEndpoint):
         },
     )
     def post(self, request: Request) -> Response:
-        data = s.SessionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        session_id = str(data.validated_data["session_id"])
+        session_id = s.session_id_input(request.data)
         services.session_release(session_id=session_id)
         return Response(
             s.ReleaseOutputSerializer({"session_id": session_id, "released": True}).data

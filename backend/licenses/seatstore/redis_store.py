@@ -5,13 +5,26 @@ Failure mode, on purpose: when Redis errors, the seat path fails closed with
 Redis is a cache of truth: a license's seat set that vanished (restart, flush,
 failover) is rebuilt from the database's live sessions before any new seat is
 granted, marked by a per-license ``ready`` key.
+
+Routes: heartbeat and release carry only the session id (the holder), so the store
+keeps a route key per holder (license, member, TTL). A holder's route never changes
+while it lives, so each process also keeps recently used routes in memory
+(``SEAT_ROUTE_CACHE_SIZE``, LRU): a heartbeat then costs one Redis round trip, the
+script with the write-behind mark. A remembered route is never trusted for more than
+where to look: the script still decides whether the holder is alive, so a released,
+revoked or reaped holder gets 410 whatever this process remembers. One consequence:
+after a license's TTL changes, a holder that re-acquires keeps beating with its old
+TTL on processes that remember it, until they forget it (the documented behaviour is
+"keeps the TTL it started with until it acquires again").
 """
 
+import threading
 from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
 import redis
+from cachetools import LRUCache
 from django.conf import settings
 from redis.cluster import RedisCluster
 
@@ -60,8 +73,14 @@ class RedisSeatStore:
         prefix: str,
         seat_loader: SeatLoader,
         route_loader: RouteLoader,
+        route_cache_size: int = 0,
     ):
         self.client = client
+        self._routes: LRUCache[str, SeatRoute] | None = (
+            LRUCache(maxsize=route_cache_size) if route_cache_size else None
+        )
+        # LRUCache reorders itself on every read: one lock per store, held for a dict op.
+        self._routes_lock = threading.Lock()
         self.prefix = prefix
         self.seat_loader = seat_loader
         self.route_loader = route_loader
@@ -95,9 +114,13 @@ class RedisSeatStore:
         self, license_id: str, member: str, holder: str, seats_total: int, ttl: int
     ) -> SeatGrant:
         keys = self.seat_keys(license_id)
-        reply = self._with_rebuild(
-            license_id, lambda: self._acquire(keys=keys, args=[member, holder, seats_total, ttl])
-        )
+        args: list[Any] = [member, holder, seats_total, ttl]
+        route = f"{license_id}\t{member}\t{ttl}"
+        # On a single Redis the script writes a new holder's route itself (lua.py).
+        routed_by_script = not isinstance(self.client, RedisCluster)
+        if routed_by_script:
+            keys, args = [*keys, self.route_key(holder)], [*args, route, _ROUTE_SECONDS]
+        reply = self._with_rebuild(license_id, lambda: self._acquire(keys=keys, args=args))
         granted, got_holder, created, used, expires, now, *evicted = reply
         grant = SeatGrant(
             granted=granted == 1,
@@ -109,16 +132,17 @@ class RedisSeatStore:
             evicted=tuple(evicted),
         )
         pipe = self.client.pipeline(transaction=False)
-        if grant.granted:
-            pipe.set(
-                self.route_key(grant.holder), f"{license_id}\t{member}\t{ttl}", ex=_ROUTE_SECONDS
-            )
-            if not grant.created:
-                pipe.sadd(self.dirty_key, license_id)
+        if grant.granted and not (grant.created and routed_by_script):
+            pipe.set(self.route_key(grant.holder), route, ex=_ROUTE_SECONDS)
+        if grant.granted and not grant.created:
+            pipe.sadd(self.dirty_key, license_id)
         for gone in grant.evicted:
             pipe.delete(self.route_key(gone))
+            self._forget(gone)
         if len(pipe):
             self._call(pipe.execute)
+        if grant.granted:
+            self._remember(grant.holder, SeatRoute(license_id, member, ttl))
         return grant
 
     def heartbeat(self, holder: str) -> SeatBeat | None:
@@ -127,15 +151,39 @@ class RedisSeatStore:
             return None
         keys = self.seat_keys(route.license_id)
         alive, expires, now = self._with_rebuild(
-            route.license_id,
-            lambda: self._heartbeat(keys=keys, args=[route.member, holder, route.ttl]),
+            route.license_id, lambda: self._beat(keys, route, holder)
         )
         if alive != 1:
+            self._forget(holder)
             return None
-        # Marks the license for the write-behind flush; one more round trip,
-        # not a database write.
-        self._call(lambda: self.client.sadd(self.dirty_key, route.license_id))
         return SeatBeat(route.license_id, route.member, float(expires), float(now))
+
+    def _beat(self, keys: list[str], route: SeatRoute, holder: str) -> Any:
+        """The heartbeat script and the write-behind mark (the license into the dirty
+        set, for the flush), in one round trip.
+
+        The mark goes with every beat; for a dead seat it is harmless (the flush finds
+        nothing to write). The script runs by its SHA: a pipeline would otherwise ask
+        SCRIPT EXISTS first, one more round trip.
+        """
+        args = [route.member, holder, route.ttl]
+        if isinstance(self.client, RedisCluster):
+            # redis-py refuses EVALSHA in cluster pipelines (and the two keys live in
+            # different slots): two round trips, as before.
+            reply = self._heartbeat(keys=keys, args=args)
+            if reply and reply[0] == 1:
+                self.client.sadd(self.dirty_key, route.license_id)
+            return reply
+        pipe = self.client.pipeline(transaction=False)
+        pipe.evalsha(self._heartbeat.sha, len(keys), *keys, *args)
+        pipe.sadd(self.dirty_key, route.license_id)
+        try:
+            return pipe.execute()[0]
+        except redis.exceptions.NoScriptError:
+            # Redis lost its script cache (restart, failover): load it, once.
+            reply = self._heartbeat(keys=keys, args=args)
+            self.client.sadd(self.dirty_key, route.license_id)
+            return reply
 
     def release(self, holder: str) -> bool:
         route = self._route(holder)
@@ -143,6 +191,7 @@ class RedisSeatStore:
             return False
         keys = self.seat_keys(route.license_id)
         removed = self._call(lambda: self._release(keys=keys, args=[route.member, holder]))
+        self._forget(holder)
         self._call(lambda: self.client.delete(self.route_key(holder)))
         return removed == 1
 
@@ -223,11 +272,28 @@ class RedisSeatStore:
             args.extend([seat.member, seat.holder, repr(seat.expires_at)])
         return self._call(lambda: self._rebuild(keys=self.seat_keys(license_id), args=args)) == 1
 
+    def _remember(self, holder: str, route: SeatRoute) -> None:
+        if self._routes is not None:
+            with self._routes_lock:
+                self._routes[holder] = route
+
+    def _forget(self, holder: str) -> None:
+        if self._routes is not None:
+            with self._routes_lock:
+                self._routes.pop(holder, None)
+
     def _route(self, holder: str) -> SeatRoute | None:
+        if self._routes is not None:
+            with self._routes_lock:
+                known = self._routes.get(holder)
+            if known is not None:
+                return known
         raw = self._call(lambda: self.client.get(self.route_key(holder)))
         if raw:
             license_id, member, ttl = raw.split("\t")
-            return SeatRoute(license_id, member, int(ttl))
+            route = SeatRoute(license_id, member, int(ttl))
+            self._remember(holder, route)
+            return route
         route = self.route_loader(holder)
         if route is not None:
             self._call(
@@ -237,4 +303,5 @@ class RedisSeatStore:
                     ex=_ROUTE_SECONDS,
                 )
             )
+            self._remember(holder, route)
         return route

@@ -3,9 +3,11 @@
 import uuid
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.test import APIClient
 
+from conftest import race
 from licenses.api import throttles
 from licenses.api.throttles import AcquireIpThrottle, AcquireKeyThrottle
 
@@ -66,8 +68,12 @@ def test_unknown_keys_are_limited_too(monkeypatch, db):
 def test_the_throttle_never_keys_by_the_raw_license_key(monkeypatch, license_a):
     monkeypatch.setattr(AcquireKeyThrottle, "rate", "100/min")
     seen: list[str] = []
-    original = throttles._hit
-    monkeypatch.setattr(throttles, "_hit", lambda k, d: seen.append(k) or original(k, d))
+    original = throttles._hit_many
+    monkeypatch.setattr(
+        throttles,
+        "_hit_many",
+        lambda w, **kw: seen.extend(k for k, _ in w) or original(w, **kw),
+    )
     _, key = license_a()
     hit(key, an_ip())
     assert len(seen) == 2
@@ -86,18 +92,46 @@ def test_bad_input_is_still_a_400_and_counts_by_ip(monkeypatch, db):
 
 
 def test_a_failing_cache_lets_acquire_through(monkeypatch, license_a):
-    def broken(key, duration):
+    def broken(windows, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(throttles, "_hit", broken)
+    monkeypatch.setattr(throttles, "_hit_many", broken)
     _, key = license_a()
     assert hit(key, an_ip()).status_code == 201
 
 
 def test_the_counter_starts_and_counts_in_the_shared_cache(db):
+    key, other = f"throttle:test:{uuid.uuid4().hex}", f"throttle:test:{uuid.uuid4().hex}"
+    counts = [throttles._hit_many([(key, 60), (other, 60)])[0] for _ in range(3)]
+    assert counts == [[1, 1], [2, 2], [3, 3]]
+    assert cache.get(key) == 3 and cache.get(other) == 3
+    assert [throttles._hit(key, 60) for _ in range(2)] == [4, 5]
+
+
+def test_counters_expire_after_their_window(db):
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        pytest.skip("the local-memory cache expires keys by add()'s timeout")
     key = f"throttle:test:{uuid.uuid4().hex}"
-    assert [throttles._hit(key, 60) for _ in range(3)] == [1, 2, 3]
-    assert cache.get(key) == 3
+    throttles._hit_many([(key, 1)])
+    assert 0 < backend._cache.get_client().ttl(backend.make_key(key)) <= 2
+
+
+def test_concurrent_hits_are_each_counted_once(db):
+    key = f"throttle:test:{uuid.uuid4().hex}"
+    counts = race(lambda i: throttles._hit_many([(key, 60)])[0][0], 30)
+    assert sorted(counts) == list(range(1, 31))
+
+
+def test_the_longest_wait_is_retry_after(monkeypatch, license_a):
+    monkeypatch.setattr(AcquireIpThrottle, "rate", "1/s")
+    monkeypatch.setattr(AcquireKeyThrottle, "rate", "1/day")
+    _, key = license_a()
+    ip = an_ip()
+    assert hit(key, ip, "a").status_code == 201
+    refused = hit(key, ip, "b")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 60  # the key's day, not the IP's second
 
 
 def test_rates_parse_like_drf():

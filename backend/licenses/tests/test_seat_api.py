@@ -194,3 +194,40 @@ def test_a_failed_session_insert_gives_the_seat_back(store_kind, make_license):
     with scopes_disabled():
         assert not LicenseSession.objects.filter(license=license_).exists()
     assert services.session_acquire(license_key=key, hardware_id="b").created
+
+
+@pytest.mark.parametrize("expiring", [False, True])
+def test_seat_responses_match_their_serializers(api, store_kind, make_license, expiring):
+    """The seat views render by hand (hot path); the bodies must stay what the
+    serializers in the OpenAPI contract would render, field for field."""
+    from licenses.api import serializers as s
+
+    expires = timezone.now() + timedelta(days=3) if expiring else None
+    license_, key = make_license(seats=2, expires_at=expires)
+    body = acquire(api, key).json()
+    with scope(org=license_.org):
+        session = LicenseSession.objects.get(id=body["session_id"])
+    assert (
+        body
+        == s.AcquireOutputSerializer(
+            {
+                "session_id": session.id,
+                "token": body["token"],
+                "expires_at": session.expires_at,
+                "heartbeat_interval": license_.heartbeat_interval,
+                "heartbeat_ttl": license_.heartbeat_ttl,
+                "seats_total": 2,
+                "seats_used": 1,
+                "license_id": license_.id,
+                "license_expires_at": license_.expires_at,
+                "offline_grace": license_.offline_grace,
+            }
+        ).data
+    )
+    beat = api.post(
+        "/api/v1/licenses/heartbeat", {"session_id": body["session_id"]}, format="json"
+    ).json()
+    checked = s.HeartbeatOutputSerializer(data=beat)
+    assert checked.is_valid(), checked.errors
+    assert s.HeartbeatOutputSerializer(checked.validated_data).data == beat
+    assert beat["session_id"] == body["session_id"] and beat["heartbeat_interval"] == 120

@@ -2248,7 +2248,7 @@ export interface operations {
                  *     * `user` - user
                  */
                 by: "project" | "user";
-                /** @description Start (ISO 8601); default 30 days before `until`. */
+                /** @description Start (ISO 8601); default 30 days before `until`, on the hour. */
                 since?: string;
                 /** @description End (ISO 8601); default and at most: now. */
                 until?: string;

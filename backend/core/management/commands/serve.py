@@ -37,6 +37,12 @@ class Command(BaseCommand):
                     [sys.executable, manage, "reap_sessions", "--every", every], env=env
                 )
             )
+            rollup_every = str(settings.USAGE_ROLLUP_INTERVAL)
+            children.append(
+                subprocess.Popen(
+                    [sys.executable, manage, "rollup_usage", "--every", rollup_every], env=env
+                )
+            )
         self.stdout.write(f"serving on http://{host}:{port}/ (store: {settings.SEAT_STORE})")
         self.stdout.flush()
         server = subprocess.Popen(

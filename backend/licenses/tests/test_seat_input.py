@@ -1,0 +1,124 @@
+"""The seat endpoints' fast input path accepts exactly what the serializers accept,
+with the same values, and leaves every error to them."""
+
+import uuid
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rest_framework.exceptions import ValidationError
+
+from licenses.api import serializers as s
+
+pytestmark = pytest.mark.sqlite
+
+TEXT = st.one_of(
+    st.text(max_size=140),
+    st.text(alphabet=st.characters(codec="ascii"), max_size=140),
+    st.sampled_from(["", " ", " lap top ", "\x00", "a\tb", "\u202eevil", "x" * 128, "x" * 129]),
+    st.integers(),
+    st.none(),
+    st.booleans(),
+    st.lists(st.integers(), max_size=2),
+)
+INFO = st.one_of(
+    st.dictionaries(st.text(max_size=8), st.text(max_size=40), max_size=22),
+    st.dictionaries(st.text(max_size=4), st.text(min_size=200, max_size=300), max_size=10),
+    st.none(),
+    st.text(max_size=4),
+)
+FIELDS = ("license_key", "hardware_id", "client_instance", "client_info")
+
+
+def outcome(parse, data):
+    try:
+        return "ok", parse(data)
+    except ValidationError as exc:
+        return "error", exc.detail
+
+
+def by_serializer(serializer):
+    def parse(data):
+        checked = serializer(data=data)
+        checked.is_valid(raise_exception=True)
+        return dict(checked.validated_data)
+
+    return parse
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "license_key": TEXT,
+            "hardware_id": TEXT,
+            "client_instance": TEXT,
+            "client_info": INFO,
+            "extra": TEXT,
+        },
+    )
+)
+def test_acquire_input_is_the_serializers(data):
+    assert outcome(s.acquire_input, data) == outcome(by_serializer(s.AcquireInputSerializer), data)
+
+
+EDGES = ["", " ", "\t", " a ", "a\tb", "\x00", "\x7f", "é", "\ud800", "\u202e", 7, None, [], {}]
+LIMITS = {"license_key": 128, "hardware_id": 128, "client_instance": 64}
+VALID = {"license_key": "lic_abc", "hardware_id": "laptop", "client_instance": "ide"}
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_each_field_at_its_edges(field):
+    """One field off a valid body at a time: lengths around the limit, blanks, control
+    and non-ASCII characters, other JSON types, absent."""
+    limit = LIMITS.get(field, 0)
+    values = [*EDGES, *("x" * n for n in (limit - 1, limit, limit + 1) if limit)]
+    if field == "client_info":
+        values += [{str(n): "v" for n in range(k)} for k in (20, 21)]
+        values += [{"k": "v" * n} for n in (2030, 2040, 2050)]
+    bodies = [{**VALID, field: value} for value in values]
+    bodies.append({k: v for k, v in VALID.items() if k != field})
+    for body in bodies:
+        expected = outcome(by_serializer(s.AcquireInputSerializer), body)
+        assert outcome(s.acquire_input, body) == expected, body
+
+
+@pytest.mark.parametrize("data", [[], "text", None, 3, {"license_key": "k"}])
+def test_acquire_bodies_that_are_not_objects_get_the_serializers_errors(data):
+    assert outcome(s.acquire_input, data) == outcome(by_serializer(s.AcquireInputSerializer), data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        st.builds(lambda u: {"session_id": str(u)}, st.uuids()),
+        st.builds(lambda u: {"session_id": u.hex.upper()}, st.uuids()),
+        st.fixed_dictionaries({"session_id": TEXT}),
+        st.fixed_dictionaries({}, optional={"other": TEXT}),
+        st.none(),
+        st.lists(st.integers(), max_size=2),
+    )
+)
+def test_session_id_input_is_the_serializers(data):
+    def serializer(body):
+        return str(by_serializer(s.SessionInputSerializer)(body)["session_id"])
+
+    assert outcome(s.session_id_input, data) == outcome(serializer, data)
+
+
+def test_the_fast_path_is_taken_for_plain_bodies(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("serializer instantiated")
+
+    monkeypatch.setattr(s.AcquireInputSerializer, "__init__", refuse)
+    monkeypatch.setattr(s.SessionInputSerializer, "__init__", refuse)
+    body = {"license_key": " lic_abc ", "hardware_id": "laptop-1", "client_info": {"v": "1"}}
+    assert s.acquire_input(body) == {
+        "license_key": "lic_abc",
+        "hardware_id": "laptop-1",
+        "client_instance": "",
+        "client_info": {"v": "1"},
+    }
+    session_id = str(uuid.uuid4())
+    assert s.session_id_input({"session_id": session_id}) == session_id
