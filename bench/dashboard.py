@@ -20,6 +20,7 @@ import uuid
 from typing import Any
 
 import httpx
+import psycopg
 from seed import key_digest
 from stack import BACKEND, REPO
 
@@ -78,6 +79,12 @@ def rollup_usage(env: dict[str, str]) -> float:
         cwd=REPO,
         timeout=3600,
     )
+    # A whole history rolled up at once is a bulk load: fresh statistics, as
+    # autovacuum gives a production database within a minute or so. Without them the
+    # planner reads one license's hours through the (org, dimension, hour) index, all
+    # licenses' rows, 300 ms instead of 1 ms.
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as db:
+        db.execute("ANALYZE analytics_usagehour")
     return time.monotonic() - started
 
 
