@@ -113,16 +113,19 @@ def targets(results: dict, a: dict) -> list[tuple[str, str, str]]:
     rs = max((t[("RS256+online", "acquire", c)]["rps"] for c in both), default=0)
     acq_both = max((t[("EdDSA", "acquire", c)]["rps"] for c in both), default=0)
     levels = results["config"]["levels"]
-    per_level = ", ".join(
-        f"c={c}: {fmt(t[('EdDSA', 'heartbeat', c)]['vs_healthz'] * 100)} %"
-        for c in levels
-        if ("EdDSA", "heartbeat", c) in t
-    )
+
+    def per_level(op: str) -> str:
+        return ", ".join(
+            f"c={c}: {fmt(t[('EdDSA', op, c)]['vs_healthz'] * 100)} %"
+            for c in levels
+            if ("EdDSA", op, c) in t
+        )
+
     out.append(
         (
             "heartbeat throughput ≥ 50 % of the bare endpoint",
             f"peak {fmt(hb)} vs {fmt(bare)} req/s = {pct(hb, bare)} % "
-            f"(paired by level: {per_level})",
+            f"(paired by level: {per_level('heartbeat')})",
             verdict(hb >= 0.5 * bare if bare else None),
         )
     )
@@ -146,21 +149,16 @@ def targets(results: dict, a: dict) -> list[tuple[str, str, str]]:
     if paced and ok is False:
         verdict_text += " closed loop; " + verdict(paced["p99"] < 20) + " paced"
     out.append(("heartbeat p99 < 20 ms at 32 clients", text, verdict_text))
-    per_level = ", ".join(
-        f"c={c}: {fmt(t[('EdDSA', 'acquire', c)]['vs_healthz'] * 100)} %"
-        for c in levels
-        if ("EdDSA", "acquire", c) in t
-    )
     out.append(
         (
             "acquire (EdDSA) ≥ 40 % of the bare endpoint",
             f"peak {fmt(acq)} vs {fmt(bare)} req/s = {pct(acq, bare)} % "
-            f"(paired by level: {per_level})",
+            f"(paired by level: {per_level('acquire')})",
             verdict(acq >= 0.4 * bare if bare else None),
         )
     )
     rsa = "RS256+online"
-    per_level = ", ".join(
+    rsa_per_level = ", ".join(
         f"c={c}: {pct(t[(rsa, 'acquire', c)]['rps'], t[('EdDSA', 'acquire', c)]['rps'])} %"
         for c in levels
         if ("RS256+online", "acquire", c) in t and ("EdDSA", "acquire", c) in t
@@ -168,7 +166,7 @@ def targets(results: dict, a: dict) -> list[tuple[str, str, str]]:
     out.append(
         (
             "acquire with an RSA-4096 root (RS256, online keys) ≥ 80 % of EdDSA",
-            f"peak {fmt(rs)} vs {fmt(acq_both)} req/s = {pct(rs, acq_both)} % ({per_level})",
+            f"peak {fmt(rs)} vs {fmt(acq_both)} req/s = {pct(rs, acq_both)} % ({rsa_per_level})",
             verdict(rs >= 0.8 * acq_both if acq_both and rs else None),
         )
     )

@@ -47,7 +47,8 @@ _MAX_KEY_LENGTH = 128
 
 class _FixedWindowThrottle(BaseThrottle):
     """One scope of the acquire limits: its rate and whom it counts. ``AcquireThrottle``
-    checks every scope in one round trip; a scope on its own is a DRF throttle too."""
+    counts every scope in one round trip (a scope is not a throttle class on its own;
+    it borrows ``BaseThrottle.get_ident`` for the client address)."""
 
     scope: str
     # Tests and operators may pin a rate on the class; None reads the settings each time.
@@ -77,9 +78,6 @@ class _FixedWindowThrottle(BaseThrottle):
             duration,
             (window + 1) * duration - now,
         )
-
-    def allow_request(self, request: Request, view: Any) -> bool:
-        return _allow([self], request)[0]
 
     def wait(self) -> float | None:
         # Whole seconds, at least one: Retry-After is an integer.
