@@ -100,6 +100,13 @@ def api_token(db: Any, org_id: str, pepper: str) -> str:
     return raw
 
 
+def cursor_page(client: httpx.Client, path: str, number: int) -> str:
+    """The address of page ``number`` of a cursor-paginated list."""
+    for _ in range(number - 1):
+        path = client.get(path).raise_for_status().json()["next"]
+    return path
+
+
 def measure(
     api_url: str, token: str, org_slug: str, license_id: str, runs: int, heavy_runs: int = 3
 ) -> list[dict[str, Any]]:
@@ -110,7 +117,8 @@ def measure(
         ("license list, page 10", f"{org}/licenses?page=10"),
         ("sessions of one license (page 1)", f"{lic}/sessions"),
         ("sessions of the organization (page 1)", f"{org}/sessions"),
-        ("sessions of the organization, page 100", f"{org}/sessions?page=100"),
+        # Cursor pages: page 100 is reached by following ``next`` 99 times.
+        ("sessions of the organization, page 100", (f"{org}/sessions", 100)),
         ("utilization of one license, 24 h by hour (default)", f"{lic}/utilization"),
         ("utilization of one license, 30 days by day", f"{lic}/utilization?bucket=day"),
         ("utilization of the organization, 24 h by hour (default)", f"{org}/analytics/utilization"),
@@ -124,9 +132,13 @@ def measure(
     with httpx.Client(
         base_url=api_url, headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT_S
     ) as client:
-        for name, path in reads:
+        for name, read in reads:
+            path = read if isinstance(read, str) else None
             row: dict[str, Any] = {"name": name, "path": path, "source": "API endpoint"}
             try:
+                if path is None:
+                    path = cursor_page(client, *read)
+                    row["path"] = path.removeprefix(api_url)
                 first = time.perf_counter()
                 reply = client.get(path)
                 first = time.perf_counter() - first

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from core.api.errors import ErrorSerializer, error_responses
 from core.api.tenancy import OrganizationEndpoint
+from core.pagination import NewestFirstCursorPagination
 from licenses import selectors, services
 from licenses.api import admin_serializers as s
 from licenses.models import License, LicenseSession
@@ -242,7 +243,10 @@ def _session_page(view: OrganizationEndpoint, query: dict) -> Response:
     get=extend_schema(
         operation_id="sessions_list",
         summary="List the organization's sessions",
-        description="Newest first, paginated, across every license.",
+        description="Newest first, across every license, in pages linked by opaque "
+        "cursors: follow `next` until it is null. There is no total count (the history "
+        "has millions of rows), and sessions that start while you page never repeat "
+        "an item or push one off a page.",
         tags=TAGS,
         parameters=[s.OrgSessionFilterSerializer],
         responses={200: s.SessionSerializer(many=True), **error_responses(400, 401, 404)},
@@ -251,6 +255,7 @@ def _session_page(view: OrganizationEndpoint, query: dict) -> Response:
 class SessionListView(OrganizationEndpoint):
     policy = {"GET": "sessions.read"}
     serializer_class = s.SessionSerializer
+    pagination_class = NewestFirstCursorPagination
 
     def get(self, request: Request, org: str) -> Response:
         query = _query(s.OrgSessionFilterSerializer, request)

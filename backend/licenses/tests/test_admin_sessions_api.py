@@ -48,11 +48,59 @@ def test_sessions_are_listed_per_license_and_per_organization(org_a, alice, bob,
 
 
 def test_session_lists_are_paginated_newest_first(org_a, alice, license_a):
-    _, key = license_a(seats=5)
+    license_, key = license_a(seats=5)
     made = [acquire(key, f"m{i}").json()["session_id"] for i in range(5)]
-    page = client_for(alice).get(f"/api/v1/orgs/{org_a.slug}/sessions", {"page_size": 2}).json()
-    assert page["count"] == 5
-    assert [i["id"] for i in page["results"]] == made[::-1][:2]
+    api = client_for(alice)
+    per_license = api.get(
+        f"/api/v1/orgs/{org_a.slug}/licenses/{license_.id}/sessions", {"page_size": 2}
+    ).json()
+    assert per_license["count"] == 5
+    assert [i["id"] for i in per_license["results"]] == made[::-1][:2]
+    org_wide = api.get(f"/api/v1/orgs/{org_a.slug}/sessions", {"page_size": 2}).json()
+    assert "count" not in org_wide and org_wide["previous"] is None
+    assert [i["id"] for i in org_wide["results"]] == made[::-1][:2]
+
+
+def walk(api, url: str, query: dict | None = None) -> list[str]:
+    """Every item id, following ``next`` from the first page."""
+    seen, page = [], api.get(url, query).json()
+    while True:
+        seen += [item["id"] for item in page["results"]]
+        if not page["next"]:
+            return seen
+        page = api.get(page["next"]).json()
+
+
+def test_org_session_pages_never_repeat_or_skip_while_sessions_start(org_a, alice, license_a):
+    """Newest first with page numbers, a session that starts between two page reads
+    pushes the last item of page 1 onto page 2; a cursor walk sees each session once."""
+    _, key = license_a(seats=40)
+    before = [acquire(key, f"old{i}").json()["session_id"] for i in range(7)]
+    api = client_for(alice)
+    url = f"/api/v1/orgs/{org_a.slug}/sessions"
+    page = api.get(url, {"page_size": 3}).json()
+    seen, started = [item["id"] for item in page["results"]], []
+    while page["next"]:
+        # A client starts between every two page reads.
+        started.append(acquire(key, f"new{len(seen)}").json()["session_id"])
+        page = api.get(page["next"]).json()
+        seen += [item["id"] for item in page["results"]]
+    assert seen == before[::-1] and len(started) == 2
+    assert walk(api, url, {"page_size": 4}) == (before + started)[::-1]
+
+
+def test_org_session_cursor_keeps_the_filters_and_a_bad_cursor_is_a_404(org_a, alice, license_a):
+    first, first_key = license_a(seats=9)
+    _, second_key = license_a(seats=9)
+    made = [
+        acquire((first_key, second_key)[i % 2], f"box-{i}").json()["session_id"] for i in range(9)
+    ]
+    api = client_for(alice)
+    url = f"/api/v1/orgs/{org_a.slug}/sessions"
+    assert walk(api, url, {"page_size": 2, "license": str(first.id)}) == made[0::2][::-1]
+    response = api.get(url, {"cursor": "not-a-cursor"})
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
 
 
 @pytest.mark.parametrize(

@@ -706,7 +706,7 @@ export interface paths {
         };
         /**
          * List the organization's sessions
-         * @description Newest first, paginated, across every license.
+         * @description Newest first, across every license, in pages linked by opaque cursors: follow `next` until it is null. There is no total count (the history has millions of rows), and sessions that start while you page never repeat an item or push one off a page.
          */
         get: operations["sessions_list"];
         put?: never;
@@ -1290,6 +1290,19 @@ export interface components {
             readonly status: components["schemas"]["SessionStatusEnum"];
             /** Format: uuid */
             readonly user: string | null;
+        };
+        SessionCursorPage: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Session"][];
         };
         SessionInputRequest: {
             /** Format: uuid */
@@ -3876,10 +3889,10 @@ export interface operations {
     sessions_list: {
         parameters: {
             query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
                 hardware_id?: string;
                 license?: string;
-                /** @description A page number within the paginated result set. */
-                page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
                 project?: string;
@@ -3907,7 +3920,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedSessionList"];
+                    "application/json": components["schemas"]["SessionCursorPage"];
                 };
             };
             /** @description validation_error: the fields at fault are in details.fields */
