@@ -260,7 +260,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PagePagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ProjectAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiAutoSchema",
     # Client IPs come from REMOTE_ADDR, or from X-Forwarded-For behind this many
     # trusted proxies (1 behind the ingress): never trust a client's own header.
     "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0) or None,

@@ -32,7 +32,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django_scopes import scope, scopes_disabled
 from rest_framework.request import Request
@@ -54,6 +54,7 @@ from licenses.models import License, LicenseSession
 from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import SeatGrant, SeatStore, SeatStoreUnavailable
 from licenses.selectors import as_datetime
+from licenses.session_end import session_end
 from licenses.session_insert import session_insert
 from licenses.signing import current_signer
 from projects.models import Project
@@ -402,15 +403,9 @@ def _record_session(
         "last_heartbeat_at": now,
         "expires_at": expires,
     }
-    try:
-        return session_insert(LicenseSession(**fields), grant.seats_used)
-    except IntegrityError:
-        pass
-    # A concurrent acquire of the same fingerprint may have just written this
-    # very session: then it is the answer.
-    existing = LicenseSession.objects.filter(id=grant.holder, status=Status.ACTIVE).first()
-    if existing is not None:
-        return existing
+    session = _insert_or_existing(fields, grant)
+    if session is not None:
+        return session
     # The store gave this member a new holder, so any other live row for it is
     # stale (its seat expired and was evicted elsewhere): end it, retry once.
     stale = LicenseSession.objects.filter(
@@ -422,7 +417,24 @@ def _record_session(
         now,
         {str(license_.id): grant.seats_used - 1},
     )
-    return session_insert(LicenseSession(**fields), grant.seats_used)
+    session = _insert_or_existing(fields, grant)
+    if session is None:
+        raise IntegrityError(f"no row could be written for session {grant.holder}")
+    return session
+
+
+def _insert_or_existing(fields: dict[str, Any], grant: SeatGrant) -> LicenseSession | None:
+    """Insert the holder's row; on a conflict, the row a concurrent acquire of the same
+    fingerprint has just written for this holder is the answer, unless something ended
+    it meanwhile (an eviction, a revoke): then, as for a known holder, the database
+    wins (``_EndedHolder``). None: the conflict is another live row of the member."""
+    try:
+        return session_insert(LicenseSession(**fields), grant.seats_used)
+    except IntegrityError:
+        existing = LicenseSession.objects.filter(id=grant.holder).first()
+    if existing is not None and existing.status != Status.ACTIVE:
+        raise _EndedHolder()
+    return existing
 
 
 def _record_denial(license_: License, grant: SeatGrant) -> None:
@@ -482,18 +494,32 @@ def session_heartbeat(*, session_id: str) -> tuple[datetime, int]:
 
 
 def session_release(*, session_id: str) -> None:
-    """Free the seat at once; releasing an ended or unknown session is not an error."""
+    """Free the seat at once; releasing an ended or unknown session is not an error.
+
+    The store frees the seat and counts the license's seats after in one step; the
+    database then ends the row with its ``release`` event in one statement
+    (``session_end``): one Redis round trip and one PostgreSQL statement."""
     store = get_seat_store()
     try:
-        store.release(session_id)
-        now = as_datetime(store.now())
-        license_id = _live_session_license(session_id)
-        if license_id is None:
-            return
-        seats = store.counts([license_id])
+        released = store.release(session_id)
+        if released is None:
+            # The store knows no seat of it: a row may still be live (its seat expired
+            # and was dropped before the reaper ended the row).
+            license_id = _live_session_license(session_id)
+            if license_id is None:
+                return
+            now, seats = store.now(), store.counts([license_id])[license_id]
+        else:
+            license_id, now, seats = released.license_id, released.now, released.seats_used
     except SeatStoreUnavailable as exc:
         raise SeatStoreDown() from exc
-    _end_sessions([session_id], Status.RELEASED, now, seats)
+    at = as_datetime(now)
+    if connection.vendor == "postgresql":
+        session_end(
+            session_id, status=Status.RELEASED, kind=Event.RELEASE, at=at, seats_after=seats
+        )
+    else:
+        _end_sessions([session_id], Status.RELEASED, at, {license_id: seats})
 
 
 def session_revoke(*, session: LicenseSession, request: Request | None = None) -> bool:
@@ -503,10 +529,13 @@ def session_revoke(*, session: LicenseSession, request: Request | None = None) -
     revoking an ended session changes nothing."""
     store = get_seat_store()
     session_id = str(session.id)
+    license_id = str(session.license_id)
     try:
-        store.release(session_id)
-        now = as_datetime(store.now())
-        seats = store.counts([str(session.license_id)])
+        released = store.release(session_id)
+        if released is None:
+            now, seats = as_datetime(store.now()), store.counts([license_id])
+        else:
+            now, seats = as_datetime(released.now), {license_id: released.seats_used}
     except SeatStoreUnavailable as exc:
         raise SeatStoreDown() from exc
     with transaction.atomic():

@@ -11,7 +11,7 @@ from drf_spectacular.openapi import AutoSchema
 from rest_framework.pagination import CursorPagination
 
 
-class ProjectAutoSchema(AutoSchema):
+class ApiAutoSchema(AutoSchema):
     """Names a cursor-paginated list apart from a page-numbered list of the same
     items: both would be ``Paginated<Item>List``, one component, and one of the two
     operations would be described with the other's envelope (``count`` or not)."""

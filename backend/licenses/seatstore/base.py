@@ -39,6 +39,14 @@ class SeatBeat:
 
 
 @dataclass(frozen=True)
+class SeatRelease:
+    license_id: str
+    removed: bool  # a live seat was freed by this release
+    seats_used: int  # the license's live seats right after it
+    now: float
+
+
+@dataclass(frozen=True)
 class LiveSeat:
     member: str
     holder: str
@@ -74,7 +82,10 @@ class SeatStore(Protocol):
         """Extend a live holder's seat by its TTL; None if it is dead or unknown."""
         ...
 
-    def release(self, holder: str) -> bool: ...
+    def release(self, holder: str) -> SeatRelease | None:
+        """Free ``holder``'s seat and count the license's live seats after, in one step;
+        None when the store knows no seat of ``holder``."""
+        ...
 
     def count(self, license_id: str) -> int: ...
 

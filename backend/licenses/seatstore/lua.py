@@ -7,9 +7,9 @@ last flush). Times come from Redis ``TIME``; numbers return as strings so
 fractions survive the reply.
 
 ACQUIRE may take a sixth key, the route key of the new holder, and writes the route
-when it grants a new seat: one round trip instead of two. Only on a single Redis,
-where a script may declare keys of several slots; on a cluster the store writes the
-route with a second call.
+when it grants a new seat: one round trip instead of two; RELEASE likewise deletes the
+route it is given. Only on a single Redis, where a script may declare keys of several
+slots; on a cluster the store writes (deletes) the route with a second call.
 """
 
 _NOW = """
@@ -96,14 +96,23 @@ return {1, tostring(expires), tostring(now)}
 )
 
 # ARGV: member, holder -> 1 removed, 0 not its holder.
-RELEASE = """
-if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('HDEL', KEYS[4], ARGV[2])
-redis.call('HDEL', KEYS[5], ARGV[2])
-return 1
+# ARGV: member, holder -> {removed (1 or 0), now, live seats after}: the count and the
+# clock the release's seat event needs, in the release's own round trip.
+RELEASE = (
+    _NOW
+    + """
+local removed = 0
+if redis.call('HGET', KEYS[2], ARGV[1]) == ARGV[2] then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  redis.call('HDEL', KEYS[2], ARGV[1])
+  redis.call('HDEL', KEYS[4], ARGV[2])
+  redis.call('HDEL', KEYS[5], ARGV[2])
+  removed = 1
+end
+if KEYS[6] then redis.call('DEL', KEYS[6]) end
+return {removed, tostring(now), redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')}
 """
+)
 
 # ARGV: member, holder -> expiry of a live seat, or '' when it was dead and is now gone.
 # -2 when the set is missing: the caller rebuilds and asks again.

@@ -35,6 +35,7 @@ from licenses.seatstore.base import (
     SeatBeat,
     SeatGrant,
     SeatLoader,
+    SeatRelease,
     SeatRoute,
     SeatStoreUnavailable,
 )
@@ -185,15 +186,22 @@ class RedisSeatStore:
             self.client.sadd(self.dirty_key, route.license_id)
             return reply
 
-    def release(self, holder: str) -> bool:
+    def release(self, holder: str) -> SeatRelease | None:
         route = self._route(holder)
         if route is None:
-            return False
+            return None
         keys = self.seat_keys(route.license_id)
-        removed = self._call(lambda: self._release(keys=keys, args=[route.member, holder]))
+        # On a single Redis the script deletes the route itself (lua.py).
+        routed_by_script = not isinstance(self.client, RedisCluster)
+        if routed_by_script:
+            keys = [*keys, self.route_key(holder)]
+        removed, now, used = self._call(
+            lambda: self._release(keys=keys, args=[route.member, holder])
+        )
         self._forget(holder)
-        self._call(lambda: self.client.delete(self.route_key(holder)))
-        return removed == 1
+        if not routed_by_script:
+            self._call(lambda: self.client.delete(self.route_key(holder)))
+        return SeatRelease(route.license_id, removed == 1, int(used), float(now))
 
     def count(self, license_id: str) -> int:
         key = self.seat_keys(license_id)[0]

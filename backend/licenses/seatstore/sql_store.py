@@ -14,7 +14,13 @@ from django.db.utils import OperationalError
 from django_scopes import scopes_disabled
 
 from licenses.models import License, SeatLease
-from licenses.seatstore.base import LiveSeat, SeatBeat, SeatGrant, SeatStoreUnavailable
+from licenses.seatstore.base import (
+    LiveSeat,
+    SeatBeat,
+    SeatGrant,
+    SeatRelease,
+    SeatStoreUnavailable,
+)
 
 
 def _ts(moment: datetime) -> float:
@@ -94,10 +100,16 @@ class SqlSeatStore:
             SeatLease.objects.filter(id=lease.id).update(expires_at=expires)
             return SeatBeat(str(lease.license_id), lease.member, _ts(expires), _ts(now))
 
-    def release(self, holder: str) -> bool:
-        with self._guard(), scopes_disabled():
-            deleted, _ = SeatLease.objects.filter(holder=holder).delete()
-        return deleted > 0
+    def release(self, holder: str) -> SeatRelease | None:
+        with self._guard(), transaction.atomic(), scopes_disabled():
+            leases = SeatLease.objects.filter(holder=holder)
+            license_id = leases.values_list("license_id", flat=True).first()
+            if license_id is None:
+                return None
+            deleted, _ = leases.delete()
+            now = database_now()
+            used = SeatLease.objects.filter(license_id=license_id, expires_at__gt=now).count()
+        return SeatRelease(str(license_id), deleted > 0, used, _ts(now))
 
     def count(self, license_id: str) -> int:
         with self._guard(), scopes_disabled():

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import threading
 import time
+import uuid
 from collections import Counter
 
 import httpx
@@ -304,3 +305,72 @@ with scopes_disabled():
     broken = rows.filter(started_at__isnull=True).count() + rows.filter(member="").count()
 print(live, broken, get_seat_store().count("{license_id}"))
 """
+
+
+def _concurrent_row(session, status: str) -> None:
+    """The row of ``session`` as a concurrent request writes it."""
+    with scopes_disabled():
+        row = LicenseSession(
+            **{f.attname: getattr(session, f.attname) for f in LicenseSession._meta.concrete_fields}
+        )
+        row.status = status
+        row.ended_at = None if status == "active" else session.started_at
+        row.save(force_insert=True)
+
+
+def _orphan_seat(make_license) -> tuple:
+    """A seat whose worker died before writing its row."""
+    license_, key = make_license(seats=2, heartbeat_ttl=60)
+    orphan = str(uuid.uuid4())
+    assert get_seat_store().acquire(str(license_.id), "box", orphan, 2, 60).granted
+    return license_, key, orphan
+
+
+def test_a_healed_seat_whose_row_another_request_wrote_and_ended_is_acquired_anew(
+    store_kind, make_license, monkeypatch
+):
+    """Two requests of that client heal the orphan seat at once, and the first one's
+    row is ended (an eviction) before the second inserts. The second must not answer
+    500: the database wins, the seat is freed and acquired anew."""
+    license_, key, orphan = _orphan_seat(make_license)
+    real_insert = services.session_insert
+
+    def first_request_wins_and_its_row_ends(session, seats_used):
+        if str(session.id) == orphan:
+            _concurrent_row(session, "zombie")
+        return real_insert(session, seats_used)
+
+    monkeypatch.setattr(services, "session_insert", first_request_wins_and_its_row_ends)
+    seat = services.session_acquire(license_key=key, hardware_id="box")
+    assert str(seat.session.id) != orphan and seat.created
+    with scopes_disabled():
+        assert LicenseSession.objects.get(id=orphan).status == "zombie"
+    assert live_count(license_) == 1
+    assert get_seat_store().count(str(license_.id)) == 1
+
+
+def test_a_healed_seat_whose_row_another_request_wrote_after_a_stale_row_is_that_row(
+    store_kind, make_license, monkeypatch
+):
+    """The client also has a stale live row (its seat was evicted): both requests
+    conflict with it, end it, and insert again; the first one's row is the second's
+    answer, not a 500."""
+    _, key, orphan = _orphan_seat(make_license)
+    with scopes_disabled():
+        stale = services.session_acquire(license_key=key, hardware_id="elsewhere").session
+        LicenseSession.objects.filter(id=stale.id).update(member="box")
+    real_insert = services.session_insert
+    calls = []
+
+    def first_request_wins_the_retry(session, seats_used):
+        calls.append(session.id)
+        if len(calls) == 2:
+            _concurrent_row(session, "active")
+        return real_insert(session, seats_used)
+
+    monkeypatch.setattr(services, "session_insert", first_request_wins_the_retry)
+    seat = services.session_acquire(license_key=key, hardware_id="box")
+    assert str(seat.session.id) == orphan and len(calls) == 2
+    with scopes_disabled():
+        assert LicenseSession.objects.get(id=stale.id).status == "zombie"
+        assert LicenseSession.objects.get(id=orphan).status == "active"

@@ -36,7 +36,7 @@ def test_a_remembered_route_does_not_outlive_a_release_elsewhere(lic):
     holder = str(uuid.uuid4())
     assert a.acquire(lic, "laptop", holder, 2, 60).granted
     assert b.heartbeat(holder) is not None  # b now remembers the route too
-    assert a.release(holder)
+    assert a.release(holder).removed
     assert b.heartbeat(holder) is None
     assert b.count(lic) == 0
 

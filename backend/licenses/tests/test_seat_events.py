@@ -6,6 +6,7 @@ import pytest
 from django_scopes import scope, scopes_disabled
 
 from analytics.models import SeatEvent
+from conftest import race
 from licenses import services
 from licenses.errors import NoSeatsAvailable
 from licenses.models import LicenseSession
@@ -76,6 +77,28 @@ def test_each_start_end_and_denial_is_one_event(store_kind, org_a, license_a):
     # The clock of the events is the seat store's, in order.
     times = [e["at"] for e in recorded]
     assert times == sorted(times)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_enders_of_one_session_write_one_end_event(store_kind, org_a, license_a):
+    """Releases (one statement on PostgreSQL) racing revokes (a row lock, then the
+    update): the session ends once, with one event that counts the other seat."""
+    _, key = license_a(seats=2)
+    seat = services.session_acquire(license_key=key, hardware_id="a").session
+    services.session_acquire(license_key=key, hardware_id="b")
+
+    def end(i: int) -> None:
+        if i % 3 == 0:
+            services.session_revoke(session=session(seat.id))
+        else:
+            services.session_release(session_id=str(seat.id))
+
+    race(end, 12)
+    ends = [e for e in events(org_a) if e["kind"] != "acquire"]
+    assert [e["seats_used"] for e in ends] == [1]
+    ended = session(seat.id)
+    assert ended.status == {"release": "released", "revoke": "revoked"}[ends[0]["kind"]]
+    assert ends[0]["at"] == ended.ended_at
 
 
 def test_a_failed_session_insert_records_no_event(store_kind, org_a, license_a):

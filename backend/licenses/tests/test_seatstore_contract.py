@@ -93,10 +93,33 @@ def test_release_frees_the_seat_and_twice_is_harmless(store_kind, make_license):
     lic = str(license_.id)
     store = get_seat_store()
     store.acquire(lic, "a", a := hid(), 1, 60)
-    assert store.release(a) is True
-    assert store.release(a) is False
+    assert store.release(a) is not None
+    assert store.release(a) is None
     assert store.heartbeat(a) is None
     assert store.acquire(lic, "b", hid(), 1, 60).granted
+
+
+def test_release_reports_the_license_count_after_and_the_clock(store_kind, lic):
+    """What the release's seat event records, from the release's own step."""
+    store = get_seat_store()
+    holders = [store.acquire(lic, f"m{i}", hid(), 3, 60).holder for i in range(3)]
+    before = store.now()
+    released = store.release(holders[1])
+    assert released.license_id == lic and released.removed
+    assert released.seats_used == 2 == store.count(lic)
+    assert before <= released.now <= store.now()
+    assert store.release(holders[0]).seats_used == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_releases_of_one_seat_free_it_once(store_kind, lic):
+    store = get_seat_store()
+    holder = store.acquire(lic, "laptop", hid(), 3, 60).holder
+    store.acquire(lic, "other", hid(), 3, 60)
+    replies = [r for r in race(lambda _: store.release(holder), 8) if r is not None]
+    assert sum(r.removed for r in replies) == 1
+    assert all(r.seats_used == 1 for r in replies if r.removed)
+    assert store.count(lic) == 1
 
 
 def test_members_lists_live_seats(store_kind, lic):
