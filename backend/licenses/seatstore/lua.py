@@ -95,7 +95,6 @@ return {1, tostring(expires), tostring(now)}
 """
 )
 
-# ARGV: member, holder -> 1 removed, 0 not its holder.
 # ARGV: member, holder -> {removed (1 or 0), now, live seats after}: the count and the
 # clock the release's seat event needs, in the release's own round trip.
 RELEASE = (
