@@ -137,6 +137,18 @@ test("an owner sells three seats, watches them fill up, revokes one and suspends
     expect(body.error.code).toBe("license_suspended");
   });
 
+  await test.step("the organization's sessions: every client, ended", async () => {
+    await page.getByRole("navigation", { name: "Organization" }).getByRole("link", { name: "Sessions" }).click();
+    const table = page.getByRole("table", { name: "Sessions" });
+    await expect(table.getByRole("row")).toHaveCount(4); // header + the 3 clients; a denial is no session
+    await expect(table.getByText("Revoked")).toHaveCount(3); // one by hand, two by the suspension
+    await dismissToasts(page);
+    await page.screenshot({ path: join(screenshots, "sessions.png"), fullPage: true });
+    await page.getByLabel("Status").selectOption("Live");
+    await expect(page.getByText("No sessions")).toBeVisible();
+    await expectAccessible(page);
+  });
+
   await test.step("members and invitations", async () => {
     await page.getByRole("navigation", { name: "Organization" }).getByRole("link", { name: "Members" }).click();
     await expect(page.getByRole("table", { name: "Members" }).getByRole("cell", { name: owner.email, exact: true })).toBeVisible();

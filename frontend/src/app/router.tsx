@@ -15,6 +15,7 @@ import { LicenseRoute, LicensesRoute } from "@/app/routes/org/licenses";
 import { MembersRoute } from "@/app/routes/org/members";
 import { OverviewRoute } from "@/app/routes/org/overview";
 import { ProjectsRoute } from "@/app/routes/org/projects";
+import { SessionsRoute } from "@/app/routes/org/sessions";
 import { SettingsRoute } from "@/app/routes/org/settings";
 import { RequireAuth } from "@/lib/auth";
 
@@ -46,6 +47,7 @@ export const routes: RouteObject[] = [
               { index: true, element: <OverviewRoute /> },
               { path: "licenses", element: <LicensesRoute /> },
               { path: "licenses/:licenseId", element: <LicenseRoute /> },
+              { path: "sessions", element: <SessionsRoute /> },
               { path: "projects", element: <ProjectsRoute /> },
               { path: "members", element: <MembersRoute /> },
               { path: "api-tokens", element: <ApiTokensRoute /> },

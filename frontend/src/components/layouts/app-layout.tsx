@@ -11,6 +11,7 @@ import { can, type Policy } from "@/lib/authorization";
 const NAV: { to: string; label: string; policy: Policy; end?: boolean }[] = [
   { to: "", label: "Overview", policy: "analytics.read", end: true },
   { to: "licenses", label: "Licenses", policy: "licenses.read" },
+  { to: "sessions", label: "Sessions", policy: "sessions.read" },
   { to: "projects", label: "Projects", policy: "projects.read" },
   { to: "members", label: "Members", policy: "members.read" },
   { to: "api-tokens", label: "API tokens", policy: "tokens.read" },
