@@ -1,12 +1,10 @@
-import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { Pagination } from "@/components/ui/pagination";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { useLicenseSessions } from "@/features/licenses/api/get-license-sessions";
-import { useRevokeSession } from "@/features/licenses/api/revoke-session";
+import { RevokeSessionButton } from "@/features/licenses/components/revoke-session-button";
 import { formatDateTime, formatRelative } from "@/lib/format";
-import { toast } from "@/lib/toast";
 import { useState } from "react";
 
 const PAGE = 50;
@@ -15,7 +13,6 @@ const PAGE = 50;
 export function SessionsTable({ org, licenseId, canRevoke }: { org: string; licenseId: string; canRevoke: boolean }) {
   const [page, setPage] = useState(1);
   const sessions = useLicenseSessions(org, licenseId, { status: "active", page, page_size: PAGE });
-  const revoke = useRevokeSession(org);
 
   return (
     <Card>
@@ -57,15 +54,7 @@ export function SessionsTable({ org, licenseId, canRevoke }: { org: string; lice
                     <Td title={formatDateTime(s.expires_at)}>{formatRelative(s.expires_at)}</Td>
                     {canRevoke && (
                       <Td className="text-right">
-                        <ConfirmButton
-                          trigger={<>Revoke <span className="sr-only">session of {s.hardware_id}</span></>}
-                          title="Revoke this session?"
-                          description={`The client on ${s.hardware_id} loses its seat now; its next heartbeat is refused and it must acquire again.`}
-                          confirmLabel="Revoke session"
-                          onConfirm={() =>
-                            revoke.mutateAsync(s.id).then(() => toast.success("Session revoked", `${s.hardware_id} no longer holds a seat.`))
-                          }
-                        />
+                        <RevokeSessionButton org={org} session={s} />
                       </Td>
                     )}
                   </tr>

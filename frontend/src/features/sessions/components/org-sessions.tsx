@@ -4,14 +4,12 @@ import { Link } from "react-router";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { FilterSelect } from "@/components/ui/form";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
-import { useRevokeSession } from "@/features/licenses/api/revoke-session";
+import { RevokeSessionButton } from "@/features/licenses/components/revoke-session-button";
 import { useOrgSessions, type OrgSession, type OrgSessionQuery } from "@/features/sessions/api/get-sessions";
 import { formatDateTime, formatRelative } from "@/lib/format";
-import { toast } from "@/lib/toast";
 
 type Status = NonNullable<OrgSessionQuery["status"]>;
 const STATUSES: { value: Status | ""; label: string }[] = [
@@ -28,7 +26,6 @@ const TONE = { active: "green", released: "slate", expired: "amber", zombie: "am
 export function OrgSessions({ org, canRevoke }: { org: string; canRevoke: boolean }) {
   const [status, setStatus] = useState<Status | "">("");
   const sessions = useOrgSessions(org, status ? { status } : {});
-  const revoke = useRevokeSession(org);
 
   return (
     <Card>
@@ -83,15 +80,7 @@ export function OrgSessions({ org, canRevoke }: { org: string; canRevoke: boolea
                       {canRevoke && (
                         <Td className="text-right">
                           {s.status === "active" && (
-                            <ConfirmButton
-                              trigger={<>Revoke <span className="sr-only">session of {s.hardware_id}</span></>}
-                              title="Revoke this session?"
-                              description={`The client on ${s.hardware_id} loses its seat now; its next heartbeat is refused and it must acquire again.`}
-                              confirmLabel="Revoke session"
-                              onConfirm={() =>
-                                revoke.mutateAsync(s.id).then(() => toast.success("Session revoked", `${s.hardware_id} no longer holds a seat.`))
-                              }
-                            />
+                            <RevokeSessionButton org={org} session={s} />
                           )}
                         </Td>
                       )}
