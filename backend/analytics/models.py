@@ -110,6 +110,13 @@ class UsageHour(models.Model):
     A group has a row for an hour only if it had events in it or sessions live at its
     start; no row means nothing happened and nothing was held. Which hours are rolled
     up is ``UsageRollupCursor.rolled_until``, not the presence of rows.
+
+    The hour at the cursor, still open, may have rows too, each with ``until`` set:
+    they cover only ``[hour, until)``, the part of the hour that ended the rollup's lag
+    before its last run, and are rewritten by every run until the hour closes and its
+    whole-hour rows replace them. They let a read of the last hours sweep only the few
+    minutes after ``until`` instead of every event since the hour began. Whole hours
+    have ``until`` null.
     """
 
     class Dimension(models.TextChoices):
@@ -136,6 +143,9 @@ class UsageHour(models.Model):
     releases = models.PositiveIntegerField()
     expiries = models.PositiveIntegerField()
     revocations = models.PositiveIntegerField()
+    until = models.DateTimeField(
+        null=True, help_text="Open hour only: the row covers [hour, until). Null: the whole hour."
+    )
 
     objects = ScopedManager(org="org")
 

@@ -25,7 +25,10 @@ the rollup, and only the rest (the hours not rolled up yet, a partial first or l
 hour, minute buckets) from raw events. Those stretches start from the in-use level the
 rollup gives at an hour boundary and apply the events after it (an acquire adds one,
 an end removes one), so no read looks at the live sessions table or at history before
-the window's first hour. Both ways give the same numbers, to the microsecond.
+the window's first hour. A window that runs into the open hour (the one at the cursor)
+also reads that hour's rows, which cover it up to their ``until`` (the lag before the
+rollup's last run), and sweeps raw events only after it: a few minutes of events, not
+up to an hour of them. Both ways give the same numbers, to the microsecond.
 """
 
 import logging
@@ -336,26 +339,34 @@ def _usage_raw(
 
 _ROW = (
     "key",
-    "hour",
+    "hour_us",
     "live_at_start",
     "peak_in_use",
-    "peak_at",
+    "peak_us",
     "seat_us",
     "acquires",
     "denials",
     "releases",
     "expiries",
     "revocations",
+    "until_us",
 )
 # The order of the event counts in ``_ROW``.
 _KINDS = (Kind.ACQUIRE, Kind.DENY, Kind.RELEASE, Kind.EXPIRE, Kind.REVOKE)
 
 
+def _level_after(row: tuple) -> int:
+    """The in-use level at the end of what a rollup row covers."""
+    _, _, live, _, _, _, acquires, _, *ends = row
+    return live + acquires - sum(ends)
+
+
 def _usage_rolled(
     window: Window, cuts: list[int], dimension: str, key: Any, rolled_until: int
 ) -> dict[Any, Usage]:
-    """Whole rolled-up hours from ``UsageHour``, the rest from the events after the
-    nearest hour boundary whose level the rollup knows."""
+    """Whole rolled-up hours from ``UsageHour``, then the open hour's rows as far as
+    they go, the rest from the events after the nearest instant whose level the rollup
+    knows."""
     since, end = window.since, window.end
     # An hour can stand in for raw events only if it lies inside one bucket: hour and
     # day buckets (aligned to the hour), or the breakdown's single bucket.
@@ -368,19 +379,29 @@ def _usage_rolled(
         stretches = [(since, end)]
     origins = [min(a - a % HOUR, rolled_until) for a, _ in stretches]
     # The rows of the rolled hours, and those that give the level at each origin: the
-    # origin's own row, or for the first hour not rolled up the last rolled one's.
+    # origin's own row, or for the first hour not rolled up the last rolled one's; and
+    # the open hour's, when the window runs into it.
     levels_at = [o if o < rolled_until else rolled_until - HOUR for o in origins]
+    into_open = first < last == rolled_until < end
     lowest = min([*levels_at, first])
-    highest = max([*levels_at, last - HOUR])
+    highest = max([*levels_at, last - HOUR, rolled_until if into_open else lowest])
     stored_key = NONE if key is None and dimension == Dimension.ORG else key
     rows = UsageHour.objects.filter(
         dimension=dimension, hour__gte=dt(lowest), hour__lte=dt(highest)
     )
     if stored_key is not None:
         rows = rows.filter(key=stored_key)
+    rows = rows.annotate(
+        hour_us=EpochMicros("hour"), peak_us=EpochMicros("peak_at"), until_us=EpochMicros("until")
+    )
     by_hour: dict[int, list[tuple]] = defaultdict(list)
-    for row in rows.values_list(*_ROW):
-        by_hour[us(row[1])].append((None if row[0] == NONE else row[0], *row[1:]))
+    open_rows: list[tuple] = []
+    for *row, until in rows.values_list(*_ROW):
+        row[0] = None if row[0] == NONE else row[0]
+        if until is None:
+            by_hour[row[1]].append(tuple(row))
+        elif into_open and row[1] == rolled_until and until <= end:
+            open_rows.append((until, tuple(row)))
 
     result: dict[Any, Usage] = {}
 
@@ -389,21 +410,40 @@ def _usage_rolled(
             result[name] = Usage.empty(cuts)
         return result[name]
 
-    pending = list(zip(stretches, origins, strict=True))
-    if pending and pending[0][0][0] == since:
-        _stretch(group, cuts, dimension, stored_key, *pending.pop(0), by_hour, rolled_until)
-    for hour in range(first, last, HOUR):
-        index = bisect_right(cuts, hour) - 1
-        for name, _, live, peak, peak_at, area, *counts in by_hour.get(hour, ()):
+    def fold(rolled: Iterable[tuple], index: int, starts_window: bool) -> None:
+        for name, _, live, peak, peak_at, area, *counts in rolled:
             into = group(name)
-            into.add(index, peak, us(peak_at), area)
-            if hour == since:
+            into.add(index, peak, peak_at, area)
+            if starts_window:
                 into.sessions += live
             into.sessions += counts[0]
             for kind, n in zip(_KINDS, counts, strict=True):
                 into.counts[index][kind] += n
-    for stretch, origin in pending:
-        _stretch(group, cuts, dimension, stored_key, stretch, origin, by_hour, rolled_until)
+
+    def levels(origin: int) -> dict[Any, int]:
+        if origin < rolled_until:
+            return {name: live for name, _, live, *_ in by_hour.get(origin, ())}
+        return {row[0]: _level_after(row) for row in by_hour.get(rolled_until - HOUR, ())}
+
+    pending = [
+        (stretch, origin, levels(origin))
+        for stretch, origin in zip(stretches, origins, strict=True)
+    ]
+    if pending and pending[0][0][0] == since:
+        _stretch(group, cuts, dimension, stored_key, *pending.pop(0))
+    for hour in range(first, last, HOUR):
+        fold(by_hour.get(hour, ()), bisect_right(cuts, hour) - 1, hour == since)
+    if open_rows:
+        # The open hour's rows all cover [rolled_until, until): the raw sweep starts there.
+        until = open_rows[0][0]
+        fold((row for _, row in open_rows), bisect_right(cuts, last) - 1, False)
+        pending = (
+            [((until, end), until, {row[0]: _level_after(row) for _, row in open_rows})]
+            if until < end
+            else []
+        )
+    for stretch, origin, levels_there in pending:
+        _stretch(group, cuts, dimension, stored_key, stretch, origin, levels_there)
     return result
 
 
@@ -414,18 +454,10 @@ def _stretch(
     key: Any,
     stretch: tuple[int, int],
     origin: int,
-    by_hour: dict[int, list[tuple]],
-    rolled_until: int,
+    levels: dict[Any, int],
 ) -> None:
-    """Measure ``[a, b)`` from raw events, starting from the level at ``origin``."""
+    """Measure ``[a, b)`` from raw events, starting from the ``levels`` at ``origin``."""
     a, b = stretch
-    levels: dict[Any, int] = {}
-    if origin < rolled_until:
-        for name, _, live, *_ in by_hour.get(origin, ()):
-            levels[name] = live
-    else:
-        for name, _, live, _, _, _, acquires, _, *ends in by_hour.get(origin - HOUR, ()):
-            levels[name] = live + acquires - sum(ends)
     column = GROUP_COLUMN.get(dimension)
     events = SeatEvent.objects.filter(at__gte=dt(origin), at__lt=dt(b))
     if column is not None and key is not None:

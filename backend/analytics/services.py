@@ -123,6 +123,7 @@ class RollupReport:
     rows: int = 0
     late: int = 0  # organizations whose hours were rolled again for late events
     behind: int = 0  # organizations left behind by ``max_hours``
+    open_rows: int = 0  # rows written for the open hours (``UsageHour.until``)
     seconds: float = 0.0
 
 
@@ -142,12 +143,14 @@ def usage_rollup(
     that writes the rows. An hour is closed ``lag`` after its end (the
     ``USAGE_ROLLUP_LAG`` setting, in seconds); events that come even later, within
     ``LATE_RECHECK`` of the cursor, are found by their count per hour and their hours
-    are rolled up again.
+    are rolled up again. Each organization caught up to the open hour then has that
+    hour's rows rewritten up to ``lag`` ago (``UsageHour.until``).
     """
     started = time.monotonic()
     if lag is None:
         lag = timedelta(seconds=settings.USAGE_ROLLUP_LAG)
-    closable = _floor_hour(us(now or store_now()) - lag // timedelta(microseconds=1))
+    settled = us(now or store_now()) - lag // timedelta(microseconds=1)
+    closable = _floor_hour(settled)
     report = RollupReport()
     with scopes_disabled():
         _cursors_create(closable)
@@ -183,6 +186,10 @@ def usage_rollup(
                     break
             else:
                 report.behind += 1
+        caught_up = UsageRollupCursor.objects.filter(rolled_until=dt(closable))
+        if settled > closable:
+            for org_id in caught_up.values_list("org_id", flat=True):
+                report.open_rows += _org_open_hour_roll(org_id, closable, settled)
     report.seconds = time.monotonic() - started
     return report
 
@@ -240,10 +247,9 @@ def _org_rollup_step(org_id: Any, closable: int, hours: int, recheck: bool) -> R
         stop = min(closable, max(done, start + hours * HOUR))
         events = rows = 0
         if start < stop:
-            if late is not None:
-                UsageHour.objects.filter(
-                    org_id=org_id, hour__gte=dt(start), hour__lt=dt(stop)
-                ).delete()
+            # Hours rolled again for late events, and the open hour's rows of the last
+            # run (``_org_open_hour_roll``), make way for whole-hour rows.
+            UsageHour.objects.filter(org_id=org_id, hour__gte=dt(start), hour__lt=dt(stop)).delete()
             hour_rows, events = _hours_roll(org_id, start, stop, carry)
             UsageHour.objects.bulk_create(hour_rows, batch_size=2000)
             rows = len(hour_rows)
@@ -259,6 +265,25 @@ def _org_rollup_step(org_id: Any, closable: int, hours: int, recheck: bool) -> R
         behind_hours=(closable - stop) // HOUR,
         seconds=time.monotonic() - started,
     )
+
+
+def _org_open_hour_roll(org_id: Any, hour: int, until: int) -> int:
+    """Rewrite the rows of the open ``hour`` of one organization, covering ``[hour,
+    until)``; the number of rows written (0 when another rollup holds it)."""
+    with transaction.atomic():
+        cursor = (
+            UsageRollupCursor.objects.select_for_update(skip_locked=True)
+            .filter(org_id=org_id)
+            .first()
+        )
+        if cursor is None or us(cursor.rolled_until) != hour:
+            return 0
+        UsageHour.objects.filter(org_id=org_id, hour=dt(hour)).delete()
+        rows, _ = _hours_roll(org_id, hour, until, _levels_at(org_id, hour))
+        for row in rows:
+            row.until = dt(until)
+        UsageHour.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def _first_late_hour(org_id: Any, since: int, until: int) -> int | None:
@@ -299,8 +324,9 @@ def _levels_at(org_id: Any, hour: int) -> dict[tuple[str, Any], int]:
 def _hours_roll(
     org_id: Any, start: int, stop: int, carry: dict[tuple[str, Any], int]
 ) -> tuple[list[UsageHour], int]:
-    """The rows of the hours ``[start, stop)``, from their events and the levels the
-    hour before ended at; and the number of events read."""
+    """The rows of the hours ``[start, stop)`` (the last one may be partial), from
+    their events and the levels the hour before ended at; and the number of events
+    read."""
     points: dict[tuple[str, Any], list[list[int]]] = defaultdict(list)
     counts: dict[tuple[str, Any], dict[int, list[int]]] = defaultdict(dict)
     events = (
@@ -329,7 +355,7 @@ def _hours_roll(
                     series[-1][1] += delta
                 else:
                     series.append([at, delta])
-    cuts = list(range(start, stop + 1, HOUR))
+    cuts = [*range(start, stop, HOUR), stop]
     rows = []
     for group in carry.keys() | counts.keys():
         live, by_hour = carry.get(group, 0), counts.get(group, {})

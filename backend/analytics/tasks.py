@@ -13,6 +13,7 @@ def usage_rollup() -> dict[str, float]:
         "hours": report.hours,
         "events": report.events,
         "rows": report.rows,
+        "open_rows": report.open_rows,
         "late": report.late,
         "behind": report.behind,
         "seconds": report.seconds,

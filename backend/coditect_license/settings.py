@@ -207,7 +207,7 @@ REAPER_BATCH_SIZE = env_int("REAPER_BATCH_SIZE", 1000, minimum=1)
 # heartbeat, so a Redis data loss never frees a seat a live client holds.
 WRITE_BEHIND_MAX_LAG = env_int("WRITE_BEHIND_MAX_LAG", 2 * REAPER_INTERVAL, minimum=1)
 # Hourly usage rollup (analytics): an hour is rolled up once it closed this long ago,
-# checked every USAGE_ROLLUP_INTERVAL seconds.
+# and the open hour up to this long ago, checked every USAGE_ROLLUP_INTERVAL seconds.
 USAGE_ROLLUP_LAG = env_int("USAGE_ROLLUP_LAG", 300, minimum=0)
 USAGE_ROLLUP_INTERVAL = env_int("USAGE_ROLLUP_INTERVAL", 300, minimum=10)
 # Run the reaper and the rollup in children of `manage.py serve` (no Celery there).

@@ -166,6 +166,8 @@ def test_hour_and_day_reads_are_the_same_from_the_rollup(history):
         T0 - timedelta(days=1, minutes=-3),  # the cursor before every window
         T0 + timedelta(hours=5, minutes=10),  # inside some windows
         T0 + timedelta(hours=29, minutes=4),  # on an hour with a start and a denial
+        # The open hour's rows reach past the end of a window that ends in that hour.
+        T0 + timedelta(hours=30, minutes=4),
     ],
 )
 def test_reads_across_the_cursor_are_the_same(history, rolled_to):
@@ -175,6 +177,44 @@ def test_reads_across_the_cursor_are_the_same(history, rolled_to):
         [cursor] = UsageRollupCursor.objects.all()
     assert cursor.rolled_until == (rolled_to - LAG).replace(minute=0, second=0)
     assert_same(reads(history), expected)
+
+
+def open_rows(org):
+    with scope(org=org):
+        return sorted(
+            UsageHour.objects.filter(until__isnull=False).values_list(
+                "dimension", "key", "hour", "until", "acquires"
+            )
+        )
+
+
+def test_the_open_hour_is_rolled_up_to_the_lag_and_replaced_when_it_closes(history):
+    org = history["org"]
+    services.usage_rollup(now=T0 + timedelta(hours=29, minutes=20), lag=LAG)
+    first = open_rows(org)
+    # Each group live or busy in the hour: the organization, two licenses, a project...
+    assert len(first) >= 4
+    assert {(hour, until) for _, _, hour, until, _ in first} == {
+        (T0 + 29 * H, T0 + 29 * H + 15 * MIN)
+    }
+    org_row = next(row for row in first if row[0] == UsageHour.Dimension.ORG)
+    with scope(org=org):
+        started = SeatEvent.objects.filter(
+            kind=Kind.ACQUIRE, at__gte=T0 + 29 * H, at__lt=T0 + 29 * H + 15 * MIN
+        )
+        assert org_row[4] == started.count() >= 1  # the start at T0 + 29 h, at least
+
+    report = services.usage_rollup(now=T0 + timedelta(hours=29, minutes=50), lag=LAG)
+    assert report.hours == 0 and report.open_rows >= 4
+    second = open_rows(org)
+    assert {until for *_, until, _ in second} == {T0 + 29 * H + 45 * MIN}
+    assert len(second) == len({(d, k) for d, k, *_ in second})  # rewritten, not added
+
+    services.usage_rollup(now=T0 + timedelta(hours=30, minutes=6), lag=LAG)
+    with scope(org=org):
+        closed = UsageHour.objects.filter(hour=T0 + 29 * H)
+        assert closed.exists() and not closed.filter(until__isnull=False).exists()
+    assert {hour for _, _, hour, _, _ in open_rows(org)} == {T0 + 30 * H}
 
 
 def test_an_hour_closes_only_after_the_lag(history):

@@ -32,7 +32,8 @@ class Command(BaseCommand):
             report = services.usage_rollup(max_hours=max_hours, progress=self._progress)
             self.stdout.write(
                 f"rolled up {report.hours} hours ({report.events} events, {report.rows} rows) "
-                f"in {report.seconds:.1f}s; {report.behind} organizations still behind"
+                f"and {report.open_rows} rows of open hours in {report.seconds:.1f}s; "
+                f"{report.behind} organizations still behind"
             )
             if once:
                 return
