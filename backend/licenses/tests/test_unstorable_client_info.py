@@ -3,10 +3,13 @@ once turned both session lists into a permanent 500."""
 
 import httpx
 import pytest
+from django.db import DataError, connection, transaction
+from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
 from conftest import client_for
+from licenses.models import LicenseSession
 
 pytestmark = pytest.mark.sqlite
 
@@ -68,6 +71,22 @@ def test_an_unstorable_client_info_is_refused_and_session_lists_stay_200(
     )
     assert released.status_code == 200
     assert [s["status"] for s in session_lists(org_a, alice, license_)[0]] == ["released"]
+
+
+def test_a_surrogate_stored_before_the_fix_no_longer_breaks_the_lists(org_a, alice, license_a):
+    """SQLite kept the lone surrogates sent before the parser refused them (PostgreSQL
+    never could hold one): the lists send it as its escape instead of a 500."""
+    license_, key = license_a(seats=2)
+    session_id = acquire_raw(key, "box-1", '{"k": "v"}').json()["session_id"]
+    with scopes_disabled():
+        stored = LicenseSession.objects.filter(id=session_id)
+        if connection.vendor == "postgresql":
+            with pytest.raises(DataError), transaction.atomic():
+                stored.update(client_info={"k": "\udfff"})
+            return
+        stored.update(client_info={"k": "\udfff", "ok": "é"})
+    for listed in session_lists(org_a, alice, license_):
+        assert [s["client_info"] for s in listed] == [{"k": "\udfff", "ok": "é"}]
 
 
 def test_over_real_http_the_reported_body_is_a_400_and_the_lists_stay_200(
