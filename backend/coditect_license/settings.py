@@ -247,7 +247,7 @@ CELERY_BEAT_SCHEDULE = {
 # API -------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["core.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.authentication.ApiTokenAuthentication",

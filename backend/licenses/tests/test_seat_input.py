@@ -1,13 +1,19 @@
 """The seat endpoints' fast input path accepts exactly what the serializers accept,
-with the same values, and leaves every error to them."""
+with the same values, and leaves every error to them; what the API's JSON parser lets
+through to either can be stored and served back."""
 
+import io
+import json
+import math
 import uuid
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 
+from core.parsers import JSONParser
 from licenses.api import serializers as s
 
 pytestmark = pytest.mark.sqlite
@@ -129,3 +135,56 @@ def test_the_fast_path_is_taken_for_plain_bodies(monkeypatch):
     session_id = str(uuid.uuid4())
     proof = {"session_id": session_id, "session_secret": "sks_secret"}
     assert s.session_input(proof) == (session_id, "sks_secret")
+
+
+# Any text, lone surrogates and NUL included, and any number, non-finite included.
+ANY_TEXT = st.text(
+    st.one_of(st.characters(), st.characters(categories=["Cs"]), st.just("\x00")), max_size=6
+)
+UNSTORABLE = st.sampled_from(["\udfff", "ok\ud800", "a\x00", math.inf, -math.inf, math.nan])
+ANY_JSON = st.recursive(
+    st.one_of(ANY_TEXT, UNSTORABLE, st.floats(), st.integers(), st.booleans(), st.none()),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(ANY_TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def storable(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" not in value and not any(0xD800 <= ord(ch) <= 0xDFFF for ch in value)
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(storable(k) and storable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(storable(v) for v in value)
+    return True
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {"license_key": st.just("lic_abc"), "hardware_id": st.one_of(st.just("laptop"), ANY_TEXT)},
+        optional={
+            "client_info": st.one_of(st.dictionaries(ANY_TEXT, ANY_JSON, max_size=4), ANY_JSON),
+            "extra": ANY_JSON,
+        },
+    )
+)
+def test_parsed_acquire_bodies_are_refused_or_storable_and_both_paths_agree(body):
+    """A client's body as JSON text (unstorable characters as escapes, non-finite numbers
+    as NaN/Infinity literals): the parser refuses it, naming one field, exactly when it
+    holds something unstorable; what it lets through gets the same outcome on the fast
+    path and the serializer, and renders as strict JSON."""
+    raw = json.dumps(body).encode()
+    try:
+        data = JSONParser().parse(io.BytesIO(raw), "application/json", {"encoding": "utf-8"})
+    except ValidationError as exc:
+        assert not storable(body)
+        assert len(exc.detail) == 1
+        return
+    assert storable(body)
+    result = outcome(s.acquire_input, data)
+    assert result == outcome(by_serializer(s.AcquireInputSerializer), data)
+    if result[0] == "ok":
+        assert json.loads(JSONRenderer().render(result[1])) == result[1]
