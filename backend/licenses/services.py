@@ -222,7 +222,7 @@ def _license_set_suspended(license_: License, suspended: bool, request: Request 
 @transaction.atomic
 def license_rotate_key(*, license_: License, request: Request | None) -> tuple[License, str]:
     """Give the license a new key (returned this once); the old one is refused at once.
-    Live sessions keep running: they are authenticated by their session id."""
+    Live sessions keep running: they prove themselves with their session secret."""
     license_ = License.objects.select_for_update().get(pk=license_.pk)
     before = {"key_prefix": license_.key_prefix}
     license_cache.digest_retired(license_.key_digest)
