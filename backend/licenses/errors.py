@@ -50,3 +50,10 @@ class InvalidSessionSecret(ApiError):
     status_code = status.HTTP_401_UNAUTHORIZED
     code = "invalid_session_secret"
     message = "The session id and session secret do not match a session."
+
+
+class SigningUnavailable(ApiError):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    code = "signing_unavailable"
+    message = "License tokens cannot be signed right now; retry shortly."
+    headers = {"Retry-After": "5"}

@@ -50,6 +50,7 @@ from licenses.errors import (
     NoSeatsAvailable,
     SeatStoreDown,
     SessionExpired,
+    SigningUnavailable,
 )
 from licenses.keys import generate_license_key, license_key_digest, license_key_display_prefix
 from licenses.models import License, LicenseSession
@@ -357,6 +358,8 @@ def session_acquire(
                 raise NoSeatsAvailable(
                     details={"seats_total": license_.seats_total, "seats_used": grant.seats_used}
                 )
+            # Signed before the row is written: a signer that fails leaves nothing behind.
+            token = _sign_token(license_, grant.holder, hardware_id, grant)
             session = _record_session(
                 license_,
                 grant,
@@ -393,7 +396,6 @@ def session_acquire(
                 # The license was deleted while this acquire was in flight.
                 raise InvalidLicenseKey() from exc
             raise
-    token = _sign_token(license_, session, grant)
     return AcquiredSeat(session, license_, token, grant.created, grant.seats_used, secret)
 
 
@@ -486,21 +488,28 @@ def _record_denial(license_: License, grant: SeatGrant) -> None:
         logger.exception("could not record a denial of license %s", license_.id)
 
 
-def _sign_token(license_: License, session: LicenseSession, grant: SeatGrant) -> str:
+def _sign_token(license_: License, session_id: str, hardware_id: str, grant: SeatGrant) -> str:
+    """The license token of a grant. A signer that fails (a key file gone, an HSM or KMS
+    unreachable) fails the acquire closed with a 503: never a token that does not
+    verify, and the caller gives the seat back."""
     issued = int(grant.now)
     lifetime = max(license_.offline_grace, license_.heartbeat_ttl)
     claims = {
         "iss": settings.TOKEN_ISSUER,
-        "sub": str(session.id),
+        "sub": session_id,
         "lic": str(license_.id),
         "org": str(license_.org_id),
-        "hwid": session.hardware_id,
+        "hwid": hardware_id,
         "seats": license_.seats_total,
         "iat": issued,
         "exp": issued + lifetime,
         "lic_exp": int(license_.expires_at.timestamp()) if license_.expires_at else None,
     }
-    return current_signer().sign(claims)
+    try:
+        return current_signer().sign(claims)
+    except Exception as exc:
+        logger.exception("signing a license token failed")
+        raise SigningUnavailable() from exc
 
 
 def _secret_license(session_secret: str) -> str:

@@ -65,7 +65,7 @@ class AcquireView(SeatEndpoint):
                 (403, "license_suspended, license_expired or license_inactive"),
                 (409, "no_seats_available"),
                 (429, "rate_limited: see Retry-After"),
-                (503, "seat_store_unavailable"),
+                (503, "seat_store_unavailable or signing_unavailable"),
             ),
         },
     )
