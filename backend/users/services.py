@@ -14,7 +14,7 @@ from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.models import update_last_login
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -28,6 +28,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from audit.services import audit_record
 from core.authentication import TOKEN_PREFIX
 from core.errors import ApiError
+from core.mail import send_later
 from core.roles import Role
 from core.secrets import new_secret, secret_digest
 from tenants.models import ApiToken, Organization
@@ -247,11 +248,16 @@ def password_reset_request(*, email: str) -> None:
     """Email a reset link if an active account with a password has this address.
 
     The caller answers the same whatever happens here, so nobody learns from it
-    which addresses have accounts; a mail server failure is logged, not shown.
+    which addresses have accounts, nor from how long it takes: an address without
+    one gets the same work done for a stand-in user (the same query, a reset token,
+    the rendered email), and the email, or nothing, goes to the same background
+    sender. A mail server failure is logged, not shown.
     """
-    user = User.objects.filter(email__iexact=normalize_email(email), is_active=True).first()
-    if user is None or not user.has_usable_password():
-        return
+    email = normalize_email(email)
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    recipient = user if user is not None and user.has_usable_password() else None
+    if recipient is None:
+        user = User(email=email)
     context = {
         "user": user,
         "link": password_reset_link(user=user),
@@ -259,10 +265,8 @@ def password_reset_request(*, email: str) -> None:
     }
     subject = render_to_string("users/emails/password_reset_subject.txt", context).strip()
     body = render_to_string("users/emails/password_reset.txt", context)
-    try:
-        send_mail(subject, body, None, [user.email])
-    except Exception:
-        logger.exception("password reset email to user %s failed", user.pk)
+    message = EmailMessage(subject, body, None, [user.email])
+    send_later(message if recipient else None, about=f"password reset for user {user.pk}")
 
 
 def _reset_user(uid: str) -> User | None:

@@ -1,8 +1,14 @@
+import re
+import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
+from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_scopes import scopes_disabled
@@ -11,7 +17,8 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent
 from conftest import client_for, race
 from users.models import User
-from users.tests.conftest import PASSWORD
+from users.services import normalize_email
+from users.tests.conftest import PASSWORD, mail_sent
 
 pytestmark = pytest.mark.sqlite
 
@@ -232,6 +239,7 @@ def test_password_change_needs_a_signed_in_person(dana):
 
 
 def reset_link_parts() -> tuple[str, dict[str, str]]:
+    mail_sent()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     link = next(w for w in message.body.split() if w.startswith(settings.PUBLIC_URL))
@@ -243,6 +251,7 @@ def test_password_reset_end_to_end(dana):
     old_tokens = login("dana@example.com", PASSWORD).json()
     mail.outbox.clear()
     assert post("password/reset", {"email": "Dana@Example.com"}).status_code == 202
+    mail_sent()
     assert mail.outbox[0].to == ["dana@example.com"]
     link, query = reset_link_parts()
     assert link.startswith(f"{settings.PUBLIC_URL}/reset-password?uid=")
@@ -262,6 +271,7 @@ def test_password_reset_says_the_same_for_unknown_addresses(dana):
     unknown = post("password/reset", {"email": "nobody@example.com"})
     assert known.status_code == unknown.status_code == 202
     assert known.content == unknown.content
+    mail_sent()
     assert len(mail.outbox) == 1
 
 
@@ -272,6 +282,7 @@ def test_password_reset_sends_nothing_to_inactive_or_passwordless_users(dana, al
     alice.save()
     assert post("password/reset", {"email": "dana@example.com"}).status_code == 202
     assert post("password/reset", {"email": "alice@a.example"}).status_code == 202
+    mail_sent()
     assert mail.outbox == []
 
 
@@ -320,3 +331,62 @@ def test_no_auth_flow_writes_a_secret_to_the_audit_log(org_a, alice):
         rows = [str(row) for row in AuditEvent.objects.values()]
     for secret in [PASSWORD, NEW_PASSWORD, tokens["refresh"], rotated["refresh"]]:
         assert not any(secret in row for row in rows)
+
+
+# Password reset: an address with an account costs what one without costs -------------
+
+
+def reset_trace(email: str) -> dict:
+    """What one reset request did: its SQL (the address masked), the templates it rendered
+    and the shape of the link it made."""
+    rendered = []
+
+    def on_render(sender, template, context, **kwargs):
+        link = re.sub(r"uid=[\w-]+&token=\w+-\w+", "uid=U&token=T", context["link"])
+        rendered.append((template.name, sorted(context.flatten()), link))
+
+    template_rendered.connect(on_render)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            response = post("password/reset", {"email": email})
+    finally:
+        template_rendered.disconnect(on_render)
+    assert response.status_code == 202
+    sql = [query["sql"].replace(normalize_email(email), "<email>") for query in queries]
+    return {"sql": sql, "rendered": rendered}
+
+
+@pytest.mark.parametrize("case", ["unknown", "inactive", "passwordless"])
+def test_a_reset_does_the_same_work_for_an_address_that_gets_no_email(dana, case):
+    known = reset_trace("dana@example.com")
+    if case == "inactive":
+        dana.is_active = False
+    if case == "passwordless":
+        dana.set_unusable_password()
+    dana.save()
+    other = reset_trace("nobody@example.com" if case == "unknown" else "dana@example.com")
+    assert other == known
+    assert len(known["rendered"]) == 2  # subject and body, with a real link
+    assert known["rendered"][1][2] == f"{settings.PUBLIC_URL}/reset-password?uid=U&token=T"
+
+
+class ThreadRecordingBackend(BaseEmailBackend):
+    """A mail server stand-in that notes which thread handed it each message."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send_messages(self, messages) -> int:
+        for message in messages:
+            self.sent.append((threading.current_thread().name, message.to[0]))
+        return len(messages)
+
+
+def test_the_reset_email_leaves_from_outside_the_request(dana, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.ThreadRecordingBackend"
+    ThreadRecordingBackend.sent.clear()
+    request_thread = threading.current_thread().name
+    assert post("password/reset", {"email": "dana@example.com"}).status_code == 202
+    mail_sent()
+    assert len(ThreadRecordingBackend.sent) == 1
+    thread, to = ThreadRecordingBackend.sent[0]
+    assert to == "dana@example.com" and thread != request_thread
