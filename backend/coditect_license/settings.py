@@ -65,7 +65,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
     "django_prometheus",
@@ -274,8 +273,7 @@ REST_FRAMEWORK = {
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("ACCESS_TOKEN_MINUTES", 5, minimum=1)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("REFRESH_TOKEN_DAYS", 7, minimum=1)),
-    "ROTATE_REFRESH_TOKENS": True,
-    "BLACKLIST_AFTER_ROTATION": True,
+    # Rotation and revocation are users.services' (refresh-token families), not simplejwt's.
     "UPDATE_LAST_LOGIN": True,
     "USER_ID_FIELD": "id",
     "AUTH_HEADER_TYPES": ("Bearer",),
@@ -291,6 +289,9 @@ CACHES = {
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Seconds an SMTP connection may block: mail leaves from one background thread per
+# process (core.mail), which a mail server that never answers must not hold forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CODITECT Licensing <no-reply@coditect.local>")
 # Where links in emails (password reset, invitations) point: the dashboard.
 PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

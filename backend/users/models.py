@@ -62,3 +62,36 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.subject}"
+
+
+class RefreshTokenFamily(models.Model):
+    """One sign-in: the chain of refresh tokens that rotation grows from one login.
+
+    Every refresh token names its family (claim ``fam``), and only the newest one,
+    ``current_jti``, can be traded for a new pair. A jti is no secret: a refresh
+    token also needs the server's signature, and the token itself is stored nowhere.
+    An older token coming back means it was copied, so the whole family is revoked
+    (users.services.token_refresh).
+    """
+
+    class RevokeReason(models.TextChoices):
+        # Reasons, not secrets: ruff's S105 reads any name with "password" in it as one.
+        LOGOUT = "logout"
+        REUSE = "reuse"
+        PASSWORD_CHANGE = "password_change"  # noqa: S105
+        PASSWORD_RESET = "password_reset"  # noqa: S105
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="refresh_families")
+    current_jti = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(help_text="When the current refresh token expires.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.CharField(max_length=20, choices=RevokeReason.choices, blank=True)
+
+    class Meta:
+        verbose_name_plural = "refresh token families"
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.id}"

@@ -6,6 +6,7 @@ password, refresh token, reset token, API token — is logged or audited.
 """
 
 import logging
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -13,8 +14,9 @@ from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.models import update_last_login
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
@@ -22,16 +24,16 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from rest_framework.request import Request
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from audit.services import audit_record
 from core.authentication import TOKEN_PREFIX
 from core.errors import ApiError
+from core.mail import send_later
 from core.roles import Role
 from core.secrets import new_secret, secret_digest
 from tenants.models import ApiToken, Organization
-from users.models import User
-from users.tokens import SignedRefreshToken, UserRefreshToken
+from users.models import RefreshTokenFamily, User
+from users.tokens import FamilyRefreshToken
 
 logger = logging.getLogger(__name__)
 
@@ -91,8 +93,14 @@ def _email_taken(email: str, *, exclude: User | None = None) -> bool:
 
 
 def token_pair_issue(*, user: User) -> dict[str, str]:
-    """A fresh refresh token (recorded as outstanding) and its access token."""
-    refresh = UserRefreshToken.for_user(user)
+    """Sign in: a new refresh-token family, its first refresh token and an access token."""
+    refresh = FamilyRefreshToken.for_family(user=user, family_id=uuid.uuid4())
+    RefreshTokenFamily.objects.create(
+        id=refresh.family_id,
+        user=user,
+        current_jti=refresh.jti,
+        expires_at=refresh.expires_at,
+    )
     if jwt_settings.UPDATE_LAST_LOGIN:
         update_last_login(None, user)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
@@ -123,39 +131,62 @@ def user_login(*, request: Request | None, email: str, password: str) -> User:
 # Refresh tokens ---------------------------------------------------------------
 
 
-@transaction.atomic
-def token_refresh(*, refresh: str) -> dict[str, str]:
-    """Rotate: the presented refresh token is blacklisted, a new pair is issued."""
+def _refresh_token(raw: str) -> FamilyRefreshToken:
     try:
-        token = UserRefreshToken(refresh)
+        return FamilyRefreshToken(raw)
     except TokenError:
         raise InvalidRefreshToken() from None
+
+
+def _families_revoke(families: QuerySet[RefreshTokenFamily], *, reason: str) -> int:
+    return families.filter(revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoke_reason=reason
+    )
+
+
+def token_refresh(*, refresh: str) -> dict[str, str]:
+    """Rotate: trade the newest refresh token of a family for the family's next pair.
+
+    The trade is claimed with one conditional UPDATE (the family's current jti is the
+    presented one, and the family is live), so of two requests presenting the same
+    token only one gets a pair. Any other well-signed token of the family is one that
+    was rotated already: it was copied, and nobody can tell whether the thief or the
+    owner sent it, so the whole family is revoked (RFC 9700, section 4.14.2). A loser
+    of a race is such a reuse too. No transaction: the revocation must stay when the
+    answer is a 401.
+    """
+    token = _refresh_token(refresh)
     user = User.objects.filter(pk=token.payload.get(jwt_settings.USER_ID_CLAIM)).first()
     if user is None or not jwt_settings.USER_AUTHENTICATION_RULE(user):
         raise InvalidRefreshToken()
-    if not token.retire():
-        raise InvalidRefreshToken()  # another request rotated it a moment ago
-    return token_pair_issue(user=user)
-
-
-@transaction.atomic
-def token_revoke(*, refresh: str) -> None:
-    """Log out: the refresh token stops working. Revoking it twice is not an error."""
-    try:
-        token = SignedRefreshToken(refresh)
-    except TokenError:
-        raise InvalidRefreshToken() from None
-    token.retire()
-
-
-def user_refresh_tokens_revoke_all(*, user: User) -> int:
-    """Sign the user out everywhere: blacklist every unexpired refresh token."""
-    live = OutstandingToken.objects.filter(
-        user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
+    successor = FamilyRefreshToken.for_family(user=user, family_id=token.family_id)
+    family = RefreshTokenFamily.objects.filter(pk=token.family_id, user=user)
+    claimed = family.filter(current_jti=token.jti, revoked_at__isnull=True).update(
+        current_jti=successor.jti, rotated_at=timezone.now(), expires_at=successor.expires_at
     )
-    rows = [BlacklistedToken(token=token) for token in live]
-    BlacklistedToken.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
+    if not claimed:
+        if _families_revoke(family, reason=RefreshTokenFamily.RevokeReason.REUSE):
+            logger.warning(
+                "refresh token reused: family %s of user %s revoked", token.family_id, user.pk
+            )
+        raise InvalidRefreshToken()
+    return {"access": str(successor.access_token), "refresh": str(successor)}
+
+
+def token_revoke(*, refresh: str) -> None:
+    """Log out: the sign-in this refresh token belongs to ends, whichever of its tokens
+    is sent. Revoking it twice is not an error."""
+    token = _refresh_token(refresh)
+    family = RefreshTokenFamily.objects.filter(pk=token.family_id)
+    _families_revoke(family, reason=RefreshTokenFamily.RevokeReason.LOGOUT)
+
+
+def user_sign_ins_revoke(*, user: User, reason: str, keep_family: uuid.UUID | None = None) -> int:
+    """Sign the user out everywhere (but in ``keep_family``): how many sign-ins ended."""
+    families = RefreshTokenFamily.objects.filter(user=user)
+    if keep_family is not None:
+        families = families.exclude(pk=keep_family)
+    return _families_revoke(families, reason=reason)
 
 
 # The signed-in user -----------------------------------------------------------
@@ -183,12 +214,25 @@ def user_update(*, user: User, data: dict[str, Any]) -> User:
     return user
 
 
-def user_password_change(*, user: User, old_password: str, new_password: str) -> None:
+@transaction.atomic
+def user_password_change(
+    *, user: User, old_password: str, new_password: str, current_family: uuid.UUID | None
+) -> None:
+    """Set the new password and end every other sign-in of the user.
+
+    ``current_family`` is the sign-in the request came from (its access token's
+    ``fam`` claim), which stays signed in; None ends them all.
+    """
     if not user.check_password(old_password):
         raise ValidationError({"old_password": ["The current password is not correct."]})
     _validate_password(new_password, user=user, field="new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    user_sign_ins_revoke(
+        user=user,
+        reason=RefreshTokenFamily.RevokeReason.PASSWORD_CHANGE,
+        keep_family=current_family,
+    )
 
 
 # Password reset ---------------------------------------------------------------
@@ -204,11 +248,16 @@ def password_reset_request(*, email: str) -> None:
     """Email a reset link if an active account with a password has this address.
 
     The caller answers the same whatever happens here, so nobody learns from it
-    which addresses have accounts; a mail server failure is logged, not shown.
+    which addresses have accounts, nor from how long it takes: an address without
+    one gets the same work done for a stand-in user (the same query, a reset token,
+    the rendered email), and the email, or nothing, goes to the same background
+    sender. A mail server failure is logged, not shown.
     """
-    user = User.objects.filter(email__iexact=normalize_email(email), is_active=True).first()
-    if user is None or not user.has_usable_password():
-        return
+    email = normalize_email(email)
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    recipient = user if user is not None and user.has_usable_password() else None
+    if recipient is None:
+        user = User(email=email)
     context = {
         "user": user,
         "link": password_reset_link(user=user),
@@ -216,10 +265,8 @@ def password_reset_request(*, email: str) -> None:
     }
     subject = render_to_string("users/emails/password_reset_subject.txt", context).strip()
     body = render_to_string("users/emails/password_reset.txt", context)
-    try:
-        send_mail(subject, body, None, [user.email])
-    except Exception:
-        logger.exception("password reset email to user %s failed", user.pk)
+    message = EmailMessage(subject, body, None, [user.email])
+    send_later(message if recipient else None, about=f"password reset for user {user.pk}")
 
 
 def _reset_user(uid: str) -> User | None:
@@ -240,7 +287,7 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
     _validate_password(new_password, user=user, field="new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    user_refresh_tokens_revoke_all(user=user)
+    user_sign_ins_revoke(user=user, reason=RefreshTokenFamily.RevokeReason.PASSWORD_RESET)
     return user
 
 

@@ -1,56 +1,58 @@
-"""Refresh tokens (simplejwt) whose bookkeeping rows never hold the token itself.
+"""Refresh tokens that name their family (one sign-in); simplejwt signs and checks them.
 
-simplejwt's blacklist app records every refresh token it issues in
-``OutstandingToken.token`` in the clear; anyone who can read that table could
-sign in as any user for a week. Ours keep a keyed digest there instead: the
-blacklist only ever looks rows up by ``jti``.
+Whether a well-signed refresh token may still be used is not in the token: its
+family row says so (users.models.RefreshTokenFamily, users.services). simplejwt's
+blacklist app is not used: it records each token on its own and has no notion of
+a family to revoke at once.
 """
 
+import uuid
+from datetime import datetime
 from typing import Any
 
+from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import BlacklistMixin, RefreshToken
+from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from core.secrets import secret_digest
-from users.models import User
+# Copied into the access token too (simplejwt copies every claim a refresh token has
+# that it does not list in ``no_copy_claims``): a request then knows its sign-in.
+FAMILY_CLAIM = "fam"
 
 
-class UserRefreshToken(RefreshToken):
+class FamilyRefreshToken(RefreshToken):
+    """A refresh token of one family. Parsing one checks signature, expiry and type,
+    and that it names a family; anything else raises ``TokenError``."""
+
+    family_id: uuid.UUID
+
+    def __init__(self, token: Any = None, verify: bool = True) -> None:
+        super().__init__(token, verify)
+        if token is not None:
+            family_id = family_of(self.payload)
+            if family_id is None:
+                raise TokenError("The refresh token belongs to no family.")
+            self.family_id = family_id
+
     @classmethod
-    def for_user(cls, user: Any) -> "UserRefreshToken":
-        # The claims simplejwt puts in (Token.for_user), without BlacklistMixin's row.
-        token = super(BlacklistMixin, cls).for_user(user)
-        token.outstand()
+    def for_family(cls, *, user: Any, family_id: uuid.UUID) -> "FamilyRefreshToken":
+        token = cls.for_user(user)
+        token[FAMILY_CLAIM] = str(family_id)
+        token.family_id = family_id
         return token
 
-    def outstand(self) -> OutstandingToken:
-        user_id = self.payload.get(api_settings.USER_ID_CLAIM)
-        row, _ = OutstandingToken.objects.get_or_create(
-            jti=self.payload[api_settings.JTI_CLAIM],
-            defaults={
-                "user": User.objects.filter(pk=user_id).first() if user_id else None,
-                "created_at": self.current_time,
-                "token": secret_digest(str(self)),
-                "expires_at": datetime_from_epoch(self.payload["exp"]),
-            },
-        )
-        return row
+    @property
+    def jti(self) -> str:
+        return self.payload[api_settings.JTI_CLAIM]
 
-    def retire(self) -> bool:
-        """Blacklist this token; True only for the one caller that did it (a claim).
-
-        Two requests racing to rotate the same refresh token cannot both win: the
-        blacklist row is unique per token, so the second insert fails and gets False.
-        """
-        _, created = BlacklistedToken.objects.get_or_create(token=self.outstand())
-        return created
+    @property
+    def expires_at(self) -> datetime:
+        return datetime_from_epoch(self.payload["exp"])
 
 
-class SignedRefreshToken(UserRefreshToken):
-    """A refresh token checked for signature, expiry and type but not the blacklist
-    (logging out with a token that is already revoked is not an error)."""
-
-    def check_blacklist(self) -> None:
+def family_of(claims: Any) -> uuid.UUID | None:
+    """The family a token's claims name (an access token's too), or None."""
+    try:
+        return uuid.UUID(claims[FAMILY_CLAIM])
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None

@@ -32,6 +32,7 @@ from users.api.serializers import (
     TokenPairSerializer,
 )
 from users.throttles import LoginThrottle, PasswordResetThrottle, RegisterThrottle
+from users.tokens import family_of
 
 
 class PublicAuthView(APIView):
@@ -104,7 +105,9 @@ class RefreshView(PublicAuthView):
         summary="Trade a refresh token for a new token pair",
         description=(
             "The refresh token is rotated: the one sent stops working. An invalid, expired "
-            "or already used one: 401 `invalid_refresh_token`."
+            "or revoked one: 401 `invalid_refresh_token`. Sending one that was already "
+            "rotated (a copy, or a second request racing the first) also signs out the "
+            "sign-in it came from: its newest refresh token stops working too."
         ),
         tags=["auth"],
         request=RefreshTokenSerializer,
@@ -123,10 +126,10 @@ class RefreshView(PublicAuthView):
 class LogoutView(PublicAuthView):
     @extend_schema(
         operation_id="auth_logout",
-        summary="Sign out: revoke a refresh token",
+        summary="Sign out: end the sign-in of a refresh token",
         description=(
-            "The refresh token stops working at once (access tokens already issued live "
-            "out their few minutes). Revoking it twice is not an error."
+            "Every refresh token of this sign-in stops working at once (access tokens "
+            "already issued live out their few minutes). Revoking it twice is not an error."
         ),
         tags=["auth"],
         request=RefreshTokenSerializer,
@@ -167,6 +170,10 @@ class PasswordChangeView(PersonView):
     @extend_schema(
         operation_id="auth_password_change",
         summary="Change the signed-in user's password",
+        description=(
+            "Every other sign-in of the user ends: their refresh tokens stop working. The "
+            "sign-in whose access token made this request stays signed in."
+        ),
         tags=["auth"],
         request=PasswordChangeSerializer,
         responses={204: None, **error_responses(400, 401)},
@@ -174,7 +181,9 @@ class PasswordChangeView(PersonView):
     def post(self, request: Request) -> Response:
         data = PasswordChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.user_password_change(user=request.user, **data.validated_data)
+        services.user_password_change(
+            user=request.user, current_family=family_of(request.auth), **data.validated_data
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

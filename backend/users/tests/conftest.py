@@ -3,7 +3,21 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 
+from core.mail import wait_until_sent
+
 PASSWORD = "correct horse battery staple"
+
+
+def mail_sent() -> None:
+    """Wait until every email of the requests made so far has left (core.mail)."""
+    wait_until_sent(timeout=30)
+
+
+@pytest.fixture(autouse=True)
+def no_mail_left_behind() -> Iterator[None]:
+    """A reset email still queued would land in the next test's outbox."""
+    yield
+    mail_sent()
 
 
 @pytest.fixture(autouse=True)

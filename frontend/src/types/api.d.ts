@@ -48,8 +48,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Sign out: revoke a refresh token
-         * @description The refresh token stops working at once (access tokens already issued live out their few minutes). Revoking it twice is not an error.
+         * Sign out: end the sign-in of a refresh token
+         * @description Every refresh token of this sign-in stops working at once (access tokens already issued live out their few minutes). Revoking it twice is not an error.
          */
         post: operations["auth_logout"];
         delete?: never;
@@ -93,7 +93,7 @@ export interface paths {
         put?: never;
         /**
          * Change the signed-in user's password
-         * @description An endpoint for a signed-in person (JWT); API tokens are not accepted.
+         * @description Every other sign-in of the user ends: their refresh tokens stop working. The sign-in whose access token made this request stays signed in.
          */
         post: operations["auth_password_change"];
         delete?: never;
@@ -153,7 +153,7 @@ export interface paths {
         put?: never;
         /**
          * Trade a refresh token for a new token pair
-         * @description The refresh token is rotated: the one sent stops working. An invalid, expired or already used one: 401 `invalid_refresh_token`.
+         * @description The refresh token is rotated: the one sent stops working. An invalid, expired or revoked one: 401 `invalid_refresh_token`. Sending one that was already rotated (a copy, or a second request racing the first) also signs out the sign-in it came from: its newest refresh token stops working too.
          */
         post: operations["auth_refresh"];
         delete?: never;
