@@ -127,6 +127,10 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
+            # Load tests send thousands of acquires from 127.0.0.1; the limits have
+            # tests of their own, which pin them in ``env``.
+            "THROTTLE_ACQUIRE_IP": "100000000/min",
+            "THROTTLE_ACQUIRE_KEY": "100000000/min",
             **env,
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
@@ -134,10 +138,6 @@ class LiveServer:
             "GUNICORN_THREADS": "16",
             "PYTHONPATH": str(BACKEND),
             "DATA_DIR": str(settings.DATA_DIR),
-            # Load tests send thousands of acquires from 127.0.0.1; the limits
-            # have tests of their own.
-            "THROTTLE_ACQUIRE_IP": "100000000/min",
-            "THROTTLE_ACQUIRE_KEY": "100000000/min",
         }
         self.process: subprocess.Popen | None = None
         self.log = tempfile.NamedTemporaryFile(prefix="live-api-", suffix=".log", delete=False)
@@ -150,7 +150,7 @@ class LiveServer:
             stdout=subprocess.DEVNULL,
             stderr=self.log,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server died: {self.errors()}")
@@ -159,7 +159,9 @@ class LiveServer:
                     return self
             except httpx.HTTPError:
                 time.sleep(0.2)
-        raise RuntimeError("server did not start within 30s")
+        # The fixture that called us never reaches its teardown: stop the server here.
+        self.stop()
+        raise RuntimeError("server did not start within 60s")
 
     def errors(self) -> str:
         return Path(self.log.name).read_text()[-4000:]
