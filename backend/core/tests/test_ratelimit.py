@@ -59,6 +59,23 @@ def test_concurrent_hits_are_each_counted_once(counter_store, transactional_db):
     assert sorted(c[1] for c in counts) == list(range(1, 41))
 
 
+@pytest.mark.parametrize("counter_store", ["redis"], indirect=True)
+def test_a_fresh_process_counts_its_first_burst_on_one_client(counter_store, db):
+    """The threads of a new worker all reach for the Redis client at once: one client
+    is built, and no request finds its connection closed under it (a second client,
+    built and dropped, would close its pool when collected)."""
+    key = a_key()
+
+    def first_hit(i: int):
+        return redis_client(), ratelimit.hit_many([(key, 3600)])[0][0]
+
+    for _ in range(5):
+        redis_client.cache_clear()
+        clients, counts = zip(*race(first_hit, 30), strict=True)
+        assert len({id(client) for client in clients}) == 1
+    assert sorted(counts) == list(range(121, 151))
+
+
 @pytest.mark.parametrize("counter_store", ["sql"], indirect=True)
 def test_expired_windows_are_deleted_and_live_ones_kept(counter_store, db, monkeypatch):
     now = int(time.time())
