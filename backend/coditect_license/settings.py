@@ -279,7 +279,8 @@ SIMPLE_JWT = {
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
 
-# Throttle counters must be shared by every API process: Redis when configured.
+# Rate-limit counters must be shared by every API process: in this cache when it is
+# Redis; without Redis in the SQL database (core.ratelimit), never in a process's memory.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

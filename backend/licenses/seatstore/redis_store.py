@@ -38,8 +38,22 @@ _UNKNOWN = -3
 _REBUILD_ATTEMPTS = 3
 
 
-@cache
+_client_lock = threading.Lock()
+
+
 def redis_client() -> redis.Redis | RedisCluster:
+    """The process's one Redis client, built on first use.
+
+    Under a lock: ``functools.cache`` alone lets the first calls of several threads
+    each build a client, and a client it drops closes its connections when collected,
+    under whatever command is using them. A fresh worker's first burst then met "Bad
+    file descriptor": rate limits let requests through, seat calls failed."""
+    with _client_lock:
+        return _built_client()
+
+
+@cache
+def _built_client() -> redis.Redis | RedisCluster:
     options: dict[str, Any] = {
         "decode_responses": True,
         "socket_timeout": 2.0,
@@ -49,6 +63,10 @@ def redis_client() -> redis.Redis | RedisCluster:
     if settings.REDIS_CLUSTER:
         return RedisCluster.from_url(settings.REDIS_URL, **options)
     return redis.Redis.from_url(settings.REDIS_URL, **options)
+
+
+# Settings changes (tests) start over with a new client.
+redis_client.cache_clear = _built_client.cache_clear  # type: ignore[attr-defined]
 
 
 def _unavailable(exc: Exception) -> SeatStoreUnavailable:
