@@ -13,6 +13,7 @@ hash gives its member, TTL and secret digest: a heartbeat is one script call, on
 round trip on a single Redis (the write-behind mark rides in the same script).
 """
 
+import threading
 from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
