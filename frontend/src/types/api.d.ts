@@ -1895,7 +1895,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description seat_store_unavailable */
+            /** @description seat_store_unavailable or signing_unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
