@@ -47,6 +47,9 @@ export default defineConfig({
     css: false,
     // Two shared cores: keep the pool small.
     maxWorkers: 2,
+    // Route-level tests click through whole pages; on two busy cores one can
+    // take longer than the default 5 s without anything being wrong.
+    testTimeout: 15_000,
     environmentOptions: { jsdom: { url: "http://localhost:3000/" } },
   },
 });

@@ -143,7 +143,6 @@ test("an owner sells three seats, watches them fill up, revokes one and suspends
     await expect(table.getByRole("row")).toHaveCount(4); // header + the 3 clients; a denial is no session
     await expect(table.getByText("Revoked")).toHaveCount(3); // one by hand, two by the suspension
     await dismissToasts(page);
-    await page.screenshot({ path: join(screenshots, "sessions.png"), fullPage: true });
     await page.getByLabel("Status").selectOption("Live");
     await expect(page.getByText("No sessions")).toBeVisible();
     await expectAccessible(page);
@@ -169,6 +168,46 @@ test("an owner sells three seats, watches them fill up, revokes one and suspends
     await expect(page.getByRole("table", { name: "Audit events" }).getByText(/suspend/).first()).toBeVisible();
   });
 
+  await test.step("a live session with a real fingerprint fits a laptop and a phone", async () => {
+    await page.goto(licenseUrl);
+    await confirm(page, "Resume", "Resume license");
+    await expect(page.getByText("License resumed", { exact: true })).toBeVisible();
+    // What the SDK sends: "hw1-" and a 64-character digest, the widest cell of the table.
+    const fingerprint = `hw1-${"3f9a0c51d2e847b6".repeat(4)}`;
+    const { status, body } = await acquire(request, apiUrl, licenseKey, fingerprint);
+    expect(status, JSON.stringify(body)).toBe(201);
+    await dismissToasts(page);
+
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.getByRole("navigation", { name: "Organization" }).getByRole("link", { name: "Sessions" }).click();
+    const table = page.getByRole("table", { name: "Sessions" });
+    await expect(table.getByRole("row")).toHaveCount(5);
+    // The Revoke column is on screen whole, not clipped by the table's scroll box.
+    await expect(table.getByRole("button", { name: `Revoke session of ${fingerprint}` })).toBeInViewport({ ratio: 1 });
+    await page.screenshot({ path: join(screenshots, "sessions.png"), fullPage: true });
+    await expectAccessible(page);
+
+    // A header sorts the loaded rows, from the keyboard too.
+    await table.getByRole("button", { name: "Hardware id" }).focus();
+    await page.keyboard.press("Enter");
+    await expect(table.getByRole("columnheader", { name: "Hardware id" })).toHaveAttribute("aria-sort", "ascending");
+    await expect(table.getByRole("row").nth(1)).toContainText("build-01");
+    await page.keyboard.press("Enter");
+    await expect(table.getByRole("columnheader", { name: "Hardware id" })).toHaveAttribute("aria-sort", "descending");
+    await expect(table.getByRole("row").nth(1)).toContainText("laptop-erin");
+    await page.keyboard.press("Enter"); // back to the API's order, newest first
+    await expect(table.getByRole("columnheader", { name: "Hardware id" })).not.toHaveAttribute("aria-sort");
+    await expect(table.getByRole("row").nth(1)).toContainText(fingerprint);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await expect(table.getByRole("row")).toHaveCount(5);
+    // The table scrolls inside its card; the page itself never scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(screenshots, "sessions-phone.png"), fullPage: true });
+    await expectAccessible(page);
+  });
+
   await test.step("readable on a phone", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(licenseUrl);
@@ -176,8 +215,21 @@ test("an owner sells three seats, watches them fill up, revokes one and suspends
     await page.getByRole("button", { name: "Open the menu" }).click();
     await expect(page.getByRole("dialog", { name: "Menu" }).getByRole("link", { name: "Overview" })).toBeVisible();
     await page.keyboard.press("Escape");
+    await expect(page.getByRole("table", { name: "Live sessions" }).getByRole("row")).toHaveCount(2);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(screenshots, "license-detail-phone.png"), fullPage: true });
     await expectAccessible(page);
+  });
+
+  await test.step("no page is wider than a phone", async () => {
+    const pages = [["", "Overview"], ["/licenses", "Licenses"], ["/sessions", "Sessions"], ["/projects", "Projects"], ["/members", "Members"], ["/api-tokens", "API tokens"], ["/audit", "Audit log"], ["/settings", "Settings"]];
+    for (const [path, heading] of pages) {
+      await page.goto(`/orgs/example-${run}${path}`);
+      await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+      await expect(page.getByText(/^Loading/)).toHaveCount(0);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${heading} at 390 px`).toBeLessThanOrEqual(390);
+    }
+    await page.goto(licenseUrl);
   });
 
   await test.step("a reload keeps the session (refresh token in this tab only)", async () => {

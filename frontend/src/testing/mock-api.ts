@@ -71,7 +71,7 @@ export const mockApi = {
     const request = input instanceof Request ? input : new Request(String(input), init);
     const url = new URL(request.url);
     const text = await request.text();
-    let body: Json = undefined;
+    let body: Json;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {

@@ -1,10 +1,13 @@
 import "@testing-library/jest-dom/vitest";
 
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach, beforeEach, vi } from "vitest";
 
 import { mockApi } from "@/testing/mock-api";
 import { tokenStore } from "@/lib/token-store";
+
+// findBy… waits up to 1 s by default: too short for a whole page on two busy cores.
+configure({ asyncUtilTimeout: 5_000 });
 
 // What jsdom lacks and Radix uses.
 class ResizeObserverStub {

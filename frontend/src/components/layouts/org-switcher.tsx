@@ -2,6 +2,7 @@ import * as Menu from "@radix-ui/react-dropdown-menu";
 import { useNavigate } from "react-router";
 
 import type { OrgMembership } from "@/lib/auth";
+import { ROLE_LABEL } from "@/lib/role-labels";
 
 const item =
   "flex cursor-pointer items-center justify-between gap-3 rounded px-2 py-1.5 text-sm text-slate-700 outline-none data-[highlighted]:bg-brand-50 data-[highlighted]:text-brand-800";
@@ -17,9 +18,9 @@ export function OrgSwitcher({ current, memberships }: { current: OrgMembership; 
         <span className="min-w-0">
           <span className="sr-only">Switch organization. Current: </span>
           <span className="block truncate font-medium text-slate-900">{current.name}</span>
-          <span className="block text-xs text-slate-500 capitalize">
+          <span className="block text-xs text-slate-500">
             <span className="sr-only">your role: </span>
-            {current.role}
+            {ROLE_LABEL[current.role]}
           </span>
         </span>
         <span aria-hidden="true" className="text-slate-400">▾</span>

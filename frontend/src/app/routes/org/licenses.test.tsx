@@ -27,6 +27,43 @@ describe("licenses list", () => {
     expect(within(row).getByRole("link", { name: "Studio" })).toHaveAttribute("href", expect.stringMatching(/^\/orgs\/acme\/licenses\//));
   });
 
+  it("sorts the page by a column header: names A→Z, seats in use most first, licenses that never expire last", async () => {
+    const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
+    mockList([
+      makeLicense({ name: "Studio", seats_used: 1, expires_at: null }),
+      makeLicense({ name: "Build farm", seats_used: 3, expires_at: inDays(90) }),
+      makeLicense({ name: "Laptops", seats_used: 2, expires_at: inDays(7) }),
+    ]);
+    const { user } = renderApp("/orgs/acme/licenses");
+    const table = await screen.findByRole("table", { name: "Licenses" });
+    const names = () => within(table).getAllByRole("link").map((a) => a.textContent);
+    const header = (name: string) => within(table).getByRole("columnheader", { name });
+    const licenseCalls = () => mockApi.calls("GET", "/api/v1/orgs/{org}/licenses").length;
+    expect(names()).toEqual(["Studio", "Build farm", "Laptops"]);
+    const requestsBefore = licenseCalls();
+
+    await user.click(within(table).getByRole("button", { name: "Name" }));
+    expect(names()).toEqual(["Build farm", "Laptops", "Studio"]);
+    expect(header("Name")).toHaveAttribute("aria-sort", "ascending");
+
+    await user.click(within(table).getByRole("button", { name: "Seats in use" }));
+    expect(names()).toEqual(["Build farm", "Laptops", "Studio"]);
+    expect(header("Seats in use")).toHaveAttribute("aria-sort", "descending");
+    expect(header("Name")).not.toHaveAttribute("aria-sort");
+    await user.click(within(table).getByRole("button", { name: "Seats in use" }));
+    expect(names()).toEqual(["Studio", "Laptops", "Build farm"]);
+    expect(header("Seats in use")).toHaveAttribute("aria-sort", "ascending");
+
+    await user.click(within(table).getByRole("button", { name: "Expires" }));
+    expect(names()).toEqual(["Build farm", "Laptops", "Studio"]);
+    await user.click(within(table).getByRole("button", { name: "Expires" }));
+    expect(names()).toEqual(["Laptops", "Build farm", "Studio"]);
+    expect(header("Expires")).toHaveAttribute("aria-sort", "ascending");
+
+    // Sorting orders the page in the browser: no new request.
+    expect(licenseCalls()).toBe(requestsBefore);
+  });
+
   it("says so when there are none", async () => {
     mockList([]);
     renderApp("/orgs/acme/licenses");

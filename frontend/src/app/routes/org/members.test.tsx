@@ -33,6 +33,21 @@ describe("members", () => {
     expect(await screen.findByText("Role changed")).toBeInTheDocument();
   });
 
+  it("sorts members by role rank, not by the role's name", async () => {
+    mockMembers();
+    const { user } = renderApp("/orgs/acme/members", { me });
+    const table = await screen.findByRole("table", { name: "Members" });
+    const emails = () => within(table).getAllByRole("row").slice(1).map((row) => within(row).getAllByRole("cell")[1].textContent);
+    expect(emails()).toEqual([self.email, "olivia@example.com", "bob@example.com"]);
+
+    await user.click(within(table).getByRole("button", { name: "Role" }));
+    expect(within(table).getByRole("columnheader", { name: "Role" })).toHaveAttribute("aria-sort", "descending");
+    expect(emails()).toEqual(["olivia@example.com", self.email, "bob@example.com"]);
+    await user.click(within(table).getByRole("button", { name: "Role" }));
+    expect(within(table).getByRole("columnheader", { name: "Role" })).toHaveAttribute("aria-sort", "ascending");
+    expect(emails()).toEqual(["bob@example.com", self.email, "olivia@example.com"]);
+  });
+
   it("says when the server refuses a role change", async () => {
     mockMembers();
     const { user } = renderApp("/orgs/acme/members", { me });
@@ -89,7 +104,8 @@ describe("members", () => {
     renderApp("/orgs/acme/members", { me: makeMe("viewer") });
     const table = await screen.findByRole("table", { name: "Members" });
     expect(within(table).queryByRole("combobox")).not.toBeInTheDocument();
-    expect(within(table).queryByRole("button")).not.toBeInTheDocument();
+    // The only buttons are the column headers' sort buttons.
+    expect(within(table).queryAllByRole("button").filter((b) => !b.closest("th"))).toEqual([]);
     expect(screen.queryByRole("button", { name: "Invite member" })).not.toBeInTheDocument();
     expect(screen.queryByRole("table", { name: "Pending invitations" })).not.toBeInTheDocument();
     // …and the navigation hides what a viewer cannot open.

@@ -54,4 +54,64 @@ describe("organization sessions", () => {
     expect(within(table).getByText("laptop-new")).toBeInTheDocument();
     expect(within(table).queryByRole("button", { name: /Revoke/ })).not.toBeInTheDocument();
   });
+
+  it("sorts the loaded sessions by a column header, and older pages join that order", async () => {
+    const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
+    const build10 = makeSession({ hardware_id: "build-10", started_at: minutesAgo(1) });
+    const build2 = makeSession({ hardware_id: "build-2", started_at: minutesAgo(30) });
+    const alpha = makeSession({ hardware_id: "alpha", started_at: minutesAgo(90), status: "released", ended_at: minutesAgo(5) });
+    mockApi.on("GET", "/api/v1/orgs/{org}/sessions", (req) =>
+      req.query.get("cursor") === "cD0yMDI2"
+        ? { next: null, previous: NEXT, results: [alpha] }
+        : { next: NEXT, previous: null, results: [build10, build2] },
+    );
+    const { user } = renderApp("/orgs/acme/sessions");
+    const table = await screen.findByRole("table", { name: "Sessions" });
+    const hardwareIds = () => within(table).getAllByRole("row").slice(1).map((row) => within(row).getAllByRole("cell")[0].textContent);
+    const header = (name: string) => within(table).getByRole("columnheader", { name });
+
+    // The API's order (newest first) until a header is used; nothing says otherwise.
+    expect(hardwareIds()).toEqual(["build-10", "build-2"]);
+    expect(within(table).getAllByRole("columnheader").filter((h) => h.hasAttribute("aria-sort"))).toEqual([]);
+    expect(screen.getByText("Sorting a column orders the sessions loaded so far.")).toBeInTheDocument();
+
+    // Text sorts A→Z first, numbers in it naturally (build-2 before build-10).
+    await user.click(within(table).getByRole("button", { name: "Hardware id" }));
+    expect(hardwareIds()).toEqual(["build-2", "build-10"]);
+    expect(header("Hardware id")).toHaveAttribute("aria-sort", "ascending");
+
+    // Older sessions are loaded into the sorted order, without a sort request.
+    await user.click(screen.getByRole("button", { name: "Load older sessions" }));
+    await within(table).findByText("alpha");
+    expect(hardwareIds()).toEqual(["alpha", "build-2", "build-10"]);
+    for (const call of mockApi.calls("GET", "/api/v1/orgs/{org}/sessions")) expect([...call.query.keys()]).not.toContain("ordering");
+
+    // From the keyboard: Enter on the header's button flips the order.
+    within(table).getByRole("button", { name: "Hardware id" }).focus();
+    await user.keyboard("{Enter}");
+    expect(hardwareIds()).toEqual(["build-10", "build-2", "alpha"]);
+    expect(header("Hardware id")).toHaveAttribute("aria-sort", "descending");
+
+    // Another column takes over: times sort newest first, by the instant, not the text.
+    await user.click(within(table).getByRole("button", { name: "Started" }));
+    expect(hardwareIds()).toEqual(["build-10", "build-2", "alpha"]);
+    expect(header("Started")).toHaveAttribute("aria-sort", "descending");
+    expect(header("Hardware id")).not.toHaveAttribute("aria-sort");
+    await user.click(within(table).getByRole("button", { name: "Started" }));
+    expect(hardwareIds()).toEqual(["alpha", "build-2", "build-10"]);
+    expect(header("Started")).toHaveAttribute("aria-sort", "ascending");
+
+    // A third press goes back to the API's order.
+    await user.click(within(table).getByRole("button", { name: "Started" }));
+    expect(hardwareIds()).toEqual(["build-10", "build-2", "alpha"]);
+    expect(header("Started")).not.toHaveAttribute("aria-sort");
+
+    // Sessions that have not ended stay last, whichever way "Ended" sorts.
+    await user.click(within(table).getByRole("button", { name: "Ended" }));
+    expect(header("Ended")).toHaveAttribute("aria-sort", "descending");
+    expect(hardwareIds()[0]).toBe("alpha");
+    await user.click(within(table).getByRole("button", { name: "Ended" }));
+    expect(header("Ended")).toHaveAttribute("aria-sort", "ascending");
+    expect(hardwareIds()[0]).toBe("alpha");
+  });
 });

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 
 import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
@@ -8,16 +8,16 @@ import { Pagination, PAGE_SIZE } from "@/components/ui/pagination";
 import { SecretReveal } from "@/components/ui/secret-reveal";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { Card } from "@/components/ui/card";
-import { Table, Td, Th } from "@/components/ui/table";
+import { columnHelper, DataTable, timeKey } from "@/components/ui/data-table";
+import { RelativeTime } from "@/components/ui/table-cells";
 import { useCreateApiToken } from "@/features/api-tokens/api/create-api-token";
 import { useDeleteApiToken } from "@/features/api-tokens/api/delete-api-token";
-import { useApiTokens } from "@/features/api-tokens/api/get-api-tokens";
+import { useApiTokens, type ApiToken } from "@/features/api-tokens/api/get-api-tokens";
 import type { Role } from "@/lib/api-types";
-import { assignableRoles } from "@/lib/authorization";
-import { formatDate, formatRelative } from "@/lib/format";
+import { assignableRoles, ROLES } from "@/lib/authorization";
+import { formatDate } from "@/lib/format";
+import { ROLE_LABEL } from "@/lib/role-labels";
 import { toast } from "@/lib/toast";
-
-const ROLE_LABEL: Record<Role, string> = { owner: "Owner", admin: "Admin", member: "Member", viewer: "Viewer" };
 
 export function CreateApiTokenDialog({ org, actorRole }: { org: string; actorRole: Role }) {
   const [open, setOpen] = useState(false);
@@ -74,10 +74,50 @@ export function CreateApiTokenDialog({ org, actorRole }: { org: string; actorRol
   );
 }
 
+const col = columnHelper<ApiToken>();
+
+function tokenColumns(remove: (t: ApiToken) => Promise<unknown>) {
+  return col.columns([
+    col.accessor("name", { header: "Name", meta: { className: "font-medium text-slate-900" } }),
+    col.accessor("prefix", { header: "Token", cell: (c) => <code className="font-mono text-xs">{c.getValue()}…</code> }),
+    col.accessor((t) => ROLES.length - ROLES.indexOf(t.role), { id: "role", header: "Role", cell: (c) => ROLE_LABEL[c.row.original.role] }),
+    col.accessor((t) => timeKey(t.created_at), { id: "created", header: "Created", cell: (c) => formatDate(c.row.original.created_at) }),
+    col.accessor((t) => timeKey(t.last_used_at), {
+      id: "last_used",
+      header: "Last used",
+      sortUndefined: "last",
+      cell: (c) => <RelativeTime value={c.row.original.last_used_at} fallback="Never" />,
+    }),
+    col.display({
+      id: "actions",
+      header: () => <span className="sr-only">Actions</span>,
+      meta: { className: "text-right" },
+      cell: (c) => {
+        const t = c.row.original;
+        return (
+          <ConfirmButton
+            trigger={<>Revoke <span className="sr-only">{t.name}</span></>}
+            triggerVariant="danger"
+            title={`Revoke “${t.name}”?`}
+            description="Anything that uses this token is refused from now on. This cannot be undone."
+            confirmLabel="Revoke token"
+            onConfirm={() => remove(t)}
+          />
+        );
+      },
+    }),
+  ]);
+}
+
+/** The organization's API tokens; headers sort the page shown. */
 export function ApiTokensList({ org }: { org: string }) {
   const [page, setPage] = useState(1);
   const tokens = useApiTokens(org, page, PAGE_SIZE);
-  const remove = useDeleteApiToken(org);
+  const removeToken = useDeleteApiToken(org).mutateAsync;
+  const columns = useMemo(
+    () => tokenColumns((t) => removeToken(t.id).then(() => toast.success("API token revoked", t.name))),
+    [removeToken],
+  );
   return (
     <Card>
       <QueryState
@@ -88,41 +128,7 @@ export function ApiTokensList({ org }: { org: string }) {
       >
         {(data) => (
           <>
-            <Table label="API tokens">
-              <thead className="bg-slate-50">
-                <tr>
-                  <Th>Name</Th>
-                  <Th>Token</Th>
-                  <Th>Role</Th>
-                  <Th>Created</Th>
-                  <Th>Last used</Th>
-                  <Th><span className="sr-only">Actions</span></Th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {data.results.map((t) => (
-                  <tr key={t.id}>
-                    <Td className="font-medium text-slate-900">{t.name}</Td>
-                    <Td>
-                      <code className="font-mono text-xs">{t.prefix}…</code>
-                    </Td>
-                    <Td>{ROLE_LABEL[t.role]}</Td>
-                    <Td>{formatDate(t.created_at)}</Td>
-                    <Td>{t.last_used_at ? formatRelative(t.last_used_at) : "Never"}</Td>
-                    <Td className="text-right">
-                      <ConfirmButton
-                        trigger={<>Revoke <span className="sr-only">{t.name}</span></>}
-                        triggerVariant="danger"
-                        title={`Revoke “${t.name}”?`}
-                        description="Anything that uses this token is refused from now on. This cannot be undone."
-                        confirmLabel="Revoke token"
-                        onConfirm={() => remove.mutateAsync(t.id).then(() => toast.success("API token revoked", t.name))}
-                      />
-                    </Td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
+            <DataTable label="API tokens" data={data.results} columns={columns} getRowId={(t) => t.id} />
             <Pagination page={page} count={data.count} onPage={setPage} />
           </>
         )}

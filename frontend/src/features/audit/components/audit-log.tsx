@@ -5,7 +5,7 @@ import { FilterInput, FilterSelect } from "@/components/ui/form";
 import { Pagination, PAGE_SIZE } from "@/components/ui/pagination";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { Card } from "@/components/ui/card";
-import { Table, Td, Th } from "@/components/ui/table";
+import { columnHelper, DataTable, timeKey } from "@/components/ui/data-table";
 import { useActorChoices } from "@/features/audit/api/get-actor-choices";
 import { useAuditEvents, type AuditEvent, type AuditQuery } from "@/features/audit/api/get-audit-events";
 import { formatDateTime, fromLocalInput } from "@/lib/format";
@@ -38,7 +38,32 @@ function Change({ event }: { event: AuditEvent }) {
   );
 }
 
-/** Who changed what: filters in the URL, applied as you type (debounced). */
+const col = columnHelper<AuditEvent>();
+
+const columns = col.columns([
+  col.accessor((e) => timeKey(e.created_at), { id: "when", header: "When", cell: (c) => formatDateTime(c.row.original.created_at) }),
+  col.accessor(actorLabel, { id: "actor", header: "Actor" }),
+  col.accessor("action", { header: "Action", cell: (c) => <code className="font-mono text-xs">{c.getValue()}</code> }),
+  col.accessor((e) => `${e.target_type} ${e.target_id}`, {
+    id: "target",
+    header: "Target",
+    cell: (c) => (
+      <>
+        {c.row.original.target_type} <span className="font-mono text-xs text-slate-500">{c.row.original.target_id}</span>
+      </>
+    ),
+  }),
+  col.accessor((e) => e.ip_address ?? undefined, {
+    id: "ip",
+    header: "From",
+    sortUndefined: "last",
+    meta: { className: "font-mono text-xs" },
+    cell: (c) => c.getValue() ?? "—",
+  }),
+  col.display({ id: "change", header: "Change", meta: { className: "whitespace-normal" }, cell: (c) => <Change event={c.row.original} /> }),
+]);
+
+/** Who changed what: filters in the URL, applied as you type (debounced); headers sort the page shown. */
 export function AuditLog({ org }: { org: string }) {
   const { values, page, set } = useSearchState(FILTERS);
   const [draft, setDraft] = useState(values);
@@ -101,36 +126,7 @@ export function AuditLog({ org }: { org: string }) {
       >
         {(data) => (
           <>
-            <Table label="Audit events">
-              <thead className="bg-slate-50">
-                <tr>
-                  <Th>When</Th>
-                  <Th>Actor</Th>
-                  <Th>Action</Th>
-                  <Th>Target</Th>
-                  <Th>From</Th>
-                  <Th>Change</Th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {data.results.map((e) => (
-                  <tr key={e.id} className="align-top">
-                    <Td>{formatDateTime(e.created_at)}</Td>
-                    <Td>{actorLabel(e)}</Td>
-                    <Td>
-                      <code className="font-mono text-xs">{e.action}</code>
-                    </Td>
-                    <Td>
-                      {e.target_type} <span className="font-mono text-xs text-slate-500">{e.target_id}</span>
-                    </Td>
-                    <Td className="font-mono text-xs">{e.ip_address ?? "—"}</Td>
-                    <Td className="whitespace-normal">
-                      <Change event={e} />
-                    </Td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
+            <DataTable label="Audit events" data={data.results} columns={columns} getRowId={(e) => String(e.id)} rowClassName="align-top" />
             <Pagination page={page} count={data.count} onPage={(n) => set({ page: n })} />
           </>
         )}

@@ -54,7 +54,8 @@ export function LicenseDetail({ org, licenseId, role }: { org: string; licenseId
         description={<>Key <code className="font-mono">{license.key_prefix}…</code></>}
         actions={manage ? <LicenseActions org={org} license={license} /> : undefined}
       />
-      <div className="grid gap-6 lg:grid-cols-3">
+      {/* grid-cols-1, not the implicit column: that one grows to a wide table's width on a phone. */}
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-1">
           <CardHeader title="Seats" />
           <dl className="space-y-3 p-4 text-sm">

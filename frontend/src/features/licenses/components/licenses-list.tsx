@@ -1,15 +1,15 @@
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Link } from "react-router";
 
 import { Card } from "@/components/ui/card";
 import { FilterInput, FilterSelect } from "@/components/ui/form";
 import { Pagination, PAGE_SIZE } from "@/components/ui/pagination";
 import { EmptyState, QueryState } from "@/components/ui/states";
-import { Table, Td, Th } from "@/components/ui/table";
-import { useLicenses, type LicenseQuery } from "@/features/licenses/api/get-licenses";
+import { columnHelper, DataTable, timeKey } from "@/components/ui/data-table";
+import { LicenseStatusBadge, licenseStatus, SeatMeter } from "@/components/domain/license-status";
+import { useLicenses, type License, type LicenseQuery } from "@/features/licenses/api/get-licenses";
 import { useProjectChoices } from "@/features/licenses/api/get-project-choices";
-import { LicenseStatusBadge, SeatMeter } from "@/components/domain/license-status";
-import { formatDate, formatRelative } from "@/lib/format";
+import { formatDate, formatDateTime, formatRelative } from "@/lib/format";
 import { useSearchState } from "@/lib/use-search-state";
 
 const EXPIRING = { "": "Any time", "7": "Within 7 days", "30": "Within 30 days", "90": "Within 90 days" } as const;
@@ -19,7 +19,48 @@ function expiringBefore(days: string): string | undefined {
   return n > 0 ? new Date(Date.now() + n * 86_400_000).toISOString() : undefined;
 }
 
-/** Licenses with search, filters (in the URL) and pagination. */
+const col = columnHelper<License>();
+
+function licenseColumns(org: string) {
+  return col.columns([
+    col.accessor("name", {
+      header: "Name",
+      cell: (c) => (
+        <Link to={`/orgs/${org}/licenses/${c.row.original.id}`} className="font-medium text-brand-700 hover:underline">
+          {c.getValue()}
+        </Link>
+      ),
+    }),
+    col.accessor((l) => licenseStatus(l), { id: "status", header: "Status", cell: (c) => <LicenseStatusBadge license={c.row.original} /> }),
+    col.accessor((l) => l.seats_used ?? undefined, {
+      id: "seats",
+      header: "Seats in use",
+      sortUndefined: "last",
+      cell: (c) => {
+        const l = c.row.original;
+        return <SeatMeter used={l.seats_used} total={l.seats_total} label={`Seats in use of ${l.name}`} />;
+      },
+    }),
+    col.accessor("key_prefix", { header: "Key", cell: (c) => <code className="font-mono text-xs">{c.getValue()}…</code> }),
+    col.accessor((l) => timeKey(l.expires_at), {
+      id: "expires",
+      header: "Expires",
+      sortUndefined: "last",
+      cell: (c) => {
+        const expires = c.row.original.expires_at;
+        return expires ? (
+          <time dateTime={expires} title={formatDateTime(expires)}>
+            {formatDate(expires)} ({formatRelative(expires)})
+          </time>
+        ) : (
+          "Never"
+        );
+      },
+    }),
+  ]);
+}
+
+/** Licenses with search, filters (in the URL) and pagination; headers sort the page shown. */
 export function LicensesList({ org }: { org: string }) {
   const { values, page, set } = useSearchState(["search", "status", "project", "expiring"] as const);
   const [search, setSearch] = useState(values.search);
@@ -41,6 +82,7 @@ export function LicensesList({ org }: { org: string }) {
     ...(values.expiring && { expiring_before: expiringBefore(values.expiring) }),
   };
   const licenses = useLicenses(org, query);
+  const columns = useMemo(() => licenseColumns(org), [org]);
   const filtered = Boolean(values.search || values.status || values.project || values.expiring);
 
   return (
@@ -82,40 +124,7 @@ export function LicensesList({ org }: { org: string }) {
       >
         {(data) => (
           <>
-            <Table label="Licenses">
-              <thead className="bg-slate-50">
-                <tr>
-                  <Th>Name</Th>
-                  <Th>Status</Th>
-                  <Th>Seats in use</Th>
-                  <Th>Key</Th>
-                  <Th>Expires</Th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {data.results.map((license) => (
-                  <tr key={license.id} className="hover:bg-slate-50">
-                    <Td>
-                      <Link to={`/orgs/${org}/licenses/${license.id}`} className="font-medium text-brand-700 hover:underline">
-                        {license.name}
-                      </Link>
-                    </Td>
-                    <Td>
-                      <LicenseStatusBadge license={license} />
-                    </Td>
-                    <Td>
-                      <SeatMeter used={license.seats_used} total={license.seats_total} label={`Seats in use of ${license.name}`} />
-                    </Td>
-                    <Td>
-                      <code className="font-mono text-xs">{license.key_prefix}…</code>
-                    </Td>
-                    <Td title={formatDate(license.expires_at)}>
-                      {license.expires_at ? `${formatDate(license.expires_at)} (${formatRelative(license.expires_at)})` : "Never"}
-                    </Td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
+            <DataTable label="Licenses" data={data.results} columns={columns} getRowId={(l) => l.id} rowClassName="hover:bg-slate-50" />
             <Pagination page={page} count={data.count} onPage={(p) => set({ page: p })} />
           </>
         )}

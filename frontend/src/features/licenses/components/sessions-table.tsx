@@ -1,18 +1,43 @@
+import { useMemo, useState } from "react";
+
+import { RevokeSessionButton } from "@/components/domain/revoke-session-button";
+import { Card, CardHeader } from "@/components/ui/card";
+import { columnHelper, DataTable, timeKey } from "@/components/ui/data-table";
 import { Pagination } from "@/components/ui/pagination";
 import { EmptyState, QueryState } from "@/components/ui/states";
-import { Card, CardHeader } from "@/components/ui/card";
-import { Table, Td, Th } from "@/components/ui/table";
-import { useLicenseSessions } from "@/features/licenses/api/get-license-sessions";
-import { RevokeSessionButton } from "@/features/licenses/components/revoke-session-button";
-import { formatDateTime, formatRelative } from "@/lib/format";
-import { useState } from "react";
+import { Identifier, RelativeTime } from "@/components/ui/table-cells";
+import { useLicenseSessions, type LicenseSession } from "@/features/licenses/api/get-license-sessions";
 
 const PAGE = 50;
 
-/** The license's live sessions, refreshed every 5 seconds; admins may revoke one. */
+const col = columnHelper<LicenseSession>();
+
+function sessionColumns(org: string, canRevoke: boolean) {
+  const columns = col.columns([
+    col.accessor("hardware_id", { header: "Hardware id", cell: (c) => <Identifier value={c.getValue()} /> }),
+    col.accessor("client_instance", { header: "Instance", cell: (c) => (c.getValue() ? <Identifier value={c.getValue()} /> : "—") }),
+    col.accessor((s) => timeKey(s.started_at), { id: "started", header: "Started", cell: (c) => <RelativeTime value={c.row.original.started_at} /> }),
+    col.accessor((s) => timeKey(s.last_heartbeat_at), {
+      id: "heartbeat",
+      header: "Last heartbeat",
+      cell: (c) => <RelativeTime value={c.row.original.last_heartbeat_at} />,
+    }),
+    col.accessor((s) => timeKey(s.expires_at), { id: "expires", header: "Expires", cell: (c) => <RelativeTime value={c.row.original.expires_at} /> }),
+    col.display({
+      id: "actions",
+      header: () => <span className="sr-only">Actions</span>,
+      meta: { className: "text-right" },
+      cell: (c) => <RevokeSessionButton org={org} session={c.row.original} />,
+    }),
+  ]);
+  return canRevoke ? columns : columns.filter((c) => c.id !== "actions");
+}
+
+/** The license's live sessions, refreshed every 5 seconds; admins may revoke one. Headers sort the page shown. */
 export function SessionsTable({ org, licenseId, canRevoke }: { org: string; licenseId: string; canRevoke: boolean }) {
   const [page, setPage] = useState(1);
   const sessions = useLicenseSessions(org, licenseId, { status: "active", page, page_size: PAGE });
+  const columns = useMemo(() => sessionColumns(org, canRevoke), [org, canRevoke]);
 
   return (
     <Card>
@@ -33,34 +58,7 @@ export function SessionsTable({ org, licenseId, canRevoke }: { org: string; lice
       >
         {(data) => (
           <>
-            <Table label="Live sessions">
-              <thead className="bg-slate-50">
-                <tr>
-                  <Th>Hardware id</Th>
-                  <Th>Instance</Th>
-                  <Th>Started</Th>
-                  <Th>Last heartbeat</Th>
-                  <Th>Expires</Th>
-                  {canRevoke && <Th><span className="sr-only">Actions</span></Th>}
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {data.results.map((s) => (
-                  <tr key={s.id}>
-                    <Td className="font-mono text-xs">{s.hardware_id}</Td>
-                    <Td className="font-mono text-xs">{s.client_instance || "—"}</Td>
-                    <Td title={formatDateTime(s.started_at)}>{formatRelative(s.started_at)}</Td>
-                    <Td title={formatDateTime(s.last_heartbeat_at)}>{formatRelative(s.last_heartbeat_at)}</Td>
-                    <Td title={formatDateTime(s.expires_at)}>{formatRelative(s.expires_at)}</Td>
-                    {canRevoke && (
-                      <Td className="text-right">
-                        <RevokeSessionButton org={org} session={s} />
-                      </Td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
+            <DataTable label="Live sessions" data={data.results} columns={columns} getRowId={(s) => s.id} />
             <Pagination page={page} count={data.count} pageSize={PAGE} onPage={setPage} />
           </>
         )}

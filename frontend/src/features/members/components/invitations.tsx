@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -6,15 +6,16 @@ import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { Dialog, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
 import { fieldErrors, Form, SelectField, TextField } from "@/components/ui/form";
 import { EmptyState, QueryState } from "@/components/ui/states";
+import { RelativeTime } from "@/components/ui/table-cells";
 import { Card, CardHeader } from "@/components/ui/card";
-import { Table, Td, Th } from "@/components/ui/table";
+import { columnHelper, DataTable, timeKey } from "@/components/ui/data-table";
 import { useCreateInvitation } from "@/features/members/api/create-invitation";
 import { useDeleteInvitation } from "@/features/members/api/delete-invitation";
-import { useInvitations } from "@/features/members/api/get-invitations";
-import { ROLE_HELP, ROLE_LABEL } from "@/features/members/components/role-label";
+import { useInvitations, type Invitation } from "@/features/members/api/get-invitations";
+import { ROLE_HELP, ROLE_LABEL } from "@/lib/role-labels";
 import type { Role } from "@/lib/api-types";
-import { assignableRoles } from "@/lib/authorization";
-import { formatDateTime, formatRelative } from "@/lib/format";
+import { assignableRoles, ROLES } from "@/lib/authorization";
+import { formatDateTime } from "@/lib/format";
 import { toast } from "@/lib/toast";
 
 export function InviteDialog({ org, actorRole }: { org: string; actorRole: Role }) {
@@ -68,9 +69,54 @@ export function InviteDialog({ org, actorRole }: { org: string; actorRole: Role 
   );
 }
 
+const col = columnHelper<Invitation>();
+
+function invitationColumns(remove: (i: Invitation) => Promise<unknown>) {
+  return col.columns([
+    col.accessor("email", { header: "Email" }),
+    col.accessor((i) => ROLES.length - ROLES.indexOf(i.role), { id: "role", header: "Role", cell: (c) => ROLE_LABEL[c.row.original.role] }),
+    col.accessor((i) => timeKey(i.expires_at), {
+      id: "expires",
+      header: "Expires",
+      cell: (c) => {
+        const expires = c.row.original.expires_at;
+        return Date.parse(expires) <= Date.now() ? (
+          <span title={formatDateTime(expires)}>
+            <Badge tone="red">Expired</Badge>
+          </span>
+        ) : (
+          <RelativeTime value={expires} />
+        );
+      },
+    }),
+    col.display({
+      id: "actions",
+      header: () => <span className="sr-only">Actions</span>,
+      meta: { className: "text-right" },
+      cell: (c) => {
+        const i = c.row.original;
+        return (
+          <ConfirmButton
+            trigger={<>Revoke <span className="sr-only">invitation of {i.email}</span></>}
+            title={`Revoke the invitation of ${i.email}?`}
+            description="The link in their email stops working."
+            confirmLabel="Revoke invitation"
+            onConfirm={() => remove(i)}
+          />
+        );
+      },
+    }),
+  ]);
+}
+
+/** Invitations not yet accepted; headers sort them. */
 export function InvitationsTable({ org }: { org: string }) {
   const invitations = useInvitations(org);
-  const remove = useDeleteInvitation(org);
+  const removeInvitation = useDeleteInvitation(org).mutateAsync;
+  const columns = useMemo(
+    () => invitationColumns((i) => removeInvitation(i.id).then(() => toast.success("Invitation revoked", i.email))),
+    [removeInvitation],
+  );
   return (
     <Card>
       <CardHeader title="Pending invitations" />
@@ -81,39 +127,7 @@ export function InvitationsTable({ org }: { org: string }) {
         empty={<EmptyState title="No pending invitations" />}
       >
         {(data) => (
-          <Table label="Pending invitations">
-            <thead className="bg-slate-50">
-              <tr>
-                <Th>Email</Th>
-                <Th>Role</Th>
-                <Th>Expires</Th>
-                <Th><span className="sr-only">Actions</span></Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {data.results.map((i) => {
-                  const expired = Date.parse(i.expires_at) <= Date.now();
-                  return (
-                    <tr key={i.id}>
-                      <Td>{i.email}</Td>
-                      <Td>{ROLE_LABEL[i.role]}</Td>
-                      <Td title={formatDateTime(i.expires_at)}>
-                        {expired ? <Badge tone="red">Expired</Badge> : formatRelative(i.expires_at)}
-                      </Td>
-                      <Td className="text-right">
-                        <ConfirmButton
-                          trigger={<>Revoke <span className="sr-only">invitation of {i.email}</span></>}
-                          title={`Revoke the invitation of ${i.email}?`}
-                          description="The link in their email stops working."
-                          confirmLabel="Revoke invitation"
-                          onConfirm={() => remove.mutateAsync(i.id).then(() => toast.success("Invitation revoked", i.email))}
-                        />
-                      </Td>
-                    </tr>
-                  );
-                })}
-            </tbody>
-          </Table>
+          <DataTable label="Pending invitations" data={data.results} columns={columns} getRowId={(i) => String(i.id)} />
         )}
       </QueryState>
     </Card>

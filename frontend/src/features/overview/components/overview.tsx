@@ -1,13 +1,13 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { Link } from "react-router";
 
 import { RangePicker, UtilizationChart } from "@/components/charts/utilization-chart";
-import { LicenseStatusBadge, SeatMeter } from "@/components/domain/license-status";
+import { LicenseStatusBadge, licenseStatus, SeatMeter } from "@/components/domain/license-status";
 import { ButtonLink } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { Card, CardHeader } from "@/components/ui/card";
-import { Table, Td, Th } from "@/components/ui/table";
+import { columnHelper, DataTable } from "@/components/ui/data-table";
 import { EXPIRING_WITHIN_DAYS, useExpiringLicenses } from "@/features/overview/api/get-expiring-licenses";
 import { useLicenseUsage, type LicenseUsage } from "@/features/overview/api/get-license-usage";
 import { useOrgUtilization } from "@/features/overview/api/get-org-utilization";
@@ -23,6 +23,32 @@ export function seatTotals(licenses: LicenseUsage[]) {
     total += l.seats_total;
   }
   return { used, total, percent: utilizationPercent(used, total) };
+}
+
+const col = columnHelper<LicenseUsage>();
+
+function usageColumns(org: string) {
+  return col.columns([
+    col.accessor("name", {
+      header: "License",
+      cell: (c) => (
+        <Link to={`/orgs/${org}/licenses/${c.row.original.id}`} className="font-medium text-brand-700 hover:underline">
+          {c.getValue()}
+        </Link>
+      ),
+    }),
+    col.accessor((l) => licenseStatus(l), { id: "status", header: "Status", cell: (c) => <LicenseStatusBadge license={c.row.original} /> }),
+    col.accessor((l) => l.seats_used ?? undefined, {
+      id: "seats",
+      header: "Seats in use",
+      sortUndefined: "last",
+      meta: { className: "w-1/2" },
+      cell: (c) => {
+        const l = c.row.original;
+        return <SeatMeter used={l.seats_used} total={l.seats_total} label={`Seats in use of ${l.name}`} />;
+      },
+    }),
+  ]);
 }
 
 function Stat({ label, value, detail, testId }: { label: string; value: string; detail?: string; testId?: string }) {
@@ -44,6 +70,7 @@ export function Overview({ org, orgName, canManage }: { org: string; orgName: st
   const utilization = useOrgUtilization(org, window);
   const expiring = useExpiringLicenses(org);
   const licenses = usage.data?.results ?? [];
+  const columns = useMemo(() => usageColumns(org), [org]);
   const totals = seatTotals(licenses);
   const seatsBought = totals.total;
   const shaped = utilization.data ? shapeUtilization(utilization.data.buckets, window, seatsBought || null) : null;
@@ -52,7 +79,7 @@ export function Overview({ org, orgName, canManage }: { org: string; orgName: st
   return (
     <>
       <PageHeader title="Overview" description={orgName} />
-      <div className="grid gap-4 sm:grid-cols-3">
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-3">
         <Stat
           label="Seats in use"
           value={usage.data ? `${totals.used} / ${totals.total}` : "…"}
@@ -72,7 +99,8 @@ export function Overview({ org, orgName, canManage }: { org: string; orgName: st
         />
       </div>
 
-      <div className="mt-6 grid gap-6 lg:grid-cols-3">
+      {/* grid-cols-1, not the implicit column: that one grows to a wide table's width on a phone. */}
+      <div className="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2">
           <CardHeader title="Utilization" description="Seats in use across every license" actions={<RangePicker value={range} onChange={setRange} />} />
           <div className="p-4">
@@ -126,32 +154,7 @@ export function Overview({ org, orgName, canManage }: { org: string; orgName: st
             }
           >
             {(data) => (
-              <Table label="Seats by license">
-                <thead className="bg-slate-50">
-                  <tr>
-                    <Th>License</Th>
-                    <Th>Status</Th>
-                    <Th>Seats in use</Th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {data.results.map((l) => (
-                    <tr key={l.id}>
-                      <Td>
-                        <Link to={`/orgs/${org}/licenses/${l.id}`} className="font-medium text-brand-700 hover:underline">
-                          {l.name}
-                        </Link>
-                      </Td>
-                      <Td>
-                        <LicenseStatusBadge license={l} />
-                      </Td>
-                      <Td className="w-1/2">
-                        <SeatMeter used={l.seats_used} total={l.seats_total} label={`Seats in use of ${l.name}`} />
-                      </Td>
-                    </tr>
-                  ))}
-                </tbody>
-              </Table>
+              <DataTable label="Seats by license" data={data.results} columns={columns} getRowId={(l) => l.id} />
             )}
           </QueryState>
         </Card>

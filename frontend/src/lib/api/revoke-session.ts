@@ -9,7 +9,7 @@ export const revokeSession = (org: string, sessionId: string) =>
     api.POST("/api/v1/orgs/{org}/sessions/{session_id}/revoke", { params: { path: { org, session_id: sessionId } } }),
   );
 
-/** Ends a session now and frees its seat. */
+/** Ends a session now and frees its seat (from a license's live sessions and from the organization's). */
 export function useRevokeSession(org: string) {
   const queryClient = useQueryClient();
   return useMutation({

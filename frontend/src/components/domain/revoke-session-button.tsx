@@ -1,5 +1,5 @@
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
-import { useRevokeSession } from "@/features/licenses/api/revoke-session";
+import { useRevokeSession } from "@/lib/api/revoke-session";
 import { toast } from "@/lib/toast";
 
 /** Ends a live session after a confirmation: its client loses the seat now. */
