@@ -1504,7 +1504,7 @@ export interface operations {
                     "application/json": components["schemas"]["CurrentUser"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1545,7 +1545,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1585,7 +1585,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1788,7 +1788,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2015,7 +2015,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedOrganizationList"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2065,7 +2065,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2114,7 +2114,7 @@ export interface operations {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2153,7 +2153,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2215,7 +2215,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2292,7 +2292,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2354,7 +2354,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2399,7 +2399,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedApiTokenList"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2461,7 +2461,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2510,7 +2510,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2585,7 +2585,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2639,7 +2639,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedInvitationList"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2701,7 +2701,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2768,7 +2768,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2844,7 +2844,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2897,7 +2897,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2947,7 +2947,7 @@ export interface operations {
                     "application/json": components["schemas"]["License"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2987,7 +2987,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3059,7 +3059,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3109,7 +3109,7 @@ export interface operations {
                     "application/json": components["schemas"]["License"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3159,7 +3159,7 @@ export interface operations {
                     "application/json": components["schemas"]["LicenseKey"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3234,7 +3234,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3275,7 +3275,7 @@ export interface operations {
                     "application/json": components["schemas"]["License"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3354,7 +3354,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3399,7 +3399,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedMemberList"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3439,7 +3439,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3511,7 +3511,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3568,7 +3568,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3633,7 +3633,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedProjectList"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3686,7 +3686,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3745,7 +3745,7 @@ export interface operations {
                     "application/json": components["schemas"]["Project"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3785,7 +3785,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3848,7 +3848,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3932,7 +3932,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3973,7 +3973,7 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
