@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: its `runserver` (core.chunked) replaces staticfiles' one.
+    "core",
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
@@ -71,7 +73,6 @@ INSTALLED_APPS = [
     "django_prometheus",
     "django_guid",
     "corsheaders",
-    "core",
     "users",
     "tenants",
     "projects",
