@@ -300,9 +300,36 @@ CACHES = {
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Where django.core.mail.backends.filebased.EmailBackend writes each email as a file.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(DATA_DIR / "emails"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CODITECT Licensing <no-reply@coditect.local>")
-# Where links in emails (password reset, invitations) point: the dashboard.
-PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _public_url() -> str:
+    """Where links in emails (password reset, invitations) point: the dashboard.
+
+    Unset, it is the address this server was started on: HOST and PORT, which `serve`
+    and gunicorn bind (a wildcard address is reached on loopback). Not the Host header
+    of the request that sends the email: the client writes that header, and a reset
+    link pointed at the attacker's host would hand them the victim's reset token; and
+    emails sent outside a request (a worker, a command) have no request at all.
+    """
+    configured = env_str("PUBLIC_URL").strip().rstrip("/")
+    if configured:
+        if not configured.startswith(("http://", "https://")):
+            raise ImproperlyConfigured(
+                f"PUBLIC_URL: expected an http:// or https:// URL, got {configured!r}"
+            )
+        return configured
+    host = env_str("HOST", "127.0.0.1").strip() or "127.0.0.1"
+    if host in ("0.0.0.0", "::", "[::]"):  # noqa: S104 (read, not bound)
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{env_int('PORT', 8000, minimum=1)}"
+
+
+PUBLIC_URL = _public_url()
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "CODITECT License Platform API",

@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from core import signals  # noqa: F401  (registers the receivers)
+        from core import checks, signals  # noqa: F401  (registers them)
