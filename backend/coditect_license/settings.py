@@ -12,7 +12,14 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from coditect_license.env import env_bool, env_choice, env_int, env_list, env_str
+from coditect_license.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BASE_DIR.parent
@@ -234,6 +241,12 @@ TOKEN_ONLINE_KEYS = env_bool(
     "TOKEN_ONLINE_KEYS",
     TOKEN_SIGNING_ALGORITHM != "EdDSA",  # noqa: S105 (an algorithm name, not a secret)
 )
+
+# /metrics answers clients in these networks (the address after NUM_PROXIES, so a
+# request through the ingress is its internet client, never the ingress pod), or
+# anyone with `Authorization: Bearer <METRICS_TOKEN>`; everyone else gets a 404.
+METRICS_ALLOWED_CIDRS = env_networks("METRICS_ALLOWED_CIDRS", ["127.0.0.0/8", "::1/128"])
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
