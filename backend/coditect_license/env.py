@@ -5,6 +5,7 @@ value stops the process with one clear line instead of a traceback deep inside
 Django. Secrets can also come from ``<NAME>_FILE`` (Kubernetes secret mounts).
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -54,6 +55,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(
+    name: str, default: list[str]
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated networks (``10.0.0.0/8``) or single addresses."""
+    try:
+        return tuple(ipaddress.ip_network(item, strict=False) for item in env_list(name, default))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from None
 
 
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:

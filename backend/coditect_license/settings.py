@@ -12,7 +12,14 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from coditect_license.env import env_bool, env_choice, env_int, env_list, env_str
+from coditect_license.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BASE_DIR.parent
@@ -63,14 +70,16 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: its `runserver` (core.chunked) replaces staticfiles' one.
+    "core",
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_prometheus",
     "django_guid",
     "corsheaders",
-    "core",
     "users",
     "tenants",
     "projects",
@@ -175,6 +184,10 @@ WHITENOISE_ROOT = FRONTEND_DIST if FRONTEND_DIST.is_dir() else None
 WHITENOISE_IMMUTABLE_FILE_TEST = r"^/assets/"
 
 STATIC_URL = "static/"
+# The API docs' Swagger UI comes from the installed drf-spectacular-sidecar
+# package: found there, they are served however the server was started, with or
+# without `collectstatic` (the Docker image collects them anyway).
+WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 STATIC_ROOT.mkdir(exist_ok=True)
 
@@ -224,6 +237,12 @@ TOKEN_ONLINE_KEYS = env_bool(
     "TOKEN_ONLINE_KEYS",
     TOKEN_SIGNING_ALGORITHM != "EdDSA",  # noqa: S105 (an algorithm name, not a secret)
 )
+
+# /metrics answers clients in these networks (the address after NUM_PROXIES, so a
+# request through the ingress is its internet client, never the ingress pod), or
+# anyone with `Authorization: Bearer <METRICS_TOKEN>`; everyone else gets a 404.
+METRICS_ALLOWED_CIDRS = env_networks("METRICS_ALLOWED_CIDRS", ["127.0.0.0/8", "::1/128"])
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
@@ -293,9 +312,36 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 # Seconds an SMTP connection may block: mail leaves from one background thread per
 # process (core.mail), which a mail server that never answers must not hold forever.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+# Where django.core.mail.backends.filebased.EmailBackend writes each email as a file.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(DATA_DIR / "emails"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CODITECT Licensing <no-reply@coditect.local>")
-# Where links in emails (password reset, invitations) point: the dashboard.
-PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _public_url() -> str:
+    """Where links in emails (password reset, invitations) point: the dashboard.
+
+    Unset, it is the address this server was started on: HOST and PORT, which `serve`
+    and gunicorn bind (a wildcard address is reached on loopback). Not the Host header
+    of the request that sends the email: the client writes that header, and a reset
+    link pointed at the attacker's host would hand them the victim's reset token; and
+    emails sent outside a request (a worker, a command) have no request at all.
+    """
+    configured = env_str("PUBLIC_URL").strip().rstrip("/")
+    if configured:
+        if not configured.startswith(("http://", "https://")):
+            raise ImproperlyConfigured(
+                f"PUBLIC_URL: expected an http:// or https:// URL, got {configured!r}"
+            )
+        return configured
+    host = env_str("HOST", "127.0.0.1").strip() or "127.0.0.1"
+    if host in ("0.0.0.0", "::", "[::]"):  # noqa: S104 (read, not bound)
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{env_int('PORT', 8000, minimum=1)}"
+
+
+PUBLIC_URL = _public_url()
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "CODITECT License Platform API",
@@ -303,6 +349,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page loads its scripts from this server (drf-spectacular-sidecar), never
+    # a CDN, under the dashboard's Content-Security-Policy (core/spa.py).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No badge from validator.swagger.io: it would send it the schema's address.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"RoleEnum": "tenants.models.Membership.Role"},
     "TAGS": [

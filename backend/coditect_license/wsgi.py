@@ -2,6 +2,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from core.chunked import ChunkedBodyMiddleware
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coditect_license.settings")
 
-application = get_wsgi_application()
+application = ChunkedBodyMiddleware(get_wsgi_application())

@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from core import mail, signals  # noqa: F401  (registers the receivers)
+        from core import checks, mail, signals  # noqa: F401  (registers the receivers)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django_scopes import scopes_disabled
-from rest_framework import authentication, exceptions
+from rest_framework import authentication
 from rest_framework.request import Request
+from rest_framework_simplejwt.exceptions import InvalidToken
 
 from core.secrets import secret_digest
 from tenants.models import ApiToken
@@ -40,7 +41,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         with scopes_disabled():
             token = ApiToken.objects.select_related("org").filter(digest=secret_digest(raw)).first()
         if token is None or token.revoked_at is not None:
-            raise exceptions.AuthenticationFailed("Invalid or revoked API token.")
+            # The same answer as a bad access token: 401 invalid_token.
+            raise InvalidToken("Invalid or revoked API token.")
         now = timezone.now()
         # At most one write a minute per token for last-used bookkeeping.
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

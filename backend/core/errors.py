@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+from rest_framework_simplejwt.exceptions import InvalidToken
 
 logger = logging.getLogger(__name__)
 
@@ -33,17 +34,34 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
-_DRF_CODES = {
-    exceptions.ParseError: "malformed_json",
-    exceptions.UnsupportedMediaType: "unsupported_media_type",
-    exceptions.MethodNotAllowed: "method_not_allowed",
-    exceptions.NotAuthenticated: "not_authenticated",
-    exceptions.AuthenticationFailed: "authentication_failed",
-    exceptions.PermissionDenied: "permission_denied",
-    exceptions.NotFound: "not_found",
-    exceptions.NotAcceptable: "not_acceptable",
-    exceptions.Throttled: "rate_limited",
-}
+# The one table from exception to stable code, first match wins (subclasses first).
+# A message here replaces the library's own where that is no sentence for people:
+# simplejwt's detail is a dict naming every token class it tried.
+_DRF_CODES: list[tuple[type[exceptions.APIException], str, str | None]] = [
+    (exceptions.ParseError, "malformed_json", None),
+    (exceptions.UnsupportedMediaType, "unsupported_media_type", None),
+    (exceptions.MethodNotAllowed, "method_not_allowed", None),
+    (exceptions.NotAuthenticated, "not_authenticated", None),
+    (InvalidToken, "invalid_token", "The bearer token is invalid, expired or revoked."),
+    (exceptions.AuthenticationFailed, "authentication_failed", None),
+    (exceptions.PermissionDenied, "permission_denied", None),
+    (exceptions.NotFound, "not_found", None),
+    (exceptions.NotAcceptable, "not_acceptable", None),
+    (exceptions.Throttled, "rate_limited", None),
+]
+
+
+def _code_and_message(exc: exceptions.APIException) -> tuple[str, str]:
+    code, message = next(
+        ((c, m) for cls, c, m in _DRF_CODES if isinstance(exc, cls)), ("error", None)
+    )
+    if message is None:
+        detail = exc.detail
+        # simplejwt's details are {"detail": "...", "code": "..."}.
+        if isinstance(detail, dict):
+            detail = detail.get("detail", "")
+        message = str(detail) if isinstance(detail, str) and detail else str(exc.default_detail)
+    return code, message
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -77,8 +95,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             "validation_error", "The request has invalid fields.", {"fields": response.data}
         )
         return response
-    code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")
-    message = str(exc.detail) if isinstance(exc, exceptions.APIException) else str(exc)
+    code, message = _code_and_message(exc)
     response.data = error_body(code, message)
     return response
 

@@ -4,6 +4,9 @@ Any path that is not the API's is answered with ``index.html`` so the SPA's own
 router takes over; without a build, a JSON 404 says how to make one.
 """
 
+import functools
+from collections.abc import Callable
+
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 
@@ -29,3 +32,15 @@ def spa_index(request: HttpRequest, path: str = "") -> HttpResponse:
     response["Cache-Control"] = "no-cache"
     response["Content-Security-Policy"] = DASHBOARD_CSP
     return response
+
+
+def with_dashboard_csp(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve another page of ours (the API docs) under the dashboard's policy."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Content-Security-Policy"] = DASHBOARD_CSP
+        return response
+
+    return wrapped

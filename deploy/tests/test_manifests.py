@@ -252,6 +252,9 @@ def test_no_secret_values_are_committed(rendered: dict, overlay: str) -> None:
         r"SECRET|PASSWORD|PASSWD|PRIVATE|PEPPER|API_KEY|_URL$|_TOKEN$|^SIGNING_KEY$"
     )
     for key, value in config(rendered[overlay]).items():
+        if key == "PUBLIC_URL":  # the public address links point at; no credentials in it
+            assert "@" not in value
+            continue
         assert not suspicious.search(key), key
         assert "://" not in value, key
     for obj in workloads(rendered[overlay]):
@@ -374,6 +377,16 @@ def test_ingress_tls_and_hosts_agree(rendered: dict, overlay: str) -> None:
         "name": issuer,
         "group": "cert-manager.io",
     }
+
+
+@overlays
+def test_email_links_point_at_the_public_host(rendered: dict, overlay: str) -> None:
+    settings = config(rendered[overlay])
+    [ingress_host] = {
+        rule["host"] for i in by_kind(rendered[overlay], "Ingress") for rule in i["spec"]["rules"]
+    }
+    assert settings["PUBLIC_URL"] == f"https://{ingress_host}"
+    assert ingress_host in settings["ALLOWED_HOSTS"].split(",")
 
 
 @overlays

@@ -170,6 +170,18 @@ def test_private_services_range_matches_the_network_policy(env: Path, rendered: 
 
 
 @pytest.mark.parametrize("env", ENVS, ids=lambda p: p.name)
+def test_the_pod_range_is_the_network_allowed_to_scrape(env: Path, rendered: dict) -> None:
+    pods = unquote(labelled(env, "variable")["pods_cidr"]["default"])
+    [cm] = [
+        c
+        for c in rendered[env.name]
+        if c["kind"] == "ConfigMap" and c["metadata"]["name"].startswith("coditect-config-")
+    ]
+    allowed = cm["data"]["METRICS_ALLOWED_CIDRS"].split(",")
+    assert allowed == ["127.0.0.0/8", "::1/128", pods]
+
+
+@pytest.mark.parametrize("env", ENVS, ids=lambda p: p.name)
 def test_workload_identity_binds_the_api_service_account(env: Path, rendered: dict) -> None:
     call = labelled(env, "module")["api_identity"]
     namespace = unquote(labelled(env, "variable")["k8s_namespace"]["default"])

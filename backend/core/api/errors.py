@@ -16,7 +16,7 @@ class ErrorSerializer(serializers.Serializer):
 
 _MEANING = {
     400: "validation_error: the fields at fault are in details.fields",
-    401: "not_authenticated or authentication_failed",
+    401: "not_authenticated, invalid_token (a bad bearer token) or authentication_failed",
     403: "permission_denied: your role may not do this",
     404: "not_found: no such object in this organization",
     409: "conflict with the current state",

@@ -33,6 +33,7 @@ def manage(*args: str, **environ: str) -> subprocess.CompletedProcess:
         ({"DEFAULT_HEARTBEAT_TTL": "six"}, "configuration error: DEFAULT_HEARTBEAT_TTL"),
         ({"SEAT_STORE": "redis"}, "configuration error: SEAT_STORE: redis needs REDIS_URL"),
         ({"DJANGO_DEBUG": "maybe"}, "configuration error: DJANGO_DEBUG"),
+        ({"METRICS_ALLOWED_CIDRS": "10.0.0.0/33"}, "configuration error: METRICS_ALLOWED_CIDRS"),
     ],
 )
 def test_a_bad_setting_is_one_line_and_exit_2(environ, message):

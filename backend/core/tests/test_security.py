@@ -53,11 +53,60 @@ def test_an_expired_token_is_refused(org_a, alice):
     expired = jwt.encode(payload, settings.SECRET_KEY, algorithm="HS256")
     response = bearer(expired).get(projects(org_a))
     assert response.status_code == 401
-    assert response.json()["error"]["code"] == "authentication_failed"
+    assert response.json()["error"]["code"] == "invalid_token"
 
 
 def test_an_unknown_api_token_is_refused(org_a):
     assert bearer("cot_" + uuid.uuid4().hex).get(projects(org_a)).status_code == 401
+
+
+def _bad_token(kind: str, user) -> str:
+    payload = dict(AccessToken.for_user(user).payload)
+    if kind == "another_key":
+        return jwt.encode(payload, "not-our-secret-key-but-long-enough-32", algorithm="HS256")
+    if kind == "expired":
+        payload["exp"] = int(time.time()) - 10
+        return jwt.encode(payload, settings.SECRET_KEY, algorithm="HS256")
+    if kind == "refresh_as_access":
+        from rest_framework_simplejwt.tokens import RefreshToken
+
+        return str(RefreshToken.for_user(user))
+    if kind == "garbage":
+        return "not.a.jwt"
+    return "cot_" + uuid.uuid4().hex
+
+
+@pytest.mark.parametrize(
+    "kind", ["another_key", "expired", "refresh_as_access", "garbage", "unknown_api_token"]
+)
+def test_a_bad_bearer_token_is_invalid_token_in_plain_words(org_a, alice, kind):
+    response = bearer(_bad_token(kind, alice)).get(projects(org_a))
+    assert response.status_code == 401
+    assert response.json() == {
+        "error": {
+            "code": "invalid_token",
+            "message": "The bearer token is invalid, expired or revoked.",
+            "details": {},
+        }
+    }
+
+
+def test_other_authentication_failures_say_what_happened_in_plain_words(org_a, alice):
+    malformed = APIClient()
+    malformed.credentials(HTTP_AUTHORIZATION="Bearer two parts")
+    gone = bearer(str(AccessToken.for_user(alice)))
+    alice.delete()
+    for client, message in [
+        (malformed, "Authorization header must contain two space-delimited values"),
+        (gone, "User not found"),
+    ]:
+        response = client.get(projects(org_a))
+        assert response.status_code == 401
+        assert response.json()["error"] == {
+            "code": "authentication_failed",
+            "message": message,
+            "details": {},
+        }
 
 
 @pytest.mark.parametrize(

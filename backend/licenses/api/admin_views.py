@@ -12,6 +12,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.caching import no_store
 from core.api.errors import ErrorSerializer, error_responses
 from core.api.tenancy import OrganizationEndpoint
 from core.pagination import NewestFirstCursorPagination
@@ -71,6 +72,7 @@ class LicenseListView(OrganizationEndpoint):
         body = s.LicenseSerializer(page, many=True, context=_seats(page)).data
         return self.get_paginated_response(body)
 
+    @no_store
     def post(self, request: Request, org: str) -> Response:
         data = s.LicenseWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -198,6 +200,7 @@ class LicenseResumeView(_LicenseEndpoint):
 class LicenseRotateKeyView(_LicenseEndpoint):
     policy = {"POST": "licenses.manage"}
 
+    @no_store
     def post(self, request: Request, org: str, license_id: str) -> Response:
         license_, key = services.license_rotate_key(license_=self.get_license(), request=request)
         body = {"license": license_, "license_key": key}

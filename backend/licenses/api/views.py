@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.caching import no_store
 from core.api.errors import ErrorSerializer
 from core.metrics import SEAT_ACQUIRE, SEAT_HEARTBEAT, SEAT_RELEASE
 from licenses import services
@@ -69,6 +70,7 @@ class AcquireView(SeatEndpoint):
             ),
         },
     )
+    @no_store
     def post(self, request: Request) -> Response:
         seat = services.session_acquire(
             **s.acquire_input(request.data),

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
+from core.api.caching import no_store
 from core.api.errors import ErrorSerializer, error_responses
 from core.api.tenancy import OrganizationEndpoint
 from tenants.models import ApiToken
@@ -69,6 +70,7 @@ class RegisterView(PublicAuthView):
         request=RegisterSerializer,
         responses={201: AuthResponseSerializer, **error_responses(400, 429)},
     )
+    @no_store
     def post(self, request: Request) -> Response:
         data = RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -92,6 +94,7 @@ class LoginView(PublicAuthView):
             **error_responses(429),
         },
     )
+    @no_store
     def post(self, request: Request) -> Response:
         data = LoginSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -117,6 +120,7 @@ class RefreshView(PublicAuthView):
             401: _error("invalid_refresh_token"),
         },
     )
+    @no_store
     def post(self, request: Request) -> Response:
         data = RefreshTokenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -270,6 +274,7 @@ class ApiTokenListView(OrganizationEndpoint):
             **error_responses(404),
         },
     )
+    @no_store
     def post(self, request: Request, org: str) -> Response:
         data = ApiTokenCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

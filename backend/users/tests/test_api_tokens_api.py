@@ -53,7 +53,7 @@ def test_an_api_token_lives_is_used_and_is_revoked(org_a, alice):
     assert api.delete(url(org_a, created["id"])).status_code == 204
     refused = robot.get(f"/api/v1/orgs/{org_a.slug}/projects")
     assert refused.status_code == 401
-    assert refused.json()["error"]["code"] == "authentication_failed"
+    assert refused.json()["error"]["code"] == "invalid_token"
     [row] = api.get(url(org_a)).json()["results"]
     assert row["revoked_at"] is not None
     # Revoking again changes nothing and records nothing.
@@ -160,7 +160,7 @@ def test_a_made_up_token_is_refused(org_a):
     robot = client_for(api_token="cot_" + "A" * 43)
     response = robot.get(url(org_a))
     assert response.status_code == 401
-    assert response.json()["error"]["code"] == "authentication_failed"
+    assert response.json()["error"]["code"] == "invalid_token"
 
 
 def test_anonymous_callers_get_401(org_a):

@@ -1508,7 +1508,7 @@ export interface operations {
                     "application/json": components["schemas"]["CurrentUser"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1549,7 +1549,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1589,7 +1589,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1792,7 +1792,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2037,7 +2037,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedOrganizationList"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2087,7 +2087,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2136,7 +2136,7 @@ export interface operations {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2175,7 +2175,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2237,7 +2237,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2314,7 +2314,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2376,7 +2376,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2421,7 +2421,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedApiTokenList"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2483,7 +2483,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2532,7 +2532,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2607,7 +2607,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2661,7 +2661,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedInvitationList"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2723,7 +2723,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2790,7 +2790,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2866,7 +2866,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2919,7 +2919,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2969,7 +2969,7 @@ export interface operations {
                     "application/json": components["schemas"]["License"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3009,7 +3009,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3081,7 +3081,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3131,7 +3131,7 @@ export interface operations {
                     "application/json": components["schemas"]["License"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3181,7 +3181,7 @@ export interface operations {
                     "application/json": components["schemas"]["LicenseKey"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3256,7 +3256,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3297,7 +3297,7 @@ export interface operations {
                     "application/json": components["schemas"]["License"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3376,7 +3376,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3421,7 +3421,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedMemberList"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3461,7 +3461,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3533,7 +3533,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3590,7 +3590,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3655,7 +3655,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedProjectList"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3708,7 +3708,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3767,7 +3767,7 @@ export interface operations {
                     "application/json": components["schemas"]["Project"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3807,7 +3807,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3870,7 +3870,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3954,7 +3954,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3995,7 +3995,7 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
-            /** @description not_authenticated or authentication_failed */
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
                 headers: {
                     [name: string]: unknown;
