@@ -191,9 +191,6 @@ REDIS_CLUSTER = env_bool("REDIS_CLUSTER", False)
 SEAT_STORE = env_choice("SEAT_STORE", "redis" if REDIS_URL else "sql", ("redis", "sql"))
 if SEAT_STORE == "redis" and not REDIS_URL:
     raise ImproperlyConfigured("SEAT_STORE: redis needs REDIS_URL")
-# Routes of recently seen sessions kept in each process (Redis store): ~300 bytes
-# each; a hit saves the heartbeat one Redis round trip. 0 turns it off.
-SEAT_ROUTE_CACHE_SIZE = env_int("SEAT_ROUTE_CACHE_SIZE", 100_000, minimum=0)
 # How long acquire may read a license from Redis (licenses/license_cache.py: changes
 # reach it at once; this bounds staleness only if Redis failed during a change).
 LICENSE_CACHE_SECONDS = env_int("LICENSE_CACHE_SECONDS", 60, minimum=0)

@@ -41,3 +41,12 @@ class SeatStoreDown(ApiError):
     code = "seat_store_unavailable"
     message = "Seats cannot be counted right now; retry shortly."
     headers = {"Retry-After": "5"}
+
+
+class InvalidSessionSecret(ApiError):
+    """The session secret is not this session's, or no session has this id: one answer
+    for both, so a guess confirms nothing."""
+
+    status_code = status.HTTP_401_UNAUTHORIZED
+    code = "invalid_session_secret"
+    message = "The session id and session secret do not match a session."

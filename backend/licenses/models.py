@@ -134,6 +134,8 @@ class LicenseSession(models.Model):
     # The seat store's member: hardware id plus client instance (idempotency key).
     member = models.CharField(max_length=200)
     client_info = models.JSONField(default=dict, blank=True)
+    # Keyed digest of the session secret (licenses.session_secrets); never the secret.
+    secret_digest = models.CharField(max_length=64, blank=True, default="")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     started_at = models.DateTimeField()
@@ -189,6 +191,7 @@ class SeatLease(models.Model):
     member = models.CharField(max_length=200)
     holder = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
+    secret_digest = models.CharField(max_length=64, blank=True, default="")
 
     objects = ScopedManager(org="org")
 

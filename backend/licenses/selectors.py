@@ -1,5 +1,6 @@
 """Reads of the licenses app. Lookups that must cross tenants say so in their docstring."""
 
+import hmac
 import logging
 import uuid
 from collections.abc import Iterable
@@ -15,7 +16,7 @@ from django_scopes import scopes_disabled
 from licenses import license_cache
 from licenses.keys import DISPLAY_PREFIX_LENGTH, license_key_digest, license_key_matches
 from licenses.models import License, LicenseSession
-from licenses.seatstore.base import LiveSeat, SeatRoute, SeatStoreUnavailable
+from licenses.seatstore.base import LiveSeat, SeatStoreUnavailable
 from projects.models import Project
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,8 @@ _LICENSE_BY_DIGEST = f"SELECT * FROM {License._meta.db_table} WHERE key_digest =
 
 
 def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
-    """Seats the database believes live, for rebuilding a vanished Redis seat set.
+    """Seats the database believes live, for rebuilding a vanished Redis seat set, with
+    the TTL each beats with (the license's) and its session secret's digest.
 
     The database's last heartbeat lags Redis by up to ``WRITE_BEHIND_MAX_LAG``,
     so each seat is kept that much longer: a rebuild may hold a dead client's
@@ -58,26 +60,31 @@ def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
     """
     lag = timedelta(seconds=settings.WRITE_BEHIND_MAX_LAG)
     with scopes_disabled():
+        ttl = License.objects.filter(id=license_id).values_list("heartbeat_ttl", flat=True).first()
         rows = LicenseSession.objects.filter(
             license_id=license_id, status=LicenseSession.Status.ACTIVE
-        ).values_list("member", "id", "expires_at")
+        ).values_list("member", "id", "expires_at", "secret_digest")
         return [
-            LiveSeat(member, str(sid), (expires + lag).timestamp()) for member, sid, expires in rows
+            LiveSeat(member, str(sid), (expires + lag).timestamp(), ttl or 0, digest)
+            for member, sid, expires, digest in rows
         ]
 
 
-def seat_route_for_session(session_id: str) -> SeatRoute | None:
-    """Where a live session's seat is kept; cross-tenant, keyed by the session id alone."""
+def session_by_secret(session_id: str, secret_digest: str) -> tuple[str, str] | None:
+    """(license id, status) of the session whose secret has this digest; None when no
+    session has this id or its secret is another (the two look alike to the caller).
+
+    Cross-tenant, keyed by the session id and proven by the secret: a client's
+    heartbeat or release the seat store knew nothing of."""
     with scopes_disabled():
         row = (
-            LicenseSession.objects.filter(id=session_id, status=LicenseSession.Status.ACTIVE)
-            .values_list("license_id", "member", "license__heartbeat_ttl")
+            LicenseSession.objects.filter(id=session_id)
+            .values_list("license_id", "status", "secret_digest")
             .first()
         )
-    if row is None:
+    if row is None or not row[2] or not hmac.compare_digest(row[2], secret_digest):
         return None
-    license_id, member, ttl = row
-    return SeatRoute(str(license_id), member, ttl)
+    return str(row[0]), row[1]
 
 
 def as_datetime(epoch: float) -> datetime:

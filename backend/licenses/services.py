@@ -28,6 +28,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from typing import Any
 
@@ -44,6 +45,7 @@ from core.metrics import SEAT_REAP
 from licenses import license_cache, selectors
 from licenses.errors import (
     InvalidLicenseKey,
+    InvalidSessionSecret,
     LicenseRefused,
     NoSeatsAvailable,
     SeatStoreDown,
@@ -52,10 +54,20 @@ from licenses.errors import (
 from licenses.keys import generate_license_key, license_key_digest, license_key_display_prefix
 from licenses.models import License, LicenseSession
 from licenses.seatstore import get_seat_store
-from licenses.seatstore.base import SeatGrant, SeatStore, SeatStoreUnavailable
+from licenses.seatstore.base import (
+    SeatGrant,
+    SeatStore,
+    SeatStoreUnavailable,
+    WrongSessionSecret,
+)
 from licenses.selectors import as_datetime
 from licenses.session_end import session_end
 from licenses.session_insert import session_insert
+from licenses.session_secrets import (
+    session_secret_digest,
+    session_secret_license,
+    session_secret_new,
+)
 from licenses.signing import current_signer
 from projects.models import Project
 from tenants.models import Organization
@@ -78,6 +90,8 @@ class AcquiredSeat:
     token: str
     created: bool
     seats_used: int
+    # Shown to the client this once (licenses.session_secrets); never logged.
+    secret: str = dataclass_field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -257,7 +271,7 @@ def _license_end_live_sessions(license_: License) -> int:
     with scopes_disabled():
         rows = list(
             LicenseSession.objects.filter(license_id=license_.id, status=Status.ACTIVE).values_list(
-                "id", "license_id"
+                "id", "license_id", "member"
             )
         )
     try:
@@ -267,17 +281,17 @@ def _license_end_live_sessions(license_: License) -> int:
         raise SeatStoreDown() from exc
 
 
-def _revoke_live(store: SeatStore, rows: list[tuple[Any, Any]]) -> int:
-    """Free the seats of these (session id, license id) pairs, then mark the sessions
-    revoked with one event each. Store first: a failure leaves the database untouched
-    (a freed seat's session then ends at its next heartbeat or by the reaper)."""
+def _revoke_live(store: SeatStore, rows: list[tuple[Any, Any, str]]) -> int:
+    """Free the seats of these (session id, license id, member) rows, then mark the
+    sessions revoked with one event each. Store first: a failure leaves the database
+    untouched (a freed seat's session then ends at its next heartbeat or by the reaper)."""
     if not rows:
         return 0
-    for session_id, _ in rows:
-        store.release(str(session_id))
+    for session_id, license_id, member in rows:
+        store.release(str(license_id), str(session_id), member=member)
     now = as_datetime(store.now())
-    seats = store.counts({str(license_id) for _, license_id in rows})
-    return _end_sessions([session_id for session_id, _ in rows], Status.REVOKED, now, seats)
+    seats = store.counts({str(license_id) for _, license_id, _ in rows})
+    return _end_sessions([session_id for session_id, _, _ in rows], Status.REVOKED, now, seats)
 
 
 def session_member(hardware_id: str, client_instance: str = "") -> str:
@@ -296,7 +310,10 @@ def session_acquire(
     _retried: bool = False,
 ) -> AcquiredSeat:
     """Validate the license, take a seat in one atomic step, record the session, sign a
-    token. ``license_prefetch``: see ``selectors.license_get_by_key``."""
+    token. ``license_prefetch``: see ``selectors.license_get_by_key``.
+
+    Every grant, a re-acquire of a live session included, comes with a new session
+    secret; the previous one is refused from then on (``licenses.session_secrets``)."""
     license_ = selectors.license_get_by_key(license_key, license_prefetch)
     if license_ is None:
         raise InvalidLicenseKey()
@@ -306,9 +323,16 @@ def session_acquire(
     store = get_seat_store()
     member = session_member(hardware_id, client_instance)
     candidate = str(uuid.uuid4())
+    secret = session_secret_new(license_.id)
+    digest = session_secret_digest(secret)
     try:
         grant = store.acquire(
-            str(license_.id), member, candidate, license_.seats_total, license_.heartbeat_ttl
+            str(license_.id),
+            member,
+            candidate,
+            license_.seats_total,
+            license_.heartbeat_ttl,
+            digest,
         )
     except SeatStoreUnavailable as exc:
         logger.error("acquire refused: %s", exc)
@@ -334,13 +358,20 @@ def session_acquire(
                     details={"seats_total": license_.seats_total, "seats_used": grant.seats_used}
                 )
             session = _record_session(
-                license_, grant, member, hardware_id, client_instance, client_info, ip_address
+                license_,
+                grant,
+                member,
+                digest,
+                hardware_id,
+                client_instance,
+                client_info,
+                ip_address,
             )
         except _EndedHolder:
             # The store still counted a seat for a session the database has ended
             # (its release or revoke reached the database but not the store, e.g.
             # across an outage). The database wins: free that seat, ask once more.
-            store.release(grant.holder)
+            store.release(str(license_.id), grant.holder, member=member)
             if _retried:
                 raise
             return session_acquire(
@@ -354,7 +385,7 @@ def session_acquire(
         except Exception as exc:
             if grant.granted and grant.created:
                 # Nothing half-written: the seat goes back with the failed insert.
-                store.release(candidate)
+                store.release(str(license_.id), candidate, member=member)
             if (
                 isinstance(exc, IntegrityError)
                 and not License.objects.filter(id=license_.id).exists()
@@ -363,7 +394,7 @@ def session_acquire(
                 raise InvalidLicenseKey() from exc
             raise
     token = _sign_token(license_, session, grant)
-    return AcquiredSeat(session, license_, token, grant.created, grant.seats_used)
+    return AcquiredSeat(session, license_, token, grant.created, grant.seats_used, secret)
 
 
 class _EndedHolder(Exception):
@@ -374,6 +405,7 @@ def _record_session(
     license_: License,
     grant: SeatGrant,
     member: str,
+    secret_digest: str,
     hardware_id: str,
     client_instance: str,
     client_info: dict[str, Any] | None,
@@ -384,7 +416,8 @@ def _record_session(
         session = LicenseSession.objects.filter(id=grant.holder).first()
         if session is not None and session.status == Status.ACTIVE:
             session.last_heartbeat_at, session.expires_at = now, expires
-            session.save(update_fields=["last_heartbeat_at", "expires_at"])
+            session.secret_digest = secret_digest
+            session.save(update_fields=["last_heartbeat_at", "expires_at", "secret_digest"])
             return session
         if session is not None:
             raise _EndedHolder()
@@ -398,6 +431,7 @@ def _record_session(
         "client_instance": client_instance,
         "member": member,
         "client_info": client_info or {},
+        "secret_digest": secret_digest,
         "ip_address": ip_address,
         "started_at": now,
         "last_heartbeat_at": now,
@@ -469,18 +503,33 @@ def _sign_token(license_: License, session: LicenseSession, grant: SeatGrant) ->
     return current_signer().sign(claims)
 
 
-def session_heartbeat(*, session_id: str) -> tuple[datetime, int]:
-    """Extend a live seat. On Redis this touches Redis only (write-behind to the database).
+def _secret_license(session_secret: str) -> str:
+    license_id = session_secret_license(session_secret)
+    if license_id is None:
+        raise InvalidSessionSecret()
+    return license_id
 
-    Returns the new expiry and the license's heartbeat interval.
+
+def session_heartbeat(*, session_id: str, session_secret: str) -> tuple[datetime, int]:
+    """Extend a live seat. On Redis this is one script call (write-behind to the database).
+
+    Returns the new expiry and the license's heartbeat interval. A wrong secret, or an
+    id no session has, is ``InvalidSessionSecret``; the right secret of a session whose
+    seat is gone is ``SessionExpired``. Only those failures read the database.
     """
+    license_id = _secret_license(session_secret)
+    digest = session_secret_digest(session_secret)
     store = get_seat_store()
     try:
-        beat = store.heartbeat(session_id)
+        beat = store.heartbeat(license_id, session_id, digest)
+    except WrongSessionSecret:
+        raise InvalidSessionSecret() from None
     except SeatStoreUnavailable as exc:
         logger.error("heartbeat refused: %s", exc)
         raise SeatStoreDown() from exc
     if beat is None:
+        if selectors.session_by_secret(session_id, digest) is None:
+            raise InvalidSessionSecret()
         raise SessionExpired()
     ttl = round(beat.expires_at - beat.now)
     if not store.write_behind:
@@ -493,24 +542,32 @@ def session_heartbeat(*, session_id: str) -> tuple[datetime, int]:
     return as_datetime(beat.expires_at), max(1, ttl // 3)
 
 
-def session_release(*, session_id: str) -> None:
-    """Free the seat at once; releasing an ended or unknown session is not an error.
+def session_release(*, session_id: str, session_secret: str) -> None:
+    """Free the seat at once; releasing an ended session again is not an error, but it
+    takes the session's secret like the first release (``InvalidSessionSecret``).
 
-    The store frees the seat and counts the license's seats after in one step; the
-    database then ends the row with its ``release`` event in one statement
+    The store checks the secret, frees the seat and counts the license's seats after in
+    one step; the database then ends the row with its ``release`` event in one statement
     (``session_end``): one Redis round trip and one PostgreSQL statement."""
+    license_id = _secret_license(session_secret)
+    digest = session_secret_digest(session_secret)
     store = get_seat_store()
     try:
-        released = store.release(session_id)
+        released = store.release(license_id, session_id, secret_digest=digest)
         if released is None:
-            # The store knows no seat of it: a row may still be live (its seat expired
-            # and was dropped before the reaper ended the row).
-            license_id = _live_session_license(session_id)
-            if license_id is None:
+            # The store knows no seat of it: the database says whether the secret is
+            # right and whether a row is still live (its seat expired and was dropped
+            # before the reaper ended the row).
+            known = selectors.session_by_secret(session_id, digest)
+            if known is None:
+                raise InvalidSessionSecret()
+            if known[1] != Status.ACTIVE:
                 return
             now, seats = store.now(), store.counts([license_id])[license_id]
         else:
-            license_id, now, seats = released.license_id, released.now, released.seats_used
+            now, seats = released.now, released.seats_used
+    except WrongSessionSecret:
+        raise InvalidSessionSecret() from None
     except SeatStoreUnavailable as exc:
         raise SeatStoreDown() from exc
     at = as_datetime(now)
@@ -531,7 +588,7 @@ def session_revoke(*, session: LicenseSession, request: Request | None = None) -
     session_id = str(session.id)
     license_id = str(session.license_id)
     try:
-        released = store.release(session_id)
+        released = store.release(license_id, session_id, member=session.member)
         if released is None:
             now, seats = as_datetime(store.now()), store.counts([license_id])
         else:
@@ -555,16 +612,6 @@ def session_revoke(*, session: LicenseSession, request: Request | None = None) -
         )
     session.status, session.ended_at = Status.REVOKED, now
     return True
-
-
-def _live_session_license(session_id: str) -> str | None:
-    with scopes_disabled():
-        license_id = (
-            LicenseSession.objects.filter(id=session_id, status=Status.ACTIVE)
-            .values_list("license_id", flat=True)
-            .first()
-        )
-    return str(license_id) if license_id else None
 
 
 def _end_sessions(
@@ -694,6 +741,6 @@ def _sessions_of_suspended_licenses_revoke(store: SeatStore, limit: int) -> int:
         rows = list(
             LicenseSession.objects.filter(
                 status=Status.ACTIVE, license__is_suspended=True
-            ).values_list("id", "license_id")[:limit]
+            ).values_list("id", "license_id", "member")[:limit]
         )
     return _revoke_live(store, rows)

@@ -17,6 +17,7 @@ from licenses import services
 from licenses.errors import NoSeatsAvailable
 from licenses.models import LicenseSession
 from licenses.services import license_create
+from licenses.tests.helpers import end as release_seat
 from projects.models import Project
 
 pytestmark = pytest.mark.sqlite
@@ -49,13 +50,16 @@ def story(org_a, store_kind):
         lic_l, key_l = license_create(org=org_a, name="L", seats_total=2, heartbeat_ttl=2)
         lic_m, key_m = license_create(org=org_a, name="M", seats_total=1, project=apollo)
 
+    seats = {}
+
     def take(key, hwid):
-        return services.session_acquire(license_key=key, hardware_id=hwid).session
+        seats[hwid] = services.session_acquire(license_key=key, hardware_id=hwid)
+        return seats[hwid].session
 
     a, b = take(key_l, "a"), take(key_l, "b")
     with pytest.raises(NoSeatsAvailable):
         take(key_l, "c")
-    services.session_release(session_id=str(a.id))
+    release_seat(seats["a"])
     x = take(key_m, "x")
     with pytest.raises(NoSeatsAvailable):
         take(key_m, "y")
@@ -213,10 +217,11 @@ def test_the_breakdown_by_project_and_by_user(org_a, alice, story):
 def test_sessions_that_span_a_past_window_are_measured(org_a, alice, store_kind, license_a):
     """A window inside a session: one that is still live, and one that ended after it."""
     _, key = license_a(seats=2)
-    ended = services.session_acquire(license_key=key, hardware_id="ended").session
+    ended_seat = services.session_acquire(license_key=key, hardware_id="ended")
+    ended = ended_seat.session
     live = services.session_acquire(license_key=key, hardware_id="live").session
     time.sleep(1.0)
-    services.session_release(session_id=str(ended.id))
+    release_seat(ended_seat)
     start = max(ended.started_at, live.started_at) + timedelta(milliseconds=100)
     until = start + timedelta(milliseconds=500)
     body = (

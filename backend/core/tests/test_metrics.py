@@ -8,6 +8,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from rest_framework.test import APIClient
 
 from licenses import services
+from licenses.tests.helpers import proof
 
 pytestmark = pytest.mark.sqlite
 
@@ -33,10 +34,10 @@ def test_counters_move_with_acquire_denial_heartbeat_release_and_reap(store_kind
         "/api/v1/licenses/acquire", {"license_key": key, "hardware_id": "a"}, format="json"
     ).json()
     api.post("/api/v1/licenses/acquire", {"license_key": key, "hardware_id": "b"}, format="json")
-    api.post("/api/v1/licenses/heartbeat", {"session_id": first["session_id"]}, format="json")
+    api.post("/api/v1/licenses/heartbeat", proof(first), format="json")
     during = scrape()
     assert value(during, "coditect_seats_in_use", license=str(license_.id)) == 1
-    api.post("/api/v1/licenses/release", {"session_id": first["session_id"]}, format="json")
+    api.post("/api/v1/licenses/release", proof(first), format="json")
     services.session_acquire(license_key=key, hardware_id="c")
     time.sleep(2.1)
     services.sessions_reap()

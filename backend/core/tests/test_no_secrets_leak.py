@@ -91,7 +91,14 @@ def test_secrets_never_leak_into_logs_errors_or_the_audit_log(db, store_kind, al
         hands_out_secret=True,
     ).json()
     secrets.add(seat["token"])
-    call("post", "/api/v1/licenses/heartbeat", {"session_id": seat["session_id"]})
+    session_proof = {"session_id": seat["session_id"], "session_secret": seat["session_secret"]}
+    secrets.add(seat["session_secret"])
+    call("post", "/api/v1/licenses/heartbeat", session_proof)
+    call("get", "/api/v1/orgs/leak/sessions", token=access)
+    call("get", f"/api/v1/orgs/leak/licenses/{created['license']['id']}/sessions", token=access)
+    wrong = {**session_proof, "session_secret": seat["session_secret"][:-2] + "xx"}
+    secrets.add(wrong["session_secret"])
+    call("post", "/api/v1/licenses/heartbeat", wrong)
     call("post", "/api/v1/licenses/acquire", {"license_key": key, "hardware_id": "hw2"})
     call("post", "/api/v1/licenses/acquire", {"license_key": key + "x", "hardware_id": "hw"})
     call("post", "/api/v1/auth/login", {"email": "leak@x.example", "password": password + "!"})
@@ -105,6 +112,7 @@ def test_secrets_never_leak_into_logs_errors_or_the_audit_log(db, store_kind, al
     ).json()["license_key"]
     secrets.add(rotated)
     call("get", "/api/v1/orgs/leak/licenses", token=api_token)
+    call("post", "/api/v1/licenses/release", session_proof)
     call("post", "/api/v1/auth/password/reset", {"email": "leak@x.example"})
     call("post", "/api/v1/auth/logout", {"refresh": refresh})
     call("post", "/api/v1/auth/refresh", {"refresh": refresh})

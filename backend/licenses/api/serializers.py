@@ -1,7 +1,7 @@
 """Bodies of the seat protocol and the management of licenses' seats.
 
 The seat endpoints are the hot path (every client starts with an acquire and beats
-every two minutes): ``acquire_input`` and ``session_id_input`` accept the common,
+every two minutes): ``acquire_input`` and ``session_input`` accept the common,
 plainly valid bodies without instantiating a serializer (each instance deep-copies its
 declared fields: a tenth of a heartbeat's CPU), and hand everything else to the
 serializer, so every accepted value and every error is exactly the serializer's
@@ -11,6 +11,9 @@ serializer, so every accepted value and every error is exactly the serializer's
 from typing import Any
 
 from rest_framework import serializers
+
+# A secret of ours is 73 characters (licenses.session_secrets); room for a format change.
+SESSION_SECRET_MAX_LENGTH = 128
 
 
 class _Text(serializers.CharField):
@@ -37,6 +40,10 @@ class AcquireInputSerializer(serializers.Serializer):
 
 class AcquireOutputSerializer(serializers.Serializer):
     session_id = serializers.UUIDField()
+    session_secret = serializers.CharField(
+        help_text="Proves the session on heartbeat and release. Shown this once: every "
+        "acquire issues a new one and the previous one stops working."
+    )
     token = serializers.CharField(help_text="Signed license token (JWT); verify with the JWKS.")
     expires_at = serializers.DateTimeField()
     heartbeat_interval = serializers.IntegerField()
@@ -50,6 +57,10 @@ class AcquireOutputSerializer(serializers.Serializer):
 
 class SessionInputSerializer(serializers.Serializer):
     session_id = serializers.UUIDField()
+    session_secret = serializers.CharField(
+        max_length=SESSION_SECRET_MAX_LENGTH,
+        help_text="The session_secret of the session's latest acquire.",
+    )
 
 
 class HeartbeatOutputSerializer(serializers.Serializer):
@@ -68,6 +79,7 @@ class JwksSerializer(serializers.Serializer):
 
 
 _SESSION_ID = serializers.UUIDField()
+_SESSION_SECRET = SessionInputSerializer().fields["session_secret"]
 _ACQUIRE_DEFAULTS = {"client_instance": "", "client_info": {}}
 _ACQUIRE_LIMITS = {"license_key": 128, "hardware_id": 128, "client_instance": 64}
 
@@ -107,13 +119,17 @@ def acquire_input(data: Any) -> dict[str, Any]:
     return dict(checked.validated_data)
 
 
-def session_id_input(data: Any) -> str:
-    """The validated ``{"session_id": uuid}`` of heartbeat and release, as text."""
-    if isinstance(data, dict) and "session_id" in data:
+def session_input(data: Any) -> tuple[str, str]:
+    """The validated ``{"session_id": uuid, "session_secret": text}`` of heartbeat and
+    release: the id as text and the secret."""
+    if isinstance(data, dict) and "session_id" in data and "session_secret" in data:
         try:
-            return str(_SESSION_ID.to_internal_value(data["session_id"]))
+            return (
+                str(_SESSION_ID.to_internal_value(data["session_id"])),
+                _SESSION_SECRET.run_validation(data["session_secret"]),
+            )
         except serializers.ValidationError:
             pass
     checked = SessionInputSerializer(data=data)
     checked.is_valid(raise_exception=True)
-    return str(checked.validated_data["session_id"])
+    return str(checked.validated_data["session_id"]), checked.validated_data["session_secret"]

@@ -79,6 +79,7 @@ class AcquireView(SeatEndpoint):
         # AcquireOutputSerializer's fields, rendered as it renders them (see _SESSION_ID).
         body = {
             "session_id": str(seat.session.id),
+            "session_secret": seat.secret,
             "token": seat.token,
             "expires_at": _DATETIME.to_representation(seat.session.expires_at),
             "heartbeat_interval": lic.heartbeat_interval,
@@ -102,20 +103,24 @@ class HeartbeatView(SeatEndpoint):
         operation_id="seat_heartbeat",
         summary="Keep a seat",
         description="Extends the seat by the license's heartbeat TTL (Redis only on the "
-        "Redis store). 410 means the seat is gone: acquire again.",
+        "Redis store). Needs the session secret of the latest acquire. 410 means the seat "
+        "is gone: acquire again.",
         request=s.SessionInputSerializer,
         responses={
             200: s.HeartbeatOutputSerializer,
             **_errors(
                 (400, "validation_error"),
+                (401, "invalid_session_secret: no session has this id and secret"),
                 (410, "session_expired: acquire again"),
                 (503, "seat_store_unavailable"),
             ),
         },
     )
     def post(self, request: Request) -> Response:
-        session_id = s.session_id_input(request.data)
-        expires_at, interval = services.session_heartbeat(session_id=session_id)
+        session_id, secret = s.session_input(request.data)
+        expires_at, interval = services.session_heartbeat(
+            session_id=session_id, session_secret=secret
+        )
         # HeartbeatOutputSerializer's fields, rendered as it renders them.
         return Response(
             {
@@ -133,16 +138,21 @@ class ReleaseView(SeatEndpoint):
         tags=["seats"],
         operation_id="seat_release",
         summary="Release a seat",
-        description="Frees the seat at once. Releasing twice is not an error.",
+        description="Frees the seat at once. Needs the session secret of the latest "
+        "acquire. Releasing twice is not an error.",
         request=s.SessionInputSerializer,
         responses={
             200: s.ReleaseOutputSerializer,
-            **_errors((400, "validation_error"), (503, "seat_store_unavailable")),
+            **_errors(
+                (400, "validation_error"),
+                (401, "invalid_session_secret: no session has this id and secret"),
+                (503, "seat_store_unavailable"),
+            ),
         },
     )
     def post(self, request: Request) -> Response:
-        session_id = s.session_id_input(request.data)
-        services.session_release(session_id=session_id)
+        session_id, secret = s.session_input(request.data)
+        services.session_release(session_id=session_id, session_secret=secret)
         return Response(
             s.ReleaseOutputSerializer({"session_id": session_id, "released": True}).data
         )

@@ -17,8 +17,6 @@ def get_seat_store() -> SeatStore:
             redis_client(),
             prefix=settings.REDIS_KEY_PREFIX,
             seat_loader=selectors.live_seats_for_rebuild,
-            route_loader=selectors.seat_route_for_session,
-            route_cache_size=settings.SEAT_ROUTE_CACHE_SIZE,
         )
     from licenses.seatstore.sql_store import SqlSeatStore
 

@@ -6,8 +6,11 @@ contract suite in ``licenses/tests/test_seatstore_contract.py``.
 
 Members and holders: a *member* is the idempotency key of a client (hardware
 id plus client instance); its *holder* is the session id that owns the seat.
-Heartbeat and release take the holder alone, because that is all a client
-sends, and the hot path must not read the database to find the license.
+Each holder's seat keeps the digest of its session secret (``session_secrets``):
+a client's heartbeat and release name the license (which the secret carries), the
+holder and the digest, and the store refuses a wrong digest with
+``WrongSessionSecret``, so the hot path never reads the database. Administrative
+ends (revoke, suspend, the reaper) pass no digest.
 """
 
 from collections.abc import Callable, Iterable
@@ -17,6 +20,10 @@ from typing import Protocol
 
 class SeatStoreUnavailable(Exception):
     """The store cannot be reached: the seat path answers 503, it never guesses."""
+
+
+class WrongSessionSecret(Exception):
+    """The store holds a seat of this holder whose secret digest is another one."""
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,6 @@ class SeatGrant:
 @dataclass(frozen=True)
 class SeatBeat:
     license_id: str
-    member: str
     expires_at: float
     now: float
 
@@ -51,19 +57,14 @@ class LiveSeat:
     member: str
     holder: str
     expires_at: float
-
-
-@dataclass(frozen=True)
-class SeatRoute:
-    license_id: str
-    member: str
-    ttl: int
+    # Filled by the rebuild loader (``members`` leaves them empty): the TTL the seat
+    # beats with and its session secret's digest.
+    ttl: int = 0
+    secret_digest: str = ""
 
 
 # Returns the seats the database believes live for a license (Redis rebuild).
 SeatLoader = Callable[[str], Iterable[LiveSeat]]
-# Returns where a holder's seat lives, from the database (Redis route rebuild).
-RouteLoader = Callable[[str], SeatRoute | None]
 
 
 class SeatStore(Protocol):
@@ -72,19 +73,36 @@ class SeatStore(Protocol):
     def now(self) -> float: ...
 
     def acquire(
-        self, license_id: str, member: str, holder: str, seats_total: int, ttl: int
+        self,
+        license_id: str,
+        member: str,
+        holder: str,
+        seats_total: int,
+        ttl: int,
+        secret_digest: str,
     ) -> SeatGrant:
         """Evict expired, return the live holder of ``member``, else add if below the
-        limit, else deny: one atomic step."""
+        limit, else deny: one atomic step. A granted seat's secret digest becomes
+        ``secret_digest`` (a re-acquire replaces the previous one)."""
         ...
 
-    def heartbeat(self, holder: str) -> SeatBeat | None:
-        """Extend a live holder's seat by its TTL; None if it is dead or unknown."""
+    def heartbeat(self, license_id: str, holder: str, secret_digest: str) -> SeatBeat | None:
+        """Extend a live holder's seat by its TTL; None if it is dead or unknown;
+        ``WrongSessionSecret`` if the store holds it with another digest."""
         ...
 
-    def release(self, holder: str) -> SeatRelease | None:
+    def release(
+        self,
+        license_id: str,
+        holder: str,
+        *,
+        secret_digest: str | None = None,
+        member: str | None = None,
+    ) -> SeatRelease | None:
         """Free ``holder``'s seat and count the license's live seats after, in one step;
-        None when the store knows no seat of ``holder``."""
+        None when the store knows no seat of ``holder``. A client passes its
+        ``secret_digest`` (``WrongSessionSecret`` if it is not the seat's); an
+        administrative end passes none, and the ``member`` it knows from the database."""
         ...
 
     def count(self, license_id: str) -> int: ...

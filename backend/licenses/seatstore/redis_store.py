@@ -3,47 +3,38 @@
 Failure mode, on purpose: when Redis errors, the seat path fails closed with
 ``SeatStoreUnavailable`` (HTTP 503) instead of granting seats it cannot count.
 Redis is a cache of truth: a license's seat set that vanished (restart, flush,
-failover) is rebuilt from the database's live sessions before any new seat is
-granted, marked by a per-license ``ready`` key.
+failover) is rebuilt from the database's live sessions, their secret digests
+included, before any new seat is granted, marked by a per-license ``ready`` key.
 
-Routes: heartbeat and release carry only the session id (the holder), so the store
-keeps a route key per holder (license, member, TTL). A holder's route never changes
-while it lives, so each process also keeps recently used routes in memory
-(``SEAT_ROUTE_CACHE_SIZE``, LRU): a heartbeat then costs one Redis round trip, the
-script with the write-behind mark. A remembered route is never trusted for more than
-where to look: the script still decides whether the holder is alive, so a released,
-revoked or reaped holder gets 410 whatever this process remembers. One consequence:
-after a license's TTL changes, a holder that re-acquires keeps beating with its old
-TTL on processes that remember it, until they forget it (the documented behaviour is
-"keeps the TTL it started with until it acquires again").
+Every call names its license, so every script touches that license's slot only. A
+client's heartbeat and release learn the license from the session secret
+(``licenses.session_secrets``), and the seat's own entry in the license's sessions
+hash gives its member, TTL and secret digest: a heartbeat is one script call, one
+round trip on a single Redis (the write-behind mark rides in the same script).
 """
 
-import threading
 from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
 import redis
-from cachetools import LRUCache
 from django.conf import settings
 from redis.cluster import RedisCluster
 
 from licenses.seatstore import lua
 from licenses.seatstore.base import (
     LiveSeat,
-    RouteLoader,
     SeatBeat,
     SeatGrant,
     SeatLoader,
     SeatRelease,
-    SeatRoute,
     SeatStoreUnavailable,
+    WrongSessionSecret,
 )
 
 _REBUILD = -2
-# A route key outlives most sessions' heartbeats; when it lapses, one heartbeat
-# reads the database to find the seat again.
-_ROUTE_SECONDS = 3600
+_WRONG_SECRET = -1
+_UNKNOWN = -3
 _REBUILD_ATTEMPTS = 3
 
 
@@ -73,18 +64,13 @@ class RedisSeatStore:
         *,
         prefix: str,
         seat_loader: SeatLoader,
-        route_loader: RouteLoader,
-        route_cache_size: int = 0,
     ):
         self.client = client
-        self._routes: LRUCache[str, SeatRoute] | None = (
-            LRUCache(maxsize=route_cache_size) if route_cache_size else None
-        )
-        # LRUCache reorders itself on every read: one lock per store, held for a dict op.
-        self._routes_lock = threading.Lock()
         self.prefix = prefix
         self.seat_loader = seat_loader
-        self.route_loader = route_loader
+        # A cluster refuses a script whose keys span slots: there the dirty set (a key
+        # of its own slot) is written by a second call.
+        self._single = not isinstance(client, RedisCluster)
         self._acquire = client.register_script(lua.ACQUIRE)
         self._heartbeat = client.register_script(lua.HEARTBEAT)
         self._release = client.register_script(lua.RELEASE)
@@ -97,14 +83,22 @@ class RedisSeatStore:
 
     def seat_keys(self, license_id: str) -> list[str]:
         base = f"{self.prefix}seats:{{{license_id}}}"
-        return [base, f"{base}:holders", f"{base}:ready", f"{base}:beats", f"{base}:beatn"]
-
-    def route_key(self, holder: str) -> str:
-        return f"{self.prefix}route:{holder}"
+        return [
+            base,
+            f"{base}:holders",
+            f"{base}:ready",
+            f"{base}:beats",
+            f"{base}:beatn",
+            f"{base}:sess",
+        ]
 
     @property
     def dirty_key(self) -> str:
         return f"{self.prefix}dirty"
+
+    def _keys_marking_dirty(self, license_id: str) -> list[str]:
+        keys = self.seat_keys(license_id)
+        return [*keys, self.dirty_key] if self._single else keys
 
     # contract -----------------------------------------------------------------
 
@@ -112,15 +106,16 @@ class RedisSeatStore:
         return self._call(lambda: float(self._now(keys=[self.dirty_key])))
 
     def acquire(
-        self, license_id: str, member: str, holder: str, seats_total: int, ttl: int
+        self,
+        license_id: str,
+        member: str,
+        holder: str,
+        seats_total: int,
+        ttl: int,
+        secret_digest: str,
     ) -> SeatGrant:
-        keys = self.seat_keys(license_id)
-        args: list[Any] = [member, holder, seats_total, ttl]
-        route = f"{license_id}\t{member}\t{ttl}"
-        # On a single Redis the script writes a new holder's route itself (lua.py).
-        routed_by_script = not isinstance(self.client, RedisCluster)
-        if routed_by_script:
-            keys, args = [*keys, self.route_key(holder)], [*args, route, _ROUTE_SECONDS]
+        keys = self._keys_marking_dirty(license_id)
+        args: list[Any] = [member, holder, seats_total, ttl, secret_digest, license_id]
         reply = self._with_rebuild(license_id, lambda: self._acquire(keys=keys, args=args))
         granted, got_holder, created, used, expires, now, *evicted = reply
         grant = SeatGrant(
@@ -132,76 +127,40 @@ class RedisSeatStore:
             now=float(now),
             evicted=tuple(evicted),
         )
-        pipe = self.client.pipeline(transaction=False)
-        if grant.granted and not (grant.created and routed_by_script):
-            pipe.set(self.route_key(grant.holder), route, ex=_ROUTE_SECONDS)
-        if grant.granted and not grant.created:
-            pipe.sadd(self.dirty_key, license_id)
-        for gone in grant.evicted:
-            pipe.delete(self.route_key(gone))
-            self._forget(gone)
-        if len(pipe):
-            self._call(pipe.execute)
-        if grant.granted:
-            self._remember(grant.holder, SeatRoute(license_id, member, ttl))
+        if grant.granted and not grant.created and not self._single:
+            self._call(lambda: self.client.sadd(self.dirty_key, license_id))
         return grant
 
-    def heartbeat(self, holder: str) -> SeatBeat | None:
-        route = self._route(holder)
-        if route is None:
-            return None
-        keys = self.seat_keys(route.license_id)
+    def heartbeat(self, license_id: str, holder: str, secret_digest: str) -> SeatBeat | None:
+        keys = self._keys_marking_dirty(license_id)
+        args = [holder, secret_digest, license_id]
         alive, expires, now = self._with_rebuild(
-            route.license_id, lambda: self._beat(keys, route, holder)
+            license_id, lambda: self._heartbeat(keys=keys, args=args)
         )
+        if alive == _WRONG_SECRET:
+            raise WrongSessionSecret()
         if alive != 1:
-            self._forget(holder)
             return None
-        return SeatBeat(route.license_id, route.member, float(expires), float(now))
+        if not self._single:
+            self._call(lambda: self.client.sadd(self.dirty_key, license_id))
+        return SeatBeat(license_id, float(expires), float(now))
 
-    def _beat(self, keys: list[str], route: SeatRoute, holder: str) -> Any:
-        """The heartbeat script and the write-behind mark (the license into the dirty
-        set, for the flush), in one round trip.
-
-        The mark goes with every beat; for a dead seat it is harmless (the flush finds
-        nothing to write). The script runs by its SHA: a pipeline would otherwise ask
-        SCRIPT EXISTS first, one more round trip.
-        """
-        args = [route.member, holder, route.ttl]
-        if isinstance(self.client, RedisCluster):
-            # redis-py refuses EVALSHA in cluster pipelines (and the two keys live in
-            # different slots): two round trips, as before.
-            reply = self._heartbeat(keys=keys, args=args)
-            if reply and reply[0] == 1:
-                self.client.sadd(self.dirty_key, route.license_id)
-            return reply
-        pipe = self.client.pipeline(transaction=False)
-        pipe.evalsha(self._heartbeat.sha, len(keys), *keys, *args)
-        pipe.sadd(self.dirty_key, route.license_id)
-        try:
-            return pipe.execute()[0]
-        except redis.exceptions.NoScriptError:
-            # Redis lost its script cache (restart, failover): load it, once.
-            reply = self._heartbeat(keys=keys, args=args)
-            self.client.sadd(self.dirty_key, route.license_id)
-            return reply
-
-    def release(self, holder: str) -> SeatRelease | None:
-        route = self._route(holder)
-        if route is None:
+    def release(
+        self,
+        license_id: str,
+        holder: str,
+        *,
+        secret_digest: str | None = None,
+        member: str | None = None,
+    ) -> SeatRelease | None:
+        keys = self.seat_keys(license_id)
+        args = [holder, secret_digest or "", member or ""]
+        status, now, used = self._call(lambda: self._release(keys=keys, args=args))
+        if status == _WRONG_SECRET:
+            raise WrongSessionSecret()
+        if status == _UNKNOWN:
             return None
-        keys = self.seat_keys(route.license_id)
-        # On a single Redis the script deletes the route itself (lua.py).
-        routed_by_script = not isinstance(self.client, RedisCluster)
-        if routed_by_script:
-            keys = [*keys, self.route_key(holder)]
-        removed, now, used = self._call(
-            lambda: self._release(keys=keys, args=[route.member, holder])
-        )
-        self._forget(holder)
-        if not routed_by_script:
-            self._call(lambda: self.client.delete(self.route_key(holder)))
-        return SeatRelease(route.license_id, removed == 1, int(used), float(now))
+        return SeatRelease(license_id, status == 1, int(used), float(now))
 
     def count(self, license_id: str) -> int:
         key = self.seat_keys(license_id)[0]
@@ -277,39 +236,7 @@ class RedisSeatStore:
         """Load the license's live seats from the database; True if this call rebuilt it."""
         args: list[Any] = []
         for seat in self.seat_loader(license_id):
-            args.extend([seat.member, seat.holder, repr(seat.expires_at)])
-        return self._call(lambda: self._rebuild(keys=self.seat_keys(license_id), args=args)) == 1
-
-    def _remember(self, holder: str, route: SeatRoute) -> None:
-        if self._routes is not None:
-            with self._routes_lock:
-                self._routes[holder] = route
-
-    def _forget(self, holder: str) -> None:
-        if self._routes is not None:
-            with self._routes_lock:
-                self._routes.pop(holder, None)
-
-    def _route(self, holder: str) -> SeatRoute | None:
-        if self._routes is not None:
-            with self._routes_lock:
-                known = self._routes.get(holder)
-            if known is not None:
-                return known
-        raw = self._call(lambda: self.client.get(self.route_key(holder)))
-        if raw:
-            license_id, member, ttl = raw.split("\t")
-            route = SeatRoute(license_id, member, int(ttl))
-            self._remember(holder, route)
-            return route
-        route = self.route_loader(holder)
-        if route is not None:
-            self._call(
-                lambda: self.client.set(
-                    self.route_key(holder),
-                    f"{route.license_id}\t{route.member}\t{route.ttl}",
-                    ex=_ROUTE_SECONDS,
-                )
+            args.extend(
+                [seat.member, seat.holder, repr(seat.expires_at), seat.ttl, seat.secret_digest]
             )
-            self._remember(holder, route)
-        return route
+        return self._call(lambda: self._rebuild(keys=self.seat_keys(license_id), args=args)) == 1

@@ -5,6 +5,7 @@ Works on PostgreSQL (``SELECT … FOR UPDATE`` on the license) and on SQLite
 database's, so API processes on different hosts agree on expiry.
 """
 
+import hmac
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
@@ -20,6 +21,7 @@ from licenses.seatstore.base import (
     SeatGrant,
     SeatRelease,
     SeatStoreUnavailable,
+    WrongSessionSecret,
 )
 
 
@@ -48,7 +50,13 @@ class SqlSeatStore:
         return _ts(database_now())
 
     def acquire(
-        self, license_id: str, member: str, holder: str, seats_total: int, ttl: int
+        self,
+        license_id: str,
+        member: str,
+        holder: str,
+        seats_total: int,
+        ttl: int,
+        secret_digest: str,
     ) -> SeatGrant:
         with self._guard(), transaction.atomic(), scopes_disabled():
             org_id = (
@@ -64,8 +72,8 @@ class SqlSeatStore:
             expires = now + timedelta(seconds=ttl)
             existing = leases.filter(member=member).first()
             if existing is not None:
-                existing.expires_at = expires
-                existing.save(update_fields=["expires_at"])
+                existing.expires_at, existing.secret_digest = expires, secret_digest
+                existing.save(update_fields=["expires_at", "secret_digest"])
                 used = leases.count()
                 return SeatGrant(
                     True, existing.holder, False, used, _ts(expires), _ts(now), tuple(expired)
@@ -79,33 +87,52 @@ class SqlSeatStore:
                 member=member,
                 holder=holder,
                 expires_at=expires,
+                secret_digest=secret_digest,
             )
             return SeatGrant(True, holder, True, used + 1, _ts(expires), _ts(now), tuple(expired))
 
-    def heartbeat(self, holder: str) -> SeatBeat | None:
+    def heartbeat(self, license_id: str, holder: str, secret_digest: str) -> SeatBeat | None:
         with self._guard(), transaction.atomic(), scopes_disabled():
             now = database_now()
             lease = (
                 SeatLease.objects.select_related("license")
-                .only("id", "member", "license_id", "expires_at", "license__heartbeat_ttl")
-                .filter(holder=holder)
+                .only(
+                    "id",
+                    "member",
+                    "license_id",
+                    "expires_at",
+                    "secret_digest",
+                    "license__heartbeat_ttl",
+                )
+                .filter(license_id=license_id, holder=holder)
                 .first()
             )
             if lease is None:
                 return None
+            if not hmac.compare_digest(lease.secret_digest, secret_digest):
+                raise WrongSessionSecret()
             if lease.expires_at <= now:
                 SeatLease.objects.filter(id=lease.id, expires_at__lte=now).delete()
                 return None
             expires = now + timedelta(seconds=lease.license.heartbeat_ttl)
             SeatLease.objects.filter(id=lease.id).update(expires_at=expires)
-            return SeatBeat(str(lease.license_id), lease.member, _ts(expires), _ts(now))
+            return SeatBeat(str(lease.license_id), _ts(expires), _ts(now))
 
-    def release(self, holder: str) -> SeatRelease | None:
+    def release(
+        self,
+        license_id: str,
+        holder: str,
+        *,
+        secret_digest: str | None = None,
+        member: str | None = None,
+    ) -> SeatRelease | None:
         with self._guard(), transaction.atomic(), scopes_disabled():
-            leases = SeatLease.objects.filter(holder=holder)
-            license_id = leases.values_list("license_id", flat=True).first()
-            if license_id is None:
+            leases = SeatLease.objects.filter(license_id=license_id, holder=holder)
+            known = leases.values_list("secret_digest", flat=True).first()
+            if known is None:
                 return None
+            if secret_digest is not None and not hmac.compare_digest(known, secret_digest):
+                raise WrongSessionSecret()
             deleted, _ = leases.delete()
             now = database_now()
             used = SeatLease.objects.filter(license_id=license_id, expires_at__gt=now).count()

@@ -22,9 +22,10 @@ def test_sessions_are_listed_per_license_and_per_organization(org_a, alice, bob,
     first, first_key = license_a(seats=3, project=apollo)
     second, second_key = license_a(seats=3)
     a = acquire(first_key, "box-a", client_info={"version": "2.0"}).json()["session_id"]
-    b = acquire(first_key, "box-b").json()["session_id"]
+    b_seat = acquire(first_key, "box-b").json()
+    b = b_seat["session_id"]
     c = acquire(second_key, "box-a").json()["session_id"]
-    release(b)
+    release(b_seat)
     with scopes_disabled():
         LicenseSession.objects.filter(id=c).update(user=bob)
     api = client_for(bob)  # a member reads sessions

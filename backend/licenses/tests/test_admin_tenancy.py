@@ -46,14 +46,15 @@ def call(api, method: str, path: str):
 @pytest.fixture
 def a_world(org_a, org_b, license_a, store_kind):
     license_, key = license_a(seats=2)
-    session_id = acquire(key, "a").json()["session_id"]
+    seat = acquire(key, "a").json()
     with scope(org=org_a):
         snapshot = License.objects.values().get(id=license_.id)
-    return license_, key, session_id, snapshot
+    return license_, key, seat, snapshot
 
 
 def assert_nothing_of_a_changed(org_a, a_world):
-    license_, key, session_id, snapshot = a_world
+    license_, key, seat, snapshot = a_world
+    session_id = seat["session_id"]
     with scope(org=org_a):
         assert License.objects.values().get(id=license_.id) == snapshot
         assert License.objects.count() == 1
@@ -61,12 +62,13 @@ def assert_nothing_of_a_changed(org_a, a_world):
     with scopes_disabled():
         assert LicenseSession.objects.get(id=session_id).status == "active"
     assert get_seat_store().count(str(license_.id)) == 1
-    assert heartbeat(session_id).status_code == 200
+    assert heartbeat(seat).status_code == 200
     assert acquire(key, "a").json()["session_id"] == session_id
 
 
 def test_charlie_gets_404_on_every_org_a_path_and_nothing_changes(org_a, org_b, charlie, a_world):
-    license_, _, session_id, _ = a_world
+    license_, _, seat, _ = a_world
+    session_id = seat["session_id"]
     api = client_for(charlie)
     for org_slug in (org_a.slug, org_b.slug):
         for method, path in paths(org_slug, license_.id, session_id):
@@ -88,7 +90,8 @@ def test_charlie_gets_404_on_every_org_a_path_and_nothing_changes(org_a, org_b, 
 
 
 def test_bob_reads_but_every_write_is_a_403(org_a, bob, a_world):
-    license_, _, session_id, _ = a_world
+    license_, _, seat, _ = a_world
+    session_id = seat["session_id"]
     api = client_for(bob)
     for method, path in paths(org_a.slug, license_.id, session_id):
         response = call(api, method, path)

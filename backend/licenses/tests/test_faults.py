@@ -17,6 +17,7 @@ from conftest import LiveServer, database_url, race, use_store
 from licenses import services
 from licenses.models import LicenseSession
 from licenses.seatstore import get_seat_store
+from licenses.tests.helpers import beat, proof
 
 ALLOWED = {200, 201, 409, 410, 503}
 
@@ -57,20 +58,20 @@ def test_a_redis_restart_under_load_never_over_allocates(
             "/api/v1/licenses/acquire", json={"license_key": key, "hardware_id": hwid}
         )
 
-    holders = {f"holder-{i}": acquire(f"holder-{i}").json()["session_id"] for i in range(50)}
+    holders = {f"holder-{i}": proof(acquire(f"holder-{i}").json()) for i in range(50)}
     codes: Counter[int] = Counter()
     peak = 0
     stop = threading.Event()
 
     def holder_loop(hwid: str) -> None:
         while not stop.is_set():
-            response = client.post("/api/v1/licenses/heartbeat", json={"session_id": holders[hwid]})
+            response = client.post("/api/v1/licenses/heartbeat", json=holders[hwid])
             codes[response.status_code] += 1
             if response.status_code == 410:
                 again = acquire(hwid)
                 codes[again.status_code] += 1
                 if again.status_code in (200, 201):
-                    holders[hwid] = again.json()["session_id"]
+                    holders[hwid] = proof(again.json())
             time.sleep(0.2)
 
     def newcomer_loop(i: int) -> None:
@@ -192,7 +193,7 @@ def test_reapers_and_the_flush_keep_exact_books_under_heavy_heartbeats(
         session_id = str(beating[i].session.id)
         deadline = time.monotonic() + 4
         while time.monotonic() < deadline:
-            services.session_heartbeat(session_id=session_id)
+            beat(beating[i])
             beats[session_id] += 1
             time.sleep(0.1)
         if i == 0:
@@ -256,7 +257,7 @@ def test_a_postgres_restart_mid_load_fails_cleanly_and_leaks_nothing(
                 response = client.post("/api/v1/licenses/acquire", json=body)
                 codes[response.status_code] += 1
                 if response.status_code in (200, 201):
-                    session = {"session_id": response.json()["session_id"]}
+                    session = proof(response.json())
                     codes[client.post("/api/v1/licenses/heartbeat", json=session).status_code] += 1
                     if n % 2:
                         release = client.post("/api/v1/licenses/release", json=session)
@@ -322,7 +323,7 @@ def _orphan_seat(make_license) -> tuple:
     """A seat whose worker died before writing its row."""
     license_, key = make_license(seats=2, heartbeat_ttl=60)
     orphan = str(uuid.uuid4())
-    assert get_seat_store().acquire(str(license_.id), "box", orphan, 2, 60).granted
+    assert get_seat_store().acquire(str(license_.id), "box", orphan, 2, 60, "").granted
     return license_, key, orphan
 
 

@@ -8,9 +8,11 @@ from django_scopes import scopes_disabled
 
 from conftest import race, use_store
 from licenses import services
-from licenses.errors import NoSeatsAvailable, SeatStoreDown
+from licenses.errors import InvalidSessionSecret, NoSeatsAvailable, SeatStoreDown
 from licenses.models import LicenseSession
 from licenses.seatstore import get_seat_store
+from licenses.session_secrets import session_secret_new
+from licenses.tests.helpers import beat
 
 
 @pytest.fixture
@@ -38,7 +40,7 @@ def test_flushall_then_a_burst_never_over_allocates(on_private_redis, make_licen
         live = LicenseSession.objects.filter(license=license_, status="active")
         assert live.count() == 10
     for holder in holders:
-        services.session_heartbeat(session_id=str(holder.session.id))
+        beat(holder)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -46,7 +48,12 @@ def test_a_holder_keeps_its_seat_across_a_flush(on_private_redis, make_license):
     _, key = make_license(seats=1)
     seat = services.session_acquire(license_key=key, hardware_id="keeper")
     on_private_redis.flushall()
-    services.session_heartbeat(session_id=str(seat.session.id))
+    # The rebuild brings the secret's digest back with the seat: only the holder beats.
+    with pytest.raises(InvalidSessionSecret):
+        services.session_heartbeat(
+            session_id=str(seat.session.id), session_secret=seat.secret[:-4] + "AAAA"
+        )
+    beat(seat)
     again = services.session_acquire(license_key=key, hardware_id="keeper")
     assert again.session.id == seat.session.id and not again.created
     with pytest.raises(NoSeatsAvailable):
@@ -58,10 +65,11 @@ def test_redis_down_is_a_clear_503(db, make_license, redis_url):
     use_store("redis", "redis://127.0.0.1:1/0")
     with pytest.raises(SeatStoreDown):
         services.session_acquire(license_key=key, hardware_id="a")
+    proof = {"session_id": str(uuid.uuid4()), "session_secret": session_secret_new(uuid.uuid4())}
     with pytest.raises(SeatStoreDown):
-        services.session_heartbeat(session_id=str(uuid.uuid4()))
+        services.session_heartbeat(**proof)
     with pytest.raises(SeatStoreDown):
-        services.session_release(session_id=str(uuid.uuid4()))
+        services.session_release(**proof)
 
 
 def test_admin_reads_keep_working_while_redis_is_down(org_a, alice, license_a):

@@ -9,6 +9,8 @@ from django_scopes import scope, scopes_disabled
 from rest_framework.test import APIClient
 
 from licenses.models import LicenseSession
+from licenses.session_secrets import session_secret_new
+from licenses.tests.helpers import proof
 
 pytestmark = pytest.mark.sqlite
 
@@ -95,13 +97,14 @@ def test_an_unusable_license_is_403(api, store_kind, make_license, change, code)
 
 def test_heartbeat_keeps_and_release_frees(api, store_kind, make_license):
     _, key = make_license(seats=1)
-    session_id = acquire(api, key, "a").json()["session_id"]
-    beat = api.post("/api/v1/licenses/heartbeat", {"session_id": session_id}, format="json")
+    seat = acquire(api, key, "a").json()
+    session_id = seat["session_id"]
+    beat = api.post("/api/v1/licenses/heartbeat", proof(seat), format="json")
     assert beat.status_code == 200 and beat.json()["session_id"] == session_id
     for _ in range(2):
-        released = api.post("/api/v1/licenses/release", {"session_id": session_id}, format="json")
+        released = api.post("/api/v1/licenses/release", proof(seat), format="json")
         assert released.status_code == 200 and released.json()["released"] is True
-    gone = api.post("/api/v1/licenses/heartbeat", {"session_id": session_id}, format="json")
+    gone = api.post("/api/v1/licenses/heartbeat", proof(seat), format="json")
     assert gone.status_code == 410
     assert gone.json()["error"]["code"] == "session_expired"
     assert acquire(api, key, "b").status_code == 201
@@ -109,11 +112,13 @@ def test_heartbeat_keeps_and_release_frees(api, store_kind, make_license):
         assert LicenseSession.objects.get(id=session_id).status == "released"
 
 
-def test_heartbeat_for_an_unknown_session_is_410(api, store_kind, db):
-    response = api.post(
-        "/api/v1/licenses/heartbeat", {"session_id": str(uuid.uuid4())}, format="json"
-    )
-    assert response.status_code == 410
+def test_heartbeat_for_an_unknown_session_is_401(api, store_kind, make_license):
+    license_, _ = make_license()
+    unknown = {"session_id": str(uuid.uuid4()), "session_secret": session_secret_new(license_.id)}
+    for path in ("heartbeat", "release"):
+        response = api.post(f"/api/v1/licenses/{path}", unknown, format="json")
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "invalid_session_secret"
 
 
 @pytest.mark.parametrize(
@@ -136,9 +141,21 @@ def test_bad_acquire_input_is_a_400_with_field_errors(api, db, body):
     assert error["code"] == "validation_error" and error["details"]["fields"]
 
 
-def test_bad_session_id_is_a_400(api, db):
-    response = api.post("/api/v1/licenses/heartbeat", {"session_id": "nope"}, format="json")
-    assert response.status_code == 400
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"session_id": "nope", "session_secret": "sks_x"},
+        {"session_id": str(uuid.uuid4())},
+        {"session_id": str(uuid.uuid4()), "session_secret": "s" * 129},
+        {"session_id": str(uuid.uuid4()), "session_secret": ["sks_x"]},
+        {"session_secret": "sks_x"},
+    ],
+)
+def test_bad_session_input_is_a_400(api, db, body):
+    for path in ("heartbeat", "release"):
+        response = api.post(f"/api/v1/licenses/{path}", body, format="json")
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "validation_error"
 
 
 def test_malformed_json_is_a_400(api, db):
@@ -212,6 +229,7 @@ def test_seat_responses_match_their_serializers(api, store_kind, make_license, e
         == s.AcquireOutputSerializer(
             {
                 "session_id": session.id,
+                "session_secret": body["session_secret"],
                 "token": body["token"],
                 "expires_at": session.expires_at,
                 "heartbeat_interval": license_.heartbeat_interval,
@@ -224,9 +242,7 @@ def test_seat_responses_match_their_serializers(api, store_kind, make_license, e
             }
         ).data
     )
-    beat = api.post(
-        "/api/v1/licenses/heartbeat", {"session_id": body["session_id"]}, format="json"
-    ).json()
+    beat = api.post("/api/v1/licenses/heartbeat", proof(body), format="json").json()
     checked = s.HeartbeatOutputSerializer(data=beat)
     assert checked.is_valid(), checked.errors
     assert s.HeartbeatOutputSerializer(checked.validated_data).data == beat

@@ -10,6 +10,7 @@ from conftest import race
 from licenses import services
 from licenses.errors import NoSeatsAvailable
 from licenses.models import LicenseSession
+from licenses.tests.helpers import end as release
 
 pytestmark = pytest.mark.sqlite
 
@@ -31,14 +32,17 @@ def session(session_id) -> LicenseSession:
 def test_each_start_end_and_denial_is_one_event(store_kind, org_a, license_a):
     license_, key = license_a(seats=2, heartbeat_ttl=2)
 
+    seats = {}
+
     def take(hwid):
-        return services.session_acquire(license_key=key, hardware_id=hwid).session
+        seats[hwid] = services.session_acquire(license_key=key, hardware_id=hwid)
+        return seats[hwid].session
 
     a, b = take("a"), take("b")
     with pytest.raises(NoSeatsAvailable):
         take("c")
-    services.session_release(session_id=str(a.id))
-    services.session_release(session_id=str(a.id))  # twice: no second event
+    release(seats["a"])
+    release(seats["a"])  # twice: no second event
     assert take("b").id == b.id  # idempotent: no event
     time.sleep(2.2)
     c = take("c")  # evicts b, whose TTL passed
@@ -84,16 +88,17 @@ def test_racing_enders_of_one_session_write_one_end_event(store_kind, org_a, lic
     """Releases (one statement on PostgreSQL) racing revokes (a row lock, then the
     update): the session ends once, with one event that counts the other seat."""
     _, key = license_a(seats=2)
-    seat = services.session_acquire(license_key=key, hardware_id="a").session
+    acquired = services.session_acquire(license_key=key, hardware_id="a")
+    seat = acquired.session
     services.session_acquire(license_key=key, hardware_id="b")
 
-    def end(i: int) -> None:
+    def finish(i: int) -> None:
         if i % 3 == 0:
             services.session_revoke(session=session(seat.id))
         else:
-            services.session_release(session_id=str(seat.id))
+            release(acquired)
 
-    race(end, 12)
+    race(finish, 12)
     ends = [e for e in events(org_a) if e["kind"] != "acquire"]
     assert [e["seats_used"] for e in ends] == [1]
     ended = session(seat.id)
@@ -115,7 +120,7 @@ def test_events_carry_the_project_of_the_license(store_kind, org_a, license_a):
         apollo = Project.objects.create(org=org_a, name="Apollo", slug="apollo")
     _, key = license_a(seats=1, project=apollo)
     seat = services.session_acquire(license_key=key, hardware_id="a")
-    services.session_release(session_id=str(seat.session.id))
+    release(seat)
     assert {e["project_id"] for e in events(org_a)} == {apollo.id}
 
 

@@ -92,19 +92,25 @@ def test_acquire_bodies_that_are_not_objects_get_the_serializers_errors(data):
 @settings(max_examples=200, deadline=None)
 @given(
     st.one_of(
+        st.builds(lambda u, t: {"session_id": str(u), "session_secret": t}, st.uuids(), TEXT),
+        st.builds(lambda u: {"session_id": u.hex.upper(), "session_secret": "sks_1"}, st.uuids()),
         st.builds(lambda u: {"session_id": str(u)}, st.uuids()),
-        st.builds(lambda u: {"session_id": u.hex.upper()}, st.uuids()),
-        st.fixed_dictionaries({"session_id": TEXT}),
+        st.fixed_dictionaries({"session_id": TEXT, "session_secret": TEXT}),
+        st.fixed_dictionaries(
+            {"session_id": st.uuids().map(str)},
+            optional={"session_secret": st.one_of(TEXT, st.integers(), st.none())},
+        ),
         st.fixed_dictionaries({}, optional={"other": TEXT}),
         st.none(),
         st.lists(st.integers(), max_size=2),
     )
 )
-def test_session_id_input_is_the_serializers(data):
+def test_session_input_is_the_serializers(data):
     def serializer(body):
-        return str(by_serializer(s.SessionInputSerializer)(body)["session_id"])
+        checked = by_serializer(s.SessionInputSerializer)(body)
+        return str(checked["session_id"]), checked["session_secret"]
 
-    assert outcome(s.session_id_input, data) == outcome(serializer, data)
+    assert outcome(s.session_input, data) == outcome(serializer, data)
 
 
 def test_the_fast_path_is_taken_for_plain_bodies(monkeypatch):
@@ -121,4 +127,5 @@ def test_the_fast_path_is_taken_for_plain_bodies(monkeypatch):
         "client_info": {"v": "1"},
     }
     session_id = str(uuid.uuid4())
-    assert s.session_id_input({"session_id": session_id}) == session_id
+    proof = {"session_id": session_id, "session_secret": "sks_secret"}
+    assert s.session_input(proof) == (session_id, "sks_secret")

@@ -11,6 +11,7 @@ from licenses import services
 from licenses.errors import NoSeatsAvailable, SessionExpired
 from licenses.models import LicenseSession
 from licenses.tasks import reap_sessions
+from licenses.tests.helpers import beat
 
 pytestmark = pytest.mark.sqlite
 
@@ -30,7 +31,7 @@ def test_a_silent_client_loses_its_seat_after_the_ttl(store_kind, make_license):
     assert newcomer.created
     assert status_of(silent.session.id) == "zombie"
     with pytest.raises(SessionExpired):
-        services.session_heartbeat(session_id=str(silent.session.id))
+        beat(silent)
 
 
 def test_a_heartbeating_client_keeps_its_seat_past_several_ttls(store_kind, make_license):
@@ -38,7 +39,7 @@ def test_a_heartbeating_client_keeps_its_seat_past_several_ttls(store_kind, make
     holder = services.session_acquire(license_key=key, hardware_id="busy")
     deadline = time.monotonic() + 6.5
     while time.monotonic() < deadline:
-        services.session_heartbeat(session_id=str(holder.session.id))
+        beat(holder)
         time.sleep(0.5)
     with pytest.raises(NoSeatsAvailable):
         services.session_acquire(license_key=key, hardware_id="other")
@@ -52,7 +53,7 @@ def test_the_reaper_marks_zombies_and_writes_heartbeats_behind(store_kind, make_
     dead = services.session_acquire(license_key=key, hardware_id="dead")
     for _ in range(3):
         time.sleep(0.6)
-        services.session_heartbeat(session_id=str(alive.session.id))
+        beat(alive)
     time.sleep(0.4)
     report = services.sessions_reap()
     assert report.reaped == 1
@@ -71,7 +72,7 @@ def test_two_reapers_at_once_count_each_zombie_once(store_kind, make_license):
     keep = sessions[:10]
     time.sleep(1.0)
     for seat in keep:
-        services.session_heartbeat(session_id=str(seat.session.id))
+        beat(seat)
     time.sleep(1.2)
     reports = race(lambda i: services.sessions_reap(batch_size=7), 2)
     assert sum(r.reaped for r in reports) == 20
@@ -96,5 +97,5 @@ def test_revoke_frees_the_seat_at_once(store_kind, make_license):
     services.session_revoke(session=seat.session)
     assert status_of(seat.session.id) == "revoked"
     with pytest.raises(SessionExpired):
-        services.session_heartbeat(session_id=str(seat.session.id))
+        beat(seat)
     assert services.session_acquire(license_key=key, hardware_id="b").created

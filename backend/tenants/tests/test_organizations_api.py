@@ -235,7 +235,7 @@ def test_deleting_an_organization_frees_its_seats_in_redis(
     with scope(org=org_a):
         license_, _key = license_create(org=org_a, name="A seats", seats_total=2)
     store = get_seat_store()
-    assert store.acquire(str(license_.id), "hw-1", "holder-1", 2, 60).granted
+    assert store.acquire(str(license_.id), "hw-1", "holder-1", 2, 60, "").granted
     assert store.count(str(license_.id)) == 1
     with django_capture_on_commit_callbacks(execute=True):
         assert client_for(alice).delete(url(org_a)).status_code == 204
@@ -248,7 +248,7 @@ def test_deleting_an_organization_frees_its_sql_seats(
     use_store("sql")
     with scope(org=org_a):
         license_, _key = license_create(org=org_a, name="A seats", seats_total=2)
-    assert get_seat_store().acquire(str(license_.id), "hw-1", "holder-1", 2, 60).granted
+    assert get_seat_store().acquire(str(license_.id), "hw-1", "holder-1", 2, 60, "").granted
     with django_capture_on_commit_callbacks(execute=True):
         assert client_for(alice).delete(url(org_a)).status_code == 204
     with scopes_disabled():

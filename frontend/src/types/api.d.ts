@@ -233,7 +233,7 @@ export interface paths {
         put?: never;
         /**
          * Keep a seat
-         * @description Extends the seat by the license's heartbeat TTL (Redis only on the Redis store). 410 means the seat is gone: acquire again.
+         * @description Extends the seat by the license's heartbeat TTL (Redis only on the Redis store). Needs the session secret of the latest acquire. 410 means the seat is gone: acquire again.
          */
         post: operations["seat_heartbeat"];
         delete?: never;
@@ -253,7 +253,7 @@ export interface paths {
         put?: never;
         /**
          * Release a seat
-         * @description Frees the seat at once. Releasing twice is not an error.
+         * @description Frees the seat at once. Needs the session secret of the latest acquire. Releasing twice is not an error.
          */
         post: operations["seat_release"];
         delete?: never;
@@ -804,6 +804,8 @@ export interface components {
             seats_used: number;
             /** Format: uuid */
             session_id: string;
+            /** @description Proves the session on heartbeat and release. Shown this once: every acquire issues a new one and the previous one stops working. */
+            session_secret: string;
             /** @description Signed license token (JWT); verify with the JWKS. */
             token: string;
         };
@@ -1307,6 +1309,8 @@ export interface components {
         SessionInputRequest: {
             /** Format: uuid */
             session_id: string;
+            /** @description The session_secret of the session's latest acquire. */
+            session_secret: string;
         };
         /**
          * @description * `active` - Active
@@ -1932,6 +1936,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description invalid_session_secret: no session has this id and secret */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description session_expired: acquire again */
             410: {
                 headers: {
@@ -1975,6 +1988,15 @@ export interface operations {
             };
             /** @description validation_error */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_session_secret: no session has this id and secret */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
