@@ -26,7 +26,7 @@ import ceilings  # noqa: E402
 import dashboard  # noqa: E402
 import report  # noqa: E402
 from loadgen import LoadGen, RunResult  # noqa: E402
-from seed import KEY_PREFIX, Seeder, session_id  # noqa: E402
+from seed import KEY_PREFIX, Seeder, session_line  # noqa: E402
 from stack import BACKEND, REPO, Stack  # noqa: E402
 
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
@@ -179,18 +179,19 @@ class Bench:
         s.sessions(self.hot, "b0000001", 0, self.heartbeat_pool)
         s.sessions(self.hot, "b0000002", 0, self.release_pool)
         s.analyze()
+        rebuild_s = s.rebuild(self.hot.ids)
         log(
             f"seeded {self.heartbeat_pool} heartbeat and {self.release_pool} release sessions "
-            f"in {time.monotonic() - started:.1f}s"
+            f"in {time.monotonic() - started:.1f}s (Redis rebuilt from them in {rebuild_s:.1f}s)"
         )
         self.keys_file = self.workdir / "hot-keys.txt"
         self.keys_file.write_text("\n".join(self.hot.keys) + "\n")
         self.tight_keys_file = self.workdir / "tight-keys.txt"
         self.tight_keys_file.write_text(self.tight.keys[0] + "\n")
-        ids = [session_id("b0000001", g) for g in range(self.heartbeat_pool)]
-        random.Random(1).shuffle(ids)
-        self.heartbeat_file = self.workdir / "heartbeat-ids.txt"
-        self.heartbeat_file.write_text("\n".join(ids) + "\n")
+        lines = [session_line(self.hot, "b0000001", g) for g in range(self.heartbeat_pool)]
+        random.Random(1).shuffle(lines)
+        self.heartbeat_file = self.workdir / "heartbeat-sessions.txt"
+        self.heartbeat_file.write_text("\n".join(lines) + "\n")
 
     # driving -------------------------------------------------------------------------
 
@@ -212,10 +213,11 @@ class Bench:
             self.release_cursor += self.release_per_run
             if self.release_cursor > self.release_pool:
                 self.release_cursor, first = self.release_per_run, 0
-            path = self.workdir / "release-ids.txt"
+            path = self.workdir / "release-sessions.txt"
             path.write_text(
                 "\n".join(
-                    session_id("b0000002", g) for g in range(first, first + self.release_per_run)
+                    session_line(self.hot, "b0000002", g)
+                    for g in range(first, first + self.release_per_run)
                 )
                 + "\n"
             )
@@ -407,15 +409,21 @@ class Bench:
             seeded = size
             s.analyze()
             seed_s = time.monotonic() - started
+            rebuild_s = s.rebuild(self.scale.ids)
             live = s.db.execute(
                 "SELECT count(*) FROM licenses_session WHERE status = 'active'"
             ).fetchone()[0]
-            log(f"scale: {size} sessions seeded ({live} live) in {seed_s:.1f}s")
+            log(
+                f"scale: {size} sessions seeded ({live} live) in {seed_s:.1f}s, "
+                f"Redis rebuilt from them in {rebuild_s:.1f}s"
+            )
             # Heartbeats of sessions spread over all licenses (none of the reaped ones).
             rng = random.Random(size)
             sample = [g for g in (rng.randrange(size) for _ in range(30_000)) if g % 100 >= 10]
-            hb_file = self.workdir / "scale-heartbeat-ids.txt"
-            hb_file.write_text("\n".join(session_id("5ca1e000", g) for g in sample) + "\n")
+            hb_file = self.workdir / "scale-heartbeat-sessions.txt"
+            hb_file.write_text(
+                "\n".join(session_line(self.scale, "5ca1e000", g) for g in sample) + "\n"
+            )
             self.heartbeat_file = hb_file
             # Unrecorded warm-up: the first heartbeats of a size touch cold pages.
             self.run_op("heartbeat", SCALE_CLIENTS, 1, phase="warm-up")
@@ -440,6 +448,7 @@ class Bench:
                 "size": size,
                 "live": live,
                 "seed_s": seed_s,
+                "rebuild_s": rebuild_s,
                 "expired": expired,
                 "reaper_s": report_.seconds,
                 "reaper_checked": report_.checked,

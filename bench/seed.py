@@ -1,51 +1,34 @@
 """Bulk seeding: organizations, licenses, live sessions and usage rows.
 
-Rows go in with SQL (``INSERT … SELECT generate_series``), never through the
-API; the Redis seat sets are written by a Lua loop that mirrors the schema of
-``backend/licenses/seatstore/lua.py`` and ``redis_store.py``:
-
-- ``<prefix>seats:{<license>}``          zset member -> expiry (Redis clock)
-- ``<prefix>seats:{<license>}:holders``  hash member -> holder (session id)
-- ``<prefix>seats:{<license>}:ready``    the "rebuilt" marker
-- ``<prefix>route:<holder>``             "license<TAB>member<TAB>ttl", 1 h expiry
+Rows go in with SQL (``INSERT … SELECT``), never through the API. Redis is not
+written: it is a cache of truth (DESIGN §6), so after seeding, ``rebuild`` has
+the server's own seat store drop each seeded license's seat set and rebuild it
+from the database, session secret digests included, as it would after a Redis
+flush. The bench thus never mirrors the store's key layout.
 
 A seeded session ``g`` of a batch with the 8-hex-digit tag ``t`` has the id
-``t-0000-4000-8000-<g as 12 hex digits>`` and the member (hardware id)
-``hw-t-<g>``, and belongs to ``licenses[g % len(licenses)]``: SQL, Redis and
-the load generator all derive the same names from ``g``.
+``t-0000-4000-8000-<g as 12 hex digits>``, the member (hardware id)
+``hw-t-<g>`` and the session secret ``session_secret(license, t, g)``, and
+belongs to ``licenses[g % len(licenses)]``: SQL and the load generator derive
+the same names from ``g``.
 """
 
+import base64
 import hashlib
 import hmac
+import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import psycopg
 import redis
 
 KEY_PREFIX = "coditect:"
-ROUTE_SECONDS = 3600
 CHUNK = 20_000
-
-SEED_SEATS = """
-local kp, tag = ARGV[1], ARGV[2]
-local first, count = tonumber(ARGV[3]), tonumber(ARGV[4])
-local expires, ttl = ARGV[5], ARGV[6]
-local route_s, nlic = tonumber(ARGV[7]), tonumber(ARGV[8])
-for g = first, first + count - 1 do
-  local lic = ARGV[9 + (g % nlic)]
-  local id = string.format('%s-0000-4000-8000-%012x', tag, g)
-  local member = 'hw-' .. tag .. '-' .. g
-  local base = kp .. 'seats:{' .. lic .. '}'
-  redis.call('ZADD', base, expires, member)
-  redis.call('HSET', base .. ':holders', member, id)
-  redis.call('SET', kp .. 'route:' .. id, lic .. '\\t' .. member .. '\\t' .. ttl, 'EX', route_s)
-end
-for i = 1, nlic do
-  redis.call('SET', kp .. 'seats:{' .. ARGV[8 + i] .. '}:ready', '1')
-end
-return count
-"""
+# Seeded secrets are derived from the session id so the load generator can send
+# them without a lookup. Bench data only: acquire draws a real secret at random.
+_SECRET_SEED = b"coditect-bench-session-secret"
 
 # Expire every ``step``-th seeded session in [first, last): score in the past.
 EXPIRE_SEATS = """
@@ -66,6 +49,15 @@ def session_id(tag: str, g: int) -> str:
     return f"{tag}-0000-4000-8000-{g:012x}"
 
 
+def session_secret(license_id: str, tag: str, g: int) -> str:
+    """The secret of seeded session ``g``, in the shape acquire issues
+    (``licenses.session_secrets``: ``sks_<license hex>.<random>``), which the
+    server reads the license from."""
+    mac = hmac.new(_SECRET_SEED, session_id(tag, g).encode(), hashlib.sha256).digest()
+    random_part = base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+    return f"sks_{uuid.UUID(license_id).hex}.{random_part}"
+
+
 def license_key(name: str, i: int) -> str:
     return f"lic_bench_{name}_{i:05d}"
 
@@ -83,6 +75,14 @@ class LicenseSet:
     seats_total: int
     ttl: int
 
+    def license_of(self, g: int) -> str:
+        return self.ids[g % len(self.ids)]
+
+
+def session_line(lics: LicenseSet, tag: str, g: int) -> str:
+    """One line of a load generator's sessions file: ``<session id><TAB><secret>``."""
+    return f"{session_id(tag, g)}\t{session_secret(lics.license_of(g), tag, g)}"
+
 
 class Seeder:
     def __init__(self, database_url: str, redis_url: str, pepper: str):
@@ -90,7 +90,6 @@ class Seeder:
         self.db.autocommit = True
         self.redis = redis.Redis.from_url(redis_url, decode_responses=True)
         self.pepper = pepper
-        self._seed = self.redis.register_script(SEED_SEATS)
         self._expire = self.redis.register_script(EXPIRE_SEATS)
 
     def close(self) -> None:
@@ -140,50 +139,65 @@ class Seeder:
         return LicenseSet(name, org_id, ids, keys, seats_total, ttl)
 
     def sessions(self, lics: LicenseSet, tag: str, first: int, count: int) -> float:
-        """Seed ``count`` live sessions [first, first+count) in PostgreSQL and Redis.
+        """Seed ``count`` live sessions [first, first+count) in PostgreSQL, each with
+        the digest of its secret. Redis learns of them from ``rebuild``.
 
         Returns the expiry given to them (the Redis clock plus the license TTL).
         """
+        # The server's own digest (keyed with its SECRET_KEY) and its own reading of
+        # a secret: imported here, once Django is set up (run.py does it first).
+        from licenses.session_secrets import session_secret_digest, session_secret_license
+
+        probe = session_secret(lics.license_of(first), tag, first)
+        if session_secret_license(probe) != lics.license_of(first):
+            raise RuntimeError(f"the server does not read a license from {probe[:40]}…")
         expires = self.redis_now() + lics.ttl
-        self.db.execute(
-            """
-            INSERT INTO licenses_session (id, hardware_id, client_instance, member, client_info,
-                ip_address, status, started_at, last_heartbeat_at, heartbeat_count, expires_at,
-                ended_at, license_id, org_id, project_id, user_id)
-            SELECT (%(tag)s || '-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid,
-                   'hw-' || %(tag)s || '-' || g, '', 'hw-' || %(tag)s || '-' || g, '{}'::jsonb,
-                   NULL, 'active', now() - make_interval(secs => g %% 3600), now(), 0,
-                   to_timestamp(%(expires)s), NULL, l.id, %(org)s::uuid, NULL, NULL
-            FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS g
-            JOIN unnest(%(lics)s::uuid[]) WITH ORDINALITY AS l(id, ord)
-              ON l.ord = (g %% %(n)s) + 1
-            """,
-            {
-                "tag": tag,
-                "expires": expires,
-                "org": lics.org_id,
-                "first": first,
-                "last": first + count - 1,
-                "lics": lics.ids,
-                "n": len(lics.ids),
-            },
-        )
-        for start in range(first, first + count, CHUNK):
-            n = min(CHUNK, first + count - start)
-            self._seed(
-                args=[
-                    KEY_PREFIX,
-                    tag,
-                    start,
-                    n,
-                    repr(expires),
-                    lics.ttl,
-                    ROUTE_SECONDS,
-                    len(lics.ids),
-                    *lics.ids,
-                ]
+        with self.db.cursor() as cur:
+            cur.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS bench_secret (g bigint, digest text NOT NULL)"
             )
+            cur.execute("TRUNCATE bench_secret")
+            with cur.copy("COPY bench_secret (g, digest) FROM STDIN") as copy:
+                for g in range(first, first + count):
+                    secret = session_secret(lics.license_of(g), tag, g)
+                    copy.write_row((g, session_secret_digest(secret)))
+            cur.execute(
+                """
+                INSERT INTO licenses_session (id, hardware_id, client_instance, member,
+                    client_info, secret_digest, ip_address, status, started_at,
+                    last_heartbeat_at, heartbeat_count, expires_at, ended_at, license_id,
+                    org_id, project_id, user_id)
+                SELECT (%(tag)s || '-0000-4000-8000-' || lpad(to_hex(s.g), 12, '0'))::uuid,
+                       'hw-' || %(tag)s || '-' || s.g, '', 'hw-' || %(tag)s || '-' || s.g,
+                       '{}'::jsonb, s.digest, NULL, 'active',
+                       now() - make_interval(secs => s.g %% 3600), now(), 0,
+                       to_timestamp(%(expires)s), NULL, l.id, %(org)s::uuid, NULL, NULL
+                FROM bench_secret AS s
+                JOIN unnest(%(lics)s::uuid[]) WITH ORDINALITY AS l(id, ord)
+                  ON l.ord = (s.g %% %(n)s) + 1
+                """,
+                {
+                    "tag": tag,
+                    "expires": expires,
+                    "org": lics.org_id,
+                    "lics": lics.ids,
+                    "n": len(lics.ids),
+                },
+            )
+            cur.execute("TRUNCATE bench_secret")
         return expires
+
+    def rebuild(self, license_ids: Iterable[str]) -> float:
+        """Have the server's seat store drop these licenses' seat sets and rebuild
+        them from the database's live sessions; seconds taken."""
+        from licenses.seatstore import get_seat_store
+
+        store = get_seat_store()
+        started = time.monotonic()
+        for license_id in license_ids:
+            store.drop_license(license_id)
+            store.rebuild(license_id)
+        return time.monotonic() - started
 
     def expire_every(self, lics: LicenseSet, tag: str, first: int, last: int, step: int) -> int:
         """Make every ``step``-th session of [first, last) expired (1 % with step 100)."""

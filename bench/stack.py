@@ -1,7 +1,7 @@
 """The production stack, started locally for the benchmark.
 
 - PostgreSQL: the machine's server, in a database of the bench's own
-  (``coditect_bench``, dropped and created at start).
+  (``$BENCH_DB``, default ``coditect_bench``, dropped and created at start).
 - Redis: a private ``redis-server`` on a spare loopback port, so the bench
   can flush it freely and no other user's keys share its memory or CPU.
 - The API under gunicorn with the project's own config
@@ -48,7 +48,7 @@ def wait_until(check, *, timeout: float, what: str) -> None:
 class Stack:
     workdir: Path
     pg_admin_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
-    db_name: str = "coditect_bench"
+    db_name: str = field(default_factory=lambda: os.environ.get("BENCH_DB", "coditect_bench"))
     workers: int = 2
     threads: int = 8
     redis_port: int = 0

@@ -95,6 +95,42 @@ def test_acquire_status_release(cli, env_for, make_license, license_server):
     assert run(cli, {**env, "CODITECT_HARDWARE_ID": "other-box"}, "acquire").returncode == 0
 
 
+def test_heartbeat_and_release_send_the_cached_secret_and_never_print_it(
+    cli, env_for, make_license, cache_dir, tmp_path
+):
+    lic = make_license(seats=1, ttl=30)
+    env = env_for(lic, CODITECT_HARDWARE_ID="secret-box")
+    other = {**env, "CODITECT_LICENSE_CACHE": str(tmp_path / "other-cache")}
+
+    def cached_secret(folder):
+        (path,) = folder.glob("lease-*.json")
+        return json.loads(path.read_text())["session_secret"]
+
+    outputs = [run(cli, env, "--json", "-v", "acquire")]
+    secrets = {cached_secret(cache_dir)}
+    outputs.append(run(cli, env, "-v", "heartbeat"))
+    assert outputs[-1].returncode == 0, outputs[-1].stderr
+    # Another copy on this machine, with its own cache, takes the session over.
+    outputs.append(run(cli, other, "--json", "-v", "acquire"))
+    secrets.add(cached_secret(tmp_path / "other-cache"))
+    beat = run(cli, env, "--json", "-v", "heartbeat")  # 401: acquired again
+    outputs.append(beat)
+    assert beat.returncode == 0 and json.loads(beat.stdout)["reacquired"] is True, beat.stderr
+    secrets.add(cached_secret(cache_dir))
+    refused = run(cli, other, "-v", "release")  # its secret was replaced: not released
+    outputs.append(refused)
+    assert refused.returncode == 16 and "invalid_session_secret" in refused.stderr
+    outputs.append(run(cli, env, "--json", "status", "--check"))
+    assert outputs[-1].returncode == 0, outputs[-1].stdout
+    outputs.append(run(cli, env, "-v", "release"))
+    assert outputs[-1].returncode == 0 and "seat released" in outputs[-1].stdout
+
+    assert len(secrets) == 3
+    for out in outputs:
+        for secret in secrets:
+            assert secret not in out.stdout and secret not in out.stderr
+
+
 def test_errors_have_their_exit_codes(cli, env_for, make_license, license_server):
     env = env_for(make_license(seats=1))
     bad_key = run(cli, {**env, "CODITECT_LICENSE_KEY": "lic_not-a-key"}, "acquire")

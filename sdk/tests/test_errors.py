@@ -14,6 +14,7 @@ from coditect_license_client import errors as e
         (400, "validation_error", e.InvalidRequest),
         (400, "malformed_json", e.InvalidRequest),
         (410, "session_expired", e.SessionExpired),
+        (401, "invalid_session_secret", e.InvalidSessionSecret),
         (429, "rate_limited", e.RateLimited),
         (503, "seat_store_unavailable", e.SeatStoreUnavailable),
     ],
@@ -39,7 +40,13 @@ def test_unknown_codes_fall_back_on_the_status():
 def test_transient_errors_are_the_retryable_ones():
     for cls in (e.ServerUnreachable, e.ServerError, e.SeatStoreUnavailable, e.RateLimited):
         assert issubclass(cls, e.TransientError)
-    for cls in (e.NoSeatsAvailable, e.LicenseSuspended, e.InvalidLicenseKey, e.SessionExpired):
+    for cls in (
+        e.NoSeatsAvailable,
+        e.LicenseSuspended,
+        e.InvalidLicenseKey,
+        e.SessionExpired,
+        e.InvalidSessionSecret,
+    ):
         assert not issubclass(cls, e.TransientError)
 
 

@@ -13,6 +13,7 @@ from .client import LicenseClient
 from .errors import (
     InvalidLicenseKey,
     InvalidRequest,
+    InvalidSessionSecret,
     LicenseError,
     LicenseExpired,
     LicenseInactive,
@@ -44,6 +45,7 @@ __all__ = [
     "HeartbeatResult",
     "InvalidLicenseKey",
     "InvalidRequest",
+    "InvalidSessionSecret",
     "JWKSCache",
     "Lease",
     "LicenseClient",

@@ -11,7 +11,8 @@ Exit codes (also in ``coditect-license --help`` and sdk/README.md):
     13  license server unreachable (network, 5xx or rate limit, after retries)
     14  token invalid or expired (verify; no usable cached token)
     15  seat lost while running (run: COMMAND was stopped)
-    16  no seat held (status, heartbeat, or the session is gone)
+    16  no seat held (status, heartbeat; or the session is gone, or its secret
+        was replaced by a newer acquire with the same key: release)
     run: otherwise COMMAND's own exit status; 128+N if it was killed by
     signal N; 126 if it cannot be executed, 127 if it is not found.
 """
@@ -39,6 +40,7 @@ from .cache import DiskCache
 from .client import LicenseClient
 from .errors import (
     InvalidLicenseKey,
+    InvalidSessionSecret,
     LicenseError,
     LicenseNotUsable,
     NoSeatsAvailable,
@@ -82,6 +84,7 @@ _EXIT_BY_ERROR: tuple[tuple[type[LicenseError], ExitCode, str], ...] = (
     (SeatLost, ExitCode.SEAT_LOST, "seat lost"),
     (NotAcquired, ExitCode.NO_SEAT_HELD, "no seat held"),
     (SessionExpired, ExitCode.NO_SEAT_HELD, "no seat held"),
+    (InvalidSessionSecret, ExitCode.NO_SEAT_HELD, "no seat held"),
 )
 
 EPILOG = """\
@@ -92,7 +95,8 @@ configuration (options win over environment):
   CODITECT_LICENSE_KEY_FILE   file holding the license key (--license-key-file)
   CODITECT_HARDWARE_ID        hardware id to use instead of this machine's fingerprint
   CODITECT_CLIENT_INSTANCE    instance name, to hold several seats on one machine
-  CODITECT_LICENSE_CACHE      cache folder (JWKS and the last seat)
+  CODITECT_LICENSE_CACHE      cache folder (JWKS and the last seat with its session
+                              secret, which heartbeat and release send; files are 0600)
 
 exit codes:
   0 success            10 no seat available       14 token invalid or expired
@@ -336,7 +340,11 @@ def cmd_heartbeat(settings: Settings, out: Output, args: argparse.Namespace) -> 
         "heartbeat_interval": result.heartbeat_interval,
         "reacquired": result.reacquired,
     }
-    verb = "seat acquired again (the old session had expired)" if result.reacquired else "seat kept"
+    verb = (
+        "seat acquired again (the server no longer kept the old session for this machine)"
+        if result.reacquired
+        else "seat kept"
+    )
     out.data(
         payload,
         [f"{verb}: session {result.session_id}, alive until {_stamp(result.session_expires_at)}"],

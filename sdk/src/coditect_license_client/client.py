@@ -16,6 +16,7 @@ from . import __version__
 from .cache import DiskCache, digest
 from .errors import (
     InvalidLicenseKey,
+    InvalidSessionSecret,
     LicenseError,
     LicenseNotUsable,
     NoSeatsAvailable,
@@ -41,6 +42,10 @@ log = logging.getLogger("coditect_license_client")
 
 API = "/api/v1/licenses"
 
+# The server's ways of saying "this session is no longer yours": it is gone (410),
+# or its secret was replaced by a newer acquire with the same key (401).
+SESSION_GONE = (SessionExpired, InvalidSessionSecret)
+
 
 def default_client_info() -> dict[str, Any]:
     return {
@@ -63,6 +68,11 @@ class LicenseClient:
 
     Every call retries network errors, 5xx and 429 answers with exponential
     backoff and jitter (``retry``), honouring ``Retry-After``.
+
+    Each acquire returns a new session secret and voids the previous one: two
+    copies sharing one triple take the session from each other at every
+    heartbeat (each one's 401 makes it acquire again). Hence the separate
+    ``client_instance`` per running copy.
 
     Arguments:
         server_url: base URL of the license server.
@@ -223,15 +233,22 @@ class LicenseClient:
         timeout: float | None = None,
         reacquire: bool = True,
     ) -> HeartbeatResult:
-        """Keep the seat alive. After a 410 (the session is gone) acquire again,
-        once, transparently (``reacquired=True``); its errors are raised."""
+        """Keep the seat alive. After a 410 (the session is gone) or a 401 (its
+        secret was replaced by a newer acquire) acquire again, once,
+        transparently (``reacquired=True``); its errors are raised."""
         lease = self._require_lease()
         try:
             body = self._send_heartbeat(lease, retry=retry, timeout=timeout)
-        except SessionExpired:
+        except SESSION_GONE as exc:
             if not reacquire:
                 raise
-            log.warning("session %s expired on the server; acquiring again", lease.session_id)
+            reason = (
+                "expired on the server"
+                if isinstance(exc, SessionExpired)
+                else "was refused its secret (a newer acquire with this key holds it, "
+                "or the server does not know the session)"
+            )
+            log.warning("session %s %s; acquiring again", lease.session_id, reason)
             new = self.acquire(retry=retry, timeout=timeout, offline_fallback=False)
             return HeartbeatResult(
                 session_id=new.session_id,
@@ -257,7 +274,7 @@ class LicenseClient:
         _, body = self._request(
             "POST",
             f"{API}/heartbeat",
-            {"session_id": lease.session_id},
+            {"session_id": lease.session_id, "session_secret": lease.session_secret},
             retry=retry,
             timeout=timeout,
         )
@@ -268,23 +285,34 @@ class LicenseClient:
 
         The current lease is used, else the one cached on disk (so a CLI can
         release what another process acquired). Releasing twice is harmless.
+
+        Raises :class:`InvalidSessionSecret` (never retried) when the server
+        refuses the secret: a newer acquire with the same key holds the session
+        now, and this call did not free it. The lease is forgotten all the same.
         """
         lease = self._lease or self.cached_lease()
         if lease is None:
             return False
-        with contextlib.suppress(SessionExpired):  # already gone: released all the same
-            self._request(
-                "POST",
-                f"{API}/release",
-                {"session_id": lease.session_id},
-                retry=retry,
-                timeout=timeout,
-            )
-        with self._lock:
-            if self._lease is not None and self._lease.session_id == lease.session_id:
-                self._lease = None
-        self._forget_cached_lease(lease.session_id)
+        try:
+            with contextlib.suppress(SessionExpired):  # already gone: released all the same
+                self._request(
+                    "POST",
+                    f"{API}/release",
+                    {"session_id": lease.session_id, "session_secret": lease.session_secret},
+                    retry=retry,
+                    timeout=timeout,
+                )
+        except InvalidSessionSecret:
+            self._drop(lease)  # a secret that can never work again
+            raise
+        self._drop(lease)
         return True
+
+    def _drop(self, lease: Lease) -> None:
+        with self._lock:
+            if self._lease is lease:
+                self._lease = None
+        self._forget_cached_lease(lease)
 
     def status(self, *, check_server: bool = False) -> ClientStatus:
         """What is known about this client's seat, without taking one.
@@ -315,7 +343,7 @@ class LicenseClient:
             try:
                 self._send_heartbeat(lease, retry=None, timeout=None)
                 alive = True
-            except SessionExpired:
+            except SESSION_GONE:
                 alive = False
         return ClientStatus(
             held=token_error is None and alive is not False,
@@ -384,7 +412,7 @@ class LicenseClient:
             return None
         try:
             return Lease.from_cache(data)
-        except TypeError:
+        except (KeyError, TypeError):
             return None
 
     def _offline_lease(self) -> Lease | None:
@@ -399,12 +427,17 @@ class LicenseClient:
         lease.offline = True
         return lease
 
-    def _forget_cached_lease(self, session_id: str | None = None) -> None:
+    def _forget_cached_lease(self, lease: Lease | None = None) -> None:
+        """Delete the cached lease (only if it is ``lease``, when given: another
+        process may have cached a newer one of the same session since)."""
         if self.cache is None:
             return
-        if session_id is not None:
+        if lease is not None:
             cached = self.cached_lease()
-            if cached is not None and cached.session_id != session_id:
+            if cached is not None and (
+                cached.session_id != lease.session_id
+                or cached.session_secret != lease.session_secret
+            ):
                 return
         self.cache.delete(self._lease_name)
 

@@ -86,6 +86,19 @@ class SessionExpired(LicenseError):
     status = 410
 
 
+class InvalidSessionSecret(LicenseError):
+    """The server did not accept the session secret (or does not know the session).
+
+    Each acquire gives the session a new secret and voids the previous one, so
+    this is what a client sees once another acquire with the same license key,
+    hardware id and instance took the session over. Like a 410, the seat is no
+    longer this client's: acquire again.
+    """
+
+    code = "invalid_session_secret"
+    status = 401
+
+
 class InvalidRequest(LicenseError):
     """The server rejected the request as malformed (a bug or a bad argument)."""
 
@@ -189,6 +202,7 @@ _BY_CODE: dict[str, type[LicenseError]] = {
         LicenseInactive,
         NoSeatsAvailable,
         SessionExpired,
+        InvalidSessionSecret,
         ServerError,
         SeatStoreUnavailable,
         RateLimited,

@@ -32,12 +32,26 @@ def _int(data: dict[str, Any], name: str, default: int | None = None) -> int | N
     return int(value)
 
 
+def _secret(data: dict[str, Any]) -> str:
+    value = data.get("session_secret")
+    if not isinstance(value, str) or not value:
+        raise KeyError("session_secret")
+    return value
+
+
 @dataclass
 class Lease:
-    """A seat held by this client: the session, its token and the server's timings."""
+    """A seat held by this client: the session, its token and the server's timings.
+
+    ``session_secret`` proves to the server that this client holds the session
+    (the session id alone is not a credential). It is opaque, sent only on
+    heartbeat and release, left out of ``repr()``, and written to disk only in
+    the lease cache file (mode 0600). Each acquire returns a new one.
+    """
 
     session_id: str
     token: str
+    session_secret: str = field(repr=False)
     heartbeat_interval: int
     heartbeat_ttl: int
     session_expires_at: float | None = None
@@ -59,6 +73,7 @@ class Lease:
         return cls(
             session_id=str(data["session_id"]),
             token=str(data["token"]),
+            session_secret=_secret(data),
             heartbeat_interval=max(1, interval),
             heartbeat_ttl=max(1, ttl),
             session_expires_at=parse_time(data.get("expires_at")),
@@ -85,8 +100,11 @@ class Lease:
 
     @classmethod
     def from_cache(cls, data: dict[str, Any]) -> Lease:
-        known = {f for f in cls.__dataclass_fields__ if f not in ("claims", "offline")}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        """Rebuild a cached lease; raises KeyError or TypeError for an unusable one
+        (such as a lease cached before sessions had secrets)."""
+        skip = ("claims", "offline", "session_secret")
+        known = {f for f in cls.__dataclass_fields__ if f not in skip}
+        return cls(**{k: v for k, v in data.items() if k in known}, session_secret=_secret(data))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ on SIGTERM/SIGINT/SIGHUP and at interpreter exit the seat is released.
 When the server cannot be reached the seat is kept on the token until the
 token expires (the license's offline grace), retrying with backoff; heartbeats
 resume by themselves when the server answers again. If the server answers
-that the session is gone (410) the seat is acquired again once, transparently.
+that the session is gone (410) or no longer takes its secret (401: a newer
+acquire with the same key holds it) the seat is acquired again once,
+transparently.
 
 The program is told when the seat cannot be kept (the token expired with the
 server still unreachable, or the server refused: no seat left, license
@@ -35,7 +37,7 @@ from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
-from .errors import LicenseError, NotAcquired, SeatLost, TransientError
+from .errors import InvalidSessionSecret, LicenseError, NotAcquired, SeatLost, TransientError
 from .retry import RetryPolicy
 
 if TYPE_CHECKING:
@@ -170,12 +172,20 @@ class Seat:
         if release and self.client.lease is not None:
             try:
                 self.client.release(retry=self._release_policy(), timeout=self.release_timeout)
+            except InvalidSessionSecret as exc:
+                log.warning(
+                    "seat not released (%s): a newer acquire with this license key holds it", exc
+                )
             except LicenseError as exc:
                 log.warning(
                     "could not release the seat (%s); the server frees it after its TTL", exc
                 )
 
     release = stop
+
+    def __repr__(self) -> str:
+        state = "lost" if self.lost else "held" if self.held else "not held"
+        return f"<Seat {state} session={self.session_id}>"
 
     def __enter__(self) -> Seat:
         return self.start()
@@ -240,7 +250,7 @@ class Seat:
             result = self.client.heartbeat(retry=policy, timeout=timeout)
             if result.reacquired:
                 self.reacquired += 1
-                log.info("session expired on the server; acquired again as %s", result.session_id)
+                log.info("session lost on the server; acquired again as %s", result.session_id)
         self.heartbeats += 1
         self.last_contact = time.monotonic()
 
