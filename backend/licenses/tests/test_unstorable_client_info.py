@@ -10,6 +10,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from conftest import client_for
 from licenses.models import LicenseSession
+from licenses.tests.helpers import release
 
 pytestmark = pytest.mark.sqlite
 
@@ -65,11 +66,7 @@ def test_an_unstorable_client_info_is_refused_and_session_lists_stay_200(
     listed = session_lists(org_a, alice, license_)
     assert [s["client_info"] for s in listed[0]] == [{"host": "Zoë 😀", "n": 10**300}]
     assert listed[0] == listed[1]
-    session_id = good.json()["session_id"]
-    released = APIClient().post(
-        "/api/v1/licenses/release", {"session_id": session_id}, format="json"
-    )
-    assert released.status_code == 200
+    assert release(good.json()).status_code == 200
     assert [s["status"] for s in session_lists(org_a, alice, license_)[0]] == ["released"]
 
 
