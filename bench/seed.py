@@ -1,10 +1,12 @@
 """Bulk seeding: organizations, licenses, live sessions and usage rows.
 
-Rows go in with SQL (``INSERT … SELECT``), never through the API. Redis is not
-written: it is a cache of truth (DESIGN §6), so after seeding, ``rebuild`` has
-the server's own seat store drop each seeded license's seat set and rebuild it
-from the database, session secret digests included, as it would after a Redis
-flush. The bench thus never mirrors the store's key layout.
+Rows go in with SQL (``INSERT … SELECT``), never through the API. The seeder
+builds no Redis seat sets: Redis is a cache of truth (DESIGN §6), so after
+seeding, ``rebuild`` has the server's own seat store drop each seeded license's
+seat set and rebuild it from the database, session secret digests included, as
+it would after a Redis flush. The only Redis write left is ``expire_every``,
+which moves the expiry (the sorted set's score) of the seats it expires into the
+past, as time would.
 
 A seeded session ``g`` of a batch with the 8-hex-digit tag ``t`` has the id
 ``t-0000-4000-8000-<g as 12 hex digits>``, the member (hardware id)
