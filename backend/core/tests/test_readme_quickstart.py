@@ -20,7 +20,7 @@ def quickstart_blocks() -> list[str]:
 
 
 def test_the_quick_start_ends_with_a_granted_seat(tmp_path):
-    first, second = quickstart_blocks()
+    first, *client_blocks = quickstart_blocks()
     assert first.strip() == "make run"
     makefile = (BACKEND.parent / "Makefile").read_text()
     run_steps = re.split(r"\nrun:[^\n]*\n", makefile, maxsplit=1)[1].split("\n\n", 1)[0]
@@ -47,7 +47,7 @@ def test_the_quick_start_ends_with_a_granted_seat(tmp_path):
                 break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        script = second.replace("127.0.0.1:8000", f"127.0.0.1:{port}")
+        script = "\n".join(client_blocks).replace("127.0.0.1:8000", f"127.0.0.1:{port}")
         result = subprocess.run(
             ["bash", "-e", "-c", script],
             cwd=tmp_path,
@@ -59,6 +59,14 @@ def test_the_quick_start_ends_with_a_granted_seat(tmp_path):
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=20)
-    body = json.loads(result.stdout)
+    # curl prints each answer with no newline between them.
+    answers, text, decoder = [], result.stdout.strip(), json.JSONDecoder()
+    while text:
+        answer, end = decoder.raw_decode(text)
+        answers.append(answer)
+        text = text[end:].lstrip()
+    body, beat, released = answers
     assert body["seats_total"] == 5 and body["seats_used"] == 1
     assert body["session_id"] and body["token"].count(".") == 2
+    assert beat["session_id"] == body["session_id"] and beat["expires_at"]
+    assert released == {"session_id": body["session_id"], "released": True}
