@@ -79,7 +79,6 @@ class Stack:
             LOG_LEVEL="WARNING",
             PYTHONPATH=str(BACKEND),
             HOST="127.0.0.1",
-            PORT=str(self.api_port),
             WEB_CONCURRENCY=str(self.workers),
             GUNICORN_THREADS=str(self.threads),
             # The bench is one client IP: keep any acquire throttle in the path
@@ -88,6 +87,9 @@ class Stack:
             THROTTLE_ACQUIRE_KEY="100000000/min",
             EMBEDDED_REAPER="0",
         )
+        if self.api_port:
+            # Unset until the server is started (PORT must be a real port).
+            env["PORT"] = str(self.api_port)
         env.update(extra)
         return env
 
