@@ -10,8 +10,9 @@ from licenses.seatstore.base import SeatStore
 @cache
 def get_seat_store() -> SeatStore:
     if settings.SEAT_STORE == "redis":
+        from core.redis import redis_client
         from licenses import selectors
-        from licenses.seatstore.redis_store import RedisSeatStore, redis_client
+        from licenses.seatstore.redis_store import RedisSeatStore
 
         return RedisSeatStore(
             redis_client(),
