@@ -40,6 +40,7 @@ dev-frontend: $(FRONTEND_DEPS)
 lint: setup
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run lint-imports
 
 format: setup
 	$(UV) run ruff check --fix .

@@ -22,8 +22,8 @@ from django.conf import settings
 from django.db import connection
 from django_scopes import scope
 
+from core.redis import redis_client
 from licenses.seatstore import get_seat_store
-from licenses.seatstore.redis_store import redis_client
 from licenses.services import license_create
 from tenants.models import Organization
 

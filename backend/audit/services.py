@@ -4,7 +4,7 @@ from django.db.models import Model
 from rest_framework.request import Request
 
 from audit.models import AuditEvent
-from core.authentication import ApiTokenPrincipal
+from tenants.authentication import ApiTokenPrincipal
 from tenants.models import Organization
 
 

@@ -1,8 +1,8 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from coditect_license.metrics import metrics_view
 from core.api.views import HealthView, ReadyView
-from core.metrics import metrics_view
 from core.spa import spa_index, with_dashboard_csp
 
 urlpatterns = [

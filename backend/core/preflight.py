@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.utils import Error as DatabaseError
 
+from core.redis import redis_client
+
 
 class ServiceUnavailable(Exception):
     pass
@@ -20,8 +22,6 @@ def check_database() -> None:
 def check_redis() -> None:
     if not settings.REDIS_URL:
         return
-    from licenses.seatstore.redis_store import redis_client
-
     try:
         redis_client().ping()
     except Exception as exc:  # redis-py raises several unrelated types here

@@ -42,6 +42,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
 from core.models import RateCounter
+from core.redis import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -157,8 +158,6 @@ def _redis_hit_many(
     # The same server and database as the cache (both are REDIS_URL), through the
     # process's one client: Django's cache builds a client object per call and its
     # incr() costs two round trips a key.
-    from licenses.seatstore.redis_store import redis_client
-
     pipe = redis_client().pipeline(transaction=False)
     for key, duration in windows:
         full = backend.make_and_validate_key(key)

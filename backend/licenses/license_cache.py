@@ -31,6 +31,7 @@ import redis
 from django.conf import settings
 from django.db import transaction
 
+from core.redis import redis_client
 from licenses.models import License
 
 logger = logging.getLogger(__name__)
@@ -49,8 +50,6 @@ def _key(digest: str) -> str:
 
 
 def _client() -> Any:
-    from licenses.seatstore.redis_store import redis_client
-
     return redis_client()
 
 

@@ -77,17 +77,6 @@ class License(models.Model):
     def is_valid(self, at: datetime | None = None) -> bool:
         return self.invalid_reason(at) is None
 
-    def has_available_seats(self) -> bool:
-        from licenses.seatstore import get_seat_store
-
-        return get_seat_store().count(str(self.id)) < self.seats_total
-
-    def get_seat_utilization(self) -> float:
-        """Seats in use as a fraction of seats bought, from the seat store."""
-        from licenses.seatstore import get_seat_store
-
-        return get_seat_store().count(str(self.id)) / self.seats_total
-
 
 class LicenseSession(models.Model):
     """One running client holding (or having held) a seat.

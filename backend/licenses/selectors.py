@@ -4,10 +4,9 @@ import hmac
 import logging
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -16,7 +15,8 @@ from django_scopes import scopes_disabled
 from licenses import license_cache
 from licenses.keys import DISPLAY_PREFIX_LENGTH, license_key_digest, license_key_matches
 from licenses.models import License, LicenseSession
-from licenses.seatstore.base import LiveSeat, SeatStoreUnavailable
+from licenses.seatstore import get_seat_store
+from licenses.seatstore.base import SeatStoreUnavailable
 from projects.models import Project
 
 logger = logging.getLogger(__name__)
@@ -48,26 +48,6 @@ def license_get_by_key(key: str, prefetch: tuple[str, Any] | None = None) -> Lic
 
 
 _LICENSE_BY_DIGEST = f"SELECT * FROM {License._meta.db_table} WHERE key_digest = %s"  # noqa: S608
-
-
-def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
-    """Seats the database believes live, for rebuilding a vanished Redis seat set, with
-    the TTL each beats with (the license's) and its session secret's digest.
-
-    The database's last heartbeat lags Redis by up to ``WRITE_BEHIND_MAX_LAG``,
-    so each seat is kept that much longer: a rebuild may hold a dead client's
-    seat a little longer, but never frees one a live client still holds.
-    """
-    lag = timedelta(seconds=settings.WRITE_BEHIND_MAX_LAG)
-    with scopes_disabled():
-        ttl = License.objects.filter(id=license_id).values_list("heartbeat_ttl", flat=True).first()
-        rows = LicenseSession.objects.filter(
-            license_id=license_id, status=LicenseSession.Status.ACTIVE
-        ).values_list("member", "id", "expires_at", "secret_digest")
-        return [
-            LiveSeat(member, str(sid), (expires + lag).timestamp(), ttl or 0, digest)
-            for member, sid, expires, digest in rows
-        ]
 
 
 def session_by_secret(session_id: str, secret_digest: str) -> tuple[str, str] | None:
@@ -140,14 +120,21 @@ def seats_in_use(license_ids: Iterable[Any]) -> dict[str, int | None]:
     """Live seats per license from the seat store, in one round trip for the lot.
 
     ``None`` for each when the store cannot be reached: a dashboard still lists."""
-    from licenses.seatstore import get_seat_store
-
     ids = [str(license_id) for license_id in license_ids]
     try:
         return dict(get_seat_store().counts(ids))
     except SeatStoreUnavailable as exc:
         logger.warning("seat counts unavailable: %s", exc)
         return dict.fromkeys(ids)
+
+
+def license_has_available_seats(license_: License) -> bool:
+    return get_seat_store().count(str(license_.id)) < license_.seats_total
+
+
+def license_seat_utilization(license_: License) -> float:
+    """Seats in use as a fraction of seats bought, from the seat store."""
+    return get_seat_store().count(str(license_.id)) / license_.seats_total
 
 
 def project_for_license(project_id: Any) -> Project | None:

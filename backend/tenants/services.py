@@ -22,10 +22,10 @@ from django_scopes import scope, scopes_disabled
 from rest_framework.request import Request
 
 from audit.services import audit_record
-from core.authentication import ApiTokenPrincipal
 from core.errors import ApiError
 from core.roles import POLICY, Role
 from core.secrets import new_secret, secret_digest
+from tenants.authentication import ApiTokenPrincipal
 from tenants.models import Invitation, Membership, Organization
 from users.models import User
 

@@ -26,11 +26,11 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from audit.services import audit_record
-from core.authentication import TOKEN_PREFIX
 from core.errors import ApiError
 from core.mail import send_later
 from core.roles import Role
 from core.secrets import new_secret, secret_digest
+from tenants.authentication import TOKEN_PREFIX
 from tenants.models import ApiToken, Organization
 from users.models import RefreshTokenFamily, User
 from users.tokens import FamilyRefreshToken

@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from analytics import selectors
 from analytics.api import serializers as s
 from core.api.errors import error_responses
-from core.api.tenancy import OrganizationEndpoint
 from licenses.models import License
+from tenants.api.tenancy import OrganizationEndpoint
 
 TAGS = ["analytics"]
 WINDOW = (

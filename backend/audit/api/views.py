@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from audit import selectors
 from audit.api.serializers import AuditEventSerializer
 from core.api.errors import error_responses
-from core.api.tenancy import OrganizationEndpoint
+from tenants.api.tenancy import OrganizationEndpoint
 
 FILTERS = [
     OpenApiParameter("action", str, description="Exact action, e.g. `member.role_change`."),

@@ -24,7 +24,7 @@ class ApiAutoSchema(AutoSchema):
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "core.authentication.ApiTokenAuthentication"
+    target_class = "tenants.authentication.ApiTokenAuthentication"
     name = "apiToken"
 
     def get_security_definition(self, auto_schema) -> dict:

@@ -15,8 +15,8 @@ from rest_framework.test import APIClient
 from conftest import free_port, race, use_store
 from core import ratelimit
 from core.models import RateCounter
+from core.redis import redis_client
 from licenses.api.throttles import AcquireIpThrottle, AcquireKeyThrottle
-from licenses.seatstore.redis_store import redis_client
 from users.throttles import LoginThrottle
 
 pytestmark = pytest.mark.sqlite

@@ -14,11 +14,11 @@ from rest_framework.response import Response
 
 from core.api.caching import no_store
 from core.api.errors import ErrorSerializer, error_responses
-from core.api.tenancy import OrganizationEndpoint
 from core.pagination import NewestFirstCursorPagination
 from licenses import selectors, services
 from licenses.api import admin_serializers as s
 from licenses.models import License, LicenseSession
+from tenants.api.tenancy import OrganizationEndpoint
 
 TAGS = ["licenses"]
 _SEAT_STORE_DOWN = {

@@ -9,10 +9,10 @@ from django_scopes import scope, scopes_disabled
 from rest_framework.test import APIClient
 
 from conftest import use_store
+from core.redis import redis_client
 from licenses import license_cache, selectors, services
 from licenses.keys import license_key_digest
 from licenses.models import License, LicenseSession
-from licenses.seatstore.redis_store import redis_client
 from projects.models import Project
 
 pytestmark = pytest.mark.sqlite

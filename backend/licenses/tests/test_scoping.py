@@ -28,10 +28,10 @@ def test_a_scope_shows_only_its_organizations_rows(db, make_license):
 
 
 def test_license_validity_and_utilization(store_kind, make_license):
-    from licenses import services
+    from licenses import selectors, services
 
     license_, key = make_license(seats=4)
-    assert license_.is_valid() and license_.has_available_seats()
+    assert license_.is_valid() and selectors.license_has_available_seats(license_)
     services.session_acquire(license_key=key, hardware_id="a")
-    assert license_.get_seat_utilization() == 0.25
+    assert selectors.license_seat_utilization(license_) == 0.25
     assert str(license_).startswith("Test (lic_")

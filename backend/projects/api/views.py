@@ -4,10 +4,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.errors import error_responses
-from core.api.tenancy import OrganizationEndpoint
 from projects import selectors, services
 from projects.api.serializers import ProjectSerializer
 from projects.models import Project
+from tenants.api.tenancy import OrganizationEndpoint
 
 SEARCH = OpenApiParameter("search", str, description="Match in name or slug.")
 

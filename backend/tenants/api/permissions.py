@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework import permissions
 from rest_framework.request import Request
 
-from core.authentication import ApiTokenPrincipal
+from tenants.authentication import ApiTokenPrincipal
 
 
 class NotAnApiToken(permissions.BasePermission):

@@ -4,7 +4,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.errors import error_responses
-from core.api.tenancy import OrganizationEndpoint
 from tenants import selectors, services
 from tenants.api.permissions import IsPerson, NotAnApiToken
 from tenants.api.serializers import (
@@ -17,6 +16,7 @@ from tenants.api.serializers import (
     OrganizationSerializer,
     OrganizationUpdateSerializer,
 )
+from tenants.api.tenancy import OrganizationEndpoint
 from tenants.models import Invitation, Membership
 
 TAGS = ["organizations"]

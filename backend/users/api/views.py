@@ -15,7 +15,7 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from core.api.caching import no_store
 from core.api.errors import ErrorSerializer, error_responses
-from core.api.tenancy import OrganizationEndpoint
+from tenants.api.tenancy import OrganizationEndpoint
 from tenants.models import ApiToken
 from users import selectors, services
 from users.api.serializers import (

@@ -7,8 +7,7 @@ with client.seat() as seat:
     run_the_app()
 """
 
-__version__ = "0.1.0"
-
+from ._version import __version__
 from .client import LicenseClient
 from .errors import (
     InvalidLicenseKey,

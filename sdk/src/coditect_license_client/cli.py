@@ -35,7 +35,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import __version__
+from ._version import __version__
 from .cache import DiskCache
 from .client import LicenseClient
 from .errors import (

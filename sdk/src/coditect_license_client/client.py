@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from . import __version__
+from ._version import __version__
 from .cache import DiskCache, digest
 from .errors import (
     InvalidLicenseKey,

@@ -17,8 +17,8 @@ from rest_framework import exceptions, generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.authentication import ApiTokenPrincipal
 from core.roles import POLICY, Role
+from tenants.authentication import ApiTokenPrincipal
 from tenants.models import Membership, Organization
 
 

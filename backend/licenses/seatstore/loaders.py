@@ -1,0 +1,30 @@
+"""The seat store's reads of the database: what it needs to rebuild a vanished Redis
+seat set. Here, not in ``licenses.selectors``, so the store depends on models only."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django_scopes import scopes_disabled
+
+from licenses.models import License, LicenseSession
+from licenses.seatstore.base import LiveSeat
+
+
+def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
+    """Seats the database believes live, for rebuilding a vanished Redis seat set, with
+    the TTL each beats with (the license's) and its session secret's digest.
+
+    The database's last heartbeat lags Redis by up to ``WRITE_BEHIND_MAX_LAG``,
+    so each seat is kept that much longer: a rebuild may hold a dead client's
+    seat a little longer, but never frees one a live client still holds.
+    """
+    lag = timedelta(seconds=settings.WRITE_BEHIND_MAX_LAG)
+    with scopes_disabled():
+        ttl = License.objects.filter(id=license_id).values_list("heartbeat_ttl", flat=True).first()
+        rows = LicenseSession.objects.filter(
+            license_id=license_id, status=LicenseSession.Status.ACTIVE
+        ).values_list("member", "id", "expires_at", "secret_digest")
+        return [
+            LiveSeat(member, str(sid), (expires + lag).timestamp(), ttl or 0, digest)
+            for member, sid, expires, digest in rows
+        ]
