@@ -125,6 +125,13 @@ class JSONParser(parsers.JSONParser):
         encoding = parsers.get_encoding(parser_context or {})
         try:
             text = codecs.getreader(encoding)(stream).read()
+        except ValueError as exc:
+            raise ParseError(f"JSON parse error - {exc}") from None
+        return self.parse_text(text, encoding)
+
+    def parse_text(self, text: str, encoding: str = "utf-8") -> Any:
+        """The document of a body already decoded from ``encoding``."""
+        try:
             try:
                 data = _STRICT.decode(text)
             except _NonFinite:

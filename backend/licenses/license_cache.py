@@ -24,6 +24,7 @@ break an acquire. Only the SQL seat store without Redis reads the database every
 import json
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
@@ -37,6 +38,17 @@ from licenses.models import License
 logger = logging.getLogger(__name__)
 
 MISS: Final = object()
+
+
+@dataclass(frozen=True)
+class Prefetched:
+    """A license's entry read ahead of ``lookup`` (by the acquire throttle, in its own
+    round trip): the key digest it belongs to and the raw value read."""
+
+    key_digest: str
+    cached: Any
+
+
 _GONE = "-"
 _FIELDS = ("seats_total", "heartbeat_ttl", "offline_grace", "is_active", "is_suspended")
 

@@ -24,17 +24,19 @@ logger = logging.getLogger(__name__)
 LICENSE_STATUSES = ("active", "suspended", "expired", "inactive")
 
 
-def license_get_by_key(key: str, prefetch: tuple[str, Any] | None = None) -> License | None:
+def license_get_by_key(
+    key: str, prefetch: license_cache.Prefetched | None = None
+) -> License | None:
     """Cross-tenant by necessity: the key is what tells us the organization.
 
     Every acquire starts here: the license comes from ``license_cache`` (Redis) when it
-    can — ``prefetch`` is (digest, value) of its entry when the acquire throttle already
-    read it — else from one fixed statement (``raw``: no query compilation, which costs
+    can — ``prefetch`` is its entry when the acquire throttle already read it — else
+    from one fixed statement (``raw``: no query compilation, which costs
     ``filter(...).first()`` about 0.3 ms of CPU). ``key_digest`` is unique.
     """
     digest = license_key_digest(key)
-    if prefetch is not None and prefetch[0] == digest:
-        license_ = license_cache.lookup(digest, prefetch[1])
+    if prefetch is not None and prefetch.key_digest == digest:
+        license_ = license_cache.lookup(digest, prefetch.cached)
     else:
         license_ = license_cache.lookup(digest)
     if license_ is license_cache.MISS:

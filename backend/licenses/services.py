@@ -307,7 +307,7 @@ def session_acquire(
     client_instance: str = "",
     client_info: dict[str, Any] | None = None,
     ip_address: str | None = None,
-    license_prefetch: tuple[str, Any] | None = None,
+    license_prefetch: license_cache.Prefetched | None = None,
     _retried: bool = False,
 ) -> AcquiredSeat:
     """Validate the license, take a seat in one atomic step, record the session, sign a

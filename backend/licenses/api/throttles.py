@@ -58,9 +58,8 @@ class AcquireThrottle(BaseThrottle):
     round trip. Retry-After is the longest wait of the scopes that refused.
 
     On Redis the same round trip reads the license's entry in ``license_cache``, which
-    acquire reads next anyway: ``request.license_prefetch`` = (key digest, cached
-    value) is handed to ``services.session_acquire``, one Redis round trip fewer per
-    acquire."""
+    acquire reads next anyway: the view's ``license_prefetch`` (``license_cache.Prefetched``)
+    is handed to ``services.session_acquire``, one Redis round trip fewer per acquire."""
 
     def __init__(self) -> None:
         self.scopes: list[FixedWindowThrottle] = [AcquireIpThrottle(), AcquireKeyThrottle()]
@@ -70,7 +69,7 @@ class AcquireThrottle(BaseThrottle):
         fetch = license_cache.cache_key(digest) if digest else None
         allowed, fetched = allow(self.scopes, request, fetch)
         if fetch and fetched is not NOT_FETCHED:
-            request.license_prefetch = (digest, fetched)
+            view.license_prefetch = license_cache.Prefetched(digest, fetched)
         return allowed
 
     def wait(self) -> float | None:

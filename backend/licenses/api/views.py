@@ -1,5 +1,6 @@
 """Client endpoints of the seat protocol (DESIGN §6): the license key authenticates."""
 
+from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -10,8 +11,10 @@ from core.api.caching import no_store
 from core.api.errors import ErrorSerializer
 from core.metrics import SEAT_ACQUIRE, SEAT_HEARTBEAT, SEAT_RELEASE
 from licenses import services
+from licenses.api import fast_path
 from licenses.api import serializers as s
 from licenses.api.throttles import AcquireThrottle
+from licenses.license_cache import Prefetched
 from licenses.signing import published_keys
 
 # Responses of the hot path are rendered by hand with this shared field (see
@@ -37,6 +40,42 @@ class SeatEndpoint(APIView):
         return "ok"
 
 
+class SessionProofEndpoint(SeatEndpoint):
+    """Heartbeat and release: a session id and its secret. A plain request is answered
+    without DRF when it succeeds (``fast_path``); any other request, and every error,
+    the DRF way."""
+
+    def answer(self, session_id: str, secret: str) -> dict:
+        raise NotImplementedError
+
+    def post(self, request: Request) -> Response:
+        return Response(self.answer(*fast_path.session_input(request.data)))
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        proof = fast_path.plain_session_proof(request)
+        if proof is None:
+            return super().dispatch(request, *args, **kwargs)
+        try:
+            body = self.answer(*proof)
+        except Exception as exc:
+            return self.answer_exception(request, exc, *args, **kwargs)
+        self.counter.labels(result="ok").inc()
+        return fast_path.json_response(body, self.default_response_headers)
+
+    def answer_exception(self, request: HttpRequest, exc: Exception, *args, **kwargs):
+        """The answer DRF's dispatch gives when the handler raises ``exc``."""
+        self.args, self.kwargs = args, kwargs
+        drf_request = self.initialize_request(request, *args, **kwargs)
+        self.request = drf_request
+        self.headers = self.default_response_headers
+        try:
+            self.initial(drf_request, *args, **kwargs)
+            response = self.handle_exception(exc)
+        except Exception as other:
+            response = self.handle_exception(other)
+        return self.finalize_response(drf_request, response, *args, **kwargs)
+
+
 def _errors(*codes: tuple[int, str]) -> dict[int, OpenApiResponse]:
     return {code: OpenApiResponse(ErrorSerializer, description=text) for code, text in codes}
 
@@ -45,6 +84,8 @@ class AcquireView(SeatEndpoint):
     counter = SEAT_ACQUIRE
     # Per client IP first, then per license key (by a prefix of its keyed digest).
     throttle_classes = [AcquireThrottle]
+    # Set by AcquireThrottle when its round trip read the license's cache entry.
+    license_prefetch: Prefetched | None = None
 
     def ok_result(self, response: Response) -> str:
         return "granted" if response.status_code == 201 else "renewed"
@@ -73,9 +114,9 @@ class AcquireView(SeatEndpoint):
     @no_store
     def post(self, request: Request) -> Response:
         seat = services.session_acquire(
-            **s.acquire_input(request.data),
+            **fast_path.acquire_input(request.data),
             ip_address=request.META.get("REMOTE_ADDR"),
-            license_prefetch=getattr(request, "license_prefetch", None),
+            license_prefetch=self.license_prefetch,
         )
         lic = seat.license
         # AcquireOutputSerializer's fields, rendered as it renders them (see _SESSION_ID).
@@ -97,7 +138,7 @@ class AcquireView(SeatEndpoint):
         )
 
 
-class HeartbeatView(SeatEndpoint):
+class HeartbeatView(SessionProofEndpoint):
     counter = SEAT_HEARTBEAT
 
     @extend_schema(
@@ -119,21 +160,21 @@ class HeartbeatView(SeatEndpoint):
         },
     )
     def post(self, request: Request) -> Response:
-        session_id, secret = s.session_input(request.data)
+        return super().post(request)
+
+    def answer(self, session_id: str, secret: str) -> dict:
         expires_at, interval = services.session_heartbeat(
             session_id=session_id, session_secret=secret
         )
         # HeartbeatOutputSerializer's fields, rendered as it renders them.
-        return Response(
-            {
-                "session_id": session_id,
-                "expires_at": _DATETIME.to_representation(expires_at),
-                "heartbeat_interval": interval,
-            }
-        )
+        return {
+            "session_id": session_id,
+            "expires_at": _DATETIME.to_representation(expires_at),
+            "heartbeat_interval": interval,
+        }
 
 
-class ReleaseView(SeatEndpoint):
+class ReleaseView(SessionProofEndpoint):
     counter = SEAT_RELEASE
 
     @extend_schema(
@@ -153,11 +194,12 @@ class ReleaseView(SeatEndpoint):
         },
     )
     def post(self, request: Request) -> Response:
-        session_id, secret = s.session_input(request.data)
+        return super().post(request)
+
+    def answer(self, session_id: str, secret: str) -> dict:
         services.session_release(session_id=session_id, session_secret=secret)
-        return Response(
-            s.ReleaseOutputSerializer({"session_id": session_id, "released": True}).data
-        )
+        # ReleaseOutputSerializer's fields.
+        return {"session_id": session_id, "released": True}
 
 
 class JwksView(APIView):
