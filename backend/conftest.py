@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import connection
 from django_scopes import scope
 
+from core.actor import Actor
 from core.redis import redis_client
 from licenses.seatstore import get_seat_store
 from licenses.services import license_create
@@ -115,7 +116,9 @@ def org(db) -> Organization:
 def make_license(org):
     def make(seats: int = 3, **fields):
         with scope(org=org):
-            return license_create(org=org, name="Test", seats_total=seats, **fields)
+            return license_create(
+                org=org, name="Test", seats_total=seats, **fields, actor=Actor.system_named("tests")
+            )
 
     return make
 

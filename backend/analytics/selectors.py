@@ -41,11 +41,10 @@ from itertools import pairwise
 from typing import Any
 
 from django.db.models import BigIntegerField, Func, Sum
-from rest_framework import status
 
-from analytics.models import SeatEvent, UsageHour, UsageRollupCursor
-from core.errors import ApiError
-from licenses.models import License, LicenseSession
+from analytics.models import UsageHour, UsageRollupCursor
+from core.errors import DomainError
+from licenses.models import License, LicenseSession, SeatEvent
 from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import SeatStoreUnavailable
 from projects.models import Project
@@ -73,8 +72,7 @@ BREAKDOWN_DEFAULT_SPAN = 30 * 86400
 BREAKDOWN_MAX_SPAN = 366 * 86400
 
 
-class AnalyticsWindowInvalid(ApiError):
-    status_code = status.HTTP_400_BAD_REQUEST
+class AnalyticsWindowInvalid(DomainError):
     code = "validation_error"
     message = "The request has invalid fields."
 

@@ -1,40 +1,32 @@
 from typing import Any
 
 from django.db.models import Model
-from rest_framework.request import Request
 
 from audit.models import AuditEvent
-from tenants.authentication import ApiTokenPrincipal
-from tenants.models import Organization
+from core.actor import Actor
 
 
 def audit_record(
     *,
-    org: Organization,
-    request: Request | None,
+    org: Any,
+    actor: Actor,
     action: str,
     target: Model,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    actor: Any = None,
 ) -> AuditEvent:
-    """Record an admin change. Callers pass plain data only: never a secret.
-
-    The actor is the request's user (or API token); pass ``actor`` only when the person
-    acting is not signed in yet, e.g. someone whose account an invitation creates."""
-    user = getattr(request, "user", None)
-    token = user.token if isinstance(user, ApiTokenPrincipal) else None
-    person = user if user is not None and not token and user.is_authenticated else None
-    if actor is not None:
-        person, token = actor, None
+    """Record a change to ``org``'s objects by ``actor``. Callers pass plain data only:
+    never a secret."""
     return AuditEvent.objects.create(
         org=org,
-        actor=person,
-        actor_token=token,
+        actor=actor.user,
+        actor_token=actor.api_token,
+        actor_system=actor.system if actor.user is None and actor.api_token is None else "",
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
         before=before,
         after=after,
-        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+        ip_address=actor.ip_address,
+        request_id=actor.request_id or "",
     )

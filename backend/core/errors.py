@@ -1,7 +1,9 @@
 """One JSON error format for every API response: ``{"error": {code, message, details}}``.
 
-Services raise ``ApiError`` subclasses with a stable machine ``code``; the DRF
-exception handler and Django's 404/500 handlers render them the same way.
+Services raise ``DomainError`` subclasses: a stable machine ``code``, a sentence for
+people and details, nothing of HTTP. ``STATUS`` is the one table from a code to its
+HTTP status (and headers); the DRF exception handler and Django's 404/500 handlers
+render every error the same way.
 """
 
 import logging
@@ -19,8 +21,9 @@ from rest_framework_simplejwt.exceptions import InvalidToken
 logger = logging.getLogger(__name__)
 
 
-class ApiError(Exception):
-    status_code = status.HTTP_400_BAD_REQUEST
+class DomainError(Exception):
+    """A refusal of the domain: its ``code`` is in ``STATUS``."""
+
     code = "bad_request"
     message = "The request could not be processed."
 
@@ -28,6 +31,39 @@ class ApiError(Exception):
         super().__init__(message or self.message)
         self.message = message or self.message
         self.details = details or {}
+
+
+_RETRY = {"Retry-After": "5"}
+
+# The one table from a domain error's code to its HTTP status and headers.
+STATUS: dict[str, tuple[int, dict[str, str]]] = {
+    "bad_request": (status.HTTP_400_BAD_REQUEST, {}),
+    "validation_error": (status.HTTP_400_BAD_REQUEST, {}),
+    "invalid_reset_token": (status.HTTP_400_BAD_REQUEST, {}),
+    "invalid_invitation": (status.HTTP_400_BAD_REQUEST, {}),
+    "invalid_credentials": (status.HTTP_401_UNAUTHORIZED, {}),
+    "invalid_refresh_token": (status.HTTP_401_UNAUTHORIZED, {}),
+    "invalid_license_key": (status.HTTP_401_UNAUTHORIZED, {}),
+    "invalid_session_secret": (status.HTTP_401_UNAUTHORIZED, {}),
+    "sign_in_required": (status.HTTP_401_UNAUTHORIZED, {"WWW-Authenticate": "Bearer"}),
+    "permission_denied": (status.HTTP_403_FORBIDDEN, {}),
+    "role_above_your_own": (status.HTTP_403_FORBIDDEN, {}),
+    "invitation_for_another_user": (status.HTTP_403_FORBIDDEN, {}),
+    "license_inactive": (status.HTTP_403_FORBIDDEN, {}),
+    "license_suspended": (status.HTTP_403_FORBIDDEN, {}),
+    "license_expired": (status.HTTP_403_FORBIDDEN, {}),
+    "not_found": (status.HTTP_404_NOT_FOUND, {}),
+    "no_seats_available": (status.HTTP_409_CONFLICT, {}),
+    "project_slug_taken": (status.HTTP_409_CONFLICT, {}),
+    "org_slug_taken": (status.HTTP_409_CONFLICT, {}),
+    "last_owner": (status.HTTP_409_CONFLICT, {}),
+    "already_member": (status.HTTP_409_CONFLICT, {}),
+    "email_taken": (status.HTTP_409_CONFLICT, {}),
+    "session_expired": (status.HTTP_410_GONE, {}),
+    "seat_store_unavailable": (status.HTTP_503_SERVICE_UNAVAILABLE, _RETRY),
+    "signing_unavailable": (status.HTTP_503_SERVICE_UNAVAILABLE, _RETRY),
+    "email_unavailable": (status.HTTP_503_SERVICE_UNAVAILABLE, {}),
+}
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -74,10 +110,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "5"},
         )
-    if isinstance(exc, ApiError):
-        headers = getattr(exc, "headers", None)
+    if isinstance(exc, DomainError):
+        code, headers = STATUS[exc.code]
         return Response(
-            error_body(exc.code, exc.message, exc.details), status=exc.status_code, headers=headers
+            error_body(exc.code, exc.message, exc.details), status=code, headers=headers or None
         )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(

@@ -6,8 +6,13 @@ class LicensesConfig(AppConfig):
     name = "licenses"
 
     def ready(self) -> None:
-        from licenses import license_cache
+        from licenses import license_cache, receivers
         from licenses.models import License
+        from tenants.signals import organization_deleting
+
+        organization_deleting.connect(
+            receivers.organization_deleting, weak=False, dispatch_uid="licenses_org_deleting"
+        )
 
         # Every write of a license through the ORM reaches acquire's cache, whoever
         # makes it (services, the admin, a shell); queryset.update() does not.

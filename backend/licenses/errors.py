@@ -1,18 +1,14 @@
 """Seat-path errors, each with the stable code and status of DESIGN §6."""
 
-from rest_framework import status
-
-from core.errors import ApiError
+from core.errors import DomainError
 
 
-class InvalidLicenseKey(ApiError):
-    status_code = status.HTTP_401_UNAUTHORIZED
+class InvalidLicenseKey(DomainError):
     code = "invalid_license_key"
     message = "The license key is not valid."
 
 
-class LicenseRefused(ApiError):
-    status_code = status.HTTP_403_FORBIDDEN
+class LicenseRefused(DomainError):
     _messages = {
         "license_inactive": "The license is not active.",
         "license_suspended": "The license is suspended.",
@@ -24,36 +20,29 @@ class LicenseRefused(ApiError):
         super().__init__(self._messages[code])
 
 
-class NoSeatsAvailable(ApiError):
-    status_code = status.HTTP_409_CONFLICT
+class NoSeatsAvailable(DomainError):
     code = "no_seats_available"
     message = "Every seat of this license is in use."
 
 
-class SessionExpired(ApiError):
-    status_code = status.HTTP_410_GONE
+class SessionExpired(DomainError):
     code = "session_expired"
     message = "The session has ended; acquire a seat again."
 
 
-class SeatStoreDown(ApiError):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+class SeatStoreDown(DomainError):
     code = "seat_store_unavailable"
     message = "Seats cannot be counted right now; retry shortly."
-    headers = {"Retry-After": "5"}
 
 
-class InvalidSessionSecret(ApiError):
+class InvalidSessionSecret(DomainError):
     """The session secret is not this session's, or no session has this id: one answer
     for both, so a guess confirms nothing."""
 
-    status_code = status.HTTP_401_UNAUTHORIZED
     code = "invalid_session_secret"
     message = "The session id and session secret do not match a session."
 
 
-class SigningUnavailable(ApiError):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+class SigningUnavailable(DomainError):
     code = "signing_unavailable"
     message = "License tokens cannot be signed right now; retry shortly."
-    headers = {"Retry-After": "5"}

@@ -17,7 +17,7 @@ How a change reaches acquire at once:
 If Redis fails at the moment of a change the entry may hold the old state until it
 expires: a bounded staleness, and the seat store refuses acquires while Redis is down
 anyway. The session row never trusts the cache for its project: the insert reads the
-license's project from the database (``session_insert``), so a deleted project cannot
+license's project from the database (``session_rows.session_insert``), so a deleted project cannot
 break an acquire. Only the SQL seat store without Redis reads the database every time.
 """
 

@@ -2,18 +2,17 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
-from rest_framework.request import Request
 
 from audit.services import audit_record
-from core.errors import ApiError
+from core.actor import Actor
+from core.errors import DomainError
 from projects.models import Project
 from tenants.models import Organization
 
 EDITABLE = ("name", "slug", "description")
 
 
-class ProjectSlugTaken(ApiError):
-    status_code = 409
+class ProjectSlugTaken(DomainError):
     code = "project_slug_taken"
     message = "Another project of this organization has that slug."
 
@@ -24,7 +23,7 @@ def _snapshot(project: Project) -> dict[str, Any]:
 
 @transaction.atomic
 def project_create(
-    *, org: Organization, name: str, slug: str = "", description: str = "", request: Request | None
+    *, org: Organization, name: str, slug: str = "", description: str = "", actor: Actor
 ) -> Project:
     project = Project(org=org, name=name, slug=slug or slugify(name)[:64], description=description)
     project.full_clean(validate_unique=False, validate_constraints=False)
@@ -34,13 +33,13 @@ def project_create(
     except IntegrityError:
         raise ProjectSlugTaken() from None
     audit_record(
-        org=org, request=request, action="project.create", target=project, after=_snapshot(project)
+        org=org, actor=actor, action="project.create", target=project, after=_snapshot(project)
     )
     return project
 
 
 @transaction.atomic
-def project_update(*, project: Project, data: dict[str, Any], request: Request | None) -> Project:
+def project_update(*, project: Project, data: dict[str, Any], actor: Actor) -> Project:
     before = _snapshot(project)
     for field in EDITABLE:
         if field in data:
@@ -53,7 +52,7 @@ def project_update(*, project: Project, data: dict[str, Any], request: Request |
         raise ProjectSlugTaken() from None
     audit_record(
         org=project.org,
-        request=request,
+        actor=actor,
         action="project.update",
         target=project,
         before=before,
@@ -63,11 +62,11 @@ def project_update(*, project: Project, data: dict[str, Any], request: Request |
 
 
 @transaction.atomic
-def project_delete(*, project: Project, request: Request | None) -> None:
+def project_delete(*, project: Project, actor: Actor) -> None:
     """Licenses and sessions of the project stay; they lose the attribution."""
     audit_record(
         org=project.org,
-        request=request,
+        actor=actor,
         action="project.delete",
         target=project,
         before=_snapshot(project),

@@ -31,6 +31,11 @@ class ApiTokenPrincipal:
     def pk(self) -> str:
         return f"token:{self.token.pk}"
 
+    @property
+    def api_token(self) -> ApiToken:
+        """What ``core.actor.Actor`` records as the caller."""
+        return self.token
+
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[ApiTokenPrincipal, ApiToken] | None:

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -19,17 +20,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django_scopes import scope, scopes_disabled
-from rest_framework.request import Request
 
 from audit.services import audit_record
-from core.errors import ApiError
+from core.actor import Actor
+from core.errors import DomainError
 from core.roles import POLICY, Role
 from core.secrets import new_secret, secret_digest
-from tenants.authentication import ApiTokenPrincipal
+from tenants import signals
 from tenants.models import Invitation, Membership, Organization
-from users.models import User
 
 logger = logging.getLogger(__name__)
+# By Django's name for it: people live in the users app, which builds on this one.
+User = get_user_model()
 
 ORG_EDITABLE = ("name", "slug")
 INVITATION_TTL = timedelta(days=7)
@@ -37,75 +39,62 @@ INVITATION_PREFIX = "inv_"
 OWNER = Membership.Role.OWNER
 
 
-class OrgSlugTaken(ApiError):
-    status_code = 409
+class OrgSlugTaken(DomainError):
     code = "org_slug_taken"
     message = "Another organization has that slug."
 
 
-class LastOwner(ApiError):
-    status_code = 409
+class LastOwner(DomainError):
     code = "last_owner"
     message = "An organization keeps at least one owner: make someone else owner first."
 
 
-class AlreadyMember(ApiError):
-    status_code = 409
+class AlreadyMember(DomainError):
     code = "already_member"
     message = "This person is already a member of the organization."
 
 
-class OwnerRoleRequired(ApiError):
-    status_code = 403
+class OwnerRoleRequired(DomainError):
     code = "permission_denied"
     message = "Granting, taking or touching the owner role needs the owner role."
 
 
-class MembersManageRequired(ApiError):
-    status_code = 403
+class MembersManageRequired(DomainError):
     code = "permission_denied"
     message = "Removing another member needs the admin role."
 
 
-class PersonRequired(ApiError):
-    status_code = 403
+class PersonRequired(DomainError):
     code = "permission_denied"
     message = "An API token is not a member and cannot leave; sign in as a person."
 
 
-class MemberNotFound(ApiError):
-    status_code = 404
+class MemberNotFound(DomainError):
     code = "not_found"
     message = "No such member in this organization."
 
 
-class InvalidInvitation(ApiError):
-    status_code = 400
+class InvalidInvitation(DomainError):
     code = "invalid_invitation"
     message = "This invitation is unknown, expired or already used."
 
 
-class InvitationSignInRequired(ApiError):
-    status_code = 401
+class InvitationSignInRequired(DomainError):
     code = "sign_in_required"
     message = "An account with the invited email exists: sign in as it to accept."
-    headers = {"WWW-Authenticate": "Bearer"}
 
 
-class InvitationForAnotherUser(ApiError):
-    status_code = 403
+class InvitationForAnotherUser(DomainError):
     code = "invitation_for_another_user"
     message = "This invitation is for another email address than the one you are signed in as."
 
 
-class EmailTaken(ApiError):
-    status_code = 409
+class EmailTaken(DomainError):
     code = "email_taken"
     message = "An account with this email was created meanwhile: sign in and accept again."
 
 
-class EmailUnavailable(ApiError):
-    status_code = 503
+class EmailUnavailable(DomainError):
     code = "email_unavailable"
     message = "The invitation email could not be sent; nothing was saved. Try again later."
 
@@ -128,7 +117,7 @@ def _org_snapshot(org: Organization) -> dict[str, Any]:
 
 
 @transaction.atomic
-def organization_create(*, name: str, owner: User, slug: str | None = None) -> Organization:
+def organization_create(*, name: str, owner: Any, slug: str | None = None) -> Organization:
     """Create an organization; its creator becomes its owner."""
     org = Organization(name=name, slug=_clean_slug(slug or slugify(name)[:64]))
     org.full_clean(validate_unique=False)
@@ -143,9 +132,7 @@ def organization_create(*, name: str, owner: User, slug: str | None = None) -> O
 
 
 @transaction.atomic
-def organization_update(
-    *, org: Organization, data: dict[str, Any], request: Request | None
-) -> Organization:
+def organization_update(*, org: Organization, data: dict[str, Any], actor: Actor) -> Organization:
     before = _org_snapshot(org)
     if "slug" in data:
         data = {**data, "slug": _clean_slug(data["slug"])}
@@ -162,7 +149,7 @@ def organization_update(
         raise OrgSlugTaken() from None
     audit_record(
         org=org,
-        request=request,
+        actor=actor,
         action="org.update",
         target=org,
         before=before,
@@ -171,46 +158,27 @@ def organization_update(
     return org
 
 
-def _who(request: Request | None) -> str:
-    user = getattr(request, "user", None)
-    if isinstance(user, ApiTokenPrincipal):
-        return f"api-token {user.token.pk}"
-    return f"user {user.pk}" if user is not None and user.is_authenticated else "system"
+def _who(actor: Actor) -> str:
+    if actor.api_token is not None:
+        return f"api-token {actor.api_token.pk}"
+    return f"user {actor.user.pk}" if actor.user is not None else actor.system
 
 
 @transaction.atomic
-def organization_delete(*, org: Organization, request: Request | None) -> None:
+def organization_delete(*, org: Organization, actor: Actor) -> None:
     """Delete the organization and every row of it (members, invitations, API tokens,
     projects, licenses, sessions, audit events). Its audit trail goes with it, so the
-    deletion is logged instead; seats held in the seat store are dropped after commit."""
-    from licenses.models import License
-    from licenses.seatstore import get_seat_store
-    from licenses.seatstore.base import SeatStoreUnavailable
-
-    with scope(org=org):
-        license_ids = [str(pk) for pk in License.objects.values_list("id", flat=True)]
+    deletion is logged instead. Apps that keep state for it outside the database (the
+    seat store) hear ``signals.organization_deleting`` first."""
     org_id, slug = org.pk, org.slug
+    signals.organization_deleting.send(sender=Organization, org=org)
     org.delete()
-
-    def drop_seats() -> None:
-        store = get_seat_store()
-        for license_id in license_ids:
-            try:
-                store.drop_license(license_id)
-            except SeatStoreUnavailable:
-                logger.warning(
-                    "seat store unavailable: seats of license %s not dropped", license_id
-                )
-
-    transaction.on_commit(drop_seats)
-    ip = request.META.get("REMOTE_ADDR") if request is not None else None
     logger.info(
-        "organization deleted: id=%s slug=%s by=%s ip=%s licenses=%d",
+        "organization deleted: id=%s slug=%s by=%s ip=%s",
         org_id,
         slug,
-        _who(request),
-        ip,
-        len(license_ids),
+        _who(actor),
+        actor.ip_address,
     )
 
 
@@ -233,7 +201,7 @@ def _owner_count() -> int:
 
 @transaction.atomic
 def membership_update_role(
-    *, membership: Membership, role: str, acting_role: Role, request: Request | None
+    *, membership: Membership, role: str, acting_role: Role, actor: Actor
 ) -> Membership:
     """Change a member's role. Touching the owner role (granting it, taking it, or changing
     an owner) needs ``owners.manage``; the last owner is never demoted."""
@@ -250,7 +218,7 @@ def membership_update_role(
     membership.save(update_fields=["role"])
     audit_record(
         org=membership.org,
-        request=request,
+        actor=actor,
         action="member.role_change",
         target=membership.user,
         before={"email": membership.user.email, "role": old},
@@ -263,9 +231,9 @@ def membership_update_role(
 def membership_remove(
     *,
     membership: Membership,
-    acting_user: User | None,
+    acting_user: Any,
     acting_role: Role,
-    request: Request | None,
+    actor: Actor,
 ) -> None:
     """Remove a member, or let a member leave (``acting_user`` is the member).
 
@@ -282,7 +250,7 @@ def membership_remove(
             raise LastOwner()
     audit_record(
         org=membership.org,
-        request=request,
+        actor=actor,
         action="member.remove",
         target=membership.user,
         before={"email": membership.user.email, "role": membership.role},
@@ -291,7 +259,7 @@ def membership_remove(
     membership.delete()
 
 
-def membership_leave(*, acting_user: User | None, acting_role: Role, request: Request | None):
+def membership_leave(*, acting_user: Any, acting_role: Role, actor: Actor):
     """The caller leaves the organization in scope (never its last owner)."""
     if acting_user is None:
         raise PersonRequired()
@@ -299,7 +267,7 @@ def membership_leave(*, acting_user: User | None, acting_role: Role, request: Re
     if membership is None:
         raise MemberNotFound()
     membership_remove(
-        membership=membership, acting_user=acting_user, acting_role=acting_role, request=request
+        membership=membership, acting_user=acting_user, acting_role=acting_role, actor=actor
     )
 
 
@@ -334,7 +302,7 @@ def _send_invitation(*, invitation: Invitation, org: Organization, raw_token: st
 
 @transaction.atomic
 def invitation_create(
-    *, org: Organization, email: str, role: str, acting_role: Role, request: Request | None
+    *, org: Organization, email: str, role: str, acting_role: Role, actor: Actor
 ) -> Invitation:
     """Invite an email address to the organization and email it a one-time link.
 
@@ -360,24 +328,22 @@ def invitation_create(
     invitation.save()
     audit_record(
         org=org,
-        request=request,
+        actor=actor,
         action="invitation.create",
         target=invitation,
         after={**_invitation_snapshot(invitation), "replaces": replaced},
     )
-    user = getattr(request, "user", None)
-    inviter = (
-        (user.name or user.email) if isinstance(user, User) else f"An administrator of {org.name}"
-    )
+    user = actor.user
+    inviter = (user.name or user.email) if user is not None else f"An administrator of {org.name}"
     _send_invitation(invitation=invitation, org=org, raw_token=raw, inviter=inviter)
     return invitation
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation, request: Request | None) -> None:
+def invitation_revoke(*, invitation: Invitation, actor: Actor) -> None:
     audit_record(
         org=invitation.org,
-        request=request,
+        actor=actor,
         action="invitation.revoke",
         target=invitation,
         before=_invitation_snapshot(invitation),
@@ -385,7 +351,7 @@ def invitation_revoke(*, invitation: Invitation, request: Request | None) -> Non
     invitation.delete()
 
 
-def _new_user_for(invitation: Invitation, *, name: str, password: str | None) -> User:
+def _new_user_for(invitation: Invitation, *, name: str, password: str | None) -> Any:
     if not password:
         raise ValidationError({"password": ["Choose a password for your new account."]})
     try:
@@ -406,7 +372,7 @@ def invitation_accept(
     caller: Any,
     name: str = "",
     password: str | None = None,
-    request: Request | None,
+    actor: Actor,
 ) -> tuple[Membership, bool]:
     """Turn an invitation into a membership with the invited role.
 
@@ -445,7 +411,6 @@ def invitation_accept(
         invitation.save(update_fields=["accepted_at"])
         audit_record(
             org=org,
-            request=request,
             action="invitation.accept",
             target=invitation,
             after={
@@ -454,6 +419,6 @@ def invitation_accept(
                 "user_id": str(person.pk),
                 "user_created": created,
             },
-            actor=person,
+            actor=actor.as_user(person),
         )
     return membership, created

@@ -1,6 +1,6 @@
 """Sign-up, sign-in, JWT pairs, passwords, and organization API tokens (writes).
 
-Errors are ``ApiError``s with a stable code, or Django ``ValidationError``s keyed by
+Errors are ``DomainError``s with a stable code, or Django ``ValidationError``s keyed by
 field (rendered as ``validation_error`` with ``details.fields``). No secret —
 password, refresh token, reset token, API token — is logged or audited.
 """
@@ -26,7 +26,8 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from audit.services import audit_record
-from core.errors import ApiError
+from core.actor import Actor
+from core.errors import DomainError
 from core.mail import send_later
 from core.roles import Role
 from core.secrets import new_secret, secret_digest
@@ -41,32 +42,27 @@ EMAIL_TAKEN = "This email address is already registered."
 API_TOKEN_DISPLAY_PREFIX = len(TOKEN_PREFIX) + 8
 
 
-class InvalidCredentials(ApiError):
-    status_code = 401
+class InvalidCredentials(DomainError):
     code = "invalid_credentials"
     message = "The email address or password is not correct."
 
 
-class InvalidRefreshToken(ApiError):
-    status_code = 401
+class InvalidRefreshToken(DomainError):
     code = "invalid_refresh_token"
     message = "The refresh token is invalid, expired or revoked; sign in again."
 
 
-class InvalidResetToken(ApiError):
-    status_code = 400
+class InvalidResetToken(DomainError):
     code = "invalid_reset_token"
     message = "The password reset link is invalid or has expired; ask for a new one."
 
 
-class ApiTokensMintedByPeople(ApiError):
-    status_code = 403
+class ApiTokensMintedByPeople(DomainError):
     code = "permission_denied"
     message = "An API token cannot create API tokens; sign in as a person."
 
 
-class RoleAboveYourOwn(ApiError):
-    status_code = 403
+class RoleAboveYourOwn(DomainError):
     code = "role_above_your_own"
     message = "You cannot create a token with a role above your own."
 
@@ -311,7 +307,7 @@ def api_token_create(
     role: str,
     created_by: User | None,
     creator_role: Role,
-    request: Request | None,
+    actor: Actor,
 ) -> tuple[ApiToken, str]:
     """A new token and its secret, which is returned here once and stored as a digest.
 
@@ -334,7 +330,7 @@ def api_token_create(
     token.save()
     audit_record(
         org=org,
-        request=request,
+        actor=actor,
         action="api_token.create",
         target=token,
         after=_api_token_snapshot(token),
@@ -343,7 +339,7 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, request: Request | None) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
     """The token gets 401 from its next request on. Revoking twice changes nothing."""
     before = _api_token_snapshot(token)
     now = timezone.now()
@@ -354,7 +350,7 @@ def api_token_revoke(*, token: ApiToken, request: Request | None) -> ApiToken:
     token.revoked_at = now
     audit_record(
         org=token.org,
-        request=request,
+        actor=actor,
         action="api_token.revoke",
         target=token,
         before=before,

@@ -16,8 +16,9 @@ from django.db import transaction
 from django_scopes import scope, scopes_disabled
 
 from analytics import selectors, services
-from analytics.models import SeatEvent, UsageHour, UsageRollupCursor
-from licenses.models import LicenseSession
+from analytics.models import UsageHour, UsageRollupCursor
+from core.actor import Actor
+from licenses.models import LicenseSession, SeatEvent
 from licenses.services import license_create
 from projects.models import Project
 
@@ -77,8 +78,12 @@ def history(org_a, alice, bob):
     users = [alice.id, bob.id, None]
     with scope(org=org_a):
         apollo = Project.objects.create(org=org_a, name="Apollo", slug="apollo")
-        l1, _ = license_create(org=org_a, name="L1", seats_total=5, project=apollo)
-        l2, _ = license_create(org=org_a, name="L2", seats_total=3)
+        l1, _ = license_create(
+            org=org_a, name="L1", seats_total=5, project=apollo, actor=Actor.system_named("tests")
+        )
+        l2, _ = license_create(
+            org=org_a, name="L2", seats_total=3, actor=Actor.system_named("tests")
+        )
         write_session(org_a, l1, T0 - timedelta(days=3, minutes=-10), T0 + 90 * MIN)
         write_session(org_a, l1, T0 + timedelta(minutes=15, microseconds=500), T0 + 45 * MIN)
         write_session(org_a, l1, T0 + 45 * MIN, T0 + 2 * H, user=users[0], kind=Kind.EXPIRE)
@@ -258,7 +263,9 @@ def test_late_events_roll_their_hours_again(history):
 
 def test_organizations_never_see_each_others_rollup(history, org_b):
     with scope(org=org_b):
-        lic_b, _ = license_create(org=org_b, name="B", seats_total=1)
+        lic_b, _ = license_create(
+            org=org_b, name="B", seats_total=1, actor=Actor.system_named("tests")
+        )
         write_session(org_b, lic_b, T0 + 10 * MIN, T0 + 20 * MIN)
     window = {"since": T0 - timedelta(days=1), "until": T0 + timedelta(days=3)}
     with scope(org=org_b):

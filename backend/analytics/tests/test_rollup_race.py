@@ -10,6 +10,7 @@ from django_scopes import scope, scopes_disabled
 from analytics import services
 from analytics.models import UsageHour, UsageRollupCursor
 from analytics.tests.test_rollup import LAG, MIN, T0, H, history, raw_reads, reads, write_session
+from core.actor import Actor
 from licenses.services import license_create
 from tenants.models import Organization
 
@@ -21,7 +22,9 @@ def test_two_racing_rollups_roll_each_hour_exactly_once(transactional_db, histor
     for i in range(3):
         org = Organization.objects.create(name=f"Other {i}", slug=f"other-{i}")
         with scope(org=org):
-            lic, _ = license_create(org=org, name="O", seats_total=2)
+            lic, _ = license_create(
+                org=org, name="O", seats_total=2, actor=Actor.system_named("tests")
+            )
             write_session(org, lic, T0 + i * H, T0 + (i + 30) * H + 7 * MIN)
         others.append(org)
     expected = raw_reads(history)

@@ -11,11 +11,11 @@ import pytest
 from django.utils.dateparse import parse_datetime
 from django_scopes import scope, scopes_disabled
 
-from analytics.models import SeatEvent
 from conftest import client_for
+from core.actor import Actor
 from licenses import services
 from licenses.errors import NoSeatsAvailable
-from licenses.models import LicenseSession
+from licenses.models import LicenseSession, SeatEvent
 from licenses.services import license_create
 from licenses.tests.helpers import end as release_seat
 from projects.models import Project
@@ -47,8 +47,12 @@ def story(org_a, store_kind):
     """
     with scope(org=org_a):
         apollo = Project.objects.create(org=org_a, name="Apollo", slug="apollo")
-        lic_l, key_l = license_create(org=org_a, name="L", seats_total=2, heartbeat_ttl=2)
-        lic_m, key_m = license_create(org=org_a, name="M", seats_total=1, project=apollo)
+        lic_l, key_l = license_create(
+            org=org_a, name="L", seats_total=2, heartbeat_ttl=2, actor=Actor.system_named("tests")
+        )
+        lic_m, key_m = license_create(
+            org=org_a, name="M", seats_total=1, project=apollo, actor=Actor.system_named("tests")
+        )
 
     seats = {}
 
@@ -65,7 +69,7 @@ def story(org_a, store_kind):
         take(key_m, "y")
     time.sleep(2.2)
     assert services.sessions_reap().reaped == 1  # b
-    services.session_revoke(session=x)
+    services.session_revoke(session=x, actor=Actor.system_named("tests"))
     with scopes_disabled():
         rows = {s.id: s for s in LicenseSession.objects.filter(id__in=[a.id, b.id, x.id])}
     with scope(org=org_a):
@@ -257,7 +261,9 @@ def test_bad_windows_are_a_400(org_a, alice, path, query, field):
 
 def test_defaults_end_now_and_leave_out_other_organizations(org_a, org_b, alice, license_a):
     with scope(org=org_b):
-        _, key_b = license_create(org=org_b, name="B", seats_total=1)
+        _, key_b = license_create(
+            org=org_b, name="B", seats_total=1, actor=Actor.system_named("tests")
+        )
     services.session_acquire(license_key=key_b, hardware_id="b-box")
     body = client_for(alice).get(f"{base(org_a)}/analytics/utilization").json()
     assert body["bucket_seconds"] == 3600 and len(body["buckets"]) in (24, 25)

@@ -65,10 +65,13 @@ def test_it_lists_events_newest_first_with_their_details(org_a, alice, bob, hist
     body = response.json()
     assert body["count"] == 4
     role_change = body["results"][2]
+    # The request's id (django-guid), as in its log lines.
+    assert len(role_change.pop("request_id")) == 32
     assert role_change == {
         "id": history[1],
         "actor": {"id": str(alice.id), "email": "alice@a.example"},
         "actor_token": None,
+        "actor_system": "",
         "action": "member.role_change",
         "target_type": "users.user",
         "target_id": str(bob.id),
@@ -158,3 +161,17 @@ def test_charlie_reads_nothing_of_org_a(org_a, org_b, charlie, history):
     assert api.get(url(org_a)).status_code == 404
     assert api.get(f"{url(org_a)}?action=org.update").status_code == 404
     assert ids(api.get(url(org_b))) == []
+
+
+def test_a_command_is_named_as_the_actor(db):
+    """No one is signed in at a terminal: the audit row names the command that acted."""
+    from django.core.management import call_command
+    from django_scopes import scopes_disabled
+
+    from audit.models import AuditEvent
+
+    call_command("create_license", "--org", "cli-org", "--name", "CI", "--seats", "2", "--json")
+    with scopes_disabled():
+        event = AuditEvent.objects.get(action="license.create", org__slug="cli-org")
+    assert (event.actor, event.actor_token) == (None, None)
+    assert event.actor_system == "command:create_license"

@@ -5,6 +5,7 @@ from django_scopes import scope
 from rest_framework.test import APIClient
 
 from conftest import client_for
+from core.actor import Actor
 from licenses.services import license_create
 
 pytestmark = pytest.mark.sqlite
@@ -48,7 +49,9 @@ def _rotate_key(org, alice):
 
 def _acquire(org, alice):
     with scope(org=org):
-        _, key = license_create(org=org, name="Seats", seats_total=1)
+        _, key = license_create(
+            org=org, name="Seats", seats_total=1, actor=Actor.system_named("tests")
+        )
     body = {"license_key": key, "hardware_id": "laptop"}
     return APIClient().post("/api/v1/licenses/acquire", body, format="json")
 

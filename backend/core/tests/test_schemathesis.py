@@ -19,6 +19,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from conftest import LiveServer, database_url
+from core.actor import Actor
 
 OPENAPI = Path(__file__).resolve().parents[3] / "openapi.yaml"
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "5"))
@@ -53,7 +54,9 @@ def fuzz_target(django_db_setup, django_db_blocker):
         owner = User.objects.create_user(f"{slug}@fuzz.example", "pw-" + uuid.uuid4().hex)
         org = organization_create(name="Fuzz", slug=slug, owner=owner)
         with scope(org=org):
-            license_create(org=org, name="Fuzz license", seats_total=2)
+            license_create(
+                org=org, name="Fuzz license", seats_total=2, actor=Actor.system_named("tests")
+            )
     server = LiveServer(
         {
             "DATABASE_URL": database_url(),

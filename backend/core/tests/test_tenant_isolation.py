@@ -15,6 +15,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from audit.models import AuditEvent
 from conftest import _person, client_for, org_state
+from core.actor import Actor
 from core.roles import POLICY, Role
 from core.secrets import new_secret, secret_digest
 from licenses import services as license_services
@@ -46,7 +47,11 @@ def world(org_a, org_b, alice, bob, charlie):
     with scope(org=org_a):
         project = Project.objects.create(org=org_a, name="Apollo", slug="apollo")
         license_, key = license_services.license_create(
-            org=org_a, name="A license", seats_total=3, project=project
+            org=org_a,
+            name="A license",
+            seats_total=3,
+            project=project,
+            actor=Actor.system_named("tests"),
         )
         invitation = Invitation.objects.create(
             org=org_a,

@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 
 from conftest import client_for, org_state
 from core import parsers
+from core.actor import Actor
 from core.parsers import JSONParser
 from core.ratelimit import FixedWindowThrottle
 from core.tests import test_tenant_isolation as isolation
@@ -176,7 +177,9 @@ def test_every_list_stays_200_after_the_sweep(world, org_a, alice):
     """The sweep's acquires with a real key: every organization's read still answers."""
     api = client_for(alice)
     with scope(org=org_a):
-        _, key = license_create(org=org_a, name="Swept", seats_total=5)
+        _, key = license_create(
+            org=org_a, name="Swept", seats_total=5, actor=Actor.system_named("tests")
+        )
     for sample, _, _ in SAMPLES:
         body = {"license_key": key, "hardware_id": "box", "client_info": {"k": "SAMPLE"}}
         raw = json.dumps(body).replace('"SAMPLE"', sample)

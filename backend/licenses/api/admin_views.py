@@ -1,7 +1,7 @@
 """License administration and sessions: ``/api/v1/orgs/{org}/licenses…`` and ``…/sessions…``.
 
 Thin views: parse, call one service or selector, render. What the writes do to live
-sessions (suspend, delete, lower seat counts) is documented in ``licenses.services``.
+sessions (suspend, delete, lower seat counts) is documented in ``licenses.services.license_admin``.
 """
 
 from collections.abc import Iterable
@@ -79,7 +79,7 @@ class LicenseListView(OrganizationEndpoint):
         fields = dict(data.validated_data)
         project = selectors.project_for_license(fields.pop("project", None))
         license_, key = services.license_create(
-            org=self.organization, project=project, request=request, **fields
+            org=self.organization, project=project, actor=self.actor, **fields
         )
         body = {"license": license_, "license_key": key}
         context = {"seats_used": {str(license_.id): 0}}
@@ -137,11 +137,11 @@ class LicenseDetailView(_LicenseEndpoint):
         fields = dict(data.validated_data)
         if "project" in fields:
             fields["project"] = selectors.project_for_license(fields["project"])
-        license_ = services.license_update(license_=license_, data=fields, request=request)
+        license_ = services.license_update(license_=license_, data=fields, actor=self.actor)
         return Response(s.LicenseSerializer(license_, context=_seats([license_])).data)
 
     def delete(self, request: Request, org: str, license_id: str) -> Response:
-        services.license_delete(license_=self.get_license(), request=request)
+        services.license_delete(license_=self.get_license(), actor=self.actor)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -164,7 +164,7 @@ class LicenseSuspendView(_LicenseEndpoint):
     policy = {"POST": "licenses.manage"}
 
     def post(self, request: Request, org: str, license_id: str) -> Response:
-        license_, _ = services.license_suspend(license_=self.get_license(), request=request)
+        license_, _ = services.license_suspend(license_=self.get_license(), actor=self.actor)
         return Response(s.LicenseSerializer(license_, context=_seats([license_])).data)
 
 
@@ -182,7 +182,7 @@ class LicenseResumeView(_LicenseEndpoint):
     policy = {"POST": "licenses.manage"}
 
     def post(self, request: Request, org: str, license_id: str) -> Response:
-        license_ = services.license_resume(license_=self.get_license(), request=request)
+        license_ = services.license_resume(license_=self.get_license(), actor=self.actor)
         return Response(s.LicenseSerializer(license_, context=_seats([license_])).data)
 
 
@@ -202,7 +202,7 @@ class LicenseRotateKeyView(_LicenseEndpoint):
 
     @no_store
     def post(self, request: Request, org: str, license_id: str) -> Response:
-        license_, key = services.license_rotate_key(license_=self.get_license(), request=request)
+        license_, key = services.license_rotate_key(license_=self.get_license(), actor=self.actor)
         body = {"license": license_, "license_key": key}
         return Response(s.LicenseKeySerializer(body, context=_seats([license_])).data)
 
@@ -282,5 +282,5 @@ class SessionRevokeView(OrganizationEndpoint):
 
     def post(self, request: Request, org: str, session_id: str) -> Response:
         session = self.get_object_or_404(LicenseSession, session_id)
-        services.session_revoke(session=session, request=request)
+        services.session_revoke(session=session, actor=self.actor)
         return Response(s.SessionSerializer(session).data)

@@ -5,6 +5,7 @@ import uuid
 import pytest
 from django_scopes import scope
 
+from core.actor import Actor
 from licenses.api.throttles import AcquireIpThrottle, AcquireKeyThrottle
 from licenses.services import license_create
 
@@ -28,6 +29,7 @@ def license_a(org_a):
                 name=fields.pop("name", f"A-{uuid.uuid4().hex[:4]}"),
                 seats_total=seats,
                 **fields,
+                actor=Actor.system_named("tests"),
             )
 
     return make

@@ -4,11 +4,10 @@ the admin acts, and the client's next heartbeat or acquire answers the documente
 import pytest
 from django_scopes import scope, scopes_disabled
 
-from analytics.models import SeatEvent
 from audit.models import AuditEvent
 from conftest import client_for
 from licenses import services
-from licenses.models import License, LicenseSession, SeatLease
+from licenses.models import License, LicenseSession, SeatEvent, SeatLease
 from licenses.seatstore import get_seat_store
 from licenses.tests.helpers import acquire, heartbeat, release
 

@@ -17,6 +17,7 @@ from conftest import LiveServer, database_url, race, use_store
 from licenses import services
 from licenses.models import LicenseSession
 from licenses.seatstore import get_seat_store
+from licenses.services import session_rows
 from licenses.tests.helpers import beat, proof
 
 ALLOWED = {200, 201, 409, 410, 503}
@@ -334,14 +335,14 @@ def test_a_healed_seat_whose_row_another_request_wrote_and_ended_is_acquired_ane
     row is ended (an eviction) before the second inserts. The second must not answer
     500: the database wins, the seat is freed and acquired anew."""
     license_, key, orphan = _orphan_seat(make_license)
-    real_insert = services.session_insert
+    real_insert = session_rows.session_insert
 
     def first_request_wins_and_its_row_ends(session, seats_used):
         if str(session.id) == orphan:
             _concurrent_row(session, "zombie")
         return real_insert(session, seats_used)
 
-    monkeypatch.setattr(services, "session_insert", first_request_wins_and_its_row_ends)
+    monkeypatch.setattr(session_rows, "session_insert", first_request_wins_and_its_row_ends)
     seat = services.session_acquire(license_key=key, hardware_id="box")
     assert str(seat.session.id) != orphan and seat.created
     with scopes_disabled():
@@ -360,7 +361,7 @@ def test_a_healed_seat_whose_row_another_request_wrote_after_a_stale_row_is_that
     with scopes_disabled():
         stale = services.session_acquire(license_key=key, hardware_id="elsewhere").session
         LicenseSession.objects.filter(id=stale.id).update(member="box")
-    real_insert = services.session_insert
+    real_insert = session_rows.session_insert
     calls = []
 
     def first_request_wins_the_retry(session, seats_used):
@@ -369,7 +370,7 @@ def test_a_healed_seat_whose_row_another_request_wrote_after_a_stale_row_is_that
             _concurrent_row(session, "active")
         return real_insert(session, seats_used)
 
-    monkeypatch.setattr(services, "session_insert", first_request_wins_the_retry)
+    monkeypatch.setattr(session_rows, "session_insert", first_request_wins_the_retry)
     seat = services.session_acquire(license_key=key, hardware_id="box")
     assert str(seat.session.id) == orphan and len(calls) == 2
     with scopes_disabled():

@@ -9,6 +9,7 @@ from django_scopes import scope, scopes_disabled
 from rest_framework.test import APIClient
 
 from conftest import use_store
+from core.actor import Actor
 from core.redis import redis_client
 from licenses import license_cache, selectors, services
 from licenses.keys import license_key_digest
@@ -44,10 +45,12 @@ def test_a_change_reaches_acquire_at_once(license_a, django_capture_on_commit_ca
     license_, key = license_a(seats=1)
     assert acquire(key, "a").status_code == 201
     with scopes_disabled(), django_capture_on_commit_callbacks(execute=True):
-        services.license_update(license_=license_, data={"seats_total": 2}, request=None)
+        services.license_update(
+            license_=license_, data={"seats_total": 2}, actor=Actor.system_named("tests")
+        )
     assert acquire(key, "b").status_code == 201
     with scopes_disabled(), django_capture_on_commit_callbacks(execute=True):
-        services.license_suspend(license_=license_, request=None)
+        services.license_suspend(license_=license_, actor=Actor.system_named("tests"))
     assert acquire(key, "c").json()["error"]["code"] == "license_suspended"
 
 
@@ -58,7 +61,7 @@ def test_a_reader_that_loaded_the_old_row_cannot_overwrite_the_change(
     old = selectors.license_get_by_key(key)
     redis_client().delete(license_cache._key(license_.key_digest))
     with scopes_disabled(), django_capture_on_commit_callbacks(execute=True):
-        services.license_suspend(license_=license_, request=None)
+        services.license_suspend(license_=license_, actor=Actor.system_named("tests"))
     license_cache.fill(license_.key_digest, old)  # the slow reader, after the commit
     cached = license_cache.lookup(license_.key_digest)
     assert isinstance(cached, License) and cached.is_suspended
@@ -68,7 +71,9 @@ def test_a_rotated_out_key_stays_out(license_a, django_capture_on_commit_callbac
     license_, old_key = license_a(seats=2)
     old = selectors.license_get_by_key(old_key)
     with scopes_disabled(), django_capture_on_commit_callbacks(execute=True):
-        _, new_key = services.license_rotate_key(license_=license_, request=None)
+        _, new_key = services.license_rotate_key(
+            license_=license_, actor=Actor.system_named("tests")
+        )
     license_cache.fill(license_key_digest(old_key), old)
     assert license_cache.lookup(license_key_digest(old_key)) is None
     assert acquire(old_key, "a").status_code == 401
@@ -79,7 +84,7 @@ def test_a_deleted_license_is_refused(license_a, django_capture_on_commit_callba
     license_, key = license_a(seats=2)
     assert acquire(key, "a").status_code == 201
     with scopes_disabled(), django_capture_on_commit_callbacks(execute=True):
-        services.license_delete(license_=license_, request=None)
+        services.license_delete(license_=license_, actor=Actor.system_named("tests"))
     assert acquire(key, "b").status_code == 401
 
 

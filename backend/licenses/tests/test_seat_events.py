@@ -5,11 +5,11 @@ import time
 import pytest
 from django_scopes import scope, scopes_disabled
 
-from analytics.models import SeatEvent
 from conftest import race
+from core.actor import Actor
 from licenses import services
 from licenses.errors import NoSeatsAvailable
-from licenses.models import LicenseSession
+from licenses.models import LicenseSession, SeatEvent
 from licenses.tests.helpers import end as release
 
 pytestmark = pytest.mark.sqlite
@@ -46,7 +46,7 @@ def test_each_start_end_and_denial_is_one_event(store_kind, org_a, license_a):
     assert take("b").id == b.id  # idempotent: no event
     time.sleep(2.2)
     c = take("c")  # evicts b, whose TTL passed
-    services.session_revoke(session=c)
+    services.session_revoke(session=c, actor=Actor.system_named("tests"))
     d = take("d")
     time.sleep(2.2)
     assert services.sessions_reap().reaped == 1
@@ -94,7 +94,7 @@ def test_racing_enders_of_one_session_write_one_end_event(store_kind, org_a, lic
 
     def finish(i: int) -> None:
         if i % 3 == 0:
-            services.session_revoke(session=session(seat.id))
+            services.session_revoke(session=session(seat.id), actor=Actor.system_named("tests"))
         else:
             release(acquired)
 

@@ -6,6 +6,7 @@ from django_scopes import scope, scopes_disabled
 from rest_framework.test import APIClient
 
 from conftest import client_for
+from core.actor import Actor
 from licenses.models import LicenseSession, SeatLease
 from licenses.seatstore import get_seat_store
 from licenses.session_secrets import session_secret_digest, session_secret_license
@@ -80,7 +81,9 @@ def test_org_a_cannot_touch_a_session_of_org_b(store_kind, org_a, org_b, license
     with scope(org=org_b):
         from licenses.services import license_create
 
-        license_b, key_b = license_create(org=org_b, name="B", seats_total=1)
+        license_b, key_b = license_create(
+            org=org_b, name="B", seats_total=1, actor=Actor.system_named("tests")
+        )
     mine = acquire(key_a, "a").json()
     theirs = acquire(key_b, "b").json()
     for body in attempts(theirs["session_id"], mine["session_secret"]):

@@ -4,10 +4,9 @@ is half-written: no seat held, no session row, no seat event."""
 import pytest
 from django_scopes import scopes_disabled
 
-from analytics.models import SeatEvent
-from licenses import services
-from licenses.models import LicenseSession
+from licenses.models import LicenseSession, SeatEvent
 from licenses.seatstore import get_seat_store
+from licenses.services import seats
 from licenses.tests.helpers import acquire, heartbeat
 
 pytestmark = pytest.mark.sqlite
@@ -22,7 +21,7 @@ def test_a_signer_that_fails_refuses_the_seat_and_leaves_nothing(
     store_kind, license_a, monkeypatch
 ):
     license_, key = license_a(seats=1)
-    monkeypatch.setattr(services, "current_signer", BrokenSigner)
+    monkeypatch.setattr(seats, "current_signer", BrokenSigner)
     refused = acquire(key, "a")
     assert refused.status_code == 503
     assert refused.json()["error"]["code"] == "signing_unavailable"

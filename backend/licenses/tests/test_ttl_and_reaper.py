@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 
 from conftest import race
+from core.actor import Actor
 from licenses import services
 from licenses.errors import NoSeatsAvailable, SessionExpired
 from licenses.models import LicenseSession
@@ -94,7 +95,7 @@ def test_reaping_by_command_and_by_celery_task(store_kind, make_license, capsys)
 def test_revoke_frees_the_seat_at_once(store_kind, make_license):
     _, key = make_license(seats=1)
     seat = services.session_acquire(license_key=key, hardware_id="a")
-    services.session_revoke(session=seat.session)
+    services.session_revoke(session=seat.session, actor=Actor.system_named("tests"))
     assert status_of(seat.session.id) == "revoked"
     with pytest.raises(SessionExpired):
         beat(seat)

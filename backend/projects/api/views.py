@@ -42,7 +42,7 @@ class ProjectListView(OrganizationEndpoint):
         data = ProjectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         project = services.project_create(
-            org=self.organization, request=request, **data.validated_data
+            org=self.organization, actor=self.actor, **data.validated_data
         )
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
@@ -83,10 +83,10 @@ class ProjectDetailView(OrganizationEndpoint):
         data = ProjectSerializer(project, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         project = services.project_update(
-            project=project, data=data.validated_data, request=request
+            project=project, data=data.validated_data, actor=self.actor
         )
         return Response(ProjectSerializer(project).data)
 
     def delete(self, request: Request, org: str, project_id: str) -> Response:
-        services.project_delete(project=self.get_object(), request=request)
+        services.project_delete(project=self.get_object(), actor=self.actor)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -17,6 +17,7 @@ from rest_framework import exceptions, generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.actor import Actor
 from core.roles import POLICY, Role
 from tenants.authentication import ApiTokenPrincipal
 from tenants.models import Membership, Organization
@@ -53,6 +54,8 @@ class OrganizationEndpoint(generics.GenericAPIView):
     filter_backends: list = []
     organization: Organization
     role: Role
+    # Who calls, for the services: built once per request, with the role.
+    actor: Actor
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         found = organization_lookup(kwargs.get("org"))
@@ -67,6 +70,7 @@ class OrganizationEndpoint(generics.GenericAPIView):
         if org is None or role is None:
             raise exceptions.NotFound("No such organization.")
         self.organization, self.role = org, role
+        self.actor = Actor.from_request(request)
         policy = self.policy.get(request.method)
         if policy is None:
             raise exceptions.MethodNotAllowed(request.method)

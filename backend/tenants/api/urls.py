@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tenants.api import views
+from tenants.api import audit_views, views
 
 urlpatterns = [
     path("orgs", views.OrganizationListView.as_view(), name="orgs"),
@@ -19,4 +19,9 @@ urlpatterns = [
         name="invitation-detail",
     ),
     path("invitations/accept", views.InvitationAcceptView.as_view(), name="invitation-accept"),
+    path(
+        "orgs/<str:org>/audit-events",
+        audit_views.AuditEventListView.as_view(),
+        name="audit-events",
+    ),
 ]

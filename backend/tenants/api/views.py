@@ -3,6 +3,7 @@ from rest_framework import exceptions, generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.actor import Actor
 from core.api.errors import error_responses
 from tenants import selectors, services
 from tenants.api.permissions import IsPerson, NotAnApiToken
@@ -102,12 +103,12 @@ class OrganizationDetailView(OrganizationEndpoint):
         data = OrganizationUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         updated = services.organization_update(
-            org=self.organization, data=data.validated_data, request=request
+            org=self.organization, data=data.validated_data, actor=self.actor
         )
         return self.render(updated)
 
     def delete(self, request: Request, org: str) -> Response:
-        services.organization_delete(org=self.organization, request=request)
+        services.organization_delete(org=self.organization, actor=self.actor)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -168,7 +169,7 @@ class MemberDetailView(OrganizationEndpoint):
             membership=membership,
             role=data.validated_data["role"],
             acting_role=self.role,
-            request=request,
+            actor=self.actor,
         )
         return Response(MemberSerializer(membership).data)
 
@@ -177,7 +178,7 @@ class MemberDetailView(OrganizationEndpoint):
             membership=self.get_object(),
             acting_user=self.acting_user,
             acting_role=self.role,
-            request=request,
+            actor=self.actor,
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -198,7 +199,7 @@ class MemberLeaveView(OrganizationEndpoint):
 
     def delete(self, request: Request, org: str) -> Response:
         services.membership_leave(
-            acting_user=self.acting_user, acting_role=self.role, request=request
+            acting_user=self.acting_user, acting_role=self.role, actor=self.actor
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -240,7 +241,7 @@ class InvitationListView(OrganizationEndpoint):
         data = InvitationSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         invitation = services.invitation_create(
-            org=self.organization, acting_role=self.role, request=request, **data.validated_data
+            org=self.organization, acting_role=self.role, actor=self.actor, **data.validated_data
         )
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
@@ -263,7 +264,7 @@ class InvitationDetailView(OrganizationEndpoint):
         )
         if invitation is None:
             raise exceptions.NotFound("No such pending invitation.")
-        services.invitation_revoke(invitation=invitation, request=request)
+        services.invitation_revoke(invitation=invitation, actor=self.actor)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -293,7 +294,7 @@ class InvitationAcceptView(generics.GenericAPIView):
         data = InvitationAcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership, created = services.invitation_accept(
-            caller=request.user, request=request, **data.validated_data
+            caller=request.user, actor=Actor.from_request(request), **data.validated_data
         )
         body = {
             "org": membership.org,

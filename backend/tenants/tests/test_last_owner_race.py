@@ -7,6 +7,7 @@ import pytest
 from django_scopes import scope
 
 from conftest import race
+from core.actor import Actor
 from core.roles import Role
 from tenants.models import Membership
 from tenants.services import LastOwner, membership_remove, membership_update_role
@@ -40,14 +41,17 @@ def test_two_owners_removing_each_other_at_once_leave_one_owner(two_owners, alic
                 membership = Membership.objects.get(user=target)
                 if how == "demote":
                     membership_update_role(
-                        membership=membership, role="admin", acting_role=Role.OWNER, request=None
+                        membership=membership,
+                        role="admin",
+                        acting_role=Role.OWNER,
+                        actor=Actor.system_named("tests"),
                     )
                 else:
                     membership_remove(
                         membership=membership,
                         acting_user=actor,
                         acting_role=Role.OWNER,
-                        request=None,
+                        actor=Actor.system_named("tests"),
                     )
 
         return _attempt(act)

@@ -5,6 +5,7 @@ from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEvent
 from conftest import client_for, use_store
+from core.actor import Actor
 from licenses.models import License, SeatLease
 from licenses.seatstore import get_seat_store
 from licenses.services import license_create
@@ -202,7 +203,9 @@ def test_deleting_an_organization_deletes_everything_of_it_and_logs_it(
 ):
     with scope(org=org_a):
         Project.objects.create(org=org_a, name="Apollo", slug="apollo")
-        license_, _key = license_create(org=org_a, name="A seats", seats_total=2)
+        license_, _key = license_create(
+            org=org_a, name="A seats", seats_total=2, actor=Actor.system_named("tests")
+        )
         Invitation.objects.create(
             org=org_a,
             email="x@a.example",
@@ -212,7 +215,7 @@ def test_deleting_an_organization_deletes_everything_of_it_and_logs_it(
         )
         AuditEvent.objects.create(org=org_a, action="x", target_type="t", target_id="1")
     with scope(org=org_b):
-        license_create(org=org_b, name="B seats", seats_total=2)
+        license_create(org=org_b, name="B seats", seats_total=2, actor=Actor.system_named("tests"))
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(alice).delete(url(org_a))
     assert response.status_code == 204
@@ -233,7 +236,9 @@ def test_deleting_an_organization_frees_its_seats_in_redis(
 ):
     use_store("redis", redis_url)
     with scope(org=org_a):
-        license_, _key = license_create(org=org_a, name="A seats", seats_total=2)
+        license_, _key = license_create(
+            org=org_a, name="A seats", seats_total=2, actor=Actor.system_named("tests")
+        )
     store = get_seat_store()
     assert store.acquire(str(license_.id), "hw-1", "holder-1", 2, 60, "").granted
     assert store.count(str(license_.id)) == 1
@@ -247,7 +252,9 @@ def test_deleting_an_organization_frees_its_sql_seats(
 ):
     use_store("sql")
     with scope(org=org_a):
-        license_, _key = license_create(org=org_a, name="A seats", seats_total=2)
+        license_, _key = license_create(
+            org=org_a, name="A seats", seats_total=2, actor=Actor.system_named("tests")
+        )
     assert get_seat_store().acquire(str(license_.id), "hw-1", "holder-1", 2, 60, "").granted
     with django_capture_on_commit_callbacks(execute=True):
         assert client_for(alice).delete(url(org_a)).status_code == 204

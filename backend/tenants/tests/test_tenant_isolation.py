@@ -6,6 +6,7 @@ from django_scopes import scope
 
 from audit.services import audit_record
 from conftest import client_for, org_state
+from core.actor import Actor
 from tenants.services import invitation_create
 
 pytestmark = pytest.mark.sqlite
@@ -17,9 +18,13 @@ def invitation_a(org_a, alice):
 
     with scope(org=org_a):
         invitation = invitation_create(
-            org=org_a, email="pending@a.example", role="admin", acting_role=Role.OWNER, request=None
+            org=org_a,
+            email="pending@a.example",
+            role="admin",
+            acting_role=Role.OWNER,
+            actor=Actor.system_named("tests"),
         )
-        audit_record(org=org_a, request=None, action="test.seed", target=org_a)
+        audit_record(org=org_a, actor=Actor.system_named("tests"), action="test.seed", target=org_a)
     mail.outbox.clear()
     return invitation
 

@@ -282,7 +282,7 @@ class ApiTokenListView(OrganizationEndpoint):
             org=self.organization,
             created_by=self.acting_user,
             creator_role=self.role,
-            request=request,
+            actor=self.actor,
             **data.validated_data,
         )
         body = {**ApiTokenSerializer(token).data, "token": secret}
@@ -300,5 +300,7 @@ class ApiTokenDetailView(OrganizationEndpoint):
         responses={204: None, **error_responses(401, 403, 404)},
     )
     def delete(self, request: Request, org: str, token_id: str) -> Response:
-        services.api_token_revoke(token=self.get_object_or_404(ApiToken, token_id), request=request)
+        services.api_token_revoke(
+            token=self.get_object_or_404(ApiToken, token_id), actor=self.actor
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

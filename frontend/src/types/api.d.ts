@@ -864,6 +864,7 @@ export interface components {
         AuditEvent: {
             readonly action: string;
             readonly actor: components["schemas"]["AuditActor"] | null;
+            readonly actor_system: string;
             readonly actor_token: components["schemas"]["AuditActorToken"] | null;
             readonly after: unknown | null;
             readonly before: unknown | null;
@@ -872,6 +873,7 @@ export interface components {
             /** Format: uuid */
             readonly id: string;
             readonly ip_address: string | null;
+            readonly request_id: string;
             readonly target_id: string;
             readonly target_type: string;
         };

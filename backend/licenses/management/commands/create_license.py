@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django_scopes import scope
 
+from core.actor import Actor
 from licenses.services import license_create
 from tenants.models import Organization
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
                     seats_total=opts["seats"],
                     heartbeat_ttl=opts["ttl"],
                     offline_grace=opts["offline_grace"],
+                    actor=Actor.system_named("command:create_license"),
                 )
             except Exception as exc:
                 raise CommandError(f"cannot create the license: {exc}") from None

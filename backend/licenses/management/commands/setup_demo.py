@@ -3,14 +3,15 @@ import os
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_scopes import scope
 
+from core.actor import Actor
 from licenses.services import license_create
 from tenants.models import Organization
 from tenants.services import organization_create
-from users.models import User
 
 DEMO_EMAIL = "admin@demo.coditect.local"
 DEMO_ORG = "demo"
@@ -27,10 +28,12 @@ class Command(BaseCommand):
             self.stdout.write(f"demo already set up; its login and key are in {credentials}")
             return
         password = secrets.token_urlsafe(12)
-        admin = User.objects.create_user(DEMO_EMAIL, password, name="Demo Admin")
+        admin = get_user_model().objects.create_user(DEMO_EMAIL, password, name="Demo Admin")
         org = organization_create(name="Demo Organization", slug=DEMO_ORG, owner=admin)
         with scope(org=org):
-            license_, key = license_create(org=org, name="Demo license", seats_total=5)
+            license_, key = license_create(
+                org=org, name="Demo license", seats_total=5, actor=Actor.system_named("setup_demo")
+            )
         # Demo convenience only, readable by this user alone: the quick start reads
         # the key from here. Real keys are never written anywhere.
         demo = {"email": DEMO_EMAIL, "password": password, "license_key": key, "org": DEMO_ORG}

@@ -23,12 +23,14 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "id",
             "actor",
             "actor_token",
+            "actor_system",
             "action",
             "target_type",
             "target_id",
             "before",
             "after",
             "ip_address",
+            "request_id",
             "created_at",
         ]
         read_only_fields = fields

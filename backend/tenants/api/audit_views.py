@@ -5,8 +5,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit import selectors
-from audit.api.serializers import AuditEventSerializer
 from core.api.errors import error_responses
+from tenants.api.audit_serializers import AuditEventSerializer
 from tenants.api.tenancy import OrganizationEndpoint
 
 FILTERS = [

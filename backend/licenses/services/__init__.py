@@ -1,0 +1,48 @@
+"""Writes of the licenses app, the seed's ``LicenseService`` as functions, by job:
+
+- ``seats``: the client seat protocol (acquire, heartbeat, release) and an admin's revoke;
+- ``license_admin``: creating, changing, suspending, rotating and deleting licenses;
+- ``reaper``: heartbeats written behind, expired seats reclaimed;
+- ``session_rows``: the session rows and their seat events, the only writer of either.
+
+Callers use the names below; each takes plain values and a ``core.actor.Actor`` where
+someone acts, raises ``licenses.errors``, and knows nothing of HTTP.
+"""
+
+from licenses.services.license_admin import (
+    EDITABLE,
+    license_create,
+    license_delete,
+    license_resume,
+    license_rotate_key,
+    license_suspend,
+    license_update,
+)
+from licenses.services.reaper import ReapReport, heartbeats_flush, sessions_reap
+from licenses.services.seats import (
+    AcquiredSeat,
+    session_acquire,
+    session_heartbeat,
+    session_member,
+    session_release,
+    session_revoke,
+)
+
+__all__ = [
+    "EDITABLE",
+    "AcquiredSeat",
+    "ReapReport",
+    "heartbeats_flush",
+    "license_create",
+    "license_delete",
+    "license_resume",
+    "license_rotate_key",
+    "license_suspend",
+    "license_update",
+    "session_acquire",
+    "session_heartbeat",
+    "session_member",
+    "session_release",
+    "session_revoke",
+    "sessions_reap",
+]

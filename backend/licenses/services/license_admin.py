@@ -1,0 +1,215 @@
+"""License administration (DESIGN §6 semantics).
+
+- Lowering ``seats_total`` below the seats in use is allowed: live sessions keep
+  running (and may re-acquire idempotently); no new seat is granted until the count
+  is below the new total.
+- A new ``heartbeat_ttl`` applies to new sessions at once; a live session on the
+  Redis store keeps the TTL it started with until it acquires again.
+- Suspending ends every live session at once (seats freed, status ``revoked``; their
+  next heartbeat gets 410 ``session_expired``) and refuses acquire with 403
+  ``license_suspended``. An acquire already past its license check when the suspend
+  commits can still get a seat: the reaper revokes sessions of suspended licenses on
+  every run, so such a seat lives one reaper period at most.
+- Rotating the key refuses the old key at once (401 ``invalid_license_key``); live
+  sessions keep running.
+- Deleting ends every live session (seats freed, ``revoke`` events), then deletes the
+  license with its session rows; its seat events stay in the organization's history.
+"""
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django_scopes import scopes_disabled
+
+from audit.services import audit_record
+from core.actor import Actor
+from licenses import license_cache
+from licenses.errors import SeatStoreDown
+from licenses.keys import generate_license_key, license_key_digest, license_key_display_prefix
+from licenses.models import License, LicenseSession
+from licenses.seatstore import get_seat_store
+from licenses.seatstore.base import SeatStoreUnavailable
+from licenses.services import session_rows
+from projects.models import Project
+from tenants.models import Organization
+
+logger = logging.getLogger(__name__)
+EDITABLE = ("name", "seats_total", "expires_at", "heartbeat_ttl", "offline_grace", "project")
+
+
+def _snapshot(license_: License) -> dict[str, Any]:
+    """Audit view of a license: plain data, the display prefix but never the key."""
+    return {
+        "name": license_.name,
+        "seats_total": license_.seats_total,
+        "expires_at": license_.expires_at.isoformat() if license_.expires_at else None,
+        "heartbeat_ttl": license_.heartbeat_ttl,
+        "offline_grace": license_.offline_grace,
+        "project": str(license_.project_id) if license_.project_id else None,
+        "is_active": license_.is_active,
+        "is_suspended": license_.is_suspended,
+        "key_prefix": license_.key_prefix,
+    }
+
+
+@transaction.atomic
+def license_create(
+    *,
+    org: Organization,
+    name: str,
+    seats_total: int,
+    project: Project | None = None,
+    expires_at: datetime | None = None,
+    heartbeat_ttl: int | None = None,
+    offline_grace: int | None = None,
+    actor: Actor,
+) -> tuple[License, str]:
+    """Create a license; returns it with its key, which is shown this once only.
+
+    Audited as ``license.create`` by ``actor`` (the ``create_license`` command acts as
+    the system)."""
+    key = generate_license_key()
+    license_ = License(
+        org=org,
+        project=project,
+        name=name,
+        seats_total=seats_total,
+        expires_at=expires_at,
+        key_digest=license_key_digest(key),
+        key_prefix=license_key_display_prefix(key),
+    )
+    if heartbeat_ttl is not None:
+        license_.heartbeat_ttl = heartbeat_ttl
+    if offline_grace is not None:
+        license_.offline_grace = offline_grace
+    license_.full_clean()
+    license_.save()
+    audit_record(
+        org=org,
+        actor=actor,
+        action="license.create",
+        target=license_,
+        after=_snapshot(license_),
+    )
+    return license_, key
+
+
+@transaction.atomic
+def license_update(*, license_: License, data: dict[str, Any], actor: Actor) -> License:
+    """Change the editable fields present in ``data`` (``project``: a Project or None).
+
+    See the module docstring for what a lower ``seats_total`` or a new TTL does to live
+    sessions."""
+    license_ = License.objects.select_for_update().get(pk=license_.pk)
+    before = _snapshot(license_)
+    changed = [field for field in EDITABLE if field in data]
+    for field in changed:
+        setattr(license_, field, data[field])
+    license_.full_clean(validate_unique=False, validate_constraints=False)
+    license_.save(update_fields=[*changed, "updated_at"])
+    audit_record(
+        org=license_.org,
+        actor=actor,
+        action="license.update",
+        target=license_,
+        before=before,
+        after=_snapshot(license_),
+    )
+    return license_
+
+
+def license_suspend(*, license_: License, actor: Actor) -> tuple[License, int]:
+    """Refuse new seats and end every live session at once; returns the license and the
+    number of sessions revoked. Suspending a suspended license finishes any session
+    left live (e.g. when the seat store failed the first time) and is not re-audited."""
+    license_ = _license_set_suspended(license_, True, actor)
+    # After the commit: from here on every acquire is refused, so nothing re-fills it.
+    return license_, _license_end_live_sessions(license_)
+
+
+def license_resume(*, license_: License, actor: Actor) -> License:
+    """Accept acquires again. Sessions revoked by the suspend stay ended."""
+    return _license_set_suspended(license_, False, actor)
+
+
+@transaction.atomic
+def _license_set_suspended(license_: License, suspended: bool, actor: Actor) -> License:
+    """Flip ``is_suspended`` under the row lock; audited only when it changes."""
+    license_ = License.objects.select_for_update().get(pk=license_.pk)
+    if license_.is_suspended != suspended:
+        before = _snapshot(license_)
+        license_.is_suspended = suspended
+        license_.save(update_fields=["is_suspended", "updated_at"])
+        audit_record(
+            org=license_.org,
+            actor=actor,
+            action="license.suspend" if suspended else "license.resume",
+            target=license_,
+            before=before,
+            after=_snapshot(license_),
+        )
+    return license_
+
+
+@transaction.atomic
+def license_rotate_key(*, license_: License, actor: Actor) -> tuple[License, str]:
+    """Give the license a new key (returned this once); the old one is refused at once.
+    Live sessions keep running: they prove themselves with their session secret."""
+    license_ = License.objects.select_for_update().get(pk=license_.pk)
+    before = {"key_prefix": license_.key_prefix}
+    license_cache.digest_retired(license_.key_digest)
+    key = generate_license_key()
+    license_.key_digest = license_key_digest(key)
+    license_.key_prefix = license_key_display_prefix(key)
+    license_.save(update_fields=["key_digest", "key_prefix", "updated_at"])
+    audit_record(
+        org=license_.org,
+        actor=actor,
+        action="license.rotate_key",
+        target=license_,
+        before=before,
+        after={"key_prefix": license_.key_prefix},
+    )
+    return license_, key
+
+
+def license_delete(*, license_: License, actor: Actor) -> int:
+    """End every live session (seats freed at once), then delete the license and its
+    session rows. Returns the number of sessions revoked. If the seat store is down
+    nothing is deleted (503); the call can be repeated."""
+    revoked = _license_end_live_sessions(license_)
+    license_id = str(license_.id)
+    with transaction.atomic():
+        audit_record(
+            org=license_.org,
+            actor=actor,
+            action="license.delete",
+            target=license_,
+            before={**_snapshot(license_), "sessions_revoked": revoked},
+        )
+        license_.delete()
+    try:
+        # Whatever a racing acquire left behind; a heartbeat of such a seat then
+        # finds no live session to rebuild and gets 410.
+        get_seat_store().drop_license(license_id)
+    except SeatStoreUnavailable:
+        logger.warning(
+            "seat store unavailable: seats of deleted license %s not dropped", license_id
+        )
+    return revoked
+
+
+def _license_end_live_sessions(license_: License) -> int:
+    with scopes_disabled():
+        rows = list(
+            LicenseSession.objects.filter(
+                license_id=license_.id, status=LicenseSession.Status.ACTIVE
+            ).values_list("id", "license_id", "member")
+        )
+    try:
+        return session_rows.sessions_revoke_live(get_seat_store(), rows)
+    except SeatStoreUnavailable as exc:
+        logger.error("revoking sessions of license %s failed: %s", license_.id, exc)
+        raise SeatStoreDown() from exc

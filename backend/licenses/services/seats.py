@@ -1,0 +1,380 @@
+"""The client seat protocol: acquire, heartbeat, release, and an admin's revoke.
+
+Each call takes its seat step in the seat store (one atomic step: a Lua script on
+Redis, a transaction on SQL) and writes the session row with its seat event through
+``session_rows``. The store and the database can disagree after an outage; where they
+do, the database wins (``_EndedHolder``).
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F
+from django_scopes import scope, scopes_disabled
+
+from audit.services import audit_record
+from core.actor import Actor
+from licenses import license_cache, selectors
+from licenses.errors import (
+    InvalidLicenseKey,
+    InvalidSessionSecret,
+    LicenseRefused,
+    NoSeatsAvailable,
+    SeatStoreDown,
+    SessionExpired,
+    SigningUnavailable,
+)
+from licenses.models import License, LicenseSession, SeatEvent
+from licenses.seatstore import get_seat_store
+from licenses.seatstore.base import SeatGrant, SeatStoreUnavailable, WrongSessionSecret
+from licenses.selectors import as_datetime
+from licenses.services import session_rows
+from licenses.session_secrets import (
+    session_secret_digest,
+    session_secret_license,
+    session_secret_new,
+)
+from licenses.signing import current_signer
+
+logger = logging.getLogger(__name__)
+Status = LicenseSession.Status
+Event = SeatEvent.Kind
+
+
+@dataclass(frozen=True)
+class AcquiredSeat:
+    session: LicenseSession
+    license: License
+    token: str
+    created: bool
+    seats_used: int
+    # Shown to the client this once (licenses.session_secrets); never logged.
+    secret: str = dataclass_field(repr=False)
+
+
+def session_member(hardware_id: str, client_instance: str = "") -> str:
+    """The seat store's idempotency key: one seat per fingerprint and client instance."""
+    return f"{hardware_id}\x1f{client_instance}" if client_instance else hardware_id
+
+
+def session_acquire(
+    *,
+    license_key: str,
+    hardware_id: str,
+    client_instance: str = "",
+    client_info: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+    license_prefetch: license_cache.Prefetched | None = None,
+    _retried: bool = False,
+) -> AcquiredSeat:
+    """Validate the license, take a seat in one atomic step, record the session, sign a
+    token. ``license_prefetch``: see ``selectors.license_get_by_key``.
+
+    Every grant, a re-acquire of a live session included, comes with a new session
+    secret; the previous one is refused from then on (``licenses.session_secrets``)."""
+    license_ = selectors.license_get_by_key(license_key, license_prefetch)
+    if license_ is None:
+        raise InvalidLicenseKey()
+    if reason := license_.invalid_reason():
+        raise LicenseRefused(reason)
+
+    store = get_seat_store()
+    member = session_member(hardware_id, client_instance)
+    candidate = str(uuid.uuid4())
+    secret = session_secret_new(license_.id)
+    digest = session_secret_digest(secret)
+    try:
+        grant = store.acquire(
+            str(license_.id),
+            member,
+            candidate,
+            license_.seats_total,
+            license_.heartbeat_ttl,
+            digest,
+        )
+    except SeatStoreUnavailable as exc:
+        logger.error("acquire refused: %s", exc)
+        raise SeatStoreDown() from exc
+    except License.DoesNotExist:
+        # Deleted between the key check and the seat step (SQL store).
+        raise InvalidLicenseKey() from None
+
+    with scope(org=license_.org_id):
+        try:
+            if grant.evicted:
+                # Counted before this grant's own seat was added.
+                before_add = grant.seats_used - (1 if grant.granted and grant.created else 0)
+                session_rows.sessions_end(
+                    grant.evicted,
+                    Status.ZOMBIE,
+                    as_datetime(grant.now),
+                    {str(license_.id): before_add},
+                )
+            if not grant.granted:
+                _record_denial(license_, grant)
+                raise NoSeatsAvailable(
+                    details={"seats_total": license_.seats_total, "seats_used": grant.seats_used}
+                )
+            # Signed before the row is written: a signer that fails leaves nothing behind.
+            token = _sign_token(license_, grant.holder, hardware_id, grant)
+            session = _record_session(
+                license_,
+                grant,
+                member,
+                digest,
+                hardware_id,
+                client_instance,
+                client_info,
+                ip_address,
+            )
+        except _EndedHolder:
+            # The store still counted a seat for a session the database has ended
+            # (its release or revoke reached the database but not the store, e.g.
+            # across an outage). The database wins: free that seat, ask once more.
+            store.release(str(license_.id), grant.holder, member=member)
+            if _retried:
+                raise
+            return session_acquire(
+                license_key=license_key,
+                hardware_id=hardware_id,
+                client_instance=client_instance,
+                client_info=client_info,
+                ip_address=ip_address,
+                _retried=True,
+            )
+        except Exception as exc:
+            if grant.granted and grant.created:
+                # Nothing half-written: the seat goes back with the failed insert.
+                store.release(str(license_.id), candidate, member=member)
+            if (
+                isinstance(exc, IntegrityError)
+                and not License.objects.filter(id=license_.id).exists()
+            ):
+                # The license was deleted while this acquire was in flight.
+                raise InvalidLicenseKey() from exc
+            raise
+    return AcquiredSeat(session, license_, token, grant.created, grant.seats_used, secret)
+
+
+class _EndedHolder(Exception):
+    """The seat store's holder of a seat is a session the database has ended."""
+
+
+def _record_session(
+    license_: License,
+    grant: SeatGrant,
+    member: str,
+    secret_digest: str,
+    hardware_id: str,
+    client_instance: str,
+    client_info: dict[str, Any] | None,
+    ip_address: str | None,
+) -> LicenseSession:
+    now, expires = as_datetime(grant.now), as_datetime(grant.expires_at)
+    if not grant.created:
+        session = LicenseSession.objects.filter(id=grant.holder).first()
+        if session is not None and session.status == Status.ACTIVE:
+            session.last_heartbeat_at, session.expires_at = now, expires
+            session.secret_digest = secret_digest
+            session.save(update_fields=["last_heartbeat_at", "expires_at", "secret_digest"])
+            return session
+        if session is not None:
+            raise _EndedHolder()
+        # The seat outlived its row (a worker died between the two steps): heal it.
+    fields = {
+        "id": uuid.UUID(grant.holder),
+        "org_id": license_.org_id,
+        "license": license_,
+        "project_id": license_.project_id,
+        "hardware_id": hardware_id,
+        "client_instance": client_instance,
+        "member": member,
+        "client_info": client_info or {},
+        "secret_digest": secret_digest,
+        "ip_address": ip_address,
+        "started_at": now,
+        "last_heartbeat_at": now,
+        "expires_at": expires,
+    }
+    session = _insert_or_existing(fields, grant)
+    if session is not None:
+        return session
+    # The store gave this member a new holder, so any other live row for it is
+    # stale (its seat expired and was evicted elsewhere): end it, retry once.
+    stale = LicenseSession.objects.filter(
+        license=license_, member=member, status=Status.ACTIVE
+    ).exclude(id=grant.holder)
+    session_rows.sessions_end(
+        list(stale.values_list("id", flat=True)),
+        Status.ZOMBIE,
+        now,
+        {str(license_.id): grant.seats_used - 1},
+    )
+    session = _insert_or_existing(fields, grant)
+    if session is None:
+        raise IntegrityError(f"no row could be written for session {grant.holder}")
+    return session
+
+
+def _insert_or_existing(fields: dict[str, Any], grant: SeatGrant) -> LicenseSession | None:
+    """Insert the holder's row; on a conflict, the row a concurrent acquire of the same
+    fingerprint has just written for this holder is the answer, unless something ended
+    it meanwhile (an eviction, a revoke): then, as for a known holder, the database
+    wins (``_EndedHolder``). None: the conflict is another live row of the member."""
+    try:
+        return session_rows.session_insert(LicenseSession(**fields), grant.seats_used)
+    except IntegrityError:
+        existing = LicenseSession.objects.filter(id=grant.holder).first()
+    if existing is not None and existing.status != Status.ACTIVE:
+        raise _EndedHolder()
+    return existing
+
+
+def _record_denial(license_: License, grant: SeatGrant) -> None:
+    """One ``deny`` event; failing to write it never changes the client's answer."""
+    try:
+        session_rows.seat_event_record(
+            org_id=license_.org_id,
+            license_id=license_.id,
+            project_id=license_.project_id,
+            kind=Event.DENY,
+            seats_used=grant.seats_used,
+            at=as_datetime(grant.now),
+        )
+    except DatabaseError:
+        logger.exception("could not record a denial of license %s", license_.id)
+
+
+def _sign_token(license_: License, session_id: str, hardware_id: str, grant: SeatGrant) -> str:
+    """The license token of a grant. A signer that fails (a key file gone, an HSM or KMS
+    unreachable) fails the acquire closed with a 503: never a token that does not
+    verify, and the caller gives the seat back."""
+    issued = int(grant.now)
+    lifetime = max(license_.offline_grace, license_.heartbeat_ttl)
+    claims = {
+        "iss": settings.TOKEN_ISSUER,
+        "sub": session_id,
+        "lic": str(license_.id),
+        "org": str(license_.org_id),
+        "hwid": hardware_id,
+        "seats": license_.seats_total,
+        "iat": issued,
+        "exp": issued + lifetime,
+        "lic_exp": int(license_.expires_at.timestamp()) if license_.expires_at else None,
+    }
+    try:
+        return current_signer().sign(claims)
+    except Exception as exc:
+        logger.exception("signing a license token failed")
+        raise SigningUnavailable() from exc
+
+
+def _secret_license(session_secret: str) -> str:
+    license_id = session_secret_license(session_secret)
+    if license_id is None:
+        raise InvalidSessionSecret()
+    return license_id
+
+
+def session_heartbeat(*, session_id: str, session_secret: str) -> tuple[datetime, int]:
+    """Extend a live seat. On Redis this is one script call (write-behind to the database).
+
+    Returns the new expiry and the license's heartbeat interval. A wrong secret, or an
+    id no session has, is ``InvalidSessionSecret``; the right secret of a session whose
+    seat is gone is ``SessionExpired``. Only those failures read the database.
+    """
+    license_id = _secret_license(session_secret)
+    digest = session_secret_digest(session_secret)
+    store = get_seat_store()
+    try:
+        beat = store.heartbeat(license_id, session_id, digest)
+    except WrongSessionSecret:
+        raise InvalidSessionSecret() from None
+    except SeatStoreUnavailable as exc:
+        logger.error("heartbeat refused: %s", exc)
+        raise SeatStoreDown() from exc
+    if beat is None:
+        if selectors.session_by_secret(session_id, digest) is None:
+            raise InvalidSessionSecret()
+        raise SessionExpired()
+    ttl = round(beat.expires_at - beat.now)
+    if not store.write_behind:
+        with scopes_disabled():
+            LicenseSession.objects.filter(id=session_id, status=Status.ACTIVE).update(
+                last_heartbeat_at=as_datetime(beat.now),
+                expires_at=as_datetime(beat.expires_at),
+                heartbeat_count=F("heartbeat_count") + 1,
+            )
+    return as_datetime(beat.expires_at), max(1, ttl // 3)
+
+
+def session_release(*, session_id: str, session_secret: str) -> None:
+    """Free the seat at once; releasing an ended session again is not an error, but it
+    takes the session's secret like the first release (``InvalidSessionSecret``).
+
+    The store checks the secret, frees the seat and counts the license's seats after in
+    one step; the database then ends the row with its ``release`` event in one statement
+    (``session_rows.session_end``): one Redis round trip and one PostgreSQL statement."""
+    license_id = _secret_license(session_secret)
+    digest = session_secret_digest(session_secret)
+    store = get_seat_store()
+    try:
+        released = store.release(license_id, session_id, secret_digest=digest)
+        if released is None:
+            # The store knows no seat of it: the database says whether the secret is
+            # right and whether a row is still live (its seat expired and was dropped
+            # before the reaper ended the row).
+            known = selectors.session_by_secret(session_id, digest)
+            if known is None:
+                raise InvalidSessionSecret()
+            if known[1] != Status.ACTIVE:
+                return
+            now, seats = store.now(), store.counts([license_id])[license_id]
+        else:
+            now, seats = released.now, released.seats_used
+    except WrongSessionSecret:
+        raise InvalidSessionSecret() from None
+    except SeatStoreUnavailable as exc:
+        raise SeatStoreDown() from exc
+    session_rows.session_end(session_id, license_id, at=as_datetime(now), seats_after=seats)
+
+
+def session_revoke(*, session: LicenseSession, actor: Actor) -> bool:
+    """An admin ends a session: its seat is free at once and its next heartbeat gets 410.
+
+    Returns whether a live session was revoked (audited as ``session.revoke``);
+    revoking an ended session changes nothing."""
+    store = get_seat_store()
+    session_id = str(session.id)
+    license_id = str(session.license_id)
+    try:
+        released = store.release(license_id, session_id, member=session.member)
+        if released is None:
+            now, seats = as_datetime(store.now()), store.counts([license_id])
+        else:
+            now, seats = as_datetime(released.now), {license_id: released.seats_used}
+    except SeatStoreUnavailable as exc:
+        raise SeatStoreDown() from exc
+    with transaction.atomic():
+        if not session_rows.sessions_end([session_id], Status.REVOKED, now, seats):
+            return False
+        audit_record(
+            org=session.org,
+            actor=actor,
+            action="session.revoke",
+            target=session,
+            before={
+                "status": Status.ACTIVE,
+                "license": str(session.license_id),
+                "hardware_id": session.hardware_id,
+            },
+            after={"status": Status.REVOKED},
+        )
+    session.status, session.ended_at = Status.REVOKED, now
+    return True
