@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from tenants.models import Invitation, Membership, Organization
+from tenants.models import ApiToken, Invitation, Membership, Organization
 
 
 def organization_list_for(*, user: Any) -> QuerySet[Organization]:
@@ -37,3 +37,8 @@ def invitation_list_pending() -> QuerySet[Invitation]:
 def invitation_get_pending(*, invitation_id: int) -> Invitation | None:
     """A not yet accepted invitation (expired ones too, so they can be revoked)."""
     return Invitation.objects.filter(pk=invitation_id, accepted_at__isnull=True).first()
+
+
+def api_token_list() -> QuerySet[ApiToken]:
+    """API tokens of the organization in scope, newest first, revoked ones included."""
+    return ApiToken.objects.select_related("created_by").order_by("-created_at")

@@ -27,7 +27,8 @@ from core.errors import DomainError
 from core.roles import POLICY, Role
 from core.secrets import new_secret, secret_digest
 from tenants import signals
-from tenants.models import Invitation, Membership, Organization
+from tenants.authentication import TOKEN_PREFIX
+from tenants.models import ApiToken, Invitation, Membership, Organization
 
 logger = logging.getLogger(__name__)
 # By Django's name for it: people live in the users app, which builds on this one.
@@ -422,3 +423,88 @@ def invitation_accept(
             actor=actor.as_user(person),
         )
     return membership, created
+
+
+class ApiTokensMintedByPeople(DomainError):
+    code = "permission_denied"
+    message = "An API token cannot create API tokens; sign in as a person."
+
+
+class RoleAboveYourOwn(DomainError):
+    code = "role_above_your_own"
+    message = "You cannot create a token with a role above your own."
+
+
+API_TOKEN_DISPLAY_PREFIX = len(TOKEN_PREFIX) + 8
+
+
+# Organization API tokens ------------------------------------------------------
+
+
+def _api_token_snapshot(token: ApiToken) -> dict[str, Any]:
+    return {
+        "name": token.name,
+        "role": token.role,
+        "prefix": token.prefix,
+        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+    }
+
+
+@transaction.atomic
+def api_token_create(
+    *,
+    org: Organization,
+    name: str,
+    role: str,
+    created_by: Any,
+    creator_role: Role,
+    actor: Actor,
+) -> tuple[ApiToken, str]:
+    """A new token and its secret, which is returned here once and stored as a digest.
+
+    Tokens are minted by people only, and never with a role above the minter's.
+    """
+    if created_by is None:
+        raise ApiTokensMintedByPeople()
+    if Role.parse(role) > creator_role:
+        raise RoleAboveYourOwn()
+    raw = new_secret(TOKEN_PREFIX)
+    token = ApiToken(
+        org=org,
+        name=name,
+        role=role,
+        prefix=raw[:API_TOKEN_DISPLAY_PREFIX],
+        digest=secret_digest(raw),
+        created_by=created_by,
+    )
+    token.full_clean(validate_unique=False, validate_constraints=False)
+    token.save()
+    audit_record(
+        org=org,
+        actor=actor,
+        action="api_token.create",
+        target=token,
+        after=_api_token_snapshot(token),
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
+    """The token gets 401 from its next request on. Revoking twice changes nothing."""
+    before = _api_token_snapshot(token)
+    now = timezone.now()
+    claimed = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
+    if not claimed:  # already revoked, maybe by a concurrent request
+        token.refresh_from_db(fields=["revoked_at"])
+        return token
+    token.revoked_at = now
+    audit_record(
+        org=token.org,
+        actor=actor,
+        action="api_token.revoke",
+        target=token,
+        before=before,
+        after=_api_token_snapshot(token),
+    )
+    return token

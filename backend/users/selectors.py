@@ -1,9 +1,8 @@
-"""Reads for the signed-in user and for organization API tokens."""
+"""Reads for the signed-in user."""
 
-from django.db.models import QuerySet
 from django_scopes import scopes_disabled
 
-from tenants.models import ApiToken, Membership
+from tenants.models import Membership
 from users.models import User
 
 
@@ -17,8 +16,3 @@ def user_memberships(*, user: User) -> list[Membership]:
         return list(
             Membership.objects.filter(user=user).select_related("org").order_by("org__name")
         )
-
-
-def api_token_list() -> QuerySet[ApiToken]:
-    """API tokens of the organization in scope, newest first, revoked ones included."""
-    return ApiToken.objects.select_related("created_by").order_by("-created_at")

@@ -25,21 +25,14 @@ from rest_framework.request import Request
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
-from audit.services import audit_record
-from core.actor import Actor
 from core.errors import DomainError
 from core.mail import send_later
-from core.roles import Role
-from core.secrets import new_secret, secret_digest
-from tenants.authentication import TOKEN_PREFIX
-from tenants.models import ApiToken, Organization
 from users.models import RefreshTokenFamily, User
 from users.tokens import FamilyRefreshToken
 
 logger = logging.getLogger(__name__)
 
 EMAIL_TAKEN = "This email address is already registered."
-API_TOKEN_DISPLAY_PREFIX = len(TOKEN_PREFIX) + 8
 
 
 class InvalidCredentials(DomainError):
@@ -55,16 +48,6 @@ class InvalidRefreshToken(DomainError):
 class InvalidResetToken(DomainError):
     code = "invalid_reset_token"
     message = "The password reset link is invalid or has expired; ask for a new one."
-
-
-class ApiTokensMintedByPeople(DomainError):
-    code = "permission_denied"
-    message = "An API token cannot create API tokens; sign in as a person."
-
-
-class RoleAboveYourOwn(DomainError):
-    code = "role_above_your_own"
-    message = "You cannot create a token with a role above your own."
 
 
 def normalize_email(email: str) -> str:
@@ -285,75 +268,3 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
     user.save(update_fields=["password"])
     user_sign_ins_revoke(user=user, reason=RefreshTokenFamily.RevokeReason.PASSWORD_RESET)
     return user
-
-
-# Organization API tokens ------------------------------------------------------
-
-
-def _api_token_snapshot(token: ApiToken) -> dict[str, Any]:
-    return {
-        "name": token.name,
-        "role": token.role,
-        "prefix": token.prefix,
-        "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
-    }
-
-
-@transaction.atomic
-def api_token_create(
-    *,
-    org: Organization,
-    name: str,
-    role: str,
-    created_by: User | None,
-    creator_role: Role,
-    actor: Actor,
-) -> tuple[ApiToken, str]:
-    """A new token and its secret, which is returned here once and stored as a digest.
-
-    Tokens are minted by people only, and never with a role above the minter's.
-    """
-    if created_by is None:
-        raise ApiTokensMintedByPeople()
-    if Role.parse(role) > creator_role:
-        raise RoleAboveYourOwn()
-    raw = new_secret(TOKEN_PREFIX)
-    token = ApiToken(
-        org=org,
-        name=name,
-        role=role,
-        prefix=raw[:API_TOKEN_DISPLAY_PREFIX],
-        digest=secret_digest(raw),
-        created_by=created_by,
-    )
-    token.full_clean(validate_unique=False, validate_constraints=False)
-    token.save()
-    audit_record(
-        org=org,
-        actor=actor,
-        action="api_token.create",
-        target=token,
-        after=_api_token_snapshot(token),
-    )
-    return token, raw
-
-
-@transaction.atomic
-def api_token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
-    """The token gets 401 from its next request on. Revoking twice changes nothing."""
-    before = _api_token_snapshot(token)
-    now = timezone.now()
-    claimed = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
-    if not claimed:  # already revoked, maybe by a concurrent request
-        token.refresh_from_db(fields=["revoked_at"])
-        return token
-    token.revoked_at = now
-    audit_record(
-        org=token.org,
-        actor=actor,
-        action="api_token.revoke",
-        target=token,
-        before=before,
-        after=_api_token_snapshot(token),
-    )
-    return token

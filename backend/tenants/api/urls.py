@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tenants.api import audit_views, views
+from tenants.api import api_token_views, audit_views, views
 
 urlpatterns = [
     path("orgs", views.OrganizationListView.as_view(), name="orgs"),
@@ -23,5 +23,15 @@ urlpatterns = [
         "orgs/<str:org>/audit-events",
         audit_views.AuditEventListView.as_view(),
         name="audit-events",
+    ),
+    path(
+        "orgs/<str:org>/api-tokens",
+        api_token_views.ApiTokenListView.as_view(),
+        name="api-tokens",
+    ),
+    path(
+        "orgs/<str:org>/api-tokens/<uuid:token_id>",
+        api_token_views.ApiTokenDetailView.as_view(),
+        name="api-token-detail",
     ),
 ]

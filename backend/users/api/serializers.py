@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tenants.models import ApiToken, Membership
+from tenants.models import Membership
 from users import selectors
 from users.models import User
 
@@ -83,44 +83,3 @@ class PasswordResetConfirmSerializer(serializers.Serializer):
     uid = serializers.CharField(max_length=64)
     token = serializers.CharField(max_length=128)
     new_password = password_field()
-
-
-class ApiTokenCreatorSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = User
-        fields = ["id", "email", "name"]
-
-
-class ApiTokenSerializer(serializers.ModelSerializer):
-    created_by = ApiTokenCreatorSerializer(read_only=True, allow_null=True)
-
-    class Meta:
-        model = ApiToken
-        fields = [
-            "id",
-            "name",
-            "role",
-            "prefix",
-            "created_by",
-            "created_at",
-            "last_used_at",
-            "revoked_at",
-        ]
-        read_only_fields = fields
-
-
-class ApiTokenCreateSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ApiToken
-        fields = ["name", "role"]
-
-
-class ApiTokenCreatedSerializer(ApiTokenSerializer):
-    token = serializers.CharField(
-        read_only=True,
-        help_text="The secret (`cot_…`), shown this once: use it as `Authorization: Bearer …`.",
-    )
-
-    class Meta(ApiTokenSerializer.Meta):
-        fields = [*ApiTokenSerializer.Meta.fields, "token"]
-        read_only_fields = fields
