@@ -18,6 +18,7 @@ def organization_deleting(*, org: Any, **_: Any) -> None:
     dropped once the deletion commits (a rollback leaves them as they were)."""
     with scope(org=org):
         license_ids = [str(pk) for pk in License.objects.values_list("id", flat=True)]
+    logger.info("organization %s deleting: %d licenses' seats go", org.pk, len(license_ids))
 
     def drop_seats() -> None:
         store = get_seat_store()
