@@ -336,6 +336,8 @@ def test_api_ingress_only_from_ingress_controller_and_prometheus(
 @overlays
 def test_datastore_egress_is_narrow(rendered: dict, overlay: str) -> None:
     for policy in by_kind(rendered[overlay], "NetworkPolicy"):
+        if policy["metadata"]["name"] == "smtp-egress":
+            continue  # its own test below
         for rule in policy["spec"].get("egress", []):
             ports = {p["port"] for p in rule["ports"]}
             assert ports <= {53, 5432, 6378, 6379}, policy["metadata"]["name"]
@@ -349,6 +351,31 @@ def test_datastore_egress_is_narrow(rendered: dict, overlay: str) -> None:
         for o in app_workloads(rendered[overlay])
     ]
     assert all(labels.get("coditect.io/datastore-client") == "true" for labels in app_labels)
+
+
+@overlays
+def test_mail_leaves_through_an_smtp_relay_with_tls(rendered: dict, overlay: str) -> None:
+    settings = config(rendered[overlay])
+    assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert settings["EMAIL_HOST"] and settings["EMAIL_USE_TLS"] == "true"
+    assert settings["EMAIL_PORT"] == "587"
+    [rule] = one(rendered[overlay], "NetworkPolicy", "smtp-egress")["spec"]["egress"]
+    assert rule["ports"] == [{"protocol": "TCP", "port": 587}]
+    [peer] = rule["to"]
+    assert peer["ipBlock"]["cidr"] == "0.0.0.0/0"
+    assert {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"} <= set(peer["ipBlock"]["except"])
+    for name in ("coditect-api", "coditect-worker"):
+        deployment = one(rendered[overlay], "Deployment", name)
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        assert labels["coditect.io/smtp-client"] == "true", name
+        [container] = pod_spec(deployment)["containers"]
+        env = {e["name"]: e.get("value") for e in container["env"]}
+        assert env["EMAIL_HOST_PASSWORD_FILE"] == "/var/run/secrets/coditect/app/smtp-password"
+    # Only the processes that send mail may reach the internet on 587.
+    for obj in workloads(rendered[overlay]):
+        if obj["metadata"]["name"] not in ("coditect-api", "coditect-worker"):
+            labels = obj["spec"]["template"]["metadata"].get("labels", {})
+            assert "coditect.io/smtp-client" not in labels, obj["metadata"]["name"]
 
 
 # --- routing, TLS, metrics ----------------------------------------------------
@@ -390,14 +417,16 @@ def test_email_links_point_at_the_public_host(rendered: dict, overlay: str) -> N
 
 
 @overlays
-def test_metrics_are_not_public(rendered: dict, overlay: str) -> None:
+def test_metrics_and_probes_are_not_public(rendered: dict, overlay: str) -> None:
     internal = one(rendered[overlay], "Ingress", "coditect-api-internal-paths")
     assert (
         internal["metadata"]["annotations"]["nginx.ingress.kubernetes.io/denylist-source-range"]
         == "0.0.0.0/0,::/0"
     )
-    paths = [p["path"] for r in internal["spec"]["rules"] for p in r["http"]["paths"]]
-    assert paths == ["/metrics"]
+    paths = {
+        (p["path"], p["pathType"]) for r in internal["spec"]["rules"] for p in r["http"]["paths"]
+    }
+    assert paths == {("/metrics", "Exact"), ("/healthz", "Exact"), ("/readyz", "Exact")}
 
 
 @overlays
