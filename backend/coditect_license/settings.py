@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
+    "core.logs.TraceMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -252,6 +253,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_TASK_IGNORE_RESULT = True
+# Celery's own handlers would replace LOGGING's (and its JSON lines) in the worker.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "reap-sessions": {
         "task": "licenses.tasks.reap_sessions",
@@ -394,24 +397,27 @@ LOG_FORMAT = env_choice("LOG_FORMAT", "plain", ("plain", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId"},
+        "trace": {"()": "core.logs.CloudTraceFilter", "project": env_str("GOOGLE_CLOUD_PROJECT")},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s %(message)s"},
+        # The fields Cloud Logging reads (core/logs.py): severity, RFC 3339 time, message.
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
-            "rename_fields": {
-                "asctime": "time",
-                "levelname": "level",
-                "correlation_id": "request_id",
-            },
+            "format": "%(levelname)s %(name)s %(message)s %(correlation_id)s",
+            "rename_fields": {"levelname": "severity", "correlation_id": "request_id"},
+            "timestamp": "time",
         },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "trace"],
+            # Cloud Logging files stderr lines without a severity as errors.
+            "stream": "ext://sys.stdout" if LOG_FORMAT == "json" else "ext://sys.stderr",
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
