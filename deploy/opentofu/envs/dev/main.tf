@@ -2,7 +2,32 @@
 # SQL (no HA standby, shorter backup retention), software KMS key, and NO
 # Memorystore: Redis runs in the cluster (deploy/kubernetes/overlays/dev).
 
+data "google_project" "this" {
+  project_id = var.project_id
+}
+
 locals {
+  # Kubernetes service accounts as IAM principals (Workload Identity Federation):
+  # the Secret Manager add-on reads each pod's secrets as its own account.
+  pool     = "principal://iam.googleapis.com/projects/${data.google_project.this.number}/locations/global/workloadIdentityPools/${var.project_id}.svc.id.goog/subject/ns/${var.k8s_namespace}/sa"
+  app_pods = [for sa in ["coditect-api", "coditect-worker", "coditect-migrate"] : "${local.pool}/${sa}"]
+  workload_accessors = merge(
+    { for name in ["secret-key", "license-key-pepper", "database-url", "redis-url", "cloudsql-ca", "smtp-password"] : name => local.app_pods },
+    { "signing-key-pem" = ["${local.pool}/coditect-api"] },
+  )
+  # Binary Authorization admits these (and Google's system images): the
+  # platform's registry and the add-ons of docs/deploy.md section 5.
+  allowed_image_patterns = [
+    "${var.region}-docker.pkg.dev/${var.project_id}/coditect/**",
+    "registry.k8s.io/ingress-nginx/**",
+    "quay.io/jetstack/**",
+    "quay.io/prometheus/**",
+    "quay.io/prometheus-operator/**",
+    "quay.io/kiwigrid/**",
+    "docker.io/grafana/**",
+    "registry.k8s.io/kube-state-metrics/**",
+    "docker.io/library/redis:*",
+  ]
   name   = "coditect-dev"
   labels = merge({ app = "coditect-license", env = "dev" }, var.labels)
 }
@@ -49,7 +74,12 @@ module "gke" {
   node_max_count             = 3
   spot                       = true
   deletion_protection        = false
+  kms_location               = var.region
+  allowed_image_patterns     = local.allowed_image_patterns
   labels                     = local.labels
+
+  # The container, KMS and IAM APIs must be enabled before anything here.
+  depends_on = [module.project]
 }
 
 module "cloudsql" {
@@ -66,6 +96,7 @@ module "cloudsql" {
   backup_retention_count = 7
   pitr_days              = 3
   deletion_protection    = false
+  iam_service_accounts   = [module.api_identity.email]
   labels                 = local.labels
 
   depends_on = [module.network]
@@ -103,13 +134,30 @@ module "secrets" {
   project_id            = var.project_id
   prefix                = "coditect"
   replica_locations     = [var.region]
-  provided_secret_names = ["database-url", "redis-url"]
+  provided_secret_names = ["database-url", "redis-url", "cloudsql-ca"]
   provided_secret_values = {
     "database-url" = module.cloudsql.database_url
     "redis-url"    = "redis://coditect-redis.${var.k8s_namespace}.svc.cluster.local:6379/0"
+    "cloudsql-ca"  = module.cloudsql.server_ca_pem
   }
-  accessor_members = var.deployer_members
-  labels           = local.labels
+  accessor_members   = var.deployer_members
+  workload_accessors = local.workload_accessors
+  labels             = local.labels
+
+  depends_on = [module.project]
+}
+
+module "monitoring" {
+  source = "../../modules/monitoring"
+
+  project_id               = var.project_id
+  name                     = local.name
+  public_host              = var.public_host
+  alert_email              = var.alert_email
+  cloudsql_instance        = module.cloudsql.instance_name
+  cloudsql_max_connections = module.cloudsql.max_connections
+  billing_account          = var.billing_account
+  monthly_budget           = var.monthly_budget
 
   depends_on = [module.project]
 }

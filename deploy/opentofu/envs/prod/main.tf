@@ -3,7 +3,32 @@
 # Memorystore STANDARD_HA with AUTH and TLS, the RSA-4096 root signing key in
 # Cloud HSM, every secret in Secret Manager, Workload Identity for the API.
 
+data "google_project" "this" {
+  project_id = var.project_id
+}
+
 locals {
+  # Kubernetes service accounts as IAM principals (Workload Identity Federation):
+  # the Secret Manager add-on reads each pod's secrets as its own account.
+  pool     = "principal://iam.googleapis.com/projects/${data.google_project.this.number}/locations/global/workloadIdentityPools/${var.project_id}.svc.id.goog/subject/ns/${var.k8s_namespace}/sa"
+  app_pods = [for sa in ["coditect-api", "coditect-worker", "coditect-migrate"] : "${local.pool}/${sa}"]
+  workload_accessors = merge(
+    { for name in ["secret-key", "license-key-pepper", "database-url", "redis-url", "redis-ca", "cloudsql-ca", "smtp-password"] : name => local.app_pods },
+    { "signing-key-pem" = ["${local.pool}/coditect-api"] },
+  )
+  # Binary Authorization admits these (and Google's system images): the
+  # platform's registry and the add-ons of docs/deploy.md section 5.
+  allowed_image_patterns = [
+    "${var.region}-docker.pkg.dev/${var.project_id}/coditect/**",
+    "registry.k8s.io/ingress-nginx/**",
+    "quay.io/jetstack/**",
+    "quay.io/prometheus/**",
+    "quay.io/prometheus-operator/**",
+    "quay.io/kiwigrid/**",
+    "docker.io/grafana/**",
+    "registry.k8s.io/kube-state-metrics/**",
+    "docker.io/library/redis:*",
+  ]
   name   = "coditect-prod"
   labels = merge({ app = "coditect-license", env = "prod" }, var.labels)
 }
@@ -49,7 +74,12 @@ module "gke" {
   node_min_count             = var.node_min_count_per_zone
   node_max_count             = var.node_max_count_per_zone
   deletion_protection        = true
+  kms_location               = var.region
+  allowed_image_patterns     = local.allowed_image_patterns
   labels                     = local.labels
+
+  # The container, KMS and IAM APIs must be enabled before anything here.
+  depends_on = [module.project]
 }
 
 module "cloudsql" {
@@ -66,6 +96,7 @@ module "cloudsql" {
   backup_retention_count = 30
   pitr_days              = 7
   deletion_protection    = true
+  iam_service_accounts   = [module.api_identity.email]
   labels                 = local.labels
 
   depends_on = [module.network]
@@ -117,14 +148,32 @@ module "secrets" {
   project_id            = var.project_id
   prefix                = "coditect"
   replica_locations     = var.secret_replica_locations
-  provided_secret_names = ["database-url", "redis-url", "redis-ca"]
+  provided_secret_names = ["database-url", "redis-url", "redis-ca", "cloudsql-ca"]
   provided_secret_values = {
     "database-url" = module.cloudsql.database_url
     "redis-url"    = module.memorystore.redis_url
     "redis-ca"     = module.memorystore.ca_pem
+    "cloudsql-ca"  = module.cloudsql.server_ca_pem
   }
-  accessor_members = var.deployer_members
-  labels           = local.labels
+  accessor_members   = var.deployer_members
+  workload_accessors = local.workload_accessors
+  labels             = local.labels
+
+  depends_on = [module.project]
+}
+
+module "monitoring" {
+  source = "../../modules/monitoring"
+
+  project_id               = var.project_id
+  name                     = local.name
+  public_host              = var.public_host
+  alert_email              = var.alert_email
+  cloudsql_instance        = module.cloudsql.instance_name
+  cloudsql_max_connections = module.cloudsql.max_connections
+  redis_instance_id        = module.memorystore.instance_id
+  billing_account          = var.billing_account
+  monthly_budget           = var.monthly_budget
 
   depends_on = [module.project]
 }

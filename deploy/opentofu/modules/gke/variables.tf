@@ -59,10 +59,20 @@ variable "release_channel" {
   default     = "REGULAR"
 }
 
-variable "binary_authorization_mode" {
-  description = "Binary Authorization evaluation mode (PROJECT_SINGLETON_POLICY_ENFORCE or DISABLED)."
+variable "allowed_image_patterns" {
+  description = "Image name patterns Binary Authorization admits (the platform's registry, the add-ons of docs/deploy.md section 5); every other image is refused."
+  type        = list(string)
+}
+
+variable "kms_location" {
+  description = "Location of the key ring for application-layer secrets encryption (the cluster's region)."
   type        = string
-  default     = "PROJECT_SINGLETON_POLICY_ENFORCE"
+}
+
+variable "maintenance_day" {
+  description = "Day of the weekly maintenance window (MO..SU, RFC 5545); keep it apart from Cloud SQL's and Memorystore's."
+  type        = string
+  default     = "SA"
 }
 
 variable "machine_type" {

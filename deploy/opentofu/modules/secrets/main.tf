@@ -4,8 +4,10 @@
 #  - external: only the container is made here and an operator adds the
 #    version (the token signing key PEM), so the value never enters the
 #    OpenTofu state.
-# deploy/scripts/sync-secrets.sh copies the latest versions into the
-# Kubernetes Secrets the manifests reference.
+# Pods mount the latest versions as files through GKE's Secret Manager add-on
+# (SecretProviderClass in deploy/kubernetes/overlays/*/secrets.yaml), each
+# under its Kubernetes service account's own IAM grant (workload_accessors);
+# no Kubernetes Secret holds them.
 
 locals {
   all_names = toset(concat(var.generated_secret_names, var.provided_secret_names, var.external_secret_names))
@@ -57,6 +59,23 @@ resource "google_secret_manager_secret_iam_member" "accessor" {
       name   = pair[0]
       member = pair[1]
     }
+  }
+
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.this[each.value.name].secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = each.value.member
+}
+
+# Pods read secrets as their Kubernetes service account (Workload Identity
+# Federation principals), each only the secrets it mounts.
+resource "google_secret_manager_secret_iam_member" "workload" {
+  for_each = {
+    for pair in flatten([
+      for name, members in var.workload_accessors : [
+        for member in members : { name = name, member = member }
+      ]
+    ]) : "${pair.name}/${pair.member}" => pair
   }
 
   project   = var.project_id

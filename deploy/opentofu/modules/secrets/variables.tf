@@ -31,7 +31,7 @@ variable "provided_secret_values" {
 variable "external_secret_names" {
   description = "Secrets created empty; an operator adds their versions (gcloud secrets versions add) so the value never enters the state."
   type        = list(string)
-  default     = ["signing-key-pem"]
+  default     = ["signing-key-pem", "smtp-password"]
 }
 
 variable "replica_locations" {
@@ -40,7 +40,7 @@ variable "replica_locations" {
 }
 
 variable "accessor_members" {
-  description = "IAM members that may read every secret's payload (the deployer that runs sync-secrets.sh; the API's Google service account if secrets are read from the pod)."
+  description = "IAM members that may read every secret's payload (break-glass operators; pods use workload_accessors)."
   type        = list(string)
   default     = []
 }
@@ -48,5 +48,11 @@ variable "accessor_members" {
 variable "labels" {
   description = "Labels put on every secret."
   type        = map(string)
+  default     = {}
+}
+
+variable "workload_accessors" {
+  description = "Secret name -> IAM members (Kubernetes service accounts as Workload Identity Federation principals) that may read it: the pods mounting it through the Secret Manager add-on."
+  type        = map(list(string))
   default     = {}
 }
