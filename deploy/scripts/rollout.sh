@@ -12,41 +12,71 @@
 # The new API pods only turn ready once /readyz sees every migration applied,
 # and maxUnavailable 0 keeps the old pods serving until then.
 #
-# Usage: deploy/scripts/rollout.sh dev|prod [--dry-run]
-# Env:   KUBECTL (default kubectl), ROLLOUT_TIMEOUT seconds (default 600)
+# prod runs images pinned by digest only (a tag could be moved; a digest
+# names one image for ever): `--pin <tag>` resolves the tag in Artifact
+# Registry and writes tag and digest into the overlay (commit that change).
+#
+# Usage: deploy/scripts/rollout.sh dev|prod [--dry-run] [--pin <tag>]
+# Env:   KUBECTL (default kubectl), GCLOUD (default gcloud),
+#        ROLLOUT_TIMEOUT seconds (default 600),
+#        KUSTOMIZE_ROOT (default deploy/kubernetes; the tests use a copy)
 set -euo pipefail
 
+usage="usage: $0 dev|prod [--dry-run] [--pin <tag>]"
 overlay="${1:-}"
 case "$overlay" in
   dev | prod) ;;
-  *) echo "usage: $0 dev|prod [--dry-run]" >&2; exit 2 ;;
+  *) echo "$usage" >&2; exit 2 ;;
 esac
+shift
 dry_run=()
-if [[ "${2:-}" == "--dry-run" ]]; then
-  dry_run=(--dry-run=server)
-fi
+pin=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --dry-run) dry_run=(--dry-run=server); shift ;;
+    --pin) pin="${2:?$usage}"; shift 2 ;;
+    *) echo "$usage" >&2; exit 2 ;;
+  esac
+done
 
 kubectl="${KUBECTL:-kubectl}"
+gcloud="${GCLOUD:-gcloud}"
 timeout="${ROLLOUT_TIMEOUT:-600}"
 namespace=coditect
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-overlay_dir="$here/../kubernetes/overlays/$overlay"
+overlay_dir="${KUSTOMIZE_ROOT:-$here/../kubernetes}/overlays/$overlay"
+kustomization="$overlay_dir/kustomization.yaml"
+
+if [[ -n "$pin" ]]; then
+  image="$(awk '/^    newName: / {print $2; exit}' "$kustomization")"
+  digest="$("$gcloud" artifacts docker images describe "$image:$pin" --format='value(image_summary.digest)')"
+  if [[ ! "$digest" =~ ^sha256:[0-9a-f]{64}$ ]]; then
+    echo "could not resolve $image:$pin to a digest (got '$digest')" >&2
+    exit 1
+  fi
+  awk -v tag="$pin" -v digest="$digest" '
+    /^    digest: / { next }
+    /^    newTag: / { print "    newTag: " tag; print "    digest: " digest; next }
+    { print }' "$kustomization" >"$kustomization.new"
+  mv "$kustomization.new" "$kustomization"
+  echo "== pinned $image:$pin to $digest in $kustomization: commit it"
+fi
 
 manifest="$(mktemp)"
 trap 'rm -f "$manifest"' EXIT
 "$kubectl" kustomize "$overlay_dir" >"$manifest"
+if [[ "$overlay" == prod ]] && grep -E '^ +(- )?image: ' "$manifest" | grep -v '@sha256:' | grep -q coditect-license; then
+  echo "prod rolls out images pinned by digest only: run $0 prod --pin <tag>" >&2
+  exit 1
+fi
 echo "== rendered $overlay_dir ($(grep -c '^kind:' "$manifest") objects) on context $("$kubectl" config current-context)"
 
+# Secrets come from Secret Manager through GKE's add-on (the SecretProviderClasses
+# are applied here): a pod whose secrets cannot be read stays ContainerCreating
+# with a FailedMount event naming the secret.
 echo "== 1/3 prerequisites"
 "$kubectl" apply "${dry_run[@]}" -f "$manifest" \
   --selector 'app.kubernetes.io/component notin (api,worker,beat,migrate)'
-
-for secret in coditect-app coditect-signing-key; do
-  if ! "$kubectl" -n "$namespace" get secret "$secret" >/dev/null 2>&1; then
-    echo "Secret $namespace/$secret is missing: run deploy/scripts/sync-secrets.sh first." >&2
-    exit 1
-  fi
-done
 
 if [[ ${#dry_run[@]} -gt 0 ]]; then
   "$kubectl" apply "${dry_run[@]}" -f "$manifest"

@@ -27,6 +27,8 @@ CRD_SCHEMAS = {
     / "podmonitor-monitoring.coreos.com-v1.json",
     ("prometheusrule", "monitoring.coreos.com/v1"): SCHEMA_DIR
     / "prometheusrule-monitoring.coreos.com-v1.json",
+    ("secretproviderclass", "secrets-store.csi.x-k8s.io/v1"): SCHEMA_DIR
+    / "secretproviderclass-secrets-store.csi.x-k8s.io-v1.json",
     ("certificate", "cert-manager.io/v1"): SCHEMA_DIR / "certificate-cert-manager.io-v1.json",
     ("clusterissuer", "cert-manager.io/v1"): SCHEMA_DIR / "clusterissuer-cert-manager.io-v1.json",
 }
@@ -73,6 +75,7 @@ def test_overlay_builds(rendered: dict, overlay: str) -> None:
         "ServiceMonitor",
         "PodMonitor",
         "PrometheusRule",
+        "SecretProviderClass",
     } <= kinds
 
 

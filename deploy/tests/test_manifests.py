@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+import yaml
 
 from .helpers import KUSTOMIZE_DIR, OVERLAYS, by_kind, kustomize_build, one, pod_spec, workloads
 
@@ -266,23 +267,63 @@ def test_no_secret_values_are_committed(rendered: dict, overlay: str) -> None:
                     )
 
 
+CSI_DRIVER = "secrets-store-gke.csi.k8s.io"
+
+
+def provided_files(objects: list[dict], provider_class: str) -> dict[str, str]:
+    """{file path in the volume: Secret Manager resource} of a SecretProviderClass."""
+    spc = one(objects, "SecretProviderClass", provider_class)
+    entries = yaml.safe_load(spc["spec"]["parameters"]["secrets"])
+    return {e["path"]: e["resourceName"] for e in entries}
+
+
+def mounted_files(objects: list[dict], obj: dict) -> dict[str, str]:
+    """{absolute path: Secret Manager resource} of every secret file a workload mounts."""
+    spec = pod_spec(obj)
+    classes = {
+        v["name"]: v["csi"]["volumeAttributes"]["secretProviderClass"]
+        for v in spec["volumes"]
+        if "csi" in v
+    }
+    files = {}
+    for container in spec["containers"]:
+        for mount in container["volumeMounts"]:
+            if mount["name"] in classes:
+                for path, resource in provided_files(objects, classes[mount["name"]]).items():
+                    files[f"{mount['mountPath']}/{path}"] = resource
+    return files
+
+
 @overlays
-def test_app_secrets_are_mounted_files(rendered: dict, overlay: str) -> None:
-    for obj in app_workloads(rendered[overlay]):
+def test_app_secrets_are_secret_manager_files(rendered: dict, overlay: str) -> None:
+    objects = rendered[overlay]
+    for obj in app_workloads(objects):
         spec = pod_spec(obj)
-        secret_volumes = {
-            v["name"]: v["secret"]["secretName"] for v in spec["volumes"] if "secret" in v
-        }
-        assert "coditect-app" in secret_volumes.values()
+        name = obj["metadata"]["name"]
+        assert not [v for v in spec["volumes"] if "secret" in v], f"{name}: a Kubernetes Secret"
+        for volume in spec["volumes"]:
+            if "csi" in volume:
+                assert volume["csi"]["driver"] == CSI_DRIVER and volume["csi"]["readOnly"]
+        files = mounted_files(objects, obj)
+        assert all(f.startswith("/var/run/secrets/coditect/") for f in files), name
+        for resource in files.values():
+            assert resource.startswith(f"projects/coditect-{overlay}/secrets/coditect-"), resource
+            assert resource.endswith("/versions/latest"), resource
         [container] = spec["containers"]
         env = {e["name"]: e.get("value") for e in container.get("env", [])}
-        for name in ("DATABASE_URL_FILE", "REDIS_URL_FILE", "SECRET_KEY_FILE"):
-            assert env[name].startswith("/var/run/secrets/coditect/app/"), name
-        mounted = {m["mountPath"] for m in container["volumeMounts"] if m["name"] in secret_volumes}
-        assert all(m.startswith("/var/run/secrets/coditect/") for m in mounted)
-    api = pod_spec(one(rendered[overlay], "Deployment", "coditect-api"))
+        for key in ("DATABASE_URL_FILE", "REDIS_URL_FILE", "SECRET_KEY_FILE"):
+            assert env[key].startswith("/var/run/secrets/coditect/app/"), key
+        # Every *_FILE setting names a file the pod really mounts.
+        for key, value in env.items():
+            if key.endswith("_FILE"):
+                assert value in files, f"{name}: {key}={value} is not mounted"
+    api = pod_spec(one(objects, "Deployment", "coditect-api"))
     env = {e["name"]: e.get("value") for e in api["containers"][0]["env"]}
     assert env["SIGNING_KEY_FILE"] == "/var/run/secrets/coditect/signing/signing-key.pem"
+    # Only the API mounts the signing key.
+    for obj in app_workloads(objects):
+        if obj["metadata"]["name"] != "coditect-api":
+            assert not any("signing" in f for f in mounted_files(objects, obj))
 
 
 @overlays

@@ -381,3 +381,40 @@ def test_uptime_check_alerts_and_budget(env: Path, rendered: dict) -> None:
     assert thresholds == [0.5, 0.9, 1.0]
     call = labelled(env, "module")["monitoring"]
     assert ("redis_instance_id" in call) == (env.name == "prod")
+
+
+@pytest.mark.parametrize("env", ENVS, ids=lambda p: p.name)
+def test_every_mounted_secret_exists_and_the_pods_may_read_it(env: Path, rendered: dict) -> None:
+    import yaml
+
+    defaults = labelled(OPENTOFU_DIR / "modules" / "secrets", "variable")
+    call = labelled(env, "module")["secrets"]
+    created = {
+        unquote(n)
+        for n in [
+            *defaults["generated_secret_names"]["default"],
+            *defaults["external_secret_names"]["default"],
+            *call["provided_secret_names"],
+        ]
+    }
+    grants = " ".join(strings(parse_dir(env)["locals"]))
+    files = set()
+    for spc in (o for o in rendered[env.name] if o["kind"] == "SecretProviderClass"):
+        for entry in yaml.safe_load(spc["spec"]["parameters"]["secrets"]):
+            _, project, _, secret_id, _, version = entry["resourceName"].split("/")
+            assert project == f"coditect-{env.name}" and version == "latest"
+            name = secret_id.removeprefix("coditect-")
+            assert name in created, f"{name} is mounted but OpenTofu never creates it"
+            assert f'"{name}"' in grants, f"no pod may read {name} (workload_accessors)"
+            if spc["metadata"]["name"] == "coditect-app":
+                files.add(f"/var/run/secrets/coditect/app/{entry['path']}")
+    # The CA files the data-store URLs name are mounted next to them.
+    ca_path = unquote(
+        labelled(OPENTOFU_DIR / "modules" / "cloudsql", "variable")["server_ca_path"]["default"]
+    )
+    assert ca_path in files
+    if env.name == "prod":
+        redis_url = unquote(
+            labelled(OPENTOFU_DIR / "modules" / "memorystore", "output")["redis_url"]["value"]
+        )
+        assert re.search(r"ssl_ca_certs=([^&\"]+)", redis_url).group(1) in files
