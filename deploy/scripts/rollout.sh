@@ -2,8 +2,11 @@
 # Roll out the CODITECT License Platform to the cluster of the current
 # kubectl context, migrations first:
 #
-#   1. prerequisites: namespace, service accounts, RBAC, network policies,
-#      quota, limits, ConfigMaps (everything that is not a workload of the
+#   0. with --platform only (a cluster admin, at the first install and when
+#      they change): the namespace, RBAC, quota and limits
+#      (app.kubernetes.io/component=platform); the operator Role cannot;
+#   1. prerequisites: service accounts, network policies, ConfigMaps, secret
+#      provider classes (everything that is not a workload of the
 #      api/worker/beat/migrate components);
 #   2. the migration Job alone, waiting until it completes (its logs are shown
 #      and the script stops if it fails: nothing new is rolled out);
@@ -16,13 +19,13 @@
 # names one image for ever): `--pin <tag>` resolves the tag in Artifact
 # Registry and writes tag and digest into the overlay (commit that change).
 #
-# Usage: deploy/scripts/rollout.sh dev|prod [--dry-run] [--pin <tag>]
+# Usage: deploy/scripts/rollout.sh dev|prod [--dry-run] [--pin <tag>] [--platform]
 # Env:   KUBECTL (default kubectl), GCLOUD (default gcloud),
 #        ROLLOUT_TIMEOUT seconds (default 600),
 #        KUSTOMIZE_ROOT (default deploy/kubernetes; the tests use a copy)
 set -euo pipefail
 
-usage="usage: $0 dev|prod [--dry-run] [--pin <tag>]"
+usage="usage: $0 dev|prod [--dry-run] [--pin <tag>] [--platform]"
 overlay="${1:-}"
 case "$overlay" in
   dev | prod) ;;
@@ -31,10 +34,12 @@ esac
 shift
 dry_run=()
 pin=""
+platform=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --dry-run) dry_run=(--dry-run=server); shift ;;
     --pin) pin="${2:?$usage}"; shift 2 ;;
+    --platform) platform=true; shift ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
@@ -74,12 +79,17 @@ echo "== rendered $overlay_dir ($(grep -c '^kind:' "$manifest") objects) on cont
 # Secrets come from Secret Manager through GKE's add-on (the SecretProviderClasses
 # are applied here): a pod whose secrets cannot be read stays ContainerCreating
 # with a FailedMount event naming the secret.
+if [[ "$platform" == true ]]; then
+  echo "== 0/3 platform (namespace, RBAC, quota, limits)"
+  "$kubectl" apply "${dry_run[@]}" -f "$manifest" --selector 'app.kubernetes.io/component=platform'
+fi
+
 echo "== 1/3 prerequisites"
 "$kubectl" apply "${dry_run[@]}" -f "$manifest" \
-  --selector 'app.kubernetes.io/component notin (api,worker,beat,migrate)'
+  --selector 'app.kubernetes.io/component notin (platform,api,worker,beat,migrate)'
 
 if [[ ${#dry_run[@]} -gt 0 ]]; then
-  "$kubectl" apply "${dry_run[@]}" -f "$manifest"
+  "$kubectl" apply "${dry_run[@]}" -f "$manifest" --selector 'app.kubernetes.io/component!=platform'
   echo "== dry run: server accepted every object"
   exit 0
 fi
@@ -108,7 +118,7 @@ while true; do
 done
 
 echo "== 3/3 workloads"
-"$kubectl" apply -f "$manifest"
+"$kubectl" apply -f "$manifest" --selector 'app.kubernetes.io/component!=platform'
 for deployment in $("$kubectl" -n "$namespace" get deployments -o name); do
   "$kubectl" -n "$namespace" rollout status "$deployment" --timeout="${timeout}s"
 done

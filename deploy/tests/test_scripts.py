@@ -32,6 +32,7 @@ def test_rollout_phases_select_the_right_objects(rendered: dict, overlay: str) -
     text = (DEPLOY_DIR / "scripts" / "rollout.sh").read_text()
     [late] = re.findall(r"component notin \(([^)]*)\)", text)
     late_components = set(late.split(","))
+    assert "platform" in late_components
     objects = rendered[overlay]
     # Every app workload is held back from phase 1 ...
     for obj in workloads(objects):
@@ -54,11 +55,25 @@ def test_rollout_phases_select_the_right_objects(rendered: dict, overlay: str) -
         for o in early
     }
     assert {
-        ("Namespace", "coditect"),
+        ("SecretProviderClass", "coditect-app"),
         ("ServiceAccount", "coditect-migrate"),
         ("ConfigMap", "coditect-config"),
         ("NetworkPolicy", "datastore-clients-egress"),
     } <= early_kinds
+    # Only a cluster admin applies the platform objects (--platform).
+    platform = sorted(
+        o["kind"] for o in objects if o["metadata"].get("labels", {}).get(COMPONENT) == "platform"
+    )
+    assert platform == [
+        "LimitRange",
+        "Namespace",
+        "ResourceQuota",
+        "Role",
+        "Role",
+        "RoleBinding",
+        "RoleBinding",
+    ]
+    assert "--selector 'app.kubernetes.io/component=platform'" in text
     # Phase 2 selects exactly the Job.
     migrate = [o for o in objects if o["metadata"].get("labels", {}).get(COMPONENT) == "migrate"]
     assert [(o["kind"], o["metadata"]["name"]) for o in migrate] == [("Job", "coditect-migrate")]
