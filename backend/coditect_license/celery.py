@@ -1,5 +1,4 @@
 import os
-
 from typing import Any
 
 from celery import Celery
@@ -21,6 +20,7 @@ def _keep_django_logging(**kwargs: Any) -> None:
     """Django's LOGGING (settings.py: JSON on stdout in production, LOG_LEVEL) already
     set up the root logger; with a receiver here Celery neither replaces its handlers
     nor changes its level (``--loglevel``)."""
+
 
 # Connects the worker's metric signals (and serves them if WORKER_METRICS_PORT is set).
 from coditect_license import worker_metrics  # noqa: E402, F401

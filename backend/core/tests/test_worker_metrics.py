@@ -7,7 +7,6 @@ import sys
 import time
 
 import httpx
-import pytest
 
 from conftest import BACKEND, database_url, free_port
 
