@@ -24,8 +24,8 @@ class HealthView(APIView):
 
 
 class ReadyView(APIView):
-    """Readiness of this pod: database reachable, migrations applied (not Redis:
-    see ``preflight.check_pod``)."""
+    """Readiness of this process: database reachable, migrations applied. Redis is
+    not checked here (a Redis outage only stops the seat calls, which answer 503)."""
 
     authentication_classes: list = []
     permission_classes: list = []
