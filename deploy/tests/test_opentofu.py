@@ -14,7 +14,7 @@ from pathlib import Path
 import hcl2
 import pytest
 
-from .helpers import OPENTOFU_DIR, one
+from .helpers import OPENTOFU_DIR, one, pod_spec
 
 MODULES = sorted(p for p in (OPENTOFU_DIR / "modules").iterdir() if p.is_dir())
 ENVS = sorted(p for p in (OPENTOFU_DIR / "envs").iterdir() if p.is_dir())
@@ -341,9 +341,11 @@ def test_gke_encrypts_secrets_and_has_a_binary_authorization_policy() -> None:
     [rule] = policy["default_admission_rule"]
     assert unquote(rule["evaluation_mode"]) == "ALWAYS_DENY"
     assert unquote(rule["enforcement_mode"]) == "ENFORCED_BLOCK_AND_AUDIT_LOG"
+    patterns = " ".join(strings(policy))
+    assert "${var.registry_url}/**" in patterns
     for env in ENVS:
-        patterns = " ".join(strings(parse_dir(env)["locals"]))
-        assert "docker.pkg.dev/${var.project_id}/coditect/**" in patterns
+        call = labelled(env, "module")["gke"]
+        assert unquote(call["registry_url"]) == "${module.project.registry_url}"
     [secret_manager] = cluster["secret_manager_config"]
     assert secret_manager["enabled"] is True
 
@@ -397,7 +399,10 @@ def test_every_mounted_secret_exists_and_the_pods_may_read_it(env: Path, rendere
             *call["provided_secret_names"],
         ]
     }
-    grants = " ".join(strings(parse_dir(env)["locals"]))
+    readers = labelled(OPENTOFU_DIR / "modules" / "secrets", "variable")
+    app_readers = {unquote(r) for r in readers["app_readers"]["default"]}
+    signing_readers = {unquote(r) for r in readers["signing_key_readers"]["default"]}
+    signing_secret = unquote(readers["signing_key_secret"]["default"])
     files = set()
     for spc in (o for o in rendered[env.name] if o["kind"] == "SecretProviderClass"):
         for entry in yaml.safe_load(spc["spec"]["parameters"]["secrets"]):
@@ -405,7 +410,19 @@ def test_every_mounted_secret_exists_and_the_pods_may_read_it(env: Path, rendere
             assert project == f"coditect-{env.name}" and version == "latest"
             name = secret_id.removeprefix("coditect-")
             assert name in created, f"{name} is mounted but OpenTofu never creates it"
-            assert f'"{name}"' in grants, f"no pod may read {name} (workload_accessors)"
+            # Each workload mounting it may read it, as its service account.
+            mounting = {
+                pod_spec(w)["serviceAccountName"]
+                for w in rendered[env.name]
+                if w["kind"] in ("Deployment", "Job")
+                and any(
+                    v.get("csi", {}).get("volumeAttributes", {}).get("secretProviderClass")
+                    == spc["metadata"]["name"]
+                    for v in pod_spec(w).get("volumes", [])
+                )
+            }
+            allowed = signing_readers if name == signing_secret else app_readers
+            assert mounting and mounting <= allowed, (name, mounting)
             if spc["metadata"]["name"] == "coditect-app":
                 files.add(f"/var/run/secrets/coditect/app/{entry['path']}")
     # The CA files the data-store URLs name are mounted next to them.

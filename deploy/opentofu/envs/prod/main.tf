@@ -3,32 +3,7 @@
 # Memorystore STANDARD_HA with AUTH and TLS, the RSA-4096 root signing key in
 # Cloud HSM, every secret in Secret Manager, Workload Identity for the API.
 
-data "google_project" "this" {
-  project_id = var.project_id
-}
-
 locals {
-  # Kubernetes service accounts as IAM principals (Workload Identity Federation):
-  # the Secret Manager add-on reads each pod's secrets as its own account.
-  pool     = "principal://iam.googleapis.com/projects/${data.google_project.this.number}/locations/global/workloadIdentityPools/${var.project_id}.svc.id.goog/subject/ns/${var.k8s_namespace}/sa"
-  app_pods = [for sa in ["coditect-api", "coditect-worker", "coditect-migrate"] : "${local.pool}/${sa}"]
-  workload_accessors = merge(
-    { for name in ["secret-key", "license-key-pepper", "database-url", "redis-url", "redis-ca", "cloudsql-ca", "smtp-password"] : name => local.app_pods },
-    { "signing-key-pem" = ["${local.pool}/coditect-api"] },
-  )
-  # Binary Authorization admits these (and Google's system images): the
-  # platform's registry and the add-ons of docs/deploy.md section 5.
-  allowed_image_patterns = [
-    "${var.region}-docker.pkg.dev/${var.project_id}/coditect/**",
-    "registry.k8s.io/ingress-nginx/**",
-    "quay.io/jetstack/**",
-    "quay.io/prometheus/**",
-    "quay.io/prometheus-operator/**",
-    "quay.io/kiwigrid/**",
-    "docker.io/grafana/**",
-    "registry.k8s.io/kube-state-metrics/**",
-    "docker.io/library/redis:*",
-  ]
   name   = "coditect-prod"
   labels = merge({ app = "coditect-license", env = "prod" }, var.labels)
 }
@@ -75,7 +50,7 @@ module "gke" {
   node_max_count             = var.node_max_count_per_zone
   deletion_protection        = true
   kms_location               = var.region
-  allowed_image_patterns     = local.allowed_image_patterns
+  registry_url               = module.project.registry_url
   labels                     = local.labels
 
   # The container, KMS and IAM APIs must be enabled before anything here.
@@ -155,9 +130,9 @@ module "secrets" {
     "redis-ca"     = module.memorystore.ca_pem
     "cloudsql-ca"  = module.cloudsql.server_ca_pem
   }
-  accessor_members   = var.deployer_members
-  workload_accessors = local.workload_accessors
-  labels             = local.labels
+  accessor_members = var.deployer_members
+  k8s_namespace    = var.k8s_namespace
+  labels           = local.labels
 
   depends_on = [module.project]
 }

@@ -292,7 +292,7 @@ resource "google_binary_authorization_policy" "this" {
   global_policy_evaluation_mode = "ENABLE"
 
   dynamic "admission_whitelist_patterns" {
-    for_each = var.allowed_image_patterns
+    for_each = concat(["${var.registry_url}/**"], var.allowed_image_patterns)
     content {
       name_pattern = admission_whitelist_patterns.value
     }

@@ -59,9 +59,24 @@ variable "release_channel" {
   default     = "REGULAR"
 }
 
+variable "registry_url" {
+  description = "The platform's Artifact Registry repository (<region>-docker.pkg.dev/<project>/<repo>): Binary Authorization admits its images."
+  type        = string
+}
+
 variable "allowed_image_patterns" {
-  description = "Image name patterns Binary Authorization admits (the platform's registry, the add-ons of docs/deploy.md section 5); every other image is refused."
+  description = "Other image name patterns Binary Authorization admits: the add-ons of docs/deploy.md section 5, redis (dev's in-cluster Redis, the restore flush pod). Every other image is refused."
   type        = list(string)
+  default = [
+    "registry.k8s.io/ingress-nginx/**",
+    "registry.k8s.io/kube-state-metrics/**",
+    "quay.io/jetstack/**",
+    "quay.io/prometheus/**",
+    "quay.io/prometheus-operator/**",
+    "quay.io/kiwigrid/**",
+    "docker.io/grafana/**",
+    "docker.io/library/redis:*",
+  ]
 }
 
 variable "kms_location" {

@@ -51,8 +51,26 @@ variable "labels" {
   default     = {}
 }
 
-variable "workload_accessors" {
-  description = "Secret name -> IAM members (Kubernetes service accounts as Workload Identity Federation principals) that may read it: the pods mounting it through the Secret Manager add-on."
-  type        = map(list(string))
-  default     = {}
+variable "k8s_namespace" {
+  description = "Kubernetes namespace of the pods that mount the secrets."
+  type        = string
+  default     = "coditect"
+}
+
+variable "app_readers" {
+  description = "Kubernetes service accounts that mount every secret but the signing key (API, worker and beat, migration Job)."
+  type        = list(string)
+  default     = ["coditect-api", "coditect-worker", "coditect-migrate"]
+}
+
+variable "signing_key_readers" {
+  description = "Kubernetes service accounts that mount the token signing key (the API only)."
+  type        = list(string)
+  default     = ["coditect-api"]
+}
+
+variable "signing_key_secret" {
+  description = "Short name of the token signing key's secret, readable by signing_key_readers only."
+  type        = string
+  default     = "signing-key-pem"
 }
