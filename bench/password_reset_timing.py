@@ -6,8 +6,8 @@ SQLite database in a temporary folder, with one user, and times
 unknown addresses, in pairs of one of each (in random order within the pair). Prints
 the median and 90th percentile of each, the difference of the medians, and the median
 of the pairs' differences (which cancels the drift of a busy machine's load). Emails
-go to the console backend, whose output is thrown away. Everything it starts is
-stopped by pid at the end.
+go to files in the temporary folder (production settings refuse the console
+backend). Everything it starts is stopped by pid at the end.
 
     uv run python bench/password_reset_timing.py            # n=300 of each
     uv run python bench/password_reset_timing.py -n 500
@@ -68,7 +68,10 @@ def main() -> None:
             WEB_CONCURRENCY="1",
             GUNICORN_THREADS="2",
             THROTTLE_PASSWORD_RESET="100000000/min",
-            EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+            # Production settings refuse the console backend (it logs reset tokens).
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(Path(workdir) / "emails"),
+            PUBLIC_URL=f"http://127.0.0.1:{port}",
             EMBEDDED_REAPER="0",
         )
         manage = [sys.executable, str(backend / "manage.py")]

@@ -86,6 +86,10 @@ class Stack:
             THROTTLE_ACQUIRE_IP="100000000/min",
             THROTTLE_ACQUIRE_KEY="100000000/min",
             EMBEDDED_REAPER="0",
+            # Production settings refuse the console backend and a missing PUBLIC_URL.
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(self.workdir / "emails"),
+            PUBLIC_URL="http://127.0.0.1",
         )
         if self.api_port:
             # Unset until the server is started (PORT must be a real port).

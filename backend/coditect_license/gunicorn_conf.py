@@ -22,6 +22,36 @@ graceful_timeout = 20
 keepalive = 5
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
+if os.environ.get("LOG_FORMAT") == "json":
+    # gunicorn's own lines (boot, worker timeouts) in the JSON shape Django's logs have
+    # (settings.LOGGING), on stdout: on stderr without a severity Cloud Logging files
+    # every one of them as an error.
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "format": "%(levelname)s %(name)s %(message)s",
+                "rename_fields": {"levelname": "severity"},
+                "timestamp": "time",
+            }
+        },
+        "handlers": {
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stdout",
+            }
+        },
+        # gunicorn's defaults name a root handler this dict replaces; Django's LOGGING
+        # configures the root again in each worker.
+        "root": {"handlers": ["stdout"], "level": "INFO"},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        },
+    }
 wsgi_app = "coditect_license.wsgi:application"
 # The control socket defaults to one path per user; several servers on one host
 # (tests, benchmarks) would fight over it, and nothing here uses it.

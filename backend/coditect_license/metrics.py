@@ -7,6 +7,9 @@ worker's counter files.
 Seats in use per license are read at scrape time from the database's live
 sessions, so the gauge is right whichever process served the acquire.
 
+``coditect_redis_up`` pings Redis at scrape time: readiness leaves Redis out (a Redis
+blip must not take every pod out of the ingress), so this gauge is what alerts on it.
+
 Only allowed clients see the metrics (``METRICS_ALLOWED_CIDRS``, or the bearer
 ``METRICS_TOKEN``); anyone else gets the 404 of a missing page, not a 403 that would
 confirm there is something to see.
@@ -34,6 +37,7 @@ from rest_framework.authentication import get_authorization_header
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from core import preflight
 from core.errors import not_found_view
 from licenses.models import LicenseSession
 
@@ -51,6 +55,20 @@ class SeatsInUseCollector(Collector):
             )
             for row in rows:
                 gauge.add_metric([str(row["license_id"])], row["n"])
+        yield gauge
+
+
+class RedisUpCollector(Collector):
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        gauge = GaugeMetricFamily(
+            "coditect_redis_up", "1 if the seat store's Redis answered a PING at scrape time"
+        )
+        try:
+            preflight.check_redis()
+        except preflight.ServiceUnavailable:
+            gauge.add_metric([], 0)
+        else:
+            gauge.add_metric([], 1)
         yield gauge
 
 
@@ -93,4 +111,6 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
         for collector in list(REGISTRY._collector_to_names):
             registry.register(collector)
     registry.register(SeatsInUseCollector())
+    if settings.REDIS_URL:
+        registry.register(RedisUpCollector())
     return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

@@ -20,6 +20,7 @@ from coditect_license.env import (
     env_networks,
     env_str,
 )
+from coditect_license.production import check_mail
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BASE_DIR.parent
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
+    "core.logs.TraceMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -309,6 +311,13 @@ CACHES = {
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# SMTP relay (Django's defaults: localhost:25, no TLS; production sets a relay such as
+# SendGrid or SES on 587 with STARTTLS, its password from Secret Manager as a file).
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Seconds an SMTP connection may block: mail leaves from one background thread per
 # process (core.mail), which a mail server that never answers must not hold forever.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
@@ -342,6 +351,14 @@ def _public_url() -> str:
 
 
 PUBLIC_URL = _public_url()
+# Production (DJANGO_DEBUG given and false, as in the image and the ConfigMap; unset
+# keeps the embedded default working): no console email, no loopback links.
+if env_str("DJANGO_DEBUG").strip() and not DEBUG:
+    check_mail(
+        email_backend=EMAIL_BACKEND,
+        public_url=env_str("PUBLIC_URL").strip(),
+        email_host=env_str("EMAIL_HOST").strip(),
+    )
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "CODITECT License Platform API",
@@ -378,24 +395,27 @@ LOG_FORMAT = env_choice("LOG_FORMAT", "plain", ("plain", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId"},
+        "trace": {"()": "core.logs.CloudTraceFilter", "project": env_str("GOOGLE_CLOUD_PROJECT")},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s %(message)s"},
+        # The fields Cloud Logging reads (core/logs.py): severity, RFC 3339 time, message.
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
-            "rename_fields": {
-                "asctime": "time",
-                "levelname": "level",
-                "correlation_id": "request_id",
-            },
+            "format": "%(levelname)s %(name)s %(message)s %(correlation_id)s",
+            "rename_fields": {"levelname": "severity", "correlation_id": "request_id"},
+            "timestamp": "time",
         },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "trace"],
+            # Cloud Logging files stderr lines without a severity as errors.
+            "stream": "ext://sys.stdout" if LOG_FORMAT == "json" else "ext://sys.stderr",
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},

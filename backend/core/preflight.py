@@ -1,4 +1,11 @@
-"""Start-up checks: every configured service answers, or one clear line says which does not."""
+"""Checks that every configured service answers, or one clear line says which does not.
+
+A failure names the part and its host, never a URL: the Redis URL carries the
+Memorystore AUTH string and the database URL its password, and these lines end up in
+HTTP bodies and logs.
+"""
+
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection
@@ -11,11 +18,32 @@ class ServiceUnavailable(Exception):
     pass
 
 
+def _redacted(text: str, *secrets: str | None) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def redis_location() -> str:
+    """``host:port`` (or the socket path) of the configured Redis: never its password."""
+    parts = urlsplit(settings.REDIS_URL)
+    if parts.scheme == "unix":
+        return parts.path
+    try:
+        port = parts.port or 6379
+    except ValueError:
+        port = "?"
+    return f"{parts.hostname or '?'}:{port}"
+
+
 def check_database() -> None:
     try:
         connection.ensure_connection()
     except DatabaseError as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        text = str(exc).strip()
+        reason = text.splitlines()[0] if text else type(exc).__name__
+        reason = _redacted(reason, connection.settings_dict.get("PASSWORD"))
         raise ServiceUnavailable(f"database unreachable ({connection.vendor}): {reason}") from None
 
 
@@ -25,7 +53,8 @@ def check_redis() -> None:
     try:
         redis_client().ping()
     except Exception as exc:  # redis-py raises several unrelated types here
-        raise ServiceUnavailable(f"redis unreachable at {settings.REDIS_URL}: {exc}") from None
+        reason = _redacted(str(exc) or type(exc).__name__, urlsplit(settings.REDIS_URL).password)
+        raise ServiceUnavailable(f"redis unreachable at {redis_location()}: {reason}") from None
 
 
 def check_migrations() -> None:
@@ -34,6 +63,18 @@ def check_migrations() -> None:
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         raise ServiceUnavailable("database migrations are not applied (run: manage.py migrate)")
+
+
+def check_pod() -> None:
+    """Whether this process can serve: its database answers, its schema is current.
+
+    Redis is not asked: it is shared by every pod, so a Redis blip would make all of
+    them unready at once and leave the ingress with no backend, even for the reads
+    that never touch Redis. The seat path answers 503 ``seat_store_unavailable`` on
+    its own, and Redis is watched by ``check_all`` and the ``coditect_redis_up`` gauge.
+    """
+    check_database()
+    check_migrations()
 
 
 def check_all(*, migrations: bool = True) -> None:

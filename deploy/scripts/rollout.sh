@@ -2,8 +2,11 @@
 # Roll out the CODITECT License Platform to the cluster of the current
 # kubectl context, migrations first:
 #
-#   1. prerequisites: namespace, service accounts, RBAC, network policies,
-#      quota, limits, ConfigMaps (everything that is not a workload of the
+#   0. with --platform only (a cluster admin, at the first install and when
+#      they change): the namespace, RBAC, quota and limits
+#      (app.kubernetes.io/component=platform); the operator Role cannot;
+#   1. prerequisites: service accounts, network policies, ConfigMaps, secret
+#      provider classes (everything that is not a workload of the
 #      api/worker/beat/migrate components);
 #   2. the migration Job alone, waiting until it completes (its logs are shown
 #      and the script stops if it fails: nothing new is rolled out);
@@ -12,44 +15,81 @@
 # The new API pods only turn ready once /readyz sees every migration applied,
 # and maxUnavailable 0 keeps the old pods serving until then.
 #
-# Usage: deploy/scripts/rollout.sh dev|prod [--dry-run]
-# Env:   KUBECTL (default kubectl), ROLLOUT_TIMEOUT seconds (default 600)
+# prod runs images pinned by digest only (a tag could be moved; a digest
+# names one image for ever): `--pin <tag>` resolves the tag in Artifact
+# Registry and writes tag and digest into the overlay (commit that change).
+#
+# Usage: deploy/scripts/rollout.sh dev|prod [--dry-run] [--pin <tag>] [--platform]
+# Env:   KUBECTL (default kubectl), GCLOUD (default gcloud),
+#        ROLLOUT_TIMEOUT seconds (default 600),
+#        KUSTOMIZE_ROOT (default deploy/kubernetes; the tests use a copy)
 set -euo pipefail
 
+usage="usage: $0 dev|prod [--dry-run] [--pin <tag>] [--platform]"
 overlay="${1:-}"
 case "$overlay" in
   dev | prod) ;;
-  *) echo "usage: $0 dev|prod [--dry-run]" >&2; exit 2 ;;
+  *) echo "$usage" >&2; exit 2 ;;
 esac
+shift
 dry_run=()
-if [[ "${2:-}" == "--dry-run" ]]; then
-  dry_run=(--dry-run=server)
-fi
+pin=""
+platform=false
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --dry-run) dry_run=(--dry-run=server); shift ;;
+    --pin) pin="${2:?$usage}"; shift 2 ;;
+    --platform) platform=true; shift ;;
+    *) echo "$usage" >&2; exit 2 ;;
+  esac
+done
 
 kubectl="${KUBECTL:-kubectl}"
+gcloud="${GCLOUD:-gcloud}"
 timeout="${ROLLOUT_TIMEOUT:-600}"
 namespace=coditect
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-overlay_dir="$here/../kubernetes/overlays/$overlay"
+overlay_dir="${KUSTOMIZE_ROOT:-$here/../kubernetes}/overlays/$overlay"
+kustomization="$overlay_dir/kustomization.yaml"
+
+if [[ -n "$pin" ]]; then
+  image="$(awk '/^    newName: / {print $2; exit}' "$kustomization")"
+  digest="$("$gcloud" artifacts docker images describe "$image:$pin" --format='value(image_summary.digest)')"
+  if [[ ! "$digest" =~ ^sha256:[0-9a-f]{64}$ ]]; then
+    echo "could not resolve $image:$pin to a digest (got '$digest')" >&2
+    exit 1
+  fi
+  awk -v tag="$pin" -v digest="$digest" '
+    /^    digest: / { next }
+    /^    newTag: / { print "    newTag: " tag; print "    digest: " digest; next }
+    { print }' "$kustomization" >"$kustomization.new"
+  mv "$kustomization.new" "$kustomization"
+  echo "== pinned $image:$pin to $digest in $kustomization: commit it"
+fi
 
 manifest="$(mktemp)"
 trap 'rm -f "$manifest"' EXIT
 "$kubectl" kustomize "$overlay_dir" >"$manifest"
+if [[ "$overlay" == prod ]] && grep -E '^ +(- )?image: ' "$manifest" | grep -v '@sha256:' | grep -q coditect-license; then
+  echo "prod rolls out images pinned by digest only: run $0 prod --pin <tag>" >&2
+  exit 1
+fi
 echo "== rendered $overlay_dir ($(grep -c '^kind:' "$manifest") objects) on context $("$kubectl" config current-context)"
+
+# Secrets come from Secret Manager through GKE's add-on (the SecretProviderClasses
+# are applied here): a pod whose secrets cannot be read stays ContainerCreating
+# with a FailedMount event naming the secret.
+if [[ "$platform" == true ]]; then
+  echo "== 0/3 platform (namespace, RBAC, quota, limits)"
+  "$kubectl" apply "${dry_run[@]}" -f "$manifest" --selector 'app.kubernetes.io/component=platform'
+fi
 
 echo "== 1/3 prerequisites"
 "$kubectl" apply "${dry_run[@]}" -f "$manifest" \
-  --selector 'app.kubernetes.io/component notin (api,worker,beat,migrate)'
-
-for secret in coditect-app coditect-signing-key; do
-  if ! "$kubectl" -n "$namespace" get secret "$secret" >/dev/null 2>&1; then
-    echo "Secret $namespace/$secret is missing: run deploy/scripts/sync-secrets.sh first." >&2
-    exit 1
-  fi
-done
+  --selector 'app.kubernetes.io/component notin (platform,api,worker,beat,migrate)'
 
 if [[ ${#dry_run[@]} -gt 0 ]]; then
-  "$kubectl" apply "${dry_run[@]}" -f "$manifest"
+  "$kubectl" apply "${dry_run[@]}" -f "$manifest" --selector 'app.kubernetes.io/component!=platform'
   echo "== dry run: server accepted every object"
   exit 0
 fi
@@ -78,7 +118,7 @@ while true; do
 done
 
 echo "== 3/3 workloads"
-"$kubectl" apply -f "$manifest"
+"$kubectl" apply -f "$manifest" --selector 'app.kubernetes.io/component!=platform'
 for deployment in $("$kubectl" -n "$namespace" get deployments -o name); do
   "$kubectl" -n "$namespace" rollout status "$deployment" --timeout="${timeout}s"
 done

@@ -23,6 +23,12 @@ SCHEMA_DIR = Path(__file__).parent / "schemas"
 CRD_SCHEMAS = {
     ("servicemonitor", "monitoring.coreos.com/v1"): SCHEMA_DIR
     / "servicemonitor-monitoring.coreos.com-v1.json",
+    ("podmonitor", "monitoring.coreos.com/v1"): SCHEMA_DIR
+    / "podmonitor-monitoring.coreos.com-v1.json",
+    ("prometheusrule", "monitoring.coreos.com/v1"): SCHEMA_DIR
+    / "prometheusrule-monitoring.coreos.com-v1.json",
+    ("secretproviderclass", "secrets-store.csi.x-k8s.io/v1"): SCHEMA_DIR
+    / "secretproviderclass-secrets-store.csi.x-k8s.io-v1.json",
     ("certificate", "cert-manager.io/v1"): SCHEMA_DIR / "certificate-cert-manager.io-v1.json",
     ("clusterissuer", "cert-manager.io/v1"): SCHEMA_DIR / "clusterissuer-cert-manager.io-v1.json",
 }
@@ -67,6 +73,9 @@ def test_overlay_builds(rendered: dict, overlay: str) -> None:
         "Ingress",
         "Certificate",
         "ServiceMonitor",
+        "PodMonitor",
+        "PrometheusRule",
+        "SecretProviderClass",
     } <= kinds
 
 

@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+import yaml
 
 from .helpers import KUSTOMIZE_DIR, OVERLAYS, by_kind, kustomize_build, one, pod_spec, workloads
 
@@ -266,23 +267,63 @@ def test_no_secret_values_are_committed(rendered: dict, overlay: str) -> None:
                     )
 
 
+CSI_DRIVER = "secrets-store-gke.csi.k8s.io"
+
+
+def provided_files(objects: list[dict], provider_class: str) -> dict[str, str]:
+    """{file path in the volume: Secret Manager resource} of a SecretProviderClass."""
+    spc = one(objects, "SecretProviderClass", provider_class)
+    entries = yaml.safe_load(spc["spec"]["parameters"]["secrets"])
+    return {e["path"]: e["resourceName"] for e in entries}
+
+
+def mounted_files(objects: list[dict], obj: dict) -> dict[str, str]:
+    """{absolute path: Secret Manager resource} of every secret file a workload mounts."""
+    spec = pod_spec(obj)
+    classes = {
+        v["name"]: v["csi"]["volumeAttributes"]["secretProviderClass"]
+        for v in spec["volumes"]
+        if "csi" in v
+    }
+    files = {}
+    for container in spec["containers"]:
+        for mount in container["volumeMounts"]:
+            if mount["name"] in classes:
+                for path, resource in provided_files(objects, classes[mount["name"]]).items():
+                    files[f"{mount['mountPath']}/{path}"] = resource
+    return files
+
+
 @overlays
-def test_app_secrets_are_mounted_files(rendered: dict, overlay: str) -> None:
-    for obj in app_workloads(rendered[overlay]):
+def test_app_secrets_are_secret_manager_files(rendered: dict, overlay: str) -> None:
+    objects = rendered[overlay]
+    for obj in app_workloads(objects):
         spec = pod_spec(obj)
-        secret_volumes = {
-            v["name"]: v["secret"]["secretName"] for v in spec["volumes"] if "secret" in v
-        }
-        assert "coditect-app" in secret_volumes.values()
+        name = obj["metadata"]["name"]
+        assert not [v for v in spec["volumes"] if "secret" in v], f"{name}: a Kubernetes Secret"
+        for volume in spec["volumes"]:
+            if "csi" in volume:
+                assert volume["csi"]["driver"] == CSI_DRIVER and volume["csi"]["readOnly"]
+        files = mounted_files(objects, obj)
+        assert all(f.startswith("/var/run/secrets/coditect/") for f in files), name
+        for resource in files.values():
+            assert resource.startswith(f"projects/coditect-{overlay}/secrets/coditect-"), resource
+            assert resource.endswith("/versions/latest"), resource
         [container] = spec["containers"]
         env = {e["name"]: e.get("value") for e in container.get("env", [])}
-        for name in ("DATABASE_URL_FILE", "REDIS_URL_FILE", "SECRET_KEY_FILE"):
-            assert env[name].startswith("/var/run/secrets/coditect/app/"), name
-        mounted = {m["mountPath"] for m in container["volumeMounts"] if m["name"] in secret_volumes}
-        assert all(m.startswith("/var/run/secrets/coditect/") for m in mounted)
-    api = pod_spec(one(rendered[overlay], "Deployment", "coditect-api"))
+        for key in ("DATABASE_URL_FILE", "REDIS_URL_FILE", "SECRET_KEY_FILE"):
+            assert env[key].startswith("/var/run/secrets/coditect/app/"), key
+        # Every *_FILE setting names a file the pod really mounts.
+        for key, value in env.items():
+            if key.endswith("_FILE"):
+                assert value in files, f"{name}: {key}={value} is not mounted"
+    api = pod_spec(one(objects, "Deployment", "coditect-api"))
     env = {e["name"]: e.get("value") for e in api["containers"][0]["env"]}
     assert env["SIGNING_KEY_FILE"] == "/var/run/secrets/coditect/signing/signing-key.pem"
+    # Only the API mounts the signing key.
+    for obj in app_workloads(objects):
+        if obj["metadata"]["name"] != "coditect-api":
+            assert not any("signing" in f for f in mounted_files(objects, obj))
 
 
 @overlays
@@ -336,6 +377,8 @@ def test_api_ingress_only_from_ingress_controller_and_prometheus(
 @overlays
 def test_datastore_egress_is_narrow(rendered: dict, overlay: str) -> None:
     for policy in by_kind(rendered[overlay], "NetworkPolicy"):
+        if policy["metadata"]["name"] == "smtp-egress":
+            continue  # its own test below
         for rule in policy["spec"].get("egress", []):
             ports = {p["port"] for p in rule["ports"]}
             assert ports <= {53, 5432, 6378, 6379}, policy["metadata"]["name"]
@@ -349,6 +392,31 @@ def test_datastore_egress_is_narrow(rendered: dict, overlay: str) -> None:
         for o in app_workloads(rendered[overlay])
     ]
     assert all(labels.get("coditect.io/datastore-client") == "true" for labels in app_labels)
+
+
+@overlays
+def test_mail_leaves_through_an_smtp_relay_with_tls(rendered: dict, overlay: str) -> None:
+    settings = config(rendered[overlay])
+    assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert settings["EMAIL_HOST"] and settings["EMAIL_USE_TLS"] == "true"
+    assert settings["EMAIL_PORT"] == "587"
+    [rule] = one(rendered[overlay], "NetworkPolicy", "smtp-egress")["spec"]["egress"]
+    assert rule["ports"] == [{"protocol": "TCP", "port": 587}]
+    [peer] = rule["to"]
+    assert peer["ipBlock"]["cidr"] == "0.0.0.0/0"
+    assert {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"} <= set(peer["ipBlock"]["except"])
+    for name in ("coditect-api", "coditect-worker"):
+        deployment = one(rendered[overlay], "Deployment", name)
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        assert labels["coditect.io/smtp-client"] == "true", name
+        [container] = pod_spec(deployment)["containers"]
+        env = {e["name"]: e.get("value") for e in container["env"]}
+        assert env["EMAIL_HOST_PASSWORD_FILE"] == "/var/run/secrets/coditect/app/smtp-password"
+    # Only the processes that send mail may reach the internet on 587.
+    for obj in workloads(rendered[overlay]):
+        if obj["metadata"]["name"] not in ("coditect-api", "coditect-worker"):
+            labels = obj["spec"]["template"]["metadata"].get("labels", {})
+            assert "coditect.io/smtp-client" not in labels, obj["metadata"]["name"]
 
 
 # --- routing, TLS, metrics ----------------------------------------------------
@@ -390,14 +458,16 @@ def test_email_links_point_at_the_public_host(rendered: dict, overlay: str) -> N
 
 
 @overlays
-def test_metrics_are_not_public(rendered: dict, overlay: str) -> None:
+def test_metrics_and_probes_are_not_public(rendered: dict, overlay: str) -> None:
     internal = one(rendered[overlay], "Ingress", "coditect-api-internal-paths")
     assert (
         internal["metadata"]["annotations"]["nginx.ingress.kubernetes.io/denylist-source-range"]
         == "0.0.0.0/0,::/0"
     )
-    paths = [p["path"] for r in internal["spec"]["rules"] for p in r["http"]["paths"]]
-    assert paths == ["/metrics"]
+    paths = {
+        (p["path"], p["pathType"]) for r in internal["spec"]["rules"] for p in r["http"]["paths"]
+    }
+    assert paths == {("/metrics", "Exact"), ("/healthz", "Exact"), ("/readyz", "Exact")}
 
 
 @overlays

@@ -14,7 +14,7 @@ from pathlib import Path
 import hcl2
 import pytest
 
-from .helpers import OPENTOFU_DIR, one
+from .helpers import OPENTOFU_DIR, one, pod_spec
 
 MODULES = sorted(p for p in (OPENTOFU_DIR / "modules").iterdir() if p.is_dir())
 ENVS = sorted(p for p in (OPENTOFU_DIR / "envs").iterdir() if p.is_dir())
@@ -83,6 +83,7 @@ def test_layout() -> None:
         "kms",
         "secrets",
         "workload_identity",
+        "monitoring",
     }
     assert {p.name for p in ENVS} == {"dev", "prod"}
     for root in ROOTS:
@@ -135,12 +136,20 @@ def test_providers_are_pinned(root: Path) -> None:
 @pytest.mark.parametrize("env", ENVS, ids=lambda p: p.name)
 def test_module_calls_match_module_inputs(env: Path) -> None:
     calls = labelled(env, "module")
-    assert set(calls) >= {"network", "gke", "cloudsql", "kms", "secrets", "api_identity"}
+    assert set(calls) >= {
+        "network",
+        "gke",
+        "cloudsql",
+        "kms",
+        "secrets",
+        "api_identity",
+        "monitoring",
+    }
     for name, body in calls.items():
         source = (env / unquote(body["source"])).resolve()
         assert source.is_dir() and source.parent == (OPENTOFU_DIR / "modules"), f"{name}: {source}"
         inputs = labelled(source, "variable")
-        passed = set(body) - META_ARGUMENTS - {"__is_block__"}
+        passed = set(body) - META_ARGUMENTS - {"__is_block__", "__comments__"}
         assert passed - set(inputs) == set(), (
             f"module {name}: unknown inputs {sorted(passed - set(inputs))}"
         )
@@ -252,3 +261,177 @@ def test_no_secret_values_in_tofu_files() -> None:
             assert not re.search(r"(password|secret_data)\s*=\s*\"[^\"$]{6,}\"", text), path
     assert not list(OPENTOFU_DIR.rglob("*.tfvars")), "only *.tfvars.example files are committed"
     assert not list(OPENTOFU_DIR.rglob("*.tfstate*"))
+
+
+# --- day two (launch review, issue 18) ----------------------------------------
+
+
+def gke_resource(resource_type: str) -> list[dict]:
+    return resources(OPENTOFU_DIR / "modules" / "gke", resource_type)
+
+
+def test_changing_the_node_minimum_never_replaces_the_node_pool() -> None:
+    [pool] = gke_resource("google_container_node_pool")
+    [lifecycle] = pool["lifecycle"]
+    assert "initial_node_count" in " ".join(strings(lifecycle["ignore_changes"]))
+
+
+@pytest.mark.parametrize("env", ENVS, ids=lambda p: p.name)
+def test_everything_waits_for_the_apis_it_needs(env: Path) -> None:
+    calls = labelled(env, "module")
+
+    def waits_for_project(name: str, seen: frozenset = frozenset()) -> bool:
+        depends = " ".join(strings(calls[name].get("depends_on", [])))
+        parents = re.findall(r"module\.([a-z_]+)", depends)
+        return "project" in parents or any(
+            waits_for_project(p, seen | {name}) for p in parents if p not in seen
+        )
+
+    for name in calls:
+        if name != "project":
+            assert waits_for_project(name), f"module {name} may run before the APIs are enabled"
+    gke_depends = " ".join(strings(calls["gke"]["depends_on"]))
+    assert "module.project" in gke_depends
+
+
+def test_maintenance_windows_fall_on_different_days() -> None:
+    modules = OPENTOFU_DIR / "modules"
+    sql_day = labelled(modules / "cloudsql", "variable")["maintenance_day"]["default"]
+    redis_day = unquote(labelled(modules / "memorystore", "variable")["maintenance_day"]["default"])
+    gke_day = unquote(labelled(modules / "gke", "variable")["maintenance_day"]["default"])
+    days = {
+        "cloudsql": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][sql_day - 1],
+        "memorystore": redis_day[:2],
+        "gke": gke_day,
+    }
+    assert len(set(days.values())) == 3, days
+    [cluster] = gke_resource("google_container_cluster")
+    [policy] = cluster["maintenance_policy"]
+    [window] = policy["recurring_window"]
+    assert unquote(window["recurrence"]).endswith("BYDAY=${var.maintenance_day}")
+
+
+def test_cloudsql_verifies_the_server_and_has_iam_login() -> None:
+    cloudsql = OPENTOFU_DIR / "modules" / "cloudsql"
+    url = unquote(labelled(cloudsql, "output")["database_url"]["value"])
+    assert "sslmode=verify-ca" in url and "sslrootcert=${var.server_ca_path}" in url
+    [instance] = resources(cloudsql, "google_sql_database_instance")
+    [settings] = instance["settings"]
+    flags = {unquote(f["name"]): unquote(f["value"]) for f in settings["database_flags"]}
+    assert flags["cloudsql.iam_authentication"] == "on"
+    iam_users = [u for u in resources(cloudsql, "google_sql_user") if "type" in u]
+    assert [unquote(u["type"]) for u in iam_users] == ["CLOUD_IAM_SERVICE_ACCOUNT"]
+    for env in ENVS:
+        call = labelled(env, "module")["cloudsql"]
+        assert "module.api_identity.email" in " ".join(strings(call["iam_service_accounts"]))
+        secrets = labelled(env, "module")["secrets"]
+        assert "cloudsql-ca" in " ".join(strings(secrets["provided_secret_names"]))
+
+
+def test_gke_encrypts_secrets_and_has_a_binary_authorization_policy() -> None:
+    [cluster] = gke_resource("google_container_cluster")
+    [encryption] = cluster["database_encryption"]
+    assert unquote(encryption["state"]) == "ENCRYPTED"
+    assert "google_kms_crypto_key.secrets" in unquote(encryption["key_name"])
+    [key] = gke_resource("google_kms_crypto_key")
+    assert unquote(key["purpose"]) == "ENCRYPT_DECRYPT" and key["lifecycle"][0]["prevent_destroy"]
+    [binauthz] = cluster["binary_authorization"]
+    assert unquote(binauthz["evaluation_mode"]) == "PROJECT_SINGLETON_POLICY_ENFORCE"
+    [policy] = gke_resource("google_binary_authorization_policy")
+    [rule] = policy["default_admission_rule"]
+    assert unquote(rule["evaluation_mode"]) == "ALWAYS_DENY"
+    assert unquote(rule["enforcement_mode"]) == "ENFORCED_BLOCK_AND_AUDIT_LOG"
+    patterns = " ".join(strings(policy))
+    assert "${var.registry_url}/**" in patterns
+    for env in ENVS:
+        call = labelled(env, "module")["gke"]
+        assert unquote(call["registry_url"]) == "${module.project.registry_url}"
+    [secret_manager] = cluster["secret_manager_config"]
+    assert secret_manager["enabled"] is True
+
+
+def test_identity_platform_api_is_enabled() -> None:
+    services = labelled(OPENTOFU_DIR / "modules" / "project", "variable")["services"]["default"]
+    assert "identitytoolkit.googleapis.com" in [unquote(s) for s in services]
+
+
+@pytest.mark.parametrize("env", ENVS, ids=lambda p: p.name)
+def test_uptime_check_alerts_and_budget(env: Path, rendered: dict) -> None:
+    monitoring = OPENTOFU_DIR / "modules" / "monitoring"
+    [check] = resources(monitoring, "google_monitoring_uptime_check_config")
+    [http] = check["http_check"]
+    # The probe paths are refused at the ingress: the check probes a public page.
+    assert unquote(http["path"]) == "/.well-known/jwks.json" and http["validate_ssl"] is True
+    host = unquote(labelled(env, "variable")["public_host"]["default"])
+    ingress_hosts = {
+        rule["host"]
+        for i in rendered[env.name]
+        if i["kind"] == "Ingress"
+        for rule in i["spec"]["rules"]
+    }
+    assert ingress_hosts == {host}
+    policies = " ".join(strings(resources(monitoring, "google_monitoring_alert_policy")))
+    for metric in (
+        "monitoring.googleapis.com/uptime_check/check_passed",
+        "cloudsql.googleapis.com/database/cpu/utilization",
+        "cloudsql.googleapis.com/database/postgresql/num_backends",
+        "redis.googleapis.com/stats/memory/usage_ratio",
+    ):
+        assert metric in policies, metric
+    [budget] = resources(monitoring, "google_billing_budget")
+    thresholds = [r["threshold_percent"] for r in budget["threshold_rules"]]
+    assert thresholds == [0.5, 0.9, 1.0]
+    call = labelled(env, "module")["monitoring"]
+    assert ("redis_instance_id" in call) == (env.name == "prod")
+
+
+@pytest.mark.parametrize("env", ENVS, ids=lambda p: p.name)
+def test_every_mounted_secret_exists_and_the_pods_may_read_it(env: Path, rendered: dict) -> None:
+    import yaml
+
+    defaults = labelled(OPENTOFU_DIR / "modules" / "secrets", "variable")
+    call = labelled(env, "module")["secrets"]
+    created = {
+        unquote(n)
+        for n in [
+            *defaults["generated_secret_names"]["default"],
+            *defaults["external_secret_names"]["default"],
+            *call["provided_secret_names"],
+        ]
+    }
+    readers = labelled(OPENTOFU_DIR / "modules" / "secrets", "variable")
+    app_readers = {unquote(r) for r in readers["app_readers"]["default"]}
+    signing_readers = {unquote(r) for r in readers["signing_key_readers"]["default"]}
+    signing_secret = unquote(readers["signing_key_secret"]["default"])
+    files = set()
+    for spc in (o for o in rendered[env.name] if o["kind"] == "SecretProviderClass"):
+        for entry in yaml.safe_load(spc["spec"]["parameters"]["secrets"]):
+            _, project, _, secret_id, _, version = entry["resourceName"].split("/")
+            assert project == f"coditect-{env.name}" and version == "latest"
+            name = secret_id.removeprefix("coditect-")
+            assert name in created, f"{name} is mounted but OpenTofu never creates it"
+            # Each workload mounting it may read it, as its service account.
+            mounting = {
+                pod_spec(w)["serviceAccountName"]
+                for w in rendered[env.name]
+                if w["kind"] in ("Deployment", "Job")
+                and any(
+                    v.get("csi", {}).get("volumeAttributes", {}).get("secretProviderClass")
+                    == spc["metadata"]["name"]
+                    for v in pod_spec(w).get("volumes", [])
+                )
+            }
+            allowed = signing_readers if name == signing_secret else app_readers
+            assert mounting and mounting <= allowed, (name, mounting)
+            if spc["metadata"]["name"] == "coditect-app":
+                files.add(f"/var/run/secrets/coditect/app/{entry['path']}")
+    # The CA files the data-store URLs name are mounted next to them.
+    ca_path = unquote(
+        labelled(OPENTOFU_DIR / "modules" / "cloudsql", "variable")["server_ca_path"]["default"]
+    )
+    assert ca_path in files
+    if env.name == "prod":
+        redis_url = unquote(
+            labelled(OPENTOFU_DIR / "modules" / "memorystore", "output")["redis_url"]["value"]
+        )
+        assert re.search(r"ssl_ca_certs=([^&\"]+)", redis_url).group(1) in files

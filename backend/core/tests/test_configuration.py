@@ -47,14 +47,88 @@ def test_a_bad_setting_is_one_line_and_exit_2(environ, message):
     ("environ", "message"),
     [
         ({"DATABASE_URL": "postgres://postgres@127.0.0.1:1/nowhere"}, "database unreachable"),
-        ({"REDIS_URL": "redis://127.0.0.1:1/0"}, "redis unreachable at redis://127.0.0.1:1/0"),
+        ({"REDIS_URL": "redis://:pw@127.0.0.1:1/0"}, "redis unreachable at 127.0.0.1:1:"),
     ],
 )
 def test_an_unreachable_service_stops_serve_with_one_line(environ, message, tmp_path):
     result = manage("serve", "--port", "1", DATA_DIR=str(tmp_path), **environ)
     assert result.returncode == 1
-    assert message in result.stderr
+    assert message in result.stderr and ":pw@" not in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+PRODUCTION = {"DJANGO_DEBUG": "false", "ALLOWED_HOSTS": "license.example"}
+SMTP = {
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "EMAIL_HOST": "smtp.example",
+}
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        (
+            {"PUBLIC_URL": "https://license.example"},
+            "configuration error: EMAIL_BACKEND: django.core.mail.backends.console.EmailBackend "
+            "writes every email to the log",
+        ),
+        (
+            {
+                "PUBLIC_URL": "https://license.example",
+                "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            },
+            "configuration error: EMAIL_BACKEND: django.core.mail.backends.locmem",
+        ),
+        (
+            {**SMTP, "EMAIL_HOST": "", "PUBLIC_URL": "https://license.example"},
+            "configuration error: EMAIL_HOST",
+        ),
+        (SMTP, "configuration error: PUBLIC_URL: required with DJANGO_DEBUG=false"),
+    ],
+)
+def test_production_refuses_mail_that_leaks_or_points_at_loopback(environ, message, tmp_path):
+    result = manage("check", DATA_DIR=str(tmp_path), **PRODUCTION, **environ)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_production_starts_with_smtp_and_a_public_url(tmp_path):
+    password = tmp_path / "smtp-password"
+    password.write_text("relay-password\n")
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.EMAIL_HOST_PASSWORD, s.PUBLIC_URL)",
+        DATA_DIR=str(tmp_path),
+        PUBLIC_URL="https://license.example",
+        EMAIL_PORT="587",
+        EMAIL_USE_TLS="true",
+        EMAIL_HOST_PASSWORD_FILE=str(password),
+        **PRODUCTION,
+        **SMTP,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "smtp.example",
+        "587",
+        "True",
+        "relay-password",
+        "https://license.example",
+    ]
+
+
+def test_the_embedded_default_needs_neither(tmp_path):
+    environ = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "PUBLIC_URL")}
+    result = subprocess.run(
+        [sys.executable, str(MANAGE), "check"],
+        env={**environ, "DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_env_readers(monkeypatch, tmp_path):

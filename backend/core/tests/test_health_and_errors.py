@@ -17,12 +17,9 @@ def test_readyz_is_200_when_everything_answers(db):
     assert response.status_code == 200 and response.json() == {"status": "ready"}
 
 
-def test_readyz_names_redis_when_it_is_down(db):
+def test_readyz_leaves_redis_out(db):
     use_store("redis", "redis://127.0.0.1:1/0")
-    response = APIClient().get("/readyz")
-    assert response.status_code == 503
-    error = response.json()["error"]
-    assert error["code"] == "not_ready" and "redis unreachable" in error["message"]
+    assert APIClient().get("/readyz").status_code == 200
 
 
 def test_a_server_error_is_json():

@@ -49,7 +49,12 @@ module "gke" {
   node_max_count             = 3
   spot                       = true
   deletion_protection        = false
+  kms_location               = var.region
+  registry_url               = module.project.registry_url
   labels                     = local.labels
+
+  # The container, KMS and IAM APIs must be enabled before anything here.
+  depends_on = [module.project]
 }
 
 module "cloudsql" {
@@ -66,6 +71,7 @@ module "cloudsql" {
   backup_retention_count = 7
   pitr_days              = 3
   deletion_protection    = false
+  iam_service_accounts   = [module.api_identity.email]
   labels                 = local.labels
 
   depends_on = [module.network]
@@ -103,13 +109,30 @@ module "secrets" {
   project_id            = var.project_id
   prefix                = "coditect"
   replica_locations     = [var.region]
-  provided_secret_names = ["database-url", "redis-url"]
+  provided_secret_names = ["database-url", "redis-url", "cloudsql-ca"]
   provided_secret_values = {
     "database-url" = module.cloudsql.database_url
     "redis-url"    = "redis://coditect-redis.${var.k8s_namespace}.svc.cluster.local:6379/0"
+    "cloudsql-ca"  = module.cloudsql.server_ca_pem
   }
   accessor_members = var.deployer_members
+  k8s_namespace    = var.k8s_namespace
   labels           = local.labels
+
+  depends_on = [module.project]
+}
+
+module "monitoring" {
+  source = "../../modules/monitoring"
+
+  project_id               = var.project_id
+  name                     = local.name
+  public_host              = var.public_host
+  alert_email              = var.alert_email
+  cloudsql_instance        = module.cloudsql.instance_name
+  cloudsql_max_connections = module.cloudsql.max_connections
+  billing_account          = var.billing_account
+  monthly_budget           = var.monthly_budget
 
   depends_on = [module.project]
 }

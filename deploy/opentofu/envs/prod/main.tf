@@ -49,7 +49,12 @@ module "gke" {
   node_min_count             = var.node_min_count_per_zone
   node_max_count             = var.node_max_count_per_zone
   deletion_protection        = true
+  kms_location               = var.region
+  registry_url               = module.project.registry_url
   labels                     = local.labels
+
+  # The container, KMS and IAM APIs must be enabled before anything here.
+  depends_on = [module.project]
 }
 
 module "cloudsql" {
@@ -66,6 +71,7 @@ module "cloudsql" {
   backup_retention_count = 30
   pitr_days              = 7
   deletion_protection    = true
+  iam_service_accounts   = [module.api_identity.email]
   labels                 = local.labels
 
   depends_on = [module.network]
@@ -117,14 +123,32 @@ module "secrets" {
   project_id            = var.project_id
   prefix                = "coditect"
   replica_locations     = var.secret_replica_locations
-  provided_secret_names = ["database-url", "redis-url", "redis-ca"]
+  provided_secret_names = ["database-url", "redis-url", "redis-ca", "cloudsql-ca"]
   provided_secret_values = {
     "database-url" = module.cloudsql.database_url
     "redis-url"    = module.memorystore.redis_url
     "redis-ca"     = module.memorystore.ca_pem
+    "cloudsql-ca"  = module.cloudsql.server_ca_pem
   }
   accessor_members = var.deployer_members
+  k8s_namespace    = var.k8s_namespace
   labels           = local.labels
+
+  depends_on = [module.project]
+}
+
+module "monitoring" {
+  source = "../../modules/monitoring"
+
+  project_id               = var.project_id
+  name                     = local.name
+  public_host              = var.public_host
+  alert_email              = var.alert_email
+  cloudsql_instance        = module.cloudsql.instance_name
+  cloudsql_max_connections = module.cloudsql.max_connections
+  redis_instance_id        = module.memorystore.instance_id
+  billing_account          = var.billing_account
+  monthly_budget           = var.monthly_budget
 
   depends_on = [module.project]
 }

@@ -49,7 +49,7 @@ output "kms_signing_key_id" {
 }
 
 output "secret_ids" {
-  description = "Secret Manager IDs by short name, read by deploy/scripts/sync-secrets.sh."
+  description = "Secret Manager IDs by short name (the overlays' secrets.yaml mount them)."
   value       = module.secrets.secret_ids
 }
 

@@ -108,7 +108,7 @@ variable "k8s_namespace" {
 }
 
 variable "deployer_members" {
-  description = "IAM members (user:, group:, serviceAccount:) that run sync-secrets.sh and so may read the secrets."
+  description = "IAM members (user:, group:, serviceAccount:) that may read every secret's payload (break-glass; pods read theirs through the Secret Manager add-on)."
   type        = list(string)
   default     = []
 }
@@ -117,4 +117,26 @@ variable "labels" {
   description = "Extra labels merged into every labelled resource."
   type        = map(string)
   default     = {}
+}
+
+variable "public_host" {
+  description = "Public hostname of the platform (the Ingress host): the uptime check probes https://<it>/.well-known/jwks.json."
+  type        = string
+  default     = "license.coditect.example"
+}
+
+variable "alert_email" {
+  description = "Email address that receives Cloud Monitoring alerts and budget notifications."
+  type        = string
+}
+
+variable "billing_account" {
+  description = "Billing account ID (XXXXXX-XXXXXX-XXXXXX) of the project: the monthly budget is created there."
+  type        = string
+}
+
+variable "monthly_budget" {
+  description = "Monthly budget of the project in the billing account's currency."
+  type        = number
+  default     = 3000
 }

@@ -1,7 +1,7 @@
 # Cloud SQL for PostgreSQL 16: the system of record. Regional HA (a standby
 # in a second zone, automatic failover), private IP only, TLS required,
 # daily backups with point-in-time recovery, query insights, audit-friendly
-# logging flags.
+# logging flags. Clients verify the server against its CA (sslmode=verify-ca).
 
 resource "random_id" "suffix" {
   # Cloud SQL names cannot be reused for a week after deletion.
@@ -101,6 +101,12 @@ resource "google_sql_database_instance" "this" {
       name  = "cloudsql.enable_pgaudit"
       value = "on"
     }
+    # IAM database authentication: Google service accounts log in with an
+    # OAuth token instead of a password (the users below).
+    database_flags {
+      name  = "cloudsql.iam_authentication"
+      value = "on"
+    }
     database_flags {
       name  = "max_connections"
       value = tostring(var.max_connections)
@@ -126,4 +132,24 @@ resource "google_sql_user" "app" {
   name     = var.user_name
   instance = google_sql_database_instance.this.name
   password = random_password.app.result
+}
+
+# IAM database users for the platform's Google service accounts (the API's,
+# through Workload Identity). The name is the account's email without
+# ".gserviceaccount.com", as Cloud SQL requires.
+resource "google_sql_user" "iam" {
+  for_each = toset(var.iam_service_accounts)
+
+  project  = var.project_id
+  name     = trimsuffix(each.value, ".gserviceaccount.com")
+  instance = google_sql_database_instance.this.name
+  type     = "CLOUD_IAM_SERVICE_ACCOUNT"
+}
+
+resource "google_project_iam_member" "iam_login" {
+  for_each = toset(var.iam_service_accounts)
+
+  project = var.project_id
+  role    = "roles/cloudsql.instanceUser"
+  member  = "serviceAccount:${each.value}"
 }

@@ -72,7 +72,7 @@ variable "pitr_days" {
 }
 
 variable "maintenance_day" {
-  description = "Day of week for maintenance (1 = Monday .. 7 = Sunday)."
+  description = "Day of week for maintenance (1 = Monday .. 7 = Sunday); apart from GKE's (Saturday) and Memorystore's (Wednesday)."
   type        = number
   default     = 7
 }
@@ -105,4 +105,16 @@ variable "labels" {
   description = "Labels put on the instance."
   type        = map(string)
   default     = {}
+}
+
+variable "iam_service_accounts" {
+  description = "Emails of Google service accounts that get an IAM database user (IAM database authentication)."
+  type        = list(string)
+  default     = []
+}
+
+variable "server_ca_path" {
+  description = "Where the application finds the server CA certificate (the secret cloudsql-ca, mounted as a file); the database URL verifies the server against it."
+  type        = string
+  default     = "/var/run/secrets/coditect/app/cloudsql-ca.pem"
 }

@@ -91,7 +91,24 @@ resource "google_container_cluster" "this" {
   enable_legacy_abac          = false
 
   binary_authorization {
-    evaluation_mode = var.binary_authorization_mode
+    evaluation_mode = "PROJECT_SINGLETON_POLICY_ENFORCE"
+  }
+
+  # Kubernetes Secrets (etcd) encrypted with a key of ours, not only Google's.
+  database_encryption {
+    state    = "ENCRYPTED"
+    key_name = google_kms_crypto_key.secrets.id
+  }
+
+  # GKE's Secret Manager add-on: pods mount Secret Manager secrets as files
+  # (SecretProviderClass, deploy/kubernetes/overlays/*/secrets.yaml); a new
+  # version reaches the mounted files within the rotation interval.
+  secret_manager_config {
+    enabled = true
+    rotation_config {
+      enabled           = true
+      rotation_interval = "120s"
+    }
   }
 
   security_posture_config {
@@ -119,11 +136,13 @@ resource "google_container_cluster" "this" {
     }
   }
 
+  # Saturday: Cloud SQL (Sunday) and Memorystore (Wednesday) keep other days,
+  # so one night never upgrades two of them.
   maintenance_policy {
     recurring_window {
       start_time = "2024-01-06T02:00:00Z"
       end_time   = "2024-01-06T08:00:00Z"
-      recurrence = "FREQ=WEEKLY;BYDAY=SA,SU"
+      recurrence = "FREQ=WEEKLY;BYDAY=${var.maintenance_day}"
     }
   }
 
@@ -147,6 +166,8 @@ resource "google_container_cluster" "this" {
   lifecycle {
     ignore_changes = [node_config]
   }
+
+  depends_on = [google_kms_crypto_key_iam_member.gke_secrets]
 }
 
 resource "google_container_node_pool" "default" {
@@ -159,6 +180,12 @@ resource "google_container_node_pool" "default" {
   autoscaling {
     min_node_count = var.node_min_count
     max_node_count = var.node_max_count
+  }
+
+  # Only read at creation: a later change of node_min_count (runbook, scaling)
+  # would otherwise replace the only node pool. The autoscaler owns the count.
+  lifecycle {
+    ignore_changes = [initial_node_count]
   }
 
   management {
@@ -214,7 +241,7 @@ resource "google_compute_firewall" "control_plane_webhooks" {
   direction = "INGRESS"
   priority  = 1000
 
-  source_ranges = [var.master_ipv4_cidr_block]
+  source_ranges           = [var.master_ipv4_cidr_block]
   target_service_accounts = [google_service_account.nodes.email]
 
   allow {
@@ -224,5 +251,55 @@ resource "google_compute_firewall" "control_plane_webhooks" {
 
   log_config {
     metadata = "INCLUDE_ALL_METADATA"
+  }
+}
+
+# Application-layer secrets encryption: GKE encrypts Kubernetes Secrets in
+# etcd with this key (its service agent may use it, nothing else).
+data "google_project" "this" {
+  project_id = var.project_id
+}
+
+resource "google_kms_key_ring" "gke" {
+  project  = var.project_id
+  name     = "${var.name}-gke"
+  location = var.kms_location
+}
+
+resource "google_kms_crypto_key" "secrets" {
+  name            = "etcd-secrets"
+  key_ring        = google_kms_key_ring.gke.id
+  purpose         = "ENCRYPT_DECRYPT"
+  rotation_period = "7776000s" # 90 days; old versions keep decrypting
+  labels          = var.labels
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "google_kms_crypto_key_iam_member" "gke_secrets" {
+  crypto_key_id = google_kms_crypto_key.secrets.id
+  role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+  member        = "serviceAccount:service-${data.google_project.this.number}@container-engine-robot.iam.gserviceaccount.com"
+}
+
+# Binary Authorization: only images from the platform's Artifact Registry and
+# the add-ons the runbook installs may run (Google's own system images are
+# allowed by the global policy). Anything else is refused and audit-logged.
+resource "google_binary_authorization_policy" "this" {
+  project                       = var.project_id
+  global_policy_evaluation_mode = "ENABLE"
+
+  dynamic "admission_whitelist_patterns" {
+    for_each = concat(["${var.registry_url}/**"], var.allowed_image_patterns)
+    content {
+      name_pattern = admission_whitelist_patterns.value
+    }
+  }
+
+  default_admission_rule {
+    evaluation_mode  = "ALWAYS_DENY"
+    enforcement_mode = "ENFORCED_BLOCK_AND_AUDIT_LOG"
   }
 }

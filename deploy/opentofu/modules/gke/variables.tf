@@ -59,10 +59,35 @@ variable "release_channel" {
   default     = "REGULAR"
 }
 
-variable "binary_authorization_mode" {
-  description = "Binary Authorization evaluation mode (PROJECT_SINGLETON_POLICY_ENFORCE or DISABLED)."
+variable "registry_url" {
+  description = "The platform's Artifact Registry repository (<region>-docker.pkg.dev/<project>/<repo>): Binary Authorization admits its images."
   type        = string
-  default     = "PROJECT_SINGLETON_POLICY_ENFORCE"
+}
+
+variable "allowed_image_patterns" {
+  description = "Other image name patterns Binary Authorization admits: the add-ons of docs/deploy.md section 5, redis (dev's in-cluster Redis, the restore flush pod). Every other image is refused."
+  type        = list(string)
+  default = [
+    "registry.k8s.io/ingress-nginx/**",
+    "registry.k8s.io/kube-state-metrics/**",
+    "quay.io/jetstack/**",
+    "quay.io/prometheus/**",
+    "quay.io/prometheus-operator/**",
+    "quay.io/kiwigrid/**",
+    "docker.io/grafana/**",
+    "docker.io/library/redis:*",
+  ]
+}
+
+variable "kms_location" {
+  description = "Location of the key ring for application-layer secrets encryption (the cluster's region)."
+  type        = string
+}
+
+variable "maintenance_day" {
+  description = "Day of the weekly maintenance window (MO..SU, RFC 5545); keep it apart from Cloud SQL's and Memorystore's."
+  type        = string
+  default     = "SA"
 }
 
 variable "machine_type" {

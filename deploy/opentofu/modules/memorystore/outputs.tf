@@ -24,3 +24,8 @@ output "redis_url" {
   value       = "rediss://:${google_redis_instance.this.auth_string}@${google_redis_instance.this.host}:${google_redis_instance.this.port}/0?ssl_cert_reqs=required&ssl_ca_certs=/var/run/secrets/coditect/app/redis-ca.pem"
   sensitive   = true
 }
+
+output "instance_id" {
+  description = "Full ID of the instance (projects/<p>/locations/<r>/instances/<name>), as Cloud Monitoring labels it."
+  value       = google_redis_instance.this.id
+}

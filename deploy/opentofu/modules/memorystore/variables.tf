@@ -42,9 +42,9 @@ variable "redis_version" {
 }
 
 variable "maintenance_day" {
-  description = "Day of the weekly maintenance window (MONDAY..SUNDAY)."
+  description = "Day of the weekly maintenance window (MONDAY..SUNDAY); apart from GKE's (Saturday) and Cloud SQL's (Sunday)."
   type        = string
-  default     = "SUNDAY"
+  default     = "WEDNESDAY"
 }
 
 variable "maintenance_hour" {

@@ -13,12 +13,15 @@ variable "services" {
   type        = list(string)
   default = [
     "artifactregistry.googleapis.com",
+    "billingbudgets.googleapis.com",
     "binaryauthorization.googleapis.com",
     "cloudkms.googleapis.com",
     "compute.googleapis.com",
     "container.googleapis.com",
     "iam.googleapis.com",
     "iamcredentials.googleapis.com",
+    # Identity Platform (sign-in with Google, GitHub, OIDC; configured by the sign-in work).
+    "identitytoolkit.googleapis.com",
     "logging.googleapis.com",
     "monitoring.googleapis.com",
     "redis.googleapis.com",

@@ -4,8 +4,10 @@
 #  - external: only the container is made here and an operator adds the
 #    version (the token signing key PEM), so the value never enters the
 #    OpenTofu state.
-# deploy/scripts/sync-secrets.sh copies the latest versions into the
-# Kubernetes Secrets the manifests reference.
+# Pods mount the latest versions as files through GKE's Secret Manager add-on
+# (SecretProviderClass in deploy/kubernetes/overlays/*/secrets.yaml), each
+# under its Kubernetes service account's own IAM grant (below);
+# no Kubernetes Secret holds them.
 
 locals {
   all_names = toset(concat(var.generated_secret_names, var.provided_secret_names, var.external_secret_names))
@@ -58,6 +60,34 @@ resource "google_secret_manager_secret_iam_member" "accessor" {
       member = pair[1]
     }
   }
+
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.this[each.value.name].secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = each.value.member
+}
+
+# Pods read secrets as their Kubernetes service account (Workload Identity
+# Federation principals): the signing key only the API's, every other secret
+# the app's accounts (API, worker and beat, migration Job), which all mount it.
+data "google_project" "this" {
+  project_id = var.project_id
+}
+
+locals {
+  pool = "principal://iam.googleapis.com/projects/${data.google_project.this.number}/locations/global/workloadIdentityPools/${var.project_id}.svc.id.goog/subject/ns/${var.k8s_namespace}/sa"
+  pod_grants = {
+    for pair in flatten([
+      for name in local.all_names : [
+        for sa in(name == var.signing_key_secret ? var.signing_key_readers : var.app_readers) :
+        { name = name, member = "${local.pool}/${sa}" }
+      ]
+    ]) : "${pair.name}/${pair.member}" => pair
+  }
+}
+
+resource "google_secret_manager_secret_iam_member" "pods" {
+  for_each = local.pod_grants
 
   project   = var.project_id
   secret_id = google_secret_manager_secret.this[each.value.name].secret_id

@@ -31,7 +31,7 @@ variable "provided_secret_values" {
 variable "external_secret_names" {
   description = "Secrets created empty; an operator adds their versions (gcloud secrets versions add) so the value never enters the state."
   type        = list(string)
-  default     = ["signing-key-pem"]
+  default     = ["signing-key-pem", "smtp-password"]
 }
 
 variable "replica_locations" {
@@ -40,7 +40,7 @@ variable "replica_locations" {
 }
 
 variable "accessor_members" {
-  description = "IAM members that may read every secret's payload (the deployer that runs sync-secrets.sh; the API's Google service account if secrets are read from the pod)."
+  description = "IAM members that may read every secret's payload (break-glass operators; pods use workload_accessors)."
   type        = list(string)
   default     = []
 }
@@ -49,4 +49,28 @@ variable "labels" {
   description = "Labels put on every secret."
   type        = map(string)
   default     = {}
+}
+
+variable "k8s_namespace" {
+  description = "Kubernetes namespace of the pods that mount the secrets."
+  type        = string
+  default     = "coditect"
+}
+
+variable "app_readers" {
+  description = "Kubernetes service accounts that mount every secret but the signing key (API, worker and beat, migration Job)."
+  type        = list(string)
+  default     = ["coditect-api", "coditect-worker", "coditect-migrate"]
+}
+
+variable "signing_key_readers" {
+  description = "Kubernetes service accounts that mount the token signing key (the API only)."
+  type        = list(string)
+  default     = ["coditect-api"]
+}
+
+variable "signing_key_secret" {
+  description = "Short name of the token signing key's secret, readable by signing_key_readers only."
+  type        = string
+  default     = "signing-key-pem"
 }

@@ -8,8 +8,8 @@ output "email" {
 
 output "member" {
   description = "IAM member string of the Google service account (serviceAccount:<email>)."
-  value      = "serviceAccount:${var.account_id}@${var.project_id}.iam.gserviceaccount.com"
-  depends_on = [google_service_account.this]
+  value       = "serviceAccount:${var.account_id}@${var.project_id}.iam.gserviceaccount.com"
+  depends_on  = [google_service_account.this]
 }
 
 output "k8s_service_account" {
