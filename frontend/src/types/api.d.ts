@@ -766,7 +766,8 @@ export interface paths {
         };
         /**
          * Readiness probe
-         * @description Readiness: database and Redis reachable, migrations applied.
+         * @description Readiness of this process: database reachable, migrations applied. Redis is
+         *     not checked here (a Redis outage only stops the seat calls, which answer 503).
          */
         get: operations["readyz"];
         put?: never;
