@@ -1,10 +1,10 @@
-"""Reads for the signed-in user and for organization API tokens."""
+"""Reads for the signed-in user, their linked identities and organization API tokens."""
 
 from django.db.models import QuerySet
 from django_scopes import scopes_disabled
 
 from tenants.models import ApiToken, Membership
-from users.models import User
+from users.models import ExternalIdentity, User
 
 
 def user_memberships(*, user: User) -> list[Membership]:
@@ -22,3 +22,8 @@ def user_memberships(*, user: User) -> list[Membership]:
 def api_token_list() -> QuerySet[ApiToken]:
     """API tokens of the organization in scope, newest first, revoked ones included."""
     return ApiToken.objects.select_related("created_by").order_by("-created_at")
+
+
+def identity_list(*, user: User) -> QuerySet[ExternalIdentity]:
+    """The provider accounts linked to the user, oldest first."""
+    return ExternalIdentity.objects.filter(user=user).order_by("created_at", "pk")

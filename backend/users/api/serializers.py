@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from tenants.models import ApiToken, Membership
 from users import selectors
-from users.models import User
+from users.models import ExternalIdentity, User
 
 
 def password_field(**kwargs) -> serializers.CharField:
@@ -123,4 +123,57 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
 
     class Meta(ApiTokenSerializer.Meta):
         fields = [*ApiTokenSerializer.Meta.fields, "token"]
+        read_only_fields = fields
+
+
+# Sign-in with providers ------------------------------------------------------------
+
+
+class SignInProviderSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="Use it in the provider's start and callback paths.")
+    name = serializers.CharField(help_text="What the sign-in button says.")
+
+
+class SignInProvidersSerializer(serializers.Serializer):
+    providers = SignInProviderSerializer(many=True)
+    id_token_exchange = serializers.BooleanField(
+        help_text="Whether auth/id-token takes ID tokens (an issuer is configured)."
+    )
+
+
+class SignInStartSerializer(serializers.Serializer):
+    intent = serializers.ChoiceField(
+        choices=["sign_in", "link"],
+        default="sign_in",
+        help_text="`link` adds the account to the signed-in person (a bearer token needed).",
+    )
+
+
+class SignInStartedSerializer(serializers.Serializer):
+    authorization_url = serializers.URLField(help_text="Send the browser there.")
+
+
+class SignInCallbackSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=2048, help_text="`code` of the redirect's query.")
+    state = serializers.CharField(max_length=512, help_text="`state` of the redirect's query.")
+
+
+class IdentityLinkSerializer(SignInCallbackSerializer):
+    provider = serializers.CharField(max_length=64)
+
+
+class IdTokenSerializer(serializers.Serializer):
+    id_token = serializers.CharField(max_length=16384)
+    nonce = serializers.CharField(
+        max_length=512,
+        required=False,
+        default="",
+        help_text="When given, the token's `nonce` claim must equal it.",
+    )
+
+
+class IdentitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExternalIdentity
+        fields = ["id", "provider", "email", "created_at", "last_used_at"]
         read_only_fields = fields

@@ -54,7 +54,7 @@ def _error(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 
 
-def _signed_in(user, status_code: int) -> Response:
+def signed_in(user, status_code: int) -> Response:
     body = {"user": CurrentUserSerializer(user).data, **services.token_pair_issue(user=user)}
     return Response(body, status=status_code)
 
@@ -75,7 +75,7 @@ class RegisterView(PublicAuthView):
         data = RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.user_register(**data.validated_data)
-        return _signed_in(user, status.HTTP_201_CREATED)
+        return signed_in(user, status.HTTP_201_CREATED)
 
 
 class LoginView(PublicAuthView):
@@ -99,7 +99,7 @@ class LoginView(PublicAuthView):
         data = LoginSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.user_login(request=request, **data.validated_data)
-        return _signed_in(user, status.HTTP_200_OK)
+        return signed_in(user, status.HTTP_200_OK)
 
 
 class RefreshView(PublicAuthView):
