@@ -480,7 +480,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_guid": {"level": "WARNING"},
-        # Its debug lines carry PKCE verifiers and tokens.
+        # Their debug lines carry PKCE verifiers, codes and tokens, and URLs with them.
         "authlib": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
     },
 }

@@ -28,6 +28,18 @@ def _keys(jwks_url: str) -> jwt.PyJWKClient:
     return jwt.PyJWKClient(jwks_url, cache_keys=True, timeout=settings.SIGN_IN_PROVIDER_TIMEOUT)
 
 
+def _signing_key(id_token: str) -> jwt.PyJWK:
+    """The issuer's key the token names; an issuer with one key may name none."""
+    keys = _keys(settings.ID_TOKEN_JWKS_URL)
+    kid = jwt.get_unverified_header(id_token).get("kid")
+    if kid:
+        return keys.get_signing_key(kid)
+    published = keys.get_signing_keys()
+    if len(published) != 1:
+        raise jwt.InvalidTokenError("the token names no key (kid) and the issuer has several")
+    return published[0]
+
+
 def id_token_exchange_enabled() -> bool:
     return bool(settings.ID_TOKEN_ISSUER)
 
@@ -37,7 +49,7 @@ def id_token_account(*, id_token: str, nonce: str = "") -> ProviderAccount:
     if not id_token_exchange_enabled():
         raise UnknownProvider("No ID-token issuer is configured.")
     try:
-        key = _keys(settings.ID_TOKEN_JWKS_URL).get_signing_key_from_jwt(id_token)
+        key = _signing_key(id_token)
         claims = jwt.decode(
             id_token,
             key.key,

@@ -188,7 +188,8 @@ def authorization_finish(
         raise ProviderRefused() from None
     except (AuthlibJoseError, JoseError) as exc:
         logger.info("sign-in provider %s: ID token refused: %s", provider.id, type(exc).__name__)
-        raise InvalidIdToken(f"The provider's ID token is not valid ({exc.error}).") from None
+        reason = getattr(exc, "description", None) or exc.error
+        raise InvalidIdToken(f"The provider's ID token is not valid: {reason}.") from None
     except (requests.RequestException, ValueError, KeyError) as exc:
         logger.warning("sign-in provider %s failed: %s", provider.id, type(exc).__name__)
         raise ProviderUnavailable() from None

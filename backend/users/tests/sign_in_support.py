@@ -24,7 +24,7 @@ from oidc_provider_mock import run_server_in_thread
 from werkzeug.wrappers import Request, Response
 
 CLIENT_ID = "coditect-dashboard"
-CLIENT_SECRET = "provider-client-secret-for-tests"  # noqa: S105
+CLIENT_SECRET = "provider-client-secret-for-tests"
 
 
 @dataclass
