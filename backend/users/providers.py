@@ -20,7 +20,6 @@ import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import OAuth
 from authlib.integrations.django_client.apps import DjangoOAuth2App
-from authlib.jose.errors import JoseError as AuthlibJoseError
 from django.conf import settings
 from joserfc.errors import JoseError
 
@@ -186,7 +185,7 @@ def authorization_finish(
         # The error code is the provider's (invalid_grant…), never the code or a token.
         logger.info("sign-in provider %s refused the code: %s", provider.id, exc.error)
         raise ProviderRefused() from None
-    except (AuthlibJoseError, JoseError) as exc:
+    except JoseError as exc:
         logger.info("sign-in provider %s: ID token refused: %s", provider.id, type(exc).__name__)
         reason = getattr(exc, "description", None) or exc.error
         raise InvalidIdToken(f"The provider's ID token is not valid: {reason}.") from None
