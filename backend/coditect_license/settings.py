@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "django_prometheus",
     "django_guid",
     "corsheaders",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "users",
     "tenants",
     "projects",
@@ -373,6 +375,12 @@ if ID_TOKEN_ISSUER and not (ID_TOKEN_AUDIENCE and ID_TOKEN_JWKS_URL):
     raise ImproperlyConfigured("ID_TOKEN_ISSUER needs ID_TOKEN_AUDIENCE and ID_TOKEN_JWKS_URL")
 # Clocks of providers and ours may differ this much when checking exp, iat and nbf.
 ID_TOKEN_LEEWAY = env_int("ID_TOKEN_LEEWAY_SECONDS", 60, minimum=0)
+# Two-factor (users/two_factor.py): the name authenticator apps show, how long the
+# step between password and code may take, and the back-off after a wrong code
+# (1, 2, 4, 8… seconds times this factor, per person).
+OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "CODITECT")
+TWO_FACTOR_STEP_SECONDS = env_int("TWO_FACTOR_STEP_SECONDS", 300, minimum=30)
+OTP_TOTP_THROTTLE_FACTOR = env_int("TWO_FACTOR_THROTTLE_FACTOR", 1, minimum=1)
 # Seconds a call to a provider (discovery, token, user info, JWKS) may take.
 SIGN_IN_PROVIDER_TIMEOUT = env_int("SIGN_IN_PROVIDER_TIMEOUT", 10, minimum=1)
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from core.errors import ApiError
 from users import providers
 from users.models import ExternalIdentity, User
+from users.policies import auto_join
 from users.providers import InvalidState, ProviderAccount
 from users.services import normalize_email
 
@@ -106,6 +107,7 @@ def provider_account_sign_in(*, account: ProviderAccount) -> User:
                 email=email,
                 last_used_at=timezone.now(),
             )
+        auto_join(user=user, provider_id=account.provider, email=email)
     except IntegrityError:
         # The same account (or address) signing up twice at once: the other one won.
         raise AccountExists() from None

@@ -99,3 +99,24 @@ class RefreshTokenFamily(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.id}"
+
+
+class RecoveryCode(models.Model):
+    """A single-use second factor for a person who lost their authenticator app.
+
+    Stored as a keyed digest (core.secrets), shown once when generated; ``used_at``
+    is set by one conditional update, so a code works once even when raced.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="uniq_recovery_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk} of {self.user_id}"

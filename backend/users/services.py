@@ -33,7 +33,9 @@ from core.secrets import new_secret, secret_digest
 from tenants.authentication import TOKEN_PREFIX
 from tenants.models import ApiToken, Organization
 from users.models import RefreshTokenFamily, User
+from users.policies import password_sign_in_check
 from users.tokens import FamilyRefreshToken
+from users.two_factor import two_factor_challenge
 
 logger = logging.getLogger(__name__)
 
@@ -121,10 +123,16 @@ def user_register(*, email: str, password: str, name: str = "") -> User:
 
 def user_login(*, request: Request | None, email: str, password: str) -> User:
     """The user these credentials belong to. An unknown email, a wrong password and an
-    inactive account look the same (Django's backend also spends the hashing time)."""
+    inactive account look the same (Django's backend also spends the hashing time).
+
+    Right credentials may still not be enough: a member of an SSO-only organization is
+    sent to its provider, and a person with two-factor on gets the second step.
+    """
     user = authenticate(request, email=normalize_email(email), password=password)
     if user is None:
         raise InvalidCredentials()
+    password_sign_in_check(user=user)
+    two_factor_challenge(user=user)
     return user
 
 

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tenants.models import ApiToken, Membership
+from tenants.models import ApiToken, Membership, Organization
 from users import selectors
 from users.models import ExternalIdentity, User
 
@@ -177,3 +177,58 @@ class IdentitySerializer(serializers.ModelSerializer):
         model = ExternalIdentity
         fields = ["id", "provider", "email", "created_at", "last_used_at"]
         read_only_fields = fields
+
+
+# Two-factor ------------------------------------------------------------------------
+
+
+class TwoFactorCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        max_length=32, help_text="6 digits from the authenticator app, or a recovery code."
+    )
+
+
+class TwoFactorSignInSerializer(TwoFactorCodeSerializer):
+    mfa_token = serializers.CharField(
+        max_length=512, help_text="`details.mfa_token` of the login's 401 `two_factor_required`."
+    )
+
+
+class TwoFactorStatusSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField()
+    recovery_codes_left = serializers.IntegerField()
+    required_by = serializers.ListField(
+        child=serializers.SlugField(),
+        help_text="Organizations that require two-factor of you (you are an owner or admin).",
+    )
+
+
+class TotpSetupSerializer(serializers.Serializer):
+    secret = serializers.CharField(help_text="Base32, for typing into the app by hand.")
+    otpauth_url = serializers.CharField()
+    qr_svg = serializers.CharField(help_text="The otpauth URL as a QR code (SVG data URI).")
+
+
+class RecoveryCodesSerializer(serializers.Serializer):
+    recovery_codes = serializers.ListField(
+        child=serializers.CharField(), help_text="Shown this once; each works once."
+    )
+
+
+class SignInPolicySerializer(serializers.ModelSerializer):
+    sign_in_domains = serializers.ListField(
+        child=serializers.CharField(max_length=253),
+        max_length=50,
+        required=False,
+        help_text="Email domains of the organization's people (for auto_join).",
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "require_two_factor",
+            "sign_in_provider",
+            "sso_only",
+            "sign_in_domains",
+            "auto_join",
+        ]
