@@ -104,7 +104,7 @@ def sign_in_policy_update(
     for field in POLICY_FIELDS:
         if field in data:
             setattr(org, field, data[field])
-    org.sign_in_domains = sorted({d.strip().lower() for d in org.sign_in_domains if d.strip()})
+    org.sign_in_domains = sorted({domain.lower() for domain in org.sign_in_domains})
     if org.sign_in_provider and org.sign_in_provider not in offered:
         raise ValidationError({"sign_in_provider": ["No provider with this id is offered here."]})
     if (org.sso_only or org.auto_join) and not org.sign_in_provider:

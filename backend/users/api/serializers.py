@@ -217,7 +217,9 @@ class RecoveryCodesSerializer(serializers.Serializer):
 
 class SignInPolicySerializer(serializers.ModelSerializer):
     sign_in_domains = serializers.ListField(
-        child=serializers.CharField(max_length=253),
+        child=serializers.RegexField(
+            r"^(?=.{1,253}$)([A-Za-z0-9-]+\.)+[A-Za-z]{2,63}$", max_length=253
+        ),
         max_length=50,
         required=False,
         help_text="Email domains of the organization's people (for auto_join).",
