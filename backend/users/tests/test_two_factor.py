@@ -118,7 +118,7 @@ def test_a_forged_or_stale_mfa_token_is_refused(db, dana, settings):
 
 
 def test_turning_it_off_needs_a_code(db, dana):
-    secret, codes = turn_on(dana)
+    _, codes = turn_on(dana)
     client = client_for(dana)
     refused = client.post(f"{AUTH}/two-factor/disable", {"code": "nope-nope"}, format="json")
     assert refused.status_code == 401

@@ -102,6 +102,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/login/two-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish a password sign-in with a two-factor code
+         * @description After `auth/login` answered 401 `two_factor_required`: its `details.mfa_token` and a code from the authenticator app or a recovery code (each recovery code works once). Each wrong code doubles the wait before the next one.
+         */
+        post: operations["auth_login_two_factor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/logout": {
         parameters: {
             query?: never;
@@ -300,6 +320,106 @@ export interface paths {
          * @description An email address already registered: 400 with a field error on `email`.
          */
         post: operations["auth_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether two-factor is on, and who requires it
+         * @description An endpoint for a signed-in person (JWT); API tokens are not accepted.
+         */
+        get: operations["auth_two_factor_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two-factor/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn two-factor off
+         * @description A current code (or a recovery code) proves it is you.
+         */
+        post: operations["auth_two_factor_disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two-factor/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the recovery codes
+         * @description The old ones stop working; the new ones are shown this once.
+         */
+        post: operations["auth_two_factor_recovery_codes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two-factor/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start setting up an authenticator app
+         * @description A new secret (also as a QR code) that is not in force until confirmed with a first code. Starting again replaces an unconfirmed one.
+         */
+        post: operations["auth_two_factor_totp_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two-factor/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn two-factor on with a first code
+         * @description Answers the recovery codes: shown this once.
+         */
+        post: operations["auth_two_factor_totp_confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -861,6 +981,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/sign-in-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's sign-in policy */
+        get: operations["sign_in_policy_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the organization's sign-in policy
+         * @description Owners only. `sso_only` refuses members' passwords (they sign in through `sign_in_provider`); `require_two_factor` asks owners and admins for two-factor before admin work; `auto_join` adds new people of `sign_in_domains` who sign in through `sign_in_provider` as members (off by default).
+         */
+        patch: operations["sign_in_policy_set"];
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1390,6 +1531,18 @@ export interface components {
             name?: string;
             slug?: string;
         };
+        PatchedSignInPolicyRequest: {
+            /** @description New people from sign_in_domains who sign in through sign_in_provider join as members. */
+            auto_join?: boolean;
+            /** @description Owners and admins need two-factor on (or sign_in_provider linked). */
+            require_two_factor?: boolean;
+            /** @description Email domains of the organization's people (for auto_join). */
+            sign_in_domains?: string[];
+            /** @description The id of the organization's own sign-in provider. */
+            sign_in_provider?: string;
+            /** @description Members must sign in through sign_in_provider: no password. */
+            sso_only?: boolean;
+        };
         Project: {
             /** Format: date-time */
             readonly created_at: string;
@@ -1403,6 +1556,10 @@ export interface components {
             description?: string;
             name: string;
             slug?: string;
+        };
+        RecoveryCodes: {
+            /** @description Shown this once; each works once. */
+            recovery_codes: string[];
         };
         RefreshTokenRequest: {
             refresh: string;
@@ -1485,6 +1642,18 @@ export interface components {
             /** @description `state` of the redirect's query. */
             state: string;
         };
+        SignInPolicy: {
+            /** @description New people from sign_in_domains who sign in through sign_in_provider join as members. */
+            auto_join?: boolean;
+            /** @description Owners and admins need two-factor on (or sign_in_provider linked). */
+            require_two_factor?: boolean;
+            /** @description Email domains of the organization's people (for auto_join). */
+            sign_in_domains?: string[];
+            /** @description The id of the organization's own sign-in provider. */
+            sign_in_provider?: string;
+            /** @description Members must sign in through sign_in_provider: no password. */
+            sso_only?: boolean;
+        };
         SignInProvider: {
             /** @description Use it in the provider's start and callback paths. */
             id: string;
@@ -1518,6 +1687,29 @@ export interface components {
             access: string;
             /** @description Trade it for a new pair at auth/refresh; each one works once. */
             refresh: string;
+        };
+        TotpSetup: {
+            otpauth_url: string;
+            /** @description The otpauth URL as a QR code (SVG data URI). */
+            qr_svg: string;
+            /** @description Base32, for typing into the app by hand. */
+            secret: string;
+        };
+        TwoFactorCodeRequest: {
+            /** @description 6 digits from the authenticator app, or a recovery code. */
+            code: string;
+        };
+        TwoFactorSignInRequest: {
+            /** @description 6 digits from the authenticator app, or a recovery code. */
+            code: string;
+            /** @description `details.mfa_token` of the login's 401 `two_factor_required`. */
+            mfa_token: string;
+        };
+        TwoFactorStatus: {
+            enabled: boolean;
+            recovery_codes_left: number;
+            /** @description Organizations that require two-factor of you (you are an owner or admin). */
+            required_by: string[];
         };
         UserMembership: {
             org: components["schemas"]["MembershipOrganization"];
@@ -1880,6 +2072,56 @@ export interface operations {
                 };
             };
             /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_login_two_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorSignInRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthResponse"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_two_factor_code, invalid_mfa_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description two_factor_throttled (details.retry_after seconds) or rate_limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2368,6 +2610,247 @@ export interface operations {
                 };
             };
             /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_two_factor_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwoFactorStatus"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_two_factor_disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorCodeRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_two_factor_code (wrong, used or expired), not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description two_factor_not_enabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description two_factor_throttled (details.retry_after seconds) or rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_two_factor_recovery_codes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorCodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_two_factor_code (wrong, used or expired), not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description two_factor_not_enabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description two_factor_throttled (details.retry_after seconds) or rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_two_factor_totp_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpSetup"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description two_factor_already_enabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_two_factor_totp_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorCodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_two_factor_code (wrong, used or expired), not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description two_factor_setup_not_started */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description two_factor_throttled (details.retry_after seconds) or rate_limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4640,6 +5123,117 @@ export interface operations {
             };
             /** @description seat_store_unavailable: retry shortly */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sign_in_policy_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInPolicy"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sign_in_policy_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedSignInPolicyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInPolicy"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
