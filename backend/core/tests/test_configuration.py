@@ -103,7 +103,7 @@ def test_sign_in_providers_come_from_the_environment_and_secret_files(tmp_path):
         OIDC_OKTA_CLIENT_SECRET="o-secret",
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == [
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [
         ["google", "Google", "https://accounts.google.com", "google-secret-from-a-file"],
         ["okta", "Acme Okta", "https://acme.okta.example", "o-secret"],
     ]
