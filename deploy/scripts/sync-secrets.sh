@@ -5,6 +5,8 @@
 #   coditect-app          database-url, redis-url, secret-key,
 #                         license-key-pepper[, redis-ca.pem]
 #   coditect-signing-key  signing-key.pem
+#   coditect-sign-in      google-client-secret, github-client-secret (those
+#                         with a version: sign-in providers are optional)
 #
 # Secret Manager IDs are the ones deploy/opentofu/modules/secrets creates
 # (coditect-<name>). Run it after `tofu apply`, after adding a version to a
@@ -44,10 +46,23 @@ if gcloud secrets describe coditect-redis-ca --project="$project" >/dev/null 2>&
 fi
 fetch signing-key-pem signing-key.pem
 
+# Sign-in providers' client secrets (docs/sign-in.md), for those an operator added.
+sign_in_files=()
+for name in google-client-secret github-client-secret; do
+  if gcloud secrets versions describe latest --project="$project" --secret="coditect-$name" >/dev/null 2>&1; then
+    fetch "$name" "$name"
+    sign_in_files+=(--from-file="$name=$workdir/$name")
+  fi
+done
+
 "$kubectl" create namespace "$namespace" --dry-run=client -o yaml | "$kubectl" apply -f -
 "$kubectl" -n "$namespace" create secret generic coditect-app "${app_files[@]}" \
   --dry-run=client -o yaml | "$kubectl" apply -f -
 "$kubectl" -n "$namespace" create secret generic coditect-signing-key \
   --from-file=signing-key.pem="$workdir/signing-key.pem" \
   --dry-run=client -o yaml | "$kubectl" apply -f -
-echo "Secrets coditect-app and coditect-signing-key updated in namespace $namespace."
+if ((${#sign_in_files[@]})); then
+  "$kubectl" -n "$namespace" create secret generic coditect-sign-in "${sign_in_files[@]}" \
+    --dry-run=client -o yaml | "$kubectl" apply -f -
+fi
+echo "Secrets coditect-app, coditect-signing-key (and coditect-sign-in) updated in namespace $namespace."

@@ -466,3 +466,17 @@ def test_prod_uses_managed_datastores(rendered: dict) -> None:
     assert not [o for o in workloads(objects) if "redis" in o["metadata"]["name"]]
     for obj in workloads(objects):
         assert "tolerations" not in pod_spec(obj), obj["metadata"]["name"]
+
+
+@overlays
+def test_sign_in_client_secrets_are_optional_mounted_files(rendered: dict, overlay: str) -> None:
+    api = pod_spec(one(rendered[overlay], "Deployment", "coditect-api"))
+    [volume] = [v for v in api["volumes"] if v["name"] == "sign-in-secrets"]
+    assert volume["secret"] == {
+        "secretName": "coditect-sign-in",
+        "optional": True,
+        "defaultMode": 288,
+    }
+    env = {e["name"]: e.get("value") for e in api["containers"][0]["env"]}
+    for name in ("GOOGLE_CLIENT_SECRET_FILE", "GITHUB_CLIENT_SECRET_FILE"):
+        assert env[name].startswith("/var/run/secrets/coditect/sign-in/"), name

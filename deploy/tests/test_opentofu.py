@@ -83,6 +83,7 @@ def test_layout() -> None:
         "kms",
         "secrets",
         "workload_identity",
+        "identity_platform",
     }
     assert {p.name for p in ENVS} == {"dev", "prod"}
     for root in ROOTS:
@@ -135,7 +136,15 @@ def test_providers_are_pinned(root: Path) -> None:
 @pytest.mark.parametrize("env", ENVS, ids=lambda p: p.name)
 def test_module_calls_match_module_inputs(env: Path) -> None:
     calls = labelled(env, "module")
-    assert set(calls) >= {"network", "gke", "cloudsql", "kms", "secrets", "api_identity"}
+    assert set(calls) >= {
+        "network",
+        "gke",
+        "cloudsql",
+        "kms",
+        "secrets",
+        "api_identity",
+        "identity_platform",
+    }
     for name, body in calls.items():
         source = (env / unquote(body["source"])).resolve()
         assert source.is_dir() and source.parent == (OPENTOFU_DIR / "modules"), f"{name}: {source}"
@@ -252,3 +261,17 @@ def test_no_secret_values_in_tofu_files() -> None:
             assert not re.search(r"(password|secret_data)\s*=\s*\"[^\"$]{6,}\"", text), path
     assert not list(OPENTOFU_DIR.rglob("*.tfvars")), "only *.tfvars.example files are committed"
     assert not list(OPENTOFU_DIR.rglob("*.tfstate*"))
+
+
+@pytest.mark.parametrize("env", ENVS, ids=lambda p: p.name)
+def test_identity_platform_reads_client_secrets_from_secret_manager(env: Path) -> None:
+    secrets = labelled(env, "module")["secrets"]
+    external = {unquote(name) for name in secrets["external_secret_names"]}
+    assert {"google-client-secret", "github-client-secret"} <= external
+    call = labelled(env, "module")["identity_platform"]
+    assert "module.secrets.secret_ids" in str(call["idps"])
+    module = OPENTOFU_DIR / "modules" / "identity_platform"
+    [idp] = resources(module, "google_identity_platform_default_supported_idp_config")
+    assert "data.google_secret_manager_secret_version.client_secret" in str(idp["client_secret"])
+    services = labelled(OPENTOFU_DIR / "modules" / "project", "variable")["services"]
+    assert "identitytoolkit.googleapis.com" in str(services["default"])

@@ -97,6 +97,9 @@ module "kms" {
   depends_on = [module.project]
 }
 
+# The sign-in providers' client secrets are external secrets: an operator adds
+# their versions (docs/sign-in.md); the API reads them through Kubernetes
+# (deploy/scripts/sync-secrets.sh), Identity Platform through its module.
 module "secrets" {
   source = "../../modules/secrets"
 
@@ -108,8 +111,24 @@ module "secrets" {
     "database-url" = module.cloudsql.database_url
     "redis-url"    = "redis://coditect-redis.${var.k8s_namespace}.svc.cluster.local:6379/0"
   }
-  accessor_members = var.deployer_members
-  labels           = local.labels
+  external_secret_names = ["signing-key-pem", "google-client-secret", "github-client-secret"]
+  accessor_members      = var.deployer_members
+  labels                = local.labels
+
+  depends_on = [module.project]
+}
+
+module "identity_platform" {
+  source = "../../modules/identity_platform"
+
+  project_id         = var.project_id
+  authorized_domains = var.identity_platform_authorized_domains
+  idps = {
+    for id, client_id in var.identity_platform_client_ids : id => {
+      client_id        = client_id
+      client_secret_id = module.secrets.secret_ids[id == "google.com" ? "google-client-secret" : "github-client-secret"]
+    }
+  }
 
   depends_on = [module.project]
 }
