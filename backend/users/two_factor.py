@@ -2,7 +2,7 @@
 
 A password sign-in of a person with a confirmed authenticator ends in
 ``TwoFactorRequired``, whose ``mfa_token`` (signed, short-lived, naming the person
-and their password) is traded with a code at ``auth/login/two-factor``. django-otp
+and their password) is traded once with a code at ``auth/login/two-factor``. django-otp
 checks the code: ±1 time step, never the same step twice, and an exponential
 back-off per person after each wrong code (``OTP_TOTP_THROTTLE_FACTOR``). The
 device row is locked while a code is checked, so two requests cannot both spend
@@ -94,8 +94,9 @@ def recovery_codes_left(*, user: User) -> int:
 
 
 def _password_mark(user: User) -> str:
-    # A password change (or reset) makes every pending mfa_token of the person void.
-    return secret_digest(user.password)[:16]
+    # A password change (or reset) makes every pending mfa_token of the person void,
+    # and so does any sign-in (it moves last_login): a token finishes one sign-in.
+    return secret_digest(f"{user.password}|{user.last_login}")[:16]
 
 
 def two_factor_challenge(*, user: User) -> None:

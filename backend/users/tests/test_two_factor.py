@@ -97,6 +97,14 @@ def test_a_code_works_once(db, dana):
     assert again.json()["error"]["code"] == "invalid_two_factor_code"
 
 
+def test_an_mfa_token_finishes_one_sign_in(db, dana):
+    secret, _ = turn_on(dana)
+    token = password_step()
+    assert second_step(token, code_for(secret, steps_ahead=1)).status_code == 200
+    reused = second_step(token, code_for(secret, steps_ahead=-1))
+    assert reused.json()["error"]["code"] == "invalid_mfa_token"
+
+
 def test_a_recovery_code_works_once(db, dana):
     _, codes = turn_on(dana)
     assert second_step(password_step(), codes[0].upper()).status_code == 200
