@@ -8,7 +8,8 @@ The rules that keep one person's account out of another's hands:
 - an email that belongs to an existing user is never linked by signing in: that
   user signs in the way they already can and links the account from their account
   page (``identity_link``), which proves they own both;
-- the last way in (the only identity of a user without a password) is not removed.
+- the last way in (the only identity of a user without a password) is not removed;
+- a member of an SSO-only organization signs in through its provider only.
 """
 
 from typing import Any
@@ -19,7 +20,7 @@ from django.utils import timezone
 from core.errors import ApiError
 from users import providers
 from users.models import ExternalIdentity, User
-from users.policies import auto_join
+from users.policies import auto_join, sign_in_method_check
 from users.providers import InvalidState, ProviderAccount
 from users.services import normalize_email
 
@@ -90,6 +91,7 @@ def provider_account_sign_in(*, account: ProviderAccount) -> User:
     if identity is not None:
         if not identity.user.is_active:
             raise AccountDisabled()
+        sign_in_method_check(user=identity.user, provider=account.provider)
         _touch(identity, account)
         return identity.user
     if not account.email_verified:

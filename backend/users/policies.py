@@ -1,7 +1,8 @@
 """Organizations' sign-in policies, as they bear on one person.
 
 - ``sso_only``: a member of such an organization signs in through its provider;
-  their password is refused (``SsoRequired`` says where to go instead).
+  their password, and any other provider, is refused (``SsoRequired`` says where
+  to go instead).
 - ``require_two_factor``: its owners and admins need two-factor on, or to have
   linked the organization's own provider (which brings its own); without it their
   admin operations are refused with what to do (tenants.api.tenancy, which also
@@ -43,9 +44,10 @@ def _orgs(user: User, **conditions: Any) -> list[Organization]:
         )
 
 
-def password_sign_in_check(*, user: User) -> None:
-    """Refuse a password sign-in of a member of an SSO-only organization."""
-    strict = _orgs(user, sso_only=True)
+def sign_in_method_check(*, user: User, provider: str = "") -> None:
+    """Refuse a sign-in (by password when ``provider`` is empty) of a member of an
+    SSO-only organization that did not come through that organization's provider."""
+    strict = [org for org in _orgs(user, sso_only=True) if org.sign_in_provider != provider]
     if strict:
         org = strict[0]
         raise SsoRequired(

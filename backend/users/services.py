@@ -33,7 +33,7 @@ from core.secrets import new_secret, secret_digest
 from tenants.authentication import TOKEN_PREFIX
 from tenants.models import ApiToken, Organization
 from users.models import RefreshTokenFamily, User
-from users.policies import password_sign_in_check
+from users.policies import sign_in_method_check
 from users.tokens import FamilyRefreshToken
 from users.two_factor import two_factor_challenge
 
@@ -131,7 +131,7 @@ def user_login(*, request: Request | None, email: str, password: str) -> User:
     user = authenticate(request, email=normalize_email(email), password=password)
     if user is None:
         raise InvalidCredentials()
-    password_sign_in_check(user=user)
+    sign_in_method_check(user=user)
     two_factor_challenge(user=user)
     return user
 

@@ -52,7 +52,10 @@ FLOW_ERRORS = {
         "provider_gave_no_email"
     ),
     401: _error("invalid_id_token (signature, issuer, audience, expiry or nonce)"),
-    403: _error("email_not_verified, account_disabled"),
+    403: _error(
+        "email_not_verified, account_disabled, sso_required (an SSO-only organization's "
+        "member came through another provider)"
+    ),
     404: _error("unknown_provider"),
     409: _error("account_exists (sign in and link instead), identity_linked_elsewhere"),
     **error_responses(429),

@@ -84,13 +84,19 @@ class LoginView(PublicAuthView):
     @extend_schema(
         operation_id="auth_login",
         summary="Sign in with email and password",
-        description="Wrong email or password: 401 `invalid_credentials`, whichever it was.",
+        description=(
+            "Wrong email or password: 401 `invalid_credentials`, whichever it was. Right "
+            "ones may still need a second step: 401 `two_factor_required`, whose "
+            "`details.mfa_token` goes to auth/login/two-factor with a code; a member of an "
+            "SSO-only organization gets 403 `sso_required` (docs/sign-in.md)."
+        ),
         tags=["auth"],
         request=LoginSerializer,
         responses={
             200: AuthResponseSerializer,
             **error_responses(400),
-            401: _error("invalid_credentials"),
+            401: _error("invalid_credentials, two_factor_required"),
+            403: _error("sso_required"),
             **error_responses(429),
         },
     )

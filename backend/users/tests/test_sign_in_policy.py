@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from conftest import client_for
 from tenants.models import Membership
-from users.tests.test_sign_in_providers import AUTH, sign_in_with_corp
+from users.tests.test_sign_in_providers import AUTH, callback, sign_in_with_corp, start
 from users.tests.test_two_factor import turn_on
 
 pytestmark = pytest.mark.sqlite
@@ -73,6 +73,28 @@ def test_members_of_an_sso_only_organization_cannot_use_their_password(
     assert "Org A" in error["message"]
     # People outside the organization are not affected.
     assert password_login(dana, "correct horse battery staple").status_code == 200
+
+
+def test_members_of_an_sso_only_organization_cannot_use_another_provider(
+    db, org_a, alice, bob, providers, oidc, github
+):
+    from users.models import ExternalIdentity
+
+    assert set_policy(alice, sign_in_provider="corp", sso_only=True).status_code == 200
+    ExternalIdentity.objects.create(user=bob, provider="corp", subject="bob-at-corp")
+    ExternalIdentity.objects.create(user=bob, provider="github", subject="42")
+    oidc.person("bob-at-corp", email=bob.email, email_verified=True)
+    assert sign_in_with_corp(oidc, APIClient(), "bob-at-corp").status_code == 200
+
+    github.accounts["bob"] = (
+        {"id": 42, "login": "bob"},
+        [{"email": bob.email, "primary": True, "verified": True}],
+    )
+    browser = APIClient()
+    code, state = github.approve(start(browser, "github"), "bob")
+    refused = callback(browser, "github", code, state)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "sso_required"
 
 
 def test_admins_without_two_factor_are_told_to_turn_it_on(db, org_a, alice, bob):
