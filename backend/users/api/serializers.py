@@ -167,6 +167,7 @@ class IdTokenSerializer(serializers.Serializer):
     nonce = serializers.CharField(
         max_length=512,
         required=False,
+        allow_blank=True,
         default="",
         help_text="When given, the token's `nonce` claim must equal it.",
     )

@@ -93,7 +93,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password
-         * @description Wrong email or password: 401 `invalid_credentials`, whichever it was.
+         * @description Wrong email or password: 401 `invalid_credentials`, whichever it was. Right ones may still need a second step: 401 `two_factor_required`, whose `details.mfa_token` goes to auth/login/two-factor with a code; a member of an SSO-only organization gets 403 `sso_required` (docs/sign-in.md).
          */
         post: operations["auth_login"];
         delete?: never;
@@ -1824,7 +1824,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description email_not_verified, account_disabled */
+            /** @description email_not_verified, account_disabled, sso_required (an SSO-only organization's member came through another provider) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1938,7 +1938,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description email_not_verified, account_disabled */
+            /** @description email_not_verified, account_disabled, sso_required (an SSO-only organization's member came through another provider) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2062,8 +2062,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid_credentials */
+            /** @description invalid_credentials, two_factor_required */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sso_required */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2421,7 +2430,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description email_not_verified, account_disabled */
+            /** @description email_not_verified, account_disabled, sso_required (an SSO-only organization's member came through another provider) */
             403: {
                 headers: {
                     [name: string]: unknown;
