@@ -262,6 +262,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "analytics.tasks.usage_rollup",
         "schedule": timedelta(seconds=USAGE_ROLLUP_INTERVAL),
     },
+    "sessions-clear-expired": {
+        "task": "users.tasks.sessions_clear_expired",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # API -------------------------------------------------------------------------
@@ -381,6 +385,10 @@ ID_TOKEN_LEEWAY = env_int("ID_TOKEN_LEEWAY_SECONDS", 60, minimum=0)
 OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "CODITECT")
 TWO_FACTOR_STEP_SECONDS = env_int("TWO_FACTOR_STEP_SECONDS", 300, minimum=30)
 OTP_TOTP_THROTTLE_FACTOR = env_int("TWO_FACTOR_THROTTLE_FACTOR", 1, minimum=1)
+# Django sessions only carry a started provider sign-in (state, PKCE verifier,
+# nonce; Authlib lets them expire after an hour too).
+SESSION_COOKIE_AGE = 3600
+SESSION_COOKIE_HTTPONLY = True
 # Seconds a call to a provider (discovery, token, user info, JWKS) may take.
 SIGN_IN_PROVIDER_TIMEOUT = env_int("SIGN_IN_PROVIDER_TIMEOUT", 10, minimum=1)
 
