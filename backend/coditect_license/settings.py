@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "django_prometheus",
     "django_guid",
     "corsheaders",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "users",
     "tenants",
     "projects",
@@ -262,6 +264,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "analytics.tasks.usage_rollup",
         "schedule": timedelta(seconds=USAGE_ROLLUP_INTERVAL),
     },
+    "sessions-clear-expired": {
+        "task": "users.tasks.sessions_clear_expired",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # API -------------------------------------------------------------------------
@@ -286,6 +292,7 @@ REST_FRAMEWORK = {
         "login": env_str("THROTTLE_LOGIN", "10/min"),
         "register": env_str("THROTTLE_REGISTER", "10/min"),
         "password_reset": env_str("THROTTLE_PASSWORD_RESET", "5/min"),
+        "sign_in_provider": env_str("THROTTLE_SIGN_IN_PROVIDER", "30/min"),
         "acquire_ip": env_str("THROTTLE_ACQUIRE_IP", "600/min"),
         "acquire_key": env_str("THROTTLE_ACQUIRE_KEY", "300/min"),
     },
@@ -299,6 +306,93 @@ SIMPLE_JWT = {
     "USER_ID_FIELD": "id",
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
+
+# Sign-in with other providers (docs/sign-in.md) ------------------------------
+# A provider is offered only when its client id and secret are set (secrets also
+# from <NAME>_FILE). Each becomes one entry of SIGN_IN_PROVIDERS (users/providers.py).
+
+
+def _sign_in_providers() -> list[dict[str, str]]:
+    providers = []
+    if env_str("GOOGLE_CLIENT_ID") and env_str("GOOGLE_CLIENT_SECRET"):
+        providers.append(
+            {
+                "id": "google",
+                "name": "Google",
+                "kind": "oidc",
+                "issuer": "https://accounts.google.com",
+                "client_id": env_str("GOOGLE_CLIENT_ID"),
+                "client_secret": env_str("GOOGLE_CLIENT_SECRET"),
+            }
+        )
+    if env_str("GITHUB_CLIENT_ID") and env_str("GITHUB_CLIENT_SECRET"):
+        providers.append(
+            {
+                "id": "github",
+                "name": "GitHub",
+                "kind": "github",
+                # Other values for GitHub Enterprise Server.
+                "url": env_str("GITHUB_URL", "https://github.com").rstrip("/"),
+                "api_url": env_str("GITHUB_API_URL", "https://api.github.com").rstrip("/"),
+                "client_id": env_str("GITHUB_CLIENT_ID"),
+                "client_secret": env_str("GITHUB_CLIENT_SECRET"),
+            }
+        )
+    for provider_id in env_list("OIDC_PROVIDERS", []):
+        prefix = f"OIDC_{provider_id.upper().replace('-', '_')}_"
+        issuer = env_str(prefix + "ISSUER").rstrip("/")
+        client_id, secret = env_str(prefix + "CLIENT_ID"), env_str(prefix + "CLIENT_SECRET")
+        if provider_id in ("google", "github") or not provider_id.replace("-", "").isalnum():
+            raise ImproperlyConfigured(f"OIDC_PROVIDERS: {provider_id!r} is not a usable id")
+        if not (issuer and client_id and secret):
+            raise ImproperlyConfigured(
+                f"OIDC_PROVIDERS names {provider_id!r}: set {prefix}ISSUER, "
+                f"{prefix}CLIENT_ID and {prefix}CLIENT_SECRET"
+            )
+        providers.append(
+            {
+                "id": provider_id,
+                "name": env_str(prefix + "NAME", provider_id),
+                "kind": "oidc",
+                "issuer": issuer,
+                "client_id": client_id,
+                "client_secret": secret,
+            }
+        )
+    return providers
+
+
+SIGN_IN_PROVIDERS = _sign_in_providers()
+# ID tokens that POST /auth/id-token trades for a sign-in (Identity Platform, or any
+# issuer whose keys are published as a JWKS). IDENTITY_PLATFORM_PROJECT fills all three.
+_identity_platform = env_str("IDENTITY_PLATFORM_PROJECT")
+ID_TOKEN_ISSUER = env_str(
+    "ID_TOKEN_ISSUER",
+    f"https://securetoken.google.com/{_identity_platform}" if _identity_platform else "",
+).rstrip("/")
+ID_TOKEN_AUDIENCE = env_str("ID_TOKEN_AUDIENCE", _identity_platform)
+ID_TOKEN_JWKS_URL = env_str(
+    "ID_TOKEN_JWKS_URL",
+    "https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com"
+    if _identity_platform
+    else "",
+)
+if ID_TOKEN_ISSUER and not (ID_TOKEN_AUDIENCE and ID_TOKEN_JWKS_URL):
+    raise ImproperlyConfigured("ID_TOKEN_ISSUER needs ID_TOKEN_AUDIENCE and ID_TOKEN_JWKS_URL")
+# Clocks of providers and ours may differ this much when checking exp, iat and nbf.
+ID_TOKEN_LEEWAY = env_int("ID_TOKEN_LEEWAY_SECONDS", 60, minimum=0)
+# Two-factor (users/two_factor.py): the name authenticator apps show, how long the
+# step between password and code may take, and the back-off after a wrong code
+# (1, 2, 4, 8… seconds times this factor, per person).
+OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "CODITECT")
+TWO_FACTOR_STEP_SECONDS = env_int("TWO_FACTOR_STEP_SECONDS", 300, minimum=30)
+OTP_TOTP_THROTTLE_FACTOR = env_int("TWO_FACTOR_THROTTLE_FACTOR", 1, minimum=1)
+# Django sessions only carry a started provider sign-in (state, PKCE verifier,
+# nonce; Authlib lets them expire after an hour too).
+SESSION_COOKIE_AGE = 3600
+SESSION_COOKIE_HTTPONLY = True
+# Seconds a call to a provider (discovery, token, user info, JWKS) may take.
+SIGN_IN_PROVIDER_TIMEOUT = env_int("SIGN_IN_PROVIDER_TIMEOUT", 10, minimum=1)
 
 # Rate-limit counters must be shared by every API process: in this cache when it is
 # Redis; without Redis in the SQL database (core.ratelimit), never in a process's memory.
@@ -422,5 +516,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_guid": {"level": "WARNING"},
+        # Their debug lines carry PKCE verifiers, codes and tokens, and URLs with them.
+        "authlib": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
     },
 }

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("", include("licenses.api.urls")),
     path("api/v1/auth/", include("users.api.urls")),
+    path("api/v1/", include("users.api.org_urls")),
     path("api/v1/", include("tenants.api.urls")),
     path("api/v1/", include("projects.api.urls")),
     path("api/v1/", include("licenses.api.admin_urls")),

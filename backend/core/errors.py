@@ -63,6 +63,28 @@ STATUS: dict[str, tuple[int, dict[str, str]]] = {
     "seat_store_unavailable": (status.HTTP_503_SERVICE_UNAVAILABLE, _RETRY),
     "signing_unavailable": (status.HTTP_503_SERVICE_UNAVAILABLE, _RETRY),
     "email_unavailable": (status.HTTP_503_SERVICE_UNAVAILABLE, {}),
+    # Sign-in with providers and two-factor (users.providers, .identities, .two_factor,
+    # .policies) and the organization's two-factor rule (tenants.api.tenancy).
+    "invalid_state": (status.HTTP_400_BAD_REQUEST, {}),
+    "provider_refused": (status.HTTP_400_BAD_REQUEST, {}),
+    "provider_gave_no_email": (status.HTTP_400_BAD_REQUEST, {}),
+    "invalid_id_token": (status.HTTP_401_UNAUTHORIZED, {}),
+    "two_factor_required": (status.HTTP_401_UNAUTHORIZED, {}),
+    "invalid_two_factor_code": (status.HTTP_401_UNAUTHORIZED, {}),
+    "invalid_mfa_token": (status.HTTP_401_UNAUTHORIZED, {}),
+    "sso_required": (status.HTTP_403_FORBIDDEN, {}),
+    "email_not_verified": (status.HTTP_403_FORBIDDEN, {}),
+    "account_disabled": (status.HTTP_403_FORBIDDEN, {}),
+    "two_factor_required_by_organization": (status.HTTP_403_FORBIDDEN, {}),
+    "unknown_provider": (status.HTTP_404_NOT_FOUND, {}),
+    "account_exists": (status.HTTP_409_CONFLICT, {}),
+    "identity_linked_elsewhere": (status.HTTP_409_CONFLICT, {}),
+    "last_sign_in_method": (status.HTTP_409_CONFLICT, {}),
+    "two_factor_already_enabled": (status.HTTP_409_CONFLICT, {}),
+    "two_factor_not_enabled": (status.HTTP_409_CONFLICT, {}),
+    "two_factor_setup_not_started": (status.HTTP_409_CONFLICT, {}),
+    "two_factor_throttled": (status.HTTP_429_TOO_MANY_REQUESTS, {}),
+    "provider_unavailable": (status.HTTP_502_BAD_GATEWAY, {}),
 }
 
 

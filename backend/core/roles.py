@@ -39,6 +39,8 @@ POLICY: dict[str, Role] = {
     "sessions.revoke": Role.ADMIN,
     "analytics.read": Role.VIEWER,
     "audit.read": Role.ADMIN,
+    "sign_in_policy.read": Role.ADMIN,
+    "sign_in_policy.manage": Role.OWNER,
     # Any member may remove themself (leave); removing others is members.manage.
     "members.leave": Role.VIEWER,
 }

@@ -12,6 +12,25 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Sign-in policy (docs/sign-in.md; users.policies enforces it).
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text="Owners and admins need two-factor on (or sign_in_provider linked).",
+    )
+    sign_in_provider = models.CharField(
+        max_length=64, blank=True, help_text="The id of the organization's own sign-in provider."
+    )
+    sso_only = models.BooleanField(
+        default=False, help_text="Members must sign in through sign_in_provider: no password."
+    )
+    sign_in_domains = models.JSONField(
+        default=list, blank=True, help_text="Email domains of the organization's people."
+    )
+    auto_join = models.BooleanField(
+        default=False,
+        help_text="New people from sign_in_domains who sign in through sign_in_provider "
+        "join as members.",
+    )
 
     def __str__(self) -> str:
         return self.slug

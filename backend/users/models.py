@@ -44,16 +44,20 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class ExternalIdentity(models.Model):
-    """A Google or GitHub account linked to a user for single sign-on."""
+    """An account at a sign-in provider (Google, GitHub, an OpenID Connect issuer)
+    linked to a user: signing in there signs the user in here.
 
-    class Provider(models.TextChoices):
-        GOOGLE = "google"
-        GITHUB = "github"
+    ``provider`` is the id of an entry of ``settings.SIGN_IN_PROVIDERS`` (or
+    ``id-token`` for the ID-token exchange); ``subject`` the provider's stable id of
+    the account, never its email, which can change hands.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identities")
-    provider = models.CharField(max_length=20, choices=Provider.choices)
+    provider = models.CharField(max_length=64)
     subject = models.CharField(max_length=255)
+    email = models.EmailField(blank=True, help_text="The address the provider gave, for display.")
     created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -95,3 +99,24 @@ class RefreshTokenFamily(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.id}"
+
+
+class RecoveryCode(models.Model):
+    """A single-use second factor for a person who lost their authenticator app.
+
+    Stored as a keyed digest (core.secrets), shown once when generated; ``used_at``
+    is set by one conditional update, so a code works once even when raced.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="uniq_recovery_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk} of {self.user_id}"

@@ -1,9 +1,10 @@
-"""Reads for the signed-in user."""
+"""Reads for the signed-in user and their linked identities."""
 
+from django.db.models import QuerySet
 from django_scopes import scopes_disabled
 
 from tenants.models import Membership
-from users.models import User
+from users.models import ExternalIdentity, User
 
 
 def user_memberships(*, user: User) -> list[Membership]:
@@ -16,3 +17,8 @@ def user_memberships(*, user: User) -> list[Membership]:
         return list(
             Membership.objects.filter(user=user).select_related("org").order_by("org__name")
         )
+
+
+def identity_list(*, user: User) -> QuerySet[ExternalIdentity]:
+    """The provider accounts linked to the user, oldest first."""
+    return ExternalIdentity.objects.filter(user=user).order_by("created_at", "pk")

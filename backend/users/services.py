@@ -28,7 +28,9 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from core.errors import DomainError
 from core.mail import send_later
 from users.models import RefreshTokenFamily, User
+from users.policies import sign_in_method_check
 from users.tokens import FamilyRefreshToken
+from users.two_factor import two_factor_challenge
 
 logger = logging.getLogger(__name__)
 
@@ -100,10 +102,16 @@ def user_register(*, email: str, password: str, name: str = "") -> User:
 
 def user_login(*, request: Request | None, email: str, password: str) -> User:
     """The user these credentials belong to. An unknown email, a wrong password and an
-    inactive account look the same (Django's backend also spends the hashing time)."""
+    inactive account look the same (Django's backend also spends the hashing time).
+
+    Right credentials may still not be enough: a member of an SSO-only organization is
+    sent to its provider, and a person with two-factor on gets the second step.
+    """
     user = authenticate(request, email=normalize_email(email), password=password)
     if user is None:
         raise InvalidCredentials()
+    sign_in_method_check(user=user)
+    two_factor_challenge(user=user)
     return user
 
 

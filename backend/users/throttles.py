@@ -19,3 +19,7 @@ class RegisterThrottle(ClientIpThrottle):
 
 class PasswordResetThrottle(ClientIpThrottle):
     scope = "password_reset"
+
+
+class SignInProviderThrottle(ClientIpThrottle):
+    scope = "sign_in_provider"

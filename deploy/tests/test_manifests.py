@@ -536,3 +536,33 @@ def test_prod_uses_managed_datastores(rendered: dict) -> None:
     assert not [o for o in workloads(objects) if "redis" in o["metadata"]["name"]]
     for obj in workloads(objects):
         assert "tolerations" not in pod_spec(obj), obj["metadata"]["name"]
+
+
+@overlays
+def test_sign_in_client_secrets_are_secret_manager_files_of_the_api_only(
+    rendered: dict, overlay: str
+) -> None:
+    objects = rendered[overlay]
+    api = pod_spec(one(objects, "Deployment", "coditect-api"))
+    [volume] = [v for v in api["volumes"] if v["name"] == "sign-in-secrets"]
+    assert volume["csi"] == {
+        "driver": CSI_DRIVER,
+        "readOnly": True,
+        "volumeAttributes": {"secretProviderClass": "coditect-sign-in"},
+    }
+    files = mounted_files(objects, one(objects, "Deployment", "coditect-api"))
+    env = {e["name"]: e.get("value") for e in api["containers"][0]["env"]}
+    for name, secret in (
+        ("GOOGLE_CLIENT_SECRET_FILE", "google-client-secret"),
+        ("GITHUB_CLIENT_SECRET_FILE", "github-client-secret"),
+    ):
+        assert env[name] == f"/var/run/secrets/coditect/sign-in/{secret}", name
+        assert files[env[name]] == (
+            f"projects/coditect-{overlay}/secrets/coditect-{secret}/versions/latest"
+        )
+    # The workers and the migration Job neither mount nor name them.
+    for obj in app_workloads(objects):
+        if obj["metadata"]["name"] != "coditect-api":
+            assert not any("/sign-in/" in f for f in mounted_files(objects, obj))
+            [container] = pod_spec(obj)["containers"]
+            assert not any("CLIENT_SECRET" in e["name"] for e in container.get("env", []))

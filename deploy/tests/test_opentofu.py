@@ -84,6 +84,7 @@ def test_layout() -> None:
         "secrets",
         "workload_identity",
         "monitoring",
+        "identity_platform",
     }
     assert {p.name for p in ENVS} == {"dev", "prod"}
     for root in ROOTS:
@@ -144,6 +145,7 @@ def test_module_calls_match_module_inputs(env: Path) -> None:
         "secrets",
         "api_identity",
         "monitoring",
+        "identity_platform",
     }
     for name, body in calls.items():
         source = (env / unquote(body["source"])).resolve()
@@ -396,13 +398,14 @@ def test_every_mounted_secret_exists_and_the_pods_may_read_it(env: Path, rendere
         for n in [
             *defaults["generated_secret_names"]["default"],
             *defaults["external_secret_names"]["default"],
+            *defaults["placeholder_secret_names"]["default"],
             *call["provided_secret_names"],
         ]
     }
     readers = labelled(OPENTOFU_DIR / "modules" / "secrets", "variable")
     app_readers = {unquote(r) for r in readers["app_readers"]["default"]}
-    signing_readers = {unquote(r) for r in readers["signing_key_readers"]["default"]}
-    signing_secret = unquote(readers["signing_key_secret"]["default"])
+    api_readers = {unquote(r) for r in readers["api_only_readers"]["default"]}
+    api_only_secrets = {unquote(r) for r in readers["api_only_secret_names"]["default"]}
     files = set()
     for spc in (o for o in rendered[env.name] if o["kind"] == "SecretProviderClass"):
         for entry in yaml.safe_load(spc["spec"]["parameters"]["secrets"]):
@@ -421,7 +424,7 @@ def test_every_mounted_secret_exists_and_the_pods_may_read_it(env: Path, rendere
                     for v in pod_spec(w).get("volumes", [])
                 )
             }
-            allowed = signing_readers if name == signing_secret else app_readers
+            allowed = api_readers if name in api_only_secrets else app_readers
             assert mounting and mounting <= allowed, (name, mounting)
             if spc["metadata"]["name"] == "coditect-app":
                 files.add(f"/var/run/secrets/coditect/app/{entry['path']}")
@@ -435,3 +438,52 @@ def test_every_mounted_secret_exists_and_the_pods_may_read_it(env: Path, rendere
             labelled(OPENTOFU_DIR / "modules" / "memorystore", "output")["redis_url"]["value"]
         )
         assert re.search(r"ssl_ca_certs=([^&\"]+)", redis_url).group(1) in files
+
+
+# --- sign-in providers (issue 16) in the Secret Manager style (issue 18) -------
+
+
+@pytest.mark.parametrize("env", ENVS, ids=lambda p: p.name)
+def test_identity_platform_reads_client_secrets_from_secret_manager(env: Path) -> None:
+    secrets_module = OPENTOFU_DIR / "modules" / "secrets"
+    defaults = labelled(secrets_module, "variable")
+    placeholders = {unquote(n) for n in defaults["placeholder_secret_names"]["default"]}
+    assert placeholders == {"google-client-secret", "github-client-secret"}
+    # Only the API reads them, as it does the signing key.
+    assert placeholders <= {unquote(n) for n in defaults["api_only_secret_names"]["default"]}
+    assert {unquote(r) for r in defaults["api_only_readers"]["default"]} == {"coditect-api"}
+    call = labelled(env, "module")["identity_platform"]
+    assert "module.secrets.secret_ids" in str(call["idps"])
+    assert "module.project" in " ".join(strings(call["depends_on"]))
+    module = OPENTOFU_DIR / "modules" / "identity_platform"
+    [idp] = resources(module, "google_identity_platform_default_supported_idp_config")
+    assert "data.google_secret_manager_secret_version.client_secret" in str(idp["client_secret"])
+    # A provider enabled while its secret is still the blank placeholder stops the plan.
+    [lifecycle] = idp["lifecycle"]
+    [precondition] = lifecycle["precondition"]
+    assert "trimspace(data.google_secret_manager_secret_version.client_secret" in str(
+        precondition["condition"]
+    )
+    services = labelled(OPENTOFU_DIR / "modules" / "project", "variable")["services"]
+    assert "identitytoolkit.googleapis.com" in str(services["default"])
+
+
+def test_sign_in_secrets_exist_with_a_blank_first_version() -> None:
+    """The API mounts the sign-in secrets before any provider is set up, and a
+    mount of a secret without a version fails the pod: each has a version from
+    the start, blank, which the app reads as "provider not offered" (env_str
+    strips the file). The operator adds the real one as a new version."""
+    secrets_module = OPENTOFU_DIR / "modules" / "secrets"
+    versions = {}
+    for block in parse_dir(secrets_module)["resource"]:
+        for rtype, named in block.items():
+            if unquote(rtype) == "google_secret_manager_secret_version":
+                versions.update({unquote(k): v for k, v in named.items()})
+    placeholder = versions["placeholder"]
+    assert placeholder["for_each"] == "${toset(var.placeholder_secret_names)}"
+    assert unquote(placeholder["secret_data"]) == "\\n"
+    assert "google_secret_manager_secret.this[each.value]" in placeholder["secret"]
+    for env in ENVS:
+        call = labelled(env, "module")["secrets"]
+        # The envs keep the module's kinds: its defaults hold every name.
+        assert "external_secret_names" not in call and "placeholder_secret_names" not in call

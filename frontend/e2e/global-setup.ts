@@ -1,4 +1,7 @@
-// Starts the real backend for the end-to-end run:
+// Starts a real OpenID Connect provider (oidc-provider-mock, on a spare loopback
+// port) and the real backend for the end-to-end run, which offers that provider
+// as "Corp SSO":
+//   uv run python -m oidc_provider_mock --host 127.0.0.1 --port <spare>
 //   DATA_DIR=<tmp> uv run python backend/manage.py migrate --noinput
 //   DATA_DIR=<tmp> uv run python backend/manage.py serve --host 127.0.0.1 --port <spare>
 // from the repository root, with FRONTEND_DIST pointing at this build. When
@@ -70,8 +73,27 @@ export default async function globalSetup() {
   // The embedded default: SQLite and the SQL seat store, whatever this shell has set.
   for (const name of ["DATABASE_URL", "REDIS_URL", "SEAT_STORE", "REDIS_CLUSTER"]) delete env[name];
 
+  const oidcPort = await sparePort();
+  const oidc = spawn("uv", ["run", "python", "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", String(oidcPort)], {
+    cwd: repo,
+    env: { ...process.env, NO_COLOR: "1" },
+    detached: true,
+    stdio: "ignore",
+  });
+  const oidcUrl = `http://127.0.0.1:${oidcPort}`;
+  Object.assign(env, {
+    OIDC_PROVIDERS: "corp",
+    OIDC_CORP_NAME: "Corp SSO",
+    OIDC_CORP_ISSUER: oidcUrl,
+    OIDC_CORP_CLIENT_ID: "coditect-e2e",
+    OIDC_CORP_CLIENT_SECRET: "e2e-client-secret",
+  });
+
   const migrate = spawnSync("uv", ["run", "python", "backend/manage.py", "migrate", "--noinput"], { cwd: repo, env, encoding: "utf8" });
-  if (migrate.status !== 0) throw new Error(`migrate failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  if (migrate.status !== 0) {
+    await stop(oidc);
+    throw new Error(`migrate failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  }
 
   const port = await sparePort();
   const backend = spawn("uv", ["run", "python", "backend/manage.py", "serve", "--host", "127.0.0.1", "--port", String(port)], {
@@ -86,10 +108,12 @@ export default async function globalSetup() {
   const teardown = async () => {
     await stop(preview);
     await stop(backend);
+    await stop(oidc);
     rmSync(dataDir, { recursive: true, force: true });
   };
 
   try {
+    await waitFor(`${oidcUrl}/.well-known/openid-configuration`, (r) => r.ok, oidc, "the OpenID Connect provider");
     await waitFor(`${apiUrl}/healthz`, (r) => r.ok, backend, "the backend");
     const index = await fetch(`${apiUrl}/orgs/any/licenses`);
     const servesDashboard = index.ok && (await index.text()).includes('<div id="root">');
@@ -110,6 +134,7 @@ export default async function globalSetup() {
     }
     process.env.E2E_BASE_URL = baseUrl;
     process.env.E2E_API_URL = apiUrl;
+    process.env.E2E_OIDC_URL = oidcUrl;
   } catch (error) {
     await teardown();
     throw error;

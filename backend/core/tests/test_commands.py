@@ -70,3 +70,16 @@ def test_the_console_script_reports_configuration_errors_in_one_line(monkeypatch
         cli.run_django(["manage.py", "check"])
     assert exit_info.value.code == 2
     assert capsys.readouterr().err == "configuration error: DATABASE_URL: nope\n"
+
+
+def test_serve_says_how_to_offer_google_and_github_sign_in(settings):
+    from core.management.commands.serve import sign_in_summary
+
+    settings.SIGN_IN_PROVIDERS = []
+    assert "GOOGLE_CLIENT_ID" in sign_in_summary()
+    assert "GITHUB_CLIENT_ID" in sign_in_summary()
+    settings.SIGN_IN_PROVIDERS = [{"id": "github", "name": "GitHub"}]
+    settings.PUBLIC_URL = "https://licenses.example"
+    offered = sign_in_summary()
+    assert "GitHub" in offered
+    assert "https://licenses.example/sign-in/callback/<provider id>" in offered

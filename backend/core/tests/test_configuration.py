@@ -1,5 +1,6 @@
 """A bad or unreachable setting stops the process with one clear line, not a traceback."""
 
+import json
 import os
 import subprocess
 import sys
@@ -34,6 +35,8 @@ def manage(*args: str, **environ: str) -> subprocess.CompletedProcess:
         ({"SEAT_STORE": "redis"}, "configuration error: SEAT_STORE: redis needs REDIS_URL"),
         ({"DJANGO_DEBUG": "maybe"}, "configuration error: DJANGO_DEBUG"),
         ({"METRICS_ALLOWED_CIDRS": "10.0.0.0/33"}, "configuration error: METRICS_ALLOWED_CIDRS"),
+        ({"OIDC_PROVIDERS": "okta"}, "configuration error: OIDC_PROVIDERS names 'okta'"),
+        ({"ID_TOKEN_ISSUER": "https://idp.example"}, "configuration error: ID_TOKEN_ISSUER"),
     ],
 )
 def test_a_bad_setting_is_one_line_and_exit_2(environ, message):
@@ -149,3 +152,32 @@ def test_env_readers(monkeypatch, tmp_path):
         env.env_str("X_SECRET")
     with pytest.raises(ImproperlyConfigured, match="one of"):
         env.env_choice("X_INT", "a", ("a", "b"))
+
+
+def test_sign_in_providers_come_from_the_environment_and_secret_files(tmp_path):
+    secret = tmp_path / "google-secret"
+    secret.write_text("google-secret-from-a-file\n")
+    show = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps([(p['id'], p['name'], p.get('issuer', p.get('url')), p['client_secret'])"
+        " for p in settings.SIGN_IN_PROVIDERS]))"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        show,
+        DATA_DIR=str(tmp_path),
+        GOOGLE_CLIENT_ID="g-id",
+        GOOGLE_CLIENT_SECRET_FILE=str(secret),
+        GITHUB_CLIENT_ID="only-an-id",
+        OIDC_PROVIDERS="okta",
+        OIDC_OKTA_NAME="Acme Okta",
+        OIDC_OKTA_ISSUER="https://acme.okta.example/",
+        OIDC_OKTA_CLIENT_ID="o-id",
+        OIDC_OKTA_CLIENT_SECRET="o-secret",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [
+        ["google", "Google", "https://accounts.google.com", "google-secret-from-a-file"],
+        ["okta", "Acme Okta", "https://acme.okta.example", "o-secret"],
+    ]

@@ -23,8 +23,15 @@ from core.actor import Actor
 
 OPENAPI = Path(__file__).resolve().parents[3] / "openapi.yaml"
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "5"))
-# Operations that would end the run's own login or organization.
-DESTRUCTIVE = {"orgs_delete", "auth_logout", "auth_password_change", "members_remove"}
+# Operations that would end the run's own login or organization (or, for a sign-in
+# policy requiring two-factor, refuse the owner every admin operation after it).
+DESTRUCTIVE = {
+    "orgs_delete",
+    "auth_logout",
+    "auth_password_change",
+    "members_remove",
+    "sign_in_policy_set",
+}
 
 schema = schemathesis.openapi.from_path(OPENAPI)
 

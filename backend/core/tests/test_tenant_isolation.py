@@ -77,6 +77,8 @@ def world(org_a, org_b, alice, bob, charlie):
         "token_id": token.id,
         "invitation_id": invitation.id,
         "event_id": event.id,
+        # Sign-in providers are no organization's: any id fills the path.
+        "provider": "google",
     }
     return values
 

@@ -11,6 +11,7 @@ Subclasses set ``policy = {"GET": "licenses.read", ...}`` and use
 import uuid
 from typing import Any
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scope, scopes_disabled
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics
@@ -18,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.actor import Actor
+from core.errors import DomainError
 from core.roles import POLICY, Role
 from tenants.authentication import ApiTokenPrincipal
 from tenants.models import Membership, Organization
@@ -40,6 +42,30 @@ def caller_role(request: Request, org: Organization) -> Role | None:
     with scope(org=org):
         membership = Membership.objects.filter(user_id=user.pk).only("role").first()
     return Role.parse(membership.role) if membership else None
+
+
+class TwoFactorRequiredByOrganization(DomainError):
+    code = "two_factor_required_by_organization"
+
+    def __init__(self, org: Organization) -> None:
+        how = f" (or link {org.sign_in_provider} to your account)" if org.sign_in_provider else ""
+        super().__init__(
+            f"{org.name} requires two-factor of its owners and admins: turn it on in your "
+            f"account settings{how}, then try again.",
+            details={"organization": org.slug},
+        )
+
+
+def two_factor_satisfied(user: Any, org: Organization) -> bool:
+    """Whether a person meets the organization's two-factor rule for admin work: an
+    authenticator app, or the organization's own provider linked (it brings its own).
+    API tokens are no person and are not asked."""
+    if not org.require_two_factor or user is None:
+        return True
+    if TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists():
+        return True
+    provider = org.sign_in_provider
+    return bool(provider) and user.identities.filter(provider=provider).exists()
 
 
 ORG_PARAMETER = OpenApiParameter(
@@ -79,6 +105,8 @@ class OrganizationEndpoint(generics.GenericAPIView):
             raise exceptions.PermissionDenied(
                 f"This needs the {required.name.lower()} role; you are {role.name.lower()}."
             )
+        if required >= Role.ADMIN and not two_factor_satisfied(self.acting_user, org):
+            raise TwoFactorRequiredByOrganization(org)
 
     def get_object_or_404(self, model: type, pk: Any) -> Any:
         """An object of this organization by id; another organization's is just missing."""

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from users.api import views
+from users.api import sign_in_views, two_factor_views, views
 
 urlpatterns = [
     path("register", views.RegisterView.as_view(), name="auth-register"),
@@ -16,5 +16,49 @@ urlpatterns = [
         "password/reset/confirm",
         views.PasswordResetConfirmView.as_view(),
         name="auth-password-reset-confirm",
+    ),
+    path(
+        "login/two-factor",
+        two_factor_views.TwoFactorSignInView.as_view(),
+        name="auth-login-two-factor",
+    ),
+    path("two-factor", two_factor_views.TwoFactorStatusView.as_view(), name="auth-two-factor"),
+    path(
+        "two-factor/totp",
+        two_factor_views.TotpSetupView.as_view(),
+        name="auth-two-factor-totp",
+    ),
+    path(
+        "two-factor/totp/confirm",
+        two_factor_views.TotpConfirmView.as_view(),
+        name="auth-two-factor-totp-confirm",
+    ),
+    path(
+        "two-factor/disable",
+        two_factor_views.TwoFactorDisableView.as_view(),
+        name="auth-two-factor-disable",
+    ),
+    path(
+        "two-factor/recovery-codes",
+        two_factor_views.RecoveryCodesView.as_view(),
+        name="auth-two-factor-recovery-codes",
+    ),
+    path("providers", sign_in_views.SignInProvidersView.as_view(), name="auth-providers"),
+    path(
+        "providers/<str:provider>/start",
+        sign_in_views.SignInStartView.as_view(),
+        name="auth-provider-start",
+    ),
+    path(
+        "providers/<str:provider>/callback",
+        sign_in_views.SignInCallbackView.as_view(),
+        name="auth-provider-callback",
+    ),
+    path("id-token", sign_in_views.IdTokenSignInView.as_view(), name="auth-id-token"),
+    path("identities", sign_in_views.IdentityListView.as_view(), name="auth-identities"),
+    path(
+        "identities/<int:identity_id>",
+        sign_in_views.IdentityDetailView.as_view(),
+        name="auth-identity",
     ),
 ]

@@ -49,7 +49,7 @@ def _error(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 
 
-def _signed_in(user, status_code: int) -> Response:
+def signed_in(user, status_code: int) -> Response:
     body = {"user": CurrentUserSerializer(user).data, **services.token_pair_issue(user=user)}
     return Response(body, status=status_code)
 
@@ -70,7 +70,7 @@ class RegisterView(PublicAuthView):
         data = RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.user_register(**data.validated_data)
-        return _signed_in(user, status.HTTP_201_CREATED)
+        return signed_in(user, status.HTTP_201_CREATED)
 
 
 class LoginView(PublicAuthView):
@@ -79,13 +79,19 @@ class LoginView(PublicAuthView):
     @extend_schema(
         operation_id="auth_login",
         summary="Sign in with email and password",
-        description="Wrong email or password: 401 `invalid_credentials`, whichever it was.",
+        description=(
+            "Wrong email or password: 401 `invalid_credentials`, whichever it was. Right "
+            "ones may still need a second step: 401 `two_factor_required`, whose "
+            "`details.mfa_token` goes to auth/login/two-factor with a code; a member of an "
+            "SSO-only organization gets 403 `sso_required` (docs/sign-in.md)."
+        ),
         tags=["auth"],
         request=LoginSerializer,
         responses={
             200: AuthResponseSerializer,
             **error_responses(400),
-            401: _error("invalid_credentials"),
+            401: _error("invalid_credentials, two_factor_required"),
+            403: _error("sso_required"),
             **error_responses(429),
         },
     )
@@ -94,7 +100,7 @@ class LoginView(PublicAuthView):
         data = LoginSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.user_login(request=request, **data.validated_data)
-        return _signed_in(user, status.HTTP_200_OK)
+        return signed_in(user, status.HTTP_200_OK)
 
 
 class RefreshView(PublicAuthView):

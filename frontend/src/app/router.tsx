@@ -3,6 +3,7 @@ import { Outlet, type RouteObject } from "react-router";
 import { AccountRoute } from "@/app/routes/account";
 import { AcceptInvitationRoute } from "@/app/routes/auth/accept-invitation";
 import { ForgotPasswordRoute, ResetPasswordRoute } from "@/app/routes/auth/password";
+import { ProviderCallbackRoute } from "@/app/routes/auth/provider-callback";
 import { RegisterRoute } from "@/app/routes/auth/register";
 import { SignInRoute } from "@/app/routes/auth/sign-in";
 import { CreateOrgRoute } from "@/app/routes/create-org";
@@ -26,6 +27,7 @@ export const routes: RouteObject[] = [
     errorElement: <RouteError />,
     children: [
       { path: "/sign-in", element: <SignInRoute /> },
+      { path: "/sign-in/callback/:provider", element: <ProviderCallbackRoute /> },
       { path: "/register", element: <RegisterRoute /> },
       { path: "/forgot-password", element: <ForgotPasswordRoute /> },
       { path: "/reset-password", element: <ResetPasswordRoute /> },

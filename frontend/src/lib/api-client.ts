@@ -12,6 +12,8 @@ const ANONYMOUS = new Set([
   "/api/v1/auth/refresh",
   "/api/v1/auth/password/reset",
   "/api/v1/auth/password/reset/confirm",
+  "/api/v1/auth/providers",
+  "/api/v1/auth/login/two-factor",
 ]);
 
 /** A client without the session: sign-in, register, refresh, password reset. */

@@ -36,7 +36,8 @@ export function useMe() {
   return useQuery({ ...meQueryOptions(), enabled: status === "signed-in" });
 }
 
-function useStartSession() {
+/** Begin a session with a token pair from any sign-in (password, provider, two-factor). */
+export function useStartSession() {
   const queryClient = useQueryClient();
   return (session: { access: string; refresh: string; user?: Me }) => {
     // Nothing of a previous user may survive into this session.

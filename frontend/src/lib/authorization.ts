@@ -24,6 +24,8 @@ export const POLICY = {
   "sessions.revoke": "admin",
   "analytics.read": "viewer",
   "audit.read": "admin",
+  "sign_in_policy.read": "admin",
+  "sign_in_policy.manage": "owner",
 } as const satisfies Record<string, Role>;
 
 export type Policy = keyof typeof POLICY;

@@ -3,6 +3,9 @@
 // nested: invalidating `org(slug)` refreshes everything of that organization.
 export const queryKeys = {
   me: ["me"] as const,
+  providers: ["sign-in-providers"] as const,
+  identities: ["me", "identities"] as const,
+  twoFactor: ["me", "two-factor"] as const,
   orgs: ["orgs"] as const,
   org: (org: string) => ["orgs", org] as const,
   licenses: (org: string) => ["orgs", org, "licenses"] as const,
@@ -14,4 +17,5 @@ export const queryKeys = {
   invitations: (org: string) => ["orgs", org, "invitations"] as const,
   apiTokens: (org: string) => ["orgs", org, "api-tokens"] as const,
   audit: (org: string) => ["orgs", org, "audit"] as const,
+  signInPolicy: (org: string) => ["orgs", org, "sign-in-policy"] as const,
 };

@@ -13,14 +13,17 @@ import type { Me } from "@/lib/auth";
 type Options = {
   /** Signed in as this user (default: an owner of Acme); `null` for signed out. */
   me?: Me | null;
+  /** The sign-in providers the server offers (default: none). */
+  providers?: { id: string; name: string }[];
 };
 
 /** Render the whole app at `path`, like a user opening that address. */
-export function renderApp(path: string, { me = makeMe() }: Options = {}) {
+export function renderApp(path: string, { me = makeMe(), providers = [] }: Options = {}) {
   if (me) {
     tokenStore.set({ access: fakeJwt(), refresh: "refresh-1" });
     mockApi.on("GET", "/api/v1/auth/me", me);
   }
+  mockApi.on("GET", "/api/v1/auth/providers", { providers, id_token_exchange: false });
   const queryClient = makeQueryClient();
   queryClient.setDefaultOptions({
     queries: { ...queryClient.getDefaultOptions().queries, retry: false, refetchInterval: false, refetchOnWindowFocus: false },

@@ -18,6 +18,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/id-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with an ID token from the configured issuer
+         * @description For clients signed in already through the issuer's SDK (Google Identity Platform). The token is checked against the issuer's keys: signature, `iss`, `aud`, `exp`, `iat`, and `nonce` when one is sent. The same account rules as the provider callback apply.
+         */
+        post: operations["auth_id_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/identities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The provider accounts linked to the signed-in person
+         * @description An endpoint for a signed-in person (JWT); API tokens are not accepted.
+         */
+        get: operations["auth_identities_list"];
+        put?: never;
+        /**
+         * Link a provider account to the signed-in person
+         * @description Finishes a flow started with `intent: link` by this person in this browser. Being signed in is the proof that the account here is theirs.
+         */
+        post: operations["auth_identities_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/identities/{identity_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unlink a provider account
+         * @description Not the last way in: 409 `last_sign_in_method` for a person without a password whose only linked account this is.
+         */
+        delete: operations["auth_identities_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -29,9 +93,29 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password
-         * @description Wrong email or password: 401 `invalid_credentials`, whichever it was.
+         * @description Wrong email or password: 401 `invalid_credentials`, whichever it was. Right ones may still need a second step: 401 `two_factor_required`, whose `details.mfa_token` goes to auth/login/two-factor with a code; a member of an SSO-only organization gets 403 `sso_required` (docs/sign-in.md).
          */
         post: operations["auth_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login/two-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish a password sign-in with a two-factor code
+         * @description After `auth/login` answered 401 `two_factor_required`: its `details.mfa_token` and a code from the authenticator app or a recovery code (each recovery code works once). Each wrong code doubles the wait before the next one.
+         */
+        post: operations["auth_login_two_factor"];
         delete?: never;
         options?: never;
         head?: never;
@@ -142,6 +226,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sign-in providers this server offers
+         * @description Only providers whose credentials are configured are listed.
+         */
+        get: operations["auth_providers_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/providers/{provider}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish signing in with a provider
+         * @description Send the `code` and `state` the provider put in the redirect. A provider account seen before signs its person in; a new one creates a person when the provider verified the email and nobody has that address. An address someone has already is never linked here (409 `account_exists`): that person signs in and links the account from their account page.
+         */
+        post: operations["auth_provider_callback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/providers/{provider}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start signing in (or linking) with a provider
+         * @description Answers the provider's authorization URL (authorization code with PKCE, state and nonce). The flow is bound to this browser by its session cookie: finish it from the same browser.
+         */
+        post: operations["auth_provider_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/refresh": {
         parameters: {
             query?: never;
@@ -176,6 +320,106 @@ export interface paths {
          * @description An email address already registered: 400 with a field error on `email`.
          */
         post: operations["auth_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether two-factor is on, and who requires it
+         * @description An endpoint for a signed-in person (JWT); API tokens are not accepted.
+         */
+        get: operations["auth_two_factor_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two-factor/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn two-factor off
+         * @description A current code (or a recovery code) proves it is you.
+         */
+        post: operations["auth_two_factor_disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two-factor/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the recovery codes
+         * @description The old ones stop working; the new ones are shown this once.
+         */
+        post: operations["auth_two_factor_recovery_codes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two-factor/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start setting up an authenticator app
+         * @description A new secret (also as a QR code) that is not in force until confirmed with a first code. Starting again replaces an unconfirmed one.
+         */
+        post: operations["auth_two_factor_totp_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two-factor/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn two-factor on with a first code
+         * @description Answers the recovery codes: shown this once.
+         */
+        post: operations["auth_two_factor_totp_confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -737,6 +981,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/sign-in-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's sign-in policy */
+        get: operations["sign_in_policy_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the organization's sign-in policy
+         * @description Owners only. `sso_only` refuses members' passwords (they sign in through `sign_in_provider`); `require_two_factor` asks owners and admins for two-factor before admin work; `auto_join` adds new people of `sign_in_domains` who sign in through `sign_in_provider` as members (off by default).
+         */
+        patch: operations["sign_in_policy_set"];
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -937,6 +1202,40 @@ export interface components {
             /** Format: uuid */
             session_id: string;
         };
+        Identity: {
+            /** Format: date-time */
+            readonly created_at: string;
+            /**
+             * Format: email
+             * @description The address the provider gave, for display.
+             */
+            readonly email: string;
+            readonly id: number;
+            /** Format: date-time */
+            readonly last_used_at: string | null;
+            readonly provider: string;
+        };
+        IdentityLinkRequest: {
+            /** @description `code` of the redirect's query. */
+            code: string;
+            provider: string;
+            /** @description `state` of the redirect's query. */
+            state: string;
+        };
+        IdTokenRequest: {
+            id_token: string;
+            /**
+             * @description When given, the token's `nonce` claim must equal it.
+             * @default
+             */
+            nonce?: string;
+        };
+        /**
+         * @description * `sign_in` - sign_in
+         *     * `link` - link
+         * @enum {string}
+         */
+        IntentEnum: "sign_in" | "link";
         /** @description A pending invitation; its token is only ever in the email. */
         Invitation: {
             /** Format: date-time */
@@ -1235,6 +1534,18 @@ export interface components {
             name?: string;
             slug?: string;
         };
+        PatchedSignInPolicyRequest: {
+            /** @description New people from sign_in_domains who sign in through sign_in_provider join as members. */
+            auto_join?: boolean;
+            /** @description Owners and admins need two-factor on (or sign_in_provider linked). */
+            require_two_factor?: boolean;
+            /** @description Email domains of the organization's people (for auto_join). */
+            sign_in_domains?: string[];
+            /** @description The id of the organization's own sign-in provider. */
+            sign_in_provider?: string;
+            /** @description Members must sign in through sign_in_provider: no password. */
+            sso_only?: boolean;
+        };
         Project: {
             /** Format: date-time */
             readonly created_at: string;
@@ -1248,6 +1559,10 @@ export interface components {
             description?: string;
             name: string;
             slug?: string;
+        };
+        RecoveryCodes: {
+            /** @description Shown this once; each works once. */
+            recovery_codes: string[];
         };
         RefreshTokenRequest: {
             refresh: string;
@@ -1324,11 +1639,80 @@ export interface components {
          * @enum {string}
          */
         SessionStatusEnum: "active" | "released" | "expired" | "zombie" | "revoked";
+        SignInCallbackRequest: {
+            /** @description `code` of the redirect's query. */
+            code: string;
+            /** @description `state` of the redirect's query. */
+            state: string;
+        };
+        SignInPolicy: {
+            /** @description New people from sign_in_domains who sign in through sign_in_provider join as members. */
+            auto_join?: boolean;
+            /** @description Owners and admins need two-factor on (or sign_in_provider linked). */
+            require_two_factor?: boolean;
+            /** @description Email domains of the organization's people (for auto_join). */
+            sign_in_domains?: string[];
+            /** @description The id of the organization's own sign-in provider. */
+            sign_in_provider?: string;
+            /** @description Members must sign in through sign_in_provider: no password. */
+            sso_only?: boolean;
+        };
+        SignInProvider: {
+            /** @description Use it in the provider's start and callback paths. */
+            id: string;
+            /** @description What the sign-in button says. */
+            name: string;
+        };
+        SignInProviders: {
+            /** @description Whether auth/id-token takes ID tokens (an issuer is configured). */
+            id_token_exchange: boolean;
+            providers: components["schemas"]["SignInProvider"][];
+        };
+        SignInStarted: {
+            /**
+             * Format: uri
+             * @description Send the browser there.
+             */
+            authorization_url: string;
+        };
+        SignInStartRequest: {
+            /**
+             * @description `link` adds the account to the signed-in person (a bearer token needed).
+             *
+             *     * `sign_in` - sign_in
+             *     * `link` - link
+             * @default sign_in
+             */
+            intent?: components["schemas"]["IntentEnum"];
+        };
         TokenPair: {
             /** @description Short-lived JWT: `Authorization: Bearer <access>`. */
             access: string;
             /** @description Trade it for a new pair at auth/refresh; each one works once. */
             refresh: string;
+        };
+        TotpSetup: {
+            otpauth_url: string;
+            /** @description The otpauth URL as a QR code (SVG data URI). */
+            qr_svg: string;
+            /** @description Base32, for typing into the app by hand. */
+            secret: string;
+        };
+        TwoFactorCodeRequest: {
+            /** @description 6 digits from the authenticator app, or a recovery code. */
+            code: string;
+        };
+        TwoFactorSignInRequest: {
+            /** @description 6 digits from the authenticator app, or a recovery code. */
+            code: string;
+            /** @description `details.mfa_token` of the login's 401 `two_factor_required`. */
+            mfa_token: string;
+        };
+        TwoFactorStatus: {
+            enabled: boolean;
+            recovery_codes_left: number;
+            /** @description Organizations that require two-factor of you (you are an owner or admin). */
+            required_by: string[];
         };
         UserMembership: {
             org: components["schemas"]["MembershipOrganization"];
@@ -1404,6 +1788,253 @@ export interface operations {
             };
         };
     };
+    auth_id_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdTokenRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthResponse"];
+                };
+            };
+            /** @description validation_error, invalid_state (not started in this browser, used or too old), provider_refused (the code was used already, expired or forged), provider_gave_no_email */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_id_token (signature, issuer, audience, expiry or nonce) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description email_not_verified, account_disabled, sso_required (an SSO-only organization's member came through another provider) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_provider */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description account_exists (sign in and link instead), identity_linked_elsewhere */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description provider_unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_identities_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Identity"][];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_identities_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentityLinkRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Identity"];
+                };
+            };
+            /** @description validation_error, invalid_state (not started in this browser, used or too old), provider_refused (the code was used already, expired or forged), provider_gave_no_email */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_id_token (signature, issuer, audience, expiry or nonce) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description email_not_verified, account_disabled, sso_required (an SSO-only organization's member came through another provider) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_provider */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description account_exists (sign in and link instead), identity_linked_elsewhere */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description provider_unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_identities_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                identity_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description last_sign_in_method */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     auth_login: {
         parameters: {
             query?: never;
@@ -1434,7 +2065,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid_credentials */
+            /** @description invalid_credentials, two_factor_required */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1443,7 +2074,66 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description sso_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_login_two_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorSignInRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthResponse"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_two_factor_code, invalid_mfa_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description two_factor_throttled (details.retry_after seconds) or rate_limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1683,6 +2373,183 @@ export interface operations {
             };
         };
     };
+    auth_providers_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInProviders"];
+                };
+            };
+        };
+    };
+    auth_provider_callback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInCallbackRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthResponse"];
+                };
+            };
+            /** @description validation_error, invalid_state (not started in this browser, used or too old), provider_refused (the code was used already, expired or forged), provider_gave_no_email */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_id_token (signature, issuer, audience, expiry or nonce) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description email_not_verified, account_disabled, sso_required (an SSO-only organization's member came through another provider) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_provider */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description account_exists (sign in and link instead), identity_linked_elsewhere */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description provider_unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_provider_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SignInStartRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInStarted"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_provider */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description provider_unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     auth_refresh: {
         parameters: {
             query?: never;
@@ -1755,6 +2622,247 @@ export interface operations {
                 };
             };
             /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_two_factor_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwoFactorStatus"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_two_factor_disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorCodeRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_two_factor_code (wrong, used or expired), not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description two_factor_not_enabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description two_factor_throttled (details.retry_after seconds) or rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_two_factor_recovery_codes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorCodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_two_factor_code (wrong, used or expired), not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description two_factor_not_enabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description two_factor_throttled (details.retry_after seconds) or rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_two_factor_totp_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpSetup"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description two_factor_already_enabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_two_factor_totp_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorCodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_two_factor_code (wrong, used or expired), not_authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description two_factor_setup_not_started */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description two_factor_throttled (details.retry_after seconds) or rate_limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4027,6 +5135,117 @@ export interface operations {
             };
             /** @description seat_store_unavailable: retry shortly */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sign_in_policy_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInPolicy"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sign_in_policy_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedSignInPolicyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInPolicy"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,6 +9,22 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from core import preflight
 
 
+def sign_in_summary() -> str:
+    """Which sign-in providers are offered, or how to offer them (docs/sign-in.md)."""
+    offered = settings.SIGN_IN_PROVIDERS
+    if not offered:
+        return (
+            "sign-in: email and password only. For Google, GitHub or your company's "
+            "OpenID Connect provider set GOOGLE_CLIENT_ID + GOOGLE_CLIENT_SECRET, "
+            "GITHUB_CLIENT_ID + GITHUB_CLIENT_SECRET, or OIDC_PROVIDERS (docs/sign-in.md)"
+        )
+    names = ", ".join(p["name"] for p in offered)
+    return (
+        f"sign-in: email and password, {names} "
+        f"(redirect URLs: {settings.PUBLIC_URL}/sign-in/callback/<provider id>)"
+    )
+
+
 class Command(BaseCommand):
     help = "Check every service, then serve the platform with gunicorn (and the embedded reaper)."
     requires_system_checks = []
@@ -44,6 +60,7 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write(f"serving on http://{host}:{port}/ (store: {settings.SEAT_STORE})")
+        self.stdout.write(sign_in_summary())
         self.stdout.flush()
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "python:coditect_license.gunicorn_conf"],

@@ -103,6 +103,12 @@ module "kms" {
   depends_on = [module.project]
 }
 
+# The sign-in providers' client secrets (google-client-secret,
+# github-client-secret) are the secrets module's placeholders: created with a
+# blank first version so the API's mount works before a provider is set up; an
+# operator adds the real version (docs/sign-in.md). The API reads them through
+# the Secret Manager add-on (overlays' secrets.yaml), Identity Platform through
+# its module, for the providers in identity_platform_client_ids only.
 module "secrets" {
   source = "../../modules/secrets"
 
@@ -118,6 +124,21 @@ module "secrets" {
   accessor_members = var.deployer_members
   k8s_namespace    = var.k8s_namespace
   labels           = local.labels
+
+  depends_on = [module.project]
+}
+
+module "identity_platform" {
+  source = "../../modules/identity_platform"
+
+  project_id         = var.project_id
+  authorized_domains = var.identity_platform_authorized_domains
+  idps = {
+    for id, client_id in var.identity_platform_client_ids : id => {
+      client_id        = client_id
+      client_secret_id = module.secrets.secret_ids[id == "google.com" ? "google-client-secret" : "github-client-secret"]
+    }
+  }
 
   depends_on = [module.project]
 }

@@ -57,3 +57,8 @@ output "private_services_cidr" {
   description = "Private Service Access range; must match the NetworkPolicy ipBlock in overlays/prod."
   value       = module.network.private_services_cidr
 }
+
+output "identity_platform_issuer" {
+  description = "Set IDENTITY_PLATFORM_PROJECT (the ConfigMap) to the project id: the API then trades ID tokens of this issuer."
+  value       = module.identity_platform.issuer
+}

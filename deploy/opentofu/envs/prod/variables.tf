@@ -140,3 +140,15 @@ variable "monthly_budget" {
   type        = number
   default     = 3000
 }
+
+variable "identity_platform_authorized_domains" {
+  description = "Domains allowed to run Identity Platform sign-in flows (the dashboard's public host)."
+  type        = list(string)
+  default     = ["localhost"]
+}
+
+variable "identity_platform_client_ids" {
+  description = "OAuth client ids of the Identity Platform providers to enable (google.com, github.com); add each one's client secret version in Secret Manager first (docs/sign-in.md)."
+  type        = map(string)
+  default     = {}
+}

@@ -1,16 +1,27 @@
-# Secret Manager: where every secret of the platform lives. Three kinds:
+# Secret Manager: where every secret of the platform lives. Four kinds:
 #  - generated here (random): Django SECRET_KEY, license key pepper;
 #  - provided by other modules' outputs: database-url, redis-url, redis-ca;
 #  - external: only the container is made here and an operator adds the
 #    version (the token signing key PEM), so the value never enters the
-#    OpenTofu state.
+#    OpenTofu state;
+#  - placeholders: like external, but created with a blank first version (a
+#    newline) because the pods mount them before anyone fills them: the
+#    sign-in providers' client secrets, optional until a provider is turned
+#    on (docs/sign-in.md). The app strips the file, and a blank secret leaves
+#    its provider off. The operator adds the real value as a new version;
+#    never destroy version 1 (OpenTofu would recreate it as the newest).
 # Pods mount the latest versions as files through GKE's Secret Manager add-on
 # (SecretProviderClass in deploy/kubernetes/overlays/*/secrets.yaml), each
 # under its Kubernetes service account's own IAM grant (below);
 # no Kubernetes Secret holds them.
 
 locals {
-  all_names = toset(concat(var.generated_secret_names, var.provided_secret_names, var.external_secret_names))
+  all_names = toset(concat(
+    var.generated_secret_names,
+    var.provided_secret_names,
+    var.external_secret_names,
+    var.placeholder_secret_names,
+  ))
 }
 
 resource "google_secret_manager_secret" "this" {
@@ -53,6 +64,18 @@ resource "google_secret_manager_secret_version" "provided" {
   secret_data = var.provided_secret_values[each.value]
 }
 
+resource "google_secret_manager_secret_version" "placeholder" {
+  for_each = toset(var.placeholder_secret_names)
+
+  secret      = google_secret_manager_secret.this[each.value].id
+  secret_data = "\n"
+
+  lifecycle {
+    # An operator may disable the blank version once a real one exists.
+    ignore_changes = [enabled]
+  }
+}
+
 resource "google_secret_manager_secret_iam_member" "accessor" {
   for_each = {
     for pair in setproduct(local.all_names, var.accessor_members) : "${pair[0]}/${pair[1]}" => {
@@ -68,8 +91,9 @@ resource "google_secret_manager_secret_iam_member" "accessor" {
 }
 
 # Pods read secrets as their Kubernetes service account (Workload Identity
-# Federation principals): the signing key only the API's, every other secret
-# the app's accounts (API, worker and beat, migration Job), which all mount it.
+# Federation principals): the signing key and the sign-in client secrets only
+# the API's, every other secret the app's accounts (API, worker and beat,
+# migration Job), which all mount it.
 data "google_project" "this" {
   project_id = var.project_id
 }
@@ -79,7 +103,7 @@ locals {
   pod_grants = {
     for pair in flatten([
       for name in local.all_names : [
-        for sa in(name == var.signing_key_secret ? var.signing_key_readers : var.app_readers) :
+        for sa in(contains(var.api_only_secret_names, name) ? var.api_only_readers : var.app_readers) :
         { name = name, member = "${local.pool}/${sa}" }
       ]
     ]) : "${pair.name}/${pair.member}" => pair

@@ -34,6 +34,12 @@ variable "external_secret_names" {
   default     = ["signing-key-pem", "smtp-password"]
 }
 
+variable "placeholder_secret_names" {
+  description = "Secrets an operator may fill later (sign-in providers' OAuth client secrets): created with a blank first version (a newline) so the pods' mounts work before then; the app reads a blank secret as not configured. The operator adds the real value as a new version."
+  type        = list(string)
+  default     = ["google-client-secret", "github-client-secret"]
+}
+
 variable "replica_locations" {
   description = "Regions where secret payloads are stored (user-managed replication keeps data in chosen regions)."
   type        = list(string)
@@ -58,19 +64,19 @@ variable "k8s_namespace" {
 }
 
 variable "app_readers" {
-  description = "Kubernetes service accounts that mount every secret but the signing key (API, worker and beat, migration Job)."
+  description = "Kubernetes service accounts that mount every secret but the API-only ones (API, worker and beat, migration Job)."
   type        = list(string)
   default     = ["coditect-api", "coditect-worker", "coditect-migrate"]
 }
 
-variable "signing_key_readers" {
-  description = "Kubernetes service accounts that mount the token signing key (the API only)."
+variable "api_only_readers" {
+  description = "Kubernetes service accounts that mount the API-only secrets (the API only)."
   type        = list(string)
   default     = ["coditect-api"]
 }
 
-variable "signing_key_secret" {
-  description = "Short name of the token signing key's secret, readable by signing_key_readers only."
-  type        = string
-  default     = "signing-key-pem"
+variable "api_only_secret_names" {
+  description = "Short names of the secrets readable by api_only_readers only: the token signing key and the sign-in providers' client secrets."
+  type        = list(string)
+  default     = ["signing-key-pem", "google-client-secret", "github-client-secret"]
 }

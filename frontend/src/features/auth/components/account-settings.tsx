@@ -3,6 +3,8 @@ import { fieldErrors, Form, TextField } from "@/components/ui/form";
 import { Card, CardHeader } from "@/components/ui/card";
 import { useChangePassword } from "@/features/auth/api/change-password";
 import { useUpdateProfile } from "@/features/auth/api/update-profile";
+import { LinkedIdentities } from "@/features/auth/components/linked-identities";
+import { TwoFactorSettings } from "@/features/auth/components/two-factor-settings";
 import { useMe } from "@/lib/auth";
 import { toast } from "@/lib/toast";
 
@@ -58,6 +60,8 @@ export function AccountSettings() {
           </Form>
         </div>
       </Card>
+      <TwoFactorSettings />
+      <LinkedIdentities />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { useDeleteOrg } from "@/features/orgs/api/delete-org";
 import { useLeaveOrg } from "@/features/orgs/api/leave-org";
 import { useUpdateOrg } from "@/features/orgs/api/update-org";
+import { SignInPolicySettings } from "@/features/orgs/components/sign-in-policy";
 import type { OrgMembership } from "@/lib/auth";
 import { can } from "@/lib/authorization";
 import { toast } from "@/lib/toast";
@@ -52,6 +53,7 @@ export function OrgSettings({ org }: { org: OrgMembership }) {
           </Form>
         </div>
       </Card>
+      <SignInPolicySettings org={org} />
       <Card>
         <CardHeader title="Leave this organization" description="You lose access at once; an admin can invite you again. Its last owner cannot leave." />
         <div className="p-4">
