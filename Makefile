@@ -5,29 +5,53 @@ MANAGE := $(UV) run python backend/manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/coditect
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help setup run test lint format schema services test-backend test-sdk test-deploy soak frontend dev-frontend test-frontend e2e bench
+.PHONY: help uv setup runtime run test lint format schema services test-backend test-sdk test-deploy soak frontend dev-frontend test-frontend e2e bench
+
+# `make run` runs the server from the runtime packages alone: `uv run --no-sync` keeps
+# uv from installing the development group back on each command.
+SERVE := $(UV) run --no-sync python backend/manage.py
+step = @printf '\n==> %s\n' $(1)
 
 help:
-	@echo "make run     set up and serve on http://127.0.0.1:8000 (SQLite, SQL seat store)"
-	@echo "make test    lint, then every test against PostgreSQL, Redis and SQLite"
+	@echo "make run     install the runtime, build the dashboard, serve on http://HOST:PORT"
+	@echo "             (SQLite and the SQL seat store unless DATABASE_URL / REDIS_URL are set)"
+	@echo "make test    install everything, lint, then every test on PostgreSQL, Redis and SQLite"
 	@echo "make schema  regenerate openapi.yaml from the code"
+	@echo ""
+	@echo "Settings for make run (environment or make VAR=value; README, Configuration):"
+	@echo "  PORT=8000        port to listen on"
+	@echo "  HOST=127.0.0.1   address to listen on (0.0.0.0 for every interface)"
+	@echo "  DATA_DIR=./var   SQLite file, signing key, demo login and key"
 
-setup:
+uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+# Everything: the runtime and the development group (tests, linters, deploy checks).
+setup: uv
 	$(UV) sync --frozen
+
+# The runtime only: what the server needs, no test tools.
+runtime: uv
+	$(call step,"Installing the server's Python packages (runtime only)")
+	@$(UV) sync --frozen --no-dev --quiet
 
 FRONTEND_DEPS := frontend/node_modules/.package-lock.json
 
 $(FRONTEND_DEPS): frontend/package-lock.json
-	cd frontend && npm ci --no-audit --no-fund
+	$(call step,"Installing the dashboard's packages (npm ci; about 20 s the first time)")
+	@cd frontend && npm ci --no-audit --no-fund --progress
 
 frontend: $(FRONTEND_DEPS)
-	cd frontend && npm run build
+	$(call step,"Building the dashboard (about 15 s)")
+	@cd frontend && npm run --silent build -- --logLevel warn
 
-run: setup frontend
-	$(MANAGE) migrate --noinput
-	$(MANAGE) setup_demo
-	$(MANAGE) serve
+run: runtime frontend
+	$(call step,"Migrating the database (DATA_DIR=$${DATA_DIR:-var})")
+	@$(SERVE) migrate --noinput --verbosity 0
+	$(call step,"Creating the demo organization, its admin and a 5-seat license (once)")
+	@$(SERVE) setup_demo --verbosity 0
+	$(call step,"Starting the server on $${HOST:-127.0.0.1}:$${PORT:-8000}")
+	@$(SERVE) serve
 
 schema: setup $(FRONTEND_DEPS)
 	$(MANAGE) spectacular --file openapi.yaml --validate

@@ -20,8 +20,13 @@ worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# ACCESS_LOG=true (`serve` sets it): one line per request on stdout. Off by default in
+# production, where the ingress logs requests and a line per heartbeat costs throughput.
+# The path only, never the query string: invitation and reset links carry tokens.
+accesslog = "-" if os.environ.get("ACCESS_LOG", "").lower() in ("1", "true", "yes", "on") else None
+access_log_format = "%(t)s %(m)s %(U)s %(s)s %(M)sms [%({x-request-id}o)s]"
 errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 wsgi_app = "coditect_license.wsgi:application"
 # The control socket defaults to one path per user; several servers on one host
 # (tests, benchmarks) would fight over it, and nothing here uses it.

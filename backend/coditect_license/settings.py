@@ -375,10 +375,18 @@ SPECTACULAR_SETTINGS = {
 # and is echoed in the response's X-Request-ID.
 DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "RETURN_HEADER": True, "EXPOSE_HEADER": True}
 LOG_FORMAT = env_choice("LOG_FORMAT", "plain", ("plain", "json"))
+# One access-log line per request (gunicorn's, see gunicorn_conf.py); `serve` turns it on.
+ACCESS_LOG = env_bool("ACCESS_LOG", False)
+DEMO_CREDENTIALS_FILE = DATA_DIR / "demo-credentials.json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "filters": {
+        "request_id": {
+            "()": "core.logging.RequestIdFilter",
+            "placeholder": "-" if LOG_FORMAT == "plain" else None,
+        }
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s %(message)s"},
         "json": {
@@ -402,5 +410,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_guid": {"level": "WARNING"},
+        # With the access log on, a 4xx is already its line there; 5xx keep their traceback.
+        "django.request": {"level": "ERROR" if ACCESS_LOG else "WARNING"},
     },
 }
