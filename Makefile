@@ -10,7 +10,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # `make run` runs the server from the runtime packages alone: `uv run --no-sync` keeps
 # uv from installing the development group back on each command.
 SERVE := $(UV) run --no-sync python backend/manage.py
-step = @printf '\n==> %s\n' $(1)
+STEP := @printf '\n==> %s\n'
 
 help:
 	@echo "make run     install the runtime, build the dashboard, serve on http://HOST:PORT"
@@ -32,25 +32,25 @@ setup: uv
 
 # The runtime only: what the server needs, no test tools.
 runtime: uv
-	$(call step,"Installing the server's Python packages (runtime only)")
+	$(STEP) "Installing the server's Python packages (runtime only)"
 	@$(UV) sync --frozen --no-dev --quiet
 
 FRONTEND_DEPS := frontend/node_modules/.package-lock.json
 
 $(FRONTEND_DEPS): frontend/package-lock.json
-	$(call step,"Installing the dashboard's packages (npm ci; about 20 s the first time)")
+	$(STEP) "Installing the dashboard's packages (npm ci; about 20 s the first time)"
 	@cd frontend && npm ci --no-audit --no-fund --progress
 
 frontend: $(FRONTEND_DEPS)
-	$(call step,"Building the dashboard (about 15 s)")
+	$(STEP) "Building the dashboard (about 15 s)"
 	@cd frontend && npm run --silent build -- --logLevel warn
 
 run: runtime frontend
-	$(call step,"Migrating the database (DATA_DIR=$${DATA_DIR:-var})")
+	$(STEP) "Migrating the database (DATA_DIR=$${DATA_DIR:-var})"
 	@$(SERVE) migrate --noinput --verbosity 0
-	$(call step,"Creating the demo organization, its admin and a 5-seat license (once)")
+	$(STEP) "Creating the demo organization, its admin and a 5-seat license (once)"
 	@$(SERVE) setup_demo --verbosity 0
-	$(call step,"Starting the server on $${HOST:-127.0.0.1}:$${PORT:-8000}")
+	$(STEP) "Starting the server on $${HOST:-127.0.0.1}:$${PORT:-8000}"
 	@$(SERVE) serve
 
 schema: setup $(FRONTEND_DEPS)
