@@ -90,7 +90,7 @@ def _wait_until_listening(server: subprocess.Popen, url: str) -> bool:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and server.poll() is None:
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2):  # noqa: S310 (our URL)
+            with urllib.request.urlopen(f"{url}/healthz", timeout=10):  # noqa: S310 (our URL)
                 return True
         except urllib.error.HTTPError:
             return True  # any answer is a worker (a HOST outside ALLOWED_HOSTS gets a 400)
