@@ -29,6 +29,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         env = {**os.environ, "HOST": host, "PORT": str(port)}
         env.setdefault("ACCESS_LOG", "true")
+        # A line per request as it happens, also when stdout is a pipe (a log collector).
+        env.setdefault("PYTHONUNBUFFERED", "1")
         # gunicorn's start-up lines (one per worker) would bury the ready block.
         env.setdefault("GUNICORN_LOG_LEVEL", "warning")
         if workers:
