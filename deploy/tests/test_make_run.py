@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
-import selectors
 import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -32,24 +33,33 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _read(process: subprocess.Popen, timeout: float, *, until_rules: int = 0) -> str:
-    """Console lines for ``timeout`` s, or up to the ``until_rules``-th rule line."""
-    out, rules = [], 0
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not selector.select(timeout=0.5):
-            continue
-        line = process.stdout.readline()
-        if not line:
-            break
-        out.append(line)
-        if line.startswith("-" * 72):
-            rules += 1
-            if rules == until_rules:
+class Console:
+    """The lines a process prints, read by a thread (a select() on a buffered pipe misses
+    lines already in the buffer)."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._pump, args=(process.stdout,), daemon=True).start()
+
+    def _pump(self, stream) -> None:
+        for line in stream:
+            self.lines.put(line)
+
+    def read(self, timeout: float, *, until_rules: int = 0) -> str:
+        """Lines for ``timeout`` s, or up to the ``until_rules``-th rule line."""
+        out, rules = [], 0
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self.lines.get(timeout=left)
+            except queue.Empty:
                 break
-    return "".join(out)
+            out.append(line)
+            if line.startswith("-" * 72):
+                rules += 1
+                if rules == until_rules:
+                    break
+        return "".join(out)
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +85,9 @@ def test_make_run_ends_with_one_block_a_working_seat_and_no_test_tools(clone: Pa
         text=True,
         start_new_session=True,
     )
+    output = Console(process)
     try:
-        console = _read(process, timeout=600, until_rules=2)
+        console = output.read(600, until_rules=2)
         assert "CODITECT License Platform is ready" in console, console
         demo = json.loads((clone / "var" / "demo-credentials.json").read_text())
         block = console[console.index("-" * 72) :]
@@ -93,7 +104,7 @@ def test_make_run_ends_with_one_block_a_working_seat_and_no_test_tools(clone: Pa
         seat = json.loads(answer.stdout)
         assert seat["seats_total"] == 5 and seat["session_id"]
         # One access-log line for it: method, path, status, milliseconds, request id.
-        later = _read(process, timeout=3)
+        later = output.read(3)
         lines = [line for line in later.splitlines() if "/api/v1/licenses/acquire" in line]
         assert len(lines) == 1, later
         assert re.search(r"POST /api/v1/licenses/acquire 201 \d+ms \[[0-9a-f]{32}\]$", lines[0])
