@@ -283,6 +283,8 @@ def sdk_env(license_server: LicenseServer, cache_dir: Path) -> dict[str, str]:
     env.update(
         CODITECT_LICENSE_SERVER=license_server.url,
         CODITECT_LICENSE_CACHE=str(cache_dir),
+        # Not the config file of whoever runs the tests.
+        CODITECT_LICENSE_CONFIG=str(cache_dir.parent / "no-config.toml"),
         PYTHONUNBUFFERED="1",
     )
     env.pop("CODITECT_LICENSE_KEY", None)
