@@ -43,8 +43,11 @@ describe("overview", () => {
   });
 
   it("sums seats over licenses", () => {
-    expect(seatTotals([makeLicense({ seats_total: 3, seats_used: 2 }), makeLicense({ seats_total: 1, seats_used: 1 })])).toEqual({ used: 3, total: 4, percent: 75 });
-    expect(seatTotals([])).toEqual({ used: 0, total: 0, percent: 0 });
+    expect(seatTotals([makeLicense({ seats_total: 3, seats_used: 2 }), makeLicense({ seats_total: 1, seats_used: 1 })])).toEqual({ used: 3, total: 4, granting: 2, percent: 75 });
+    expect(seatTotals([])).toEqual({ used: 0, total: 0, granting: 0, percent: 0 });
+    // A suspended 5-seat license is no capacity: 3 of 3, not 3 of 8.
+    const suspended = makeLicense({ seats_total: 5, seats_used: 1, is_suspended: true, status: "suspended" });
+    expect(seatTotals([makeLicense({ seats_total: 3, seats_used: 3 }), suspended])).toEqual({ used: 3, total: 3, granting: 1, percent: 100 });
   });
 
   it("answers an organization the user is not in like a missing one", async () => {

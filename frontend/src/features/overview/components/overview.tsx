@@ -14,15 +14,19 @@ import { useOrgUtilization } from "@/features/overview/api/get-org-utilization";
 import { formatDate, formatRelative } from "@/lib/format";
 import { rangeWindow, RANGES, shapeUtilization, utilizationPercent, type RangeKey } from "@/lib/utilization";
 
-/** Totals over the licenses that can hand out seats now. */
+/** Totals over the licenses that can hand out seats now: a suspended, inactive or
+ * expired license's seats are no capacity (the server's utilization agrees). */
 export function seatTotals(licenses: LicenseUsage[]) {
   let used = 0;
   let total = 0;
+  let granting = 0;
   for (const l of licenses) {
+    if (licenseStatus(l) !== "active") continue;
+    granting += 1;
     used += l.seats_used ?? 0;
     total += l.seats_total;
   }
-  return { used, total, percent: utilizationPercent(used, total) };
+  return { used, total, granting, percent: utilizationPercent(used, total) };
 }
 
 const col = columnHelper<LicenseUsage>();
@@ -83,7 +87,11 @@ export function Overview({ org, orgName, canManage }: { org: string; orgName: st
         <Stat
           label="Seats in use"
           value={usage.data ? `${totals.used} / ${totals.total}` : "…"}
-          detail={usage.data ? `${totals.percent}% of seats across ${licenses.length} license${licenses.length === 1 ? "" : "s"}` : undefined}
+          detail={
+            usage.data
+              ? `${totals.percent}% of the seats of ${totals.granting} license${totals.granting === 1 ? "" : "s"} that can grant`
+              : undefined
+          }
           testId="overview-seats"
         />
         <Stat
