@@ -872,7 +872,10 @@ export interface components {
             /** Format: uuid */
             readonly id: string;
             readonly ip_address: string | null;
+            /** @description Whether the target object still exists (to link to it). */
+            readonly target_exists: boolean;
             readonly target_id: string;
+            readonly target_name: string;
             readonly target_type: string;
         };
         AuthResponse: {
