@@ -5,7 +5,7 @@ MANAGE := $(UV) run python backend/manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/coditect
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help uv setup runtime run test lint format schema services test-backend test-sdk test-deploy soak frontend dev-frontend test-frontend e2e bench
+.PHONY: help uv setup runtime run sbom test lint format schema services test-backend test-sdk test-deploy soak frontend dev-frontend test-frontend e2e bench
 
 # `make run` runs the server from the runtime packages alone: `uv run --no-sync` keeps
 # uv from installing the development group back on each command.
@@ -101,7 +101,19 @@ e2e: setup $(FRONTEND_DEPS)
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
 	cd frontend && npm run e2e
 
-test: lint test-backend test-sdk test-deploy test-frontend e2e
+test: lint test-backend test-sdk test-deploy test-frontend e2e sbom
+
+# Software bills of materials (CycloneDX JSON): the server's runtime Python packages
+# from the lock, and every npm package the dashboard is built from. Not
+# `npm sbom --omit dev`: npm 11.19 then drops react and react-dom, which ship.
+# deploy/tests/test_sbom.py runs this into a temporary folder and validates both.
+SBOM_DIR ?= var/sbom
+sbom: setup
+	@mkdir -p $(SBOM_DIR)
+	$(UV) export --frozen --no-dev --no-emit-workspace --no-hashes --quiet -o $(SBOM_DIR)/requirements.txt
+	$(UV) run cyclonedx-py requirements $(SBOM_DIR)/requirements.txt --of JSON --sv 1.6 -o $(SBOM_DIR)/python.cdx.json
+	cd frontend && npm sbom --sbom-format cyclonedx --package-lock-only > $(abspath $(SBOM_DIR))/dashboard.cdx.json
+	$(UV) run python deploy/scripts/check_sbom.py $(SBOM_DIR)/python.cdx.json $(SBOM_DIR)/dashboard.cdx.json
 
 # Hot-path and scale benchmarks on the production stack (bench/README.md):
 # about 15 minutes; BENCH_QUICK=1 for a smoke run under 2 minutes.
