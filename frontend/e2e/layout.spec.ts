@@ -120,4 +120,15 @@ test("every route fits a phone and a laptop, with its actions on screen", async 
   await audit.locator("summary").first().click();
   await expect(audit.getByRole("row").nth(1).getByRole("cell").first()).toBeInViewport({ ratio: 1 });
   expect(await layoutProblems(page)).toEqual([]);
+
+  // The utilization chart tells the values of the bucket under the pointer.
+  await page.setViewportSize(WIDTHS[1]);
+  await page.goto(`/orgs/${org}`);
+  await settle(page, "Overview");
+  const chart = page.getByTestId("utilization-chart").locator("svg").first();
+  const box = (await chart.boundingBox())!;
+  await page.mouse.move(box.x + box.width - 12, box.y + box.height / 2);
+  const tooltip = page.getByTestId("chart-tooltip");
+  await expect(tooltip).toContainText("Peak in use: 3");
+  await expect(tooltip).toContainText("Acquires: 3");
 });

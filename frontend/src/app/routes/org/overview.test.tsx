@@ -1,5 +1,5 @@
 import { screen, within } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { seatTotals } from "@/features/overview/components/overview";
 import { makeBucket, makeLicense, makeMe, makeUtilization } from "@/testing/data";
@@ -32,6 +32,25 @@ describe("overview", () => {
     expect(utilization.get("bucket")).toBe("hour");
     const expiring = mockApi.calls("GET", "/api/v1/orgs/{org}/licenses").find((c) => c.query.get("expiring_before"))!.query;
     expect(expiring.get("status")).toBe("active");
+  });
+
+  it("asks for the dates picked in the range picker", async () => {
+    mockApi.on("GET", "/api/v1/orgs/{org}/licenses", page([makeLicense({ name: "Studio", seats_total: 3, seats_used: 1 })]));
+    mockApi.on("GET", "/api/v1/orgs/{org}/analytics/utilization", (req) => makeUtilization(req.query, []));
+    const { user } = renderApp("/orgs/acme");
+    await screen.findByTestId("utilization-chart");
+    await user.click(screen.getByRole("button", { name: "Dates" }));
+    const from = screen.getByLabelText("From");
+    await user.clear(from);
+    await user.type(from, "2026-11-01");
+    const to = screen.getByLabelText("to");
+    await user.clear(to);
+    await user.type(to, "2026-11-07");
+    const query = () => mockApi.calls("GET", "/api/v1/orgs/{org}/analytics/utilization").at(-1)!.query;
+    await vi.waitFor(() => expect(query().get("since")).toBe(new Date("2026-11-01T00:00").toISOString()));
+    expect(query().get("until")).toBe(new Date("2026-11-08T00:00").toISOString());
+    expect(query().get("bucket")).toBe("hour");
+    expect(screen.getByText(/^Peak in use, Nov 1 – Nov 7$/)).toBeInTheDocument();
   });
 
   it("invites an admin to create the first license", async () => {

@@ -12,7 +12,7 @@ import { EXPIRING_WITHIN_DAYS, useExpiringLicenses } from "@/features/overview/a
 import { useLicenseUsage, type LicenseUsage } from "@/features/overview/api/get-license-usage";
 import { useOrgUtilization } from "@/features/overview/api/get-org-utilization";
 import { formatDate, formatRelative } from "@/lib/format";
-import { rangeWindow, RANGES, shapeUtilization, utilizationPercent, type RangeKey } from "@/lib/utilization";
+import { chartWindow, rangeLabel, shapeUtilization, utilizationPercent, type ChartRange } from "@/lib/utilization";
 
 /** Totals over the licenses that can hand out seats now: a suspended, inactive or
  * expired license's seats are no capacity (the server's utilization agrees). */
@@ -68,8 +68,8 @@ function Stat({ label, value, detail, testId }: { label: string; value: string; 
 }
 
 export function Overview({ org, orgName, canManage }: { org: string; orgName: string; canManage: boolean }) {
-  const [range, setRange] = useState<RangeKey>("day");
-  const window = rangeWindow(range);
+  const [range, setRange] = useState<ChartRange>({ key: "day" });
+  const window = chartWindow(range);
   const usage = useLicenseUsage(org);
   const utilization = useOrgUtilization(org, window);
   const expiring = useExpiringLicenses(org);
@@ -78,7 +78,7 @@ export function Overview({ org, orgName, canManage }: { org: string; orgName: st
   const totals = seatTotals(licenses);
   const seatsBought = totals.total;
   const shaped = utilization.data ? shapeUtilization(utilization.data.buckets, window, seatsBought || null) : null;
-  const windowLabel = RANGES[range].label.toLowerCase();
+  const windowLabel = rangeLabel(range);
 
   return (
     <>
@@ -95,12 +95,12 @@ export function Overview({ org, orgName, canManage }: { org: string; orgName: st
           testId="overview-seats"
         />
         <Stat
-          label={`Peak in use, last ${windowLabel}`}
+          label={`Peak in use, ${windowLabel}`}
           value={shaped ? String(shaped.peak) : "…"}
           testId="overview-peak"
         />
         <Stat
-          label={`Denied acquires, last ${windowLabel}`}
+          label={`Denied acquires, ${windowLabel}`}
           value={shaped ? String(shaped.denials) : "…"}
           detail="Clients refused because every seat was taken"
           testId="overview-denials"
