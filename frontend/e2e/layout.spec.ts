@@ -45,6 +45,18 @@ async function settle(page: Page, heading: string | RegExp) {
   await expect(page.getByText(/^Loading/)).toHaveCount(0);
 }
 
+/** Each route at each width, failing on the first layout problem. */
+async function walk(page: Page, routes: [string, string | RegExp][]) {
+  for (const size of WIDTHS) {
+    await page.setViewportSize(size);
+    for (const [path, heading] of routes) {
+      await page.goto(path);
+      await settle(page, heading);
+      expect(await layoutProblems(page), `${path} at ${size.width} px`).toEqual([]);
+    }
+  }
+}
+
 test("every route fits a phone and a laptop, with its actions on screen", async ({ page, request, apiUrl }) => {
   const signedOut: [string, string | RegExp][] = [
     ["/sign-in", "Sign in"],
@@ -53,14 +65,7 @@ test("every route fits a phone and a laptop, with its actions on screen", async 
     ["/reset-password", "Choose a new password"],
     ["/accept-invitation", "Join an organization"],
   ];
-  for (const size of WIDTHS) {
-    await page.setViewportSize(size);
-    for (const [path, heading] of signedOut) {
-      await page.goto(path);
-      await settle(page, heading);
-      expect(await layoutProblems(page), `${path} at ${size.width} px`).toEqual([]);
-    }
-  }
+  await walk(page, signedOut);
 
   // Something in every list: a license with three sessions, a project, a token, an invitation.
   const registered = await request.post(`${apiUrl}/api/v1/auth/register`, { data: owner });
@@ -103,14 +108,7 @@ test("every route fits a phone and a laptop, with its actions on screen", async 
     [`/orgs/${org}/settings`, "Settings"],
     [`/orgs/${org}/no-such-page`, "No such page"],
   ];
-  for (const size of WIDTHS) {
-    await page.setViewportSize(size);
-    for (const [path, heading] of signedIn) {
-      await page.goto(path);
-      await settle(page, heading);
-      expect(await layoutProblems(page), `${path} at ${size.width} px`).toEqual([]);
-    }
-  }
+  await walk(page, signedIn);
 
   // Opening a change in the audit log keeps the When column in view.
   await page.setViewportSize(WIDTHS[0]);

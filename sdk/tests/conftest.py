@@ -293,6 +293,16 @@ def sdk_env(license_server: LicenseServer, cache_dir: Path) -> dict[str, str]:
 
 
 @pytest.fixture
+def env_for(sdk_env: dict[str, str]) -> Callable[..., dict[str, str]]:
+    """The CLI's environment for one license's key, plus ``extra`` variables."""
+
+    def make(lic: License, **extra: str) -> dict[str, str]:
+        return {**sdk_env, "CODITECT_LICENSE_KEY": lic.key, **extra}
+
+    return make
+
+
+@pytest.fixture
 def cli() -> list[str]:
     """The console script if installed next to this interpreter, else ``python -m``."""
     script = Path(sys.executable).parent / "coditect-license"

@@ -3,19 +3,9 @@
 import json
 import subprocess
 
-import pytest
-
 from coditect_license_client.cli import build_parser
 
 from .test_cli import run
-
-
-@pytest.fixture
-def env_for(sdk_env):
-    def make(lic, **extra):
-        return {**sdk_env, "CODITECT_LICENSE_KEY": lic.key, **extra}
-
-    return make
 
 
 def shell(cli, env, script):

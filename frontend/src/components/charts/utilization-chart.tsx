@@ -17,6 +17,25 @@ function today(): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 }
 
+function DateInput({ id, label, value, min, max, onChange }: { id: string; label: string; value: string; min?: string; max?: string; onChange: (value: string) => void }) {
+  return (
+    <>
+      <label htmlFor={id} className="text-slate-600">
+        {label}
+      </label>
+      <input
+        id={id}
+        type="date"
+        value={value}
+        min={min || undefined}
+        max={max || undefined}
+        onChange={(e) => onChange(e.target.value)}
+        className="rounded-md border border-slate-300 px-2 py-1"
+      />
+    </>
+  );
+}
+
 /** Range buttons (hour / day / week) and a custom span of dates, as one labelled group. */
 export function RangePicker({ value, onChange }: { value: ChartRange; onChange: (range: ChartRange) => void }) {
   const [custom, setCustom] = useState(() => (value.key === "custom" ? { from: value.from, to: value.to } : { from: today(), to: today() }));
@@ -41,24 +60,8 @@ export function RangePicker({ value, onChange }: { value: ChartRange; onChange: 
       </div>
       {value.key === "custom" && (
         <div className="flex flex-wrap items-center gap-2 text-sm">
-          <label htmlFor={`${id}-from`} className="text-slate-600">From</label>
-          <input
-            id={`${id}-from`}
-            type="date"
-            value={custom.from}
-            max={custom.to || undefined}
-            onChange={(e) => pick({ ...custom, from: e.target.value })}
-            className="rounded-md border border-slate-300 px-2 py-1"
-          />
-          <label htmlFor={`${id}-to`} className="text-slate-600">to</label>
-          <input
-            id={`${id}-to`}
-            type="date"
-            value={custom.to}
-            min={custom.from || undefined}
-            onChange={(e) => pick({ ...custom, to: e.target.value })}
-            className="rounded-md border border-slate-300 px-2 py-1"
-          />
+          <DateInput id={`${id}-from`} label="From" value={custom.from} max={custom.to} onChange={(from) => pick({ ...custom, from })} />
+          <DateInput id={`${id}-to`} label="to" value={custom.to} min={custom.from} onChange={(to) => pick({ ...custom, to })} />
         </div>
       )}
     </div>
