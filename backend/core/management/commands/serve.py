@@ -56,9 +56,6 @@ class Command(BaseCommand):
             [sys.executable, "-m", "gunicorn", "-c", "python:coditect_license.gunicorn_conf"],
             env=env,
         )
-        if _wait_until_listening(server, _url(host, port)):
-            self.stdout.write(ready_block(host, port))
-            self.stdout.flush()
 
         def stop(signum: int, frame: object) -> None:
             server.send_signal(signal.SIGTERM)
@@ -66,6 +63,9 @@ class Command(BaseCommand):
         # An orchestrator stops us with SIGTERM: gunicorn gets it and drains.
         signal.signal(signal.SIGTERM, stop)
         try:
+            if _wait_until_listening(server, _url(host, port)):
+                self.stdout.write(ready_block(host, port))
+                self.stdout.flush()
             code = server.wait()
         except KeyboardInterrupt:
             server.terminate()
