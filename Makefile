@@ -5,29 +5,53 @@ MANAGE := $(UV) run python backend/manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/coditect
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help setup run test lint format schema services test-backend test-sdk test-deploy soak frontend dev-frontend test-frontend e2e bench
+.PHONY: help uv setup runtime run sbom test lint format schema services test-backend test-sdk test-deploy soak frontend dev-frontend test-frontend e2e bench
+
+# `make run` runs the server from the runtime packages alone: `uv run --no-sync` keeps
+# uv from installing the development group back on each command.
+SERVE := $(UV) run --no-sync python backend/manage.py
+STEP := @printf '\n==> %s\n'
 
 help:
-	@echo "make run     set up and serve on http://127.0.0.1:8000 (SQLite, SQL seat store)"
-	@echo "make test    lint, then every test against PostgreSQL, Redis and SQLite"
+	@echo "make run     install the runtime, build the dashboard, serve on http://HOST:PORT"
+	@echo "             (SQLite and the SQL seat store unless DATABASE_URL / REDIS_URL are set)"
+	@echo "make test    install everything, lint, then every test on PostgreSQL, Redis and SQLite"
 	@echo "make schema  regenerate openapi.yaml from the code"
+	@echo ""
+	@echo "Settings for make run (environment or make VAR=value; README, Configuration):"
+	@echo "  PORT=8000        port to listen on"
+	@echo "  HOST=127.0.0.1   address to listen on (0.0.0.0 for every interface)"
+	@echo "  DATA_DIR=./var   SQLite file, signing key, demo login and key"
 
-setup:
+uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+# Everything: the runtime and the development group (tests, linters, deploy checks).
+setup: uv
 	$(UV) sync --frozen
+
+# The runtime only: what the server needs, no test tools.
+runtime: uv
+	$(STEP) "Installing the server's Python packages (runtime only)"
+	@$(UV) sync --frozen --no-dev --quiet
 
 FRONTEND_DEPS := frontend/node_modules/.package-lock.json
 
 $(FRONTEND_DEPS): frontend/package-lock.json
-	cd frontend && npm ci --no-audit --no-fund
+	$(STEP) "Installing the dashboard's packages (npm ci; about 20 s the first time)"
+	@cd frontend && npm ci --no-audit --no-fund --progress
 
 frontend: $(FRONTEND_DEPS)
-	cd frontend && npm run build
+	$(STEP) "Building the dashboard (about 15 s)"
+	@cd frontend && npm run --silent build -- --logLevel warn
 
-run: setup frontend
-	$(MANAGE) migrate --noinput
-	$(MANAGE) setup_demo
-	$(MANAGE) serve
+run: runtime frontend
+	$(STEP) "Migrating the database (DATA_DIR=$${DATA_DIR:-var})"
+	@$(SERVE) migrate --noinput --verbosity 0
+	$(STEP) "Creating the demo organization, its admin and a 5-seat license (once)"
+	@$(SERVE) setup_demo --verbosity 0
+	$(STEP) "Starting the server on $${HOST:-127.0.0.1}:$${PORT:-8000}"
+	@$(SERVE) serve
 
 schema: setup $(FRONTEND_DEPS)
 	$(MANAGE) spectacular --file openapi.yaml --validate
@@ -77,7 +101,19 @@ e2e: setup $(FRONTEND_DEPS)
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
 	cd frontend && npm run e2e
 
-test: lint test-backend test-sdk test-deploy test-frontend e2e
+test: lint test-backend test-sdk test-deploy test-frontend e2e sbom
+
+# Software bills of materials (CycloneDX JSON): the server's runtime Python packages
+# from the lock, and every npm package the dashboard is built from. Not
+# `npm sbom --omit dev`: npm 11.19 then drops react and react-dom, which ship.
+# deploy/tests/test_sbom.py runs this into a temporary folder and validates both.
+SBOM_DIR ?= var/sbom
+sbom: setup
+	@mkdir -p $(SBOM_DIR)
+	$(UV) export --frozen --no-dev --no-emit-workspace --no-hashes --quiet -o $(SBOM_DIR)/requirements.txt
+	$(UV) run cyclonedx-py requirements $(SBOM_DIR)/requirements.txt --of JSON --sv 1.6 -o $(SBOM_DIR)/python.cdx.json
+	cd frontend && npm sbom --sbom-format cyclonedx --package-lock-only > $(abspath $(SBOM_DIR))/dashboard.cdx.json
+	$(UV) run python deploy/scripts/check_sbom.py $(SBOM_DIR)/python.cdx.json $(SBOM_DIR)/dashboard.cdx.json
 
 # Hot-path and scale benchmarks on the production stack (bench/README.md):
 # about 15 minutes; BENCH_QUICK=1 for a smoke run under 2 minutes.

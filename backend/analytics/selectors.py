@@ -40,7 +40,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
-from django.db.models import BigIntegerField, Func, Sum
+from django.db.models import BigIntegerField, Func, Q, Sum
 
 from analytics.models import UsageHour, UsageRollupCursor
 from core.errors import DomainError
@@ -540,11 +540,15 @@ def org_utilization(
     *, bucket: str, since: datetime | None, until: datetime | None, project_id: Any = None
 ) -> dict[str, Any]:
     """The organization's (or one project's) seats in use over time, in buckets.
-    ``seats_total`` is the current total of its (the project's) licenses."""
-    window = window_resolve(since=since, until=until, now=store_now(), bucket=bucket)
+    ``seats_total`` is the capacity now: the seats of its (the project's) licenses that
+    can grant one (active, not suspended, not expired; ``License.invalid_reason``)."""
+    now = store_now()
+    window = window_resolve(since=since, until=until, now=now, bucket=bucket)
     dimension = Dimension.ORG if project_id is None else Dimension.PROJECT
     measured = usage(window, window.bucket, dimension, project_id)[project_id]
-    licenses = License.objects.all()
+    licenses = License.objects.filter(is_active=True, is_suspended=False).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
     if project_id is not None:
         licenses = licenses.filter(project_id=project_id)
     seats_total = licenses.aggregate(total=Sum("seats_total"))["total"] or 0

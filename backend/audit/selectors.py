@@ -1,9 +1,10 @@
 """Reads of the audit trail of the organization in scope."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import django_filters
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
@@ -35,3 +36,20 @@ def audit_event_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Au
     if not found.is_valid():
         raise ValidationError(dict(found.errors))
     return found.qs
+
+
+def audit_targets_existing(events: Iterable[AuditEvent]) -> set[tuple[str, str]]:
+    """The (target_type, target_id) pairs of these events whose object still exists,
+    one query per target type (a page of the log links only to what is there)."""
+    wanted: dict[str, set[str]] = {}
+    for event in events:
+        wanted.setdefault(event.target_type, set()).add(event.target_id)
+    existing: set[tuple[str, str]] = set()
+    for label, ids in wanted.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue  # a type that no longer exists
+        found = model._default_manager.filter(pk__in=ids).values_list("pk", flat=True)
+        existing.update((label, str(pk)) for pk in found)
+    return existing

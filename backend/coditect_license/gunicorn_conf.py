@@ -20,7 +20,11 @@ worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# ACCESS_LOG=true (`serve` sets it): one line per request on stdout. Off by default in
+# production, where the ingress logs requests and a line per heartbeat costs throughput.
+# The path only, never the query string: invitation and reset links carry tokens.
+accesslog = "-" if os.environ.get("ACCESS_LOG", "").lower() in ("1", "true", "yes", "on") else None
+access_log_format = "%(t)s %(m)s %(U)s %(s)s %(M)sms [%({x-request-id}o)s]"
 errorlog = "-"
 if os.environ.get("LOG_FORMAT") == "json":
     # gunicorn's own lines (boot, worker timeouts) in the JSON shape Django's logs have
@@ -52,6 +56,7 @@ if os.environ.get("LOG_FORMAT") == "json":
             "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
         },
     }
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 wsgi_app = "coditect_license.wsgi:application"
 # The control socket defaults to one path per user; several servers on one host
 # (tests, benchmarks) would fight over it, and nothing here uses it.

@@ -486,11 +486,17 @@ SPECTACULAR_SETTINGS = {
 # and is echoed in the response's X-Request-ID.
 DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "RETURN_HEADER": True, "EXPOSE_HEADER": True}
 LOG_FORMAT = env_choice("LOG_FORMAT", "plain", ("plain", "json"))
+# One access-log line per request (gunicorn's, see gunicorn_conf.py); `serve` turns it on.
+ACCESS_LOG = env_bool("ACCESS_LOG", False)
+DEMO_CREDENTIALS_FILE = DATA_DIR / "demo-credentials.json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_id": {"()": "django_guid.log_filters.CorrelationId"},
+        "request_id": {
+            "()": "core.logs.RequestIdFilter",
+            "placeholder": "-" if LOG_FORMAT == "plain" else None,
+        },
         "trace": {"()": "core.logs.CloudTraceFilter", "project": env_str("GOOGLE_CLOUD_PROJECT")},
     },
     "formatters": {
@@ -519,5 +525,7 @@ LOGGING = {
         # Their debug lines carry PKCE verifiers, codes and tokens, and URLs with them.
         "authlib": {"level": "WARNING"},
         "urllib3": {"level": "WARNING"},
+        # With the access log on, a 4xx is already its line there; 5xx keep their traceback.
+        "django.request": {"level": "ERROR" if ACCESS_LOG else "WARNING"},
     },
 }

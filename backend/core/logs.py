@@ -1,4 +1,5 @@
-"""What Cloud Logging reads from a JSON log line, beyond the JSON formatter's fields.
+"""The fields of a log line beyond the formatter's: the request id on every line (a
+readable mark on lines no request made), and what Cloud Logging reads from a JSON line.
 
 Cloud Logging files a line by its ``severity`` field (no field: stderr is ERROR,
 stdout INFO), orders by ``time`` and groups the lines of one request under
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.http import HttpRequest, HttpResponse
+from django_guid.log_filters import CorrelationId
 
 TRACE_FIELD = "logging.googleapis.com/trace"
 
@@ -56,4 +58,23 @@ class CloudTraceFilter(logging.Filter):
         trace = _trace_id.get()
         if trace and self.project:
             setattr(record, TRACE_FIELD, f"projects/{self.project}/traces/{trace}")
+        return True
+
+
+class RequestIdFilter(CorrelationId):
+    """django-guid's filter, with ``placeholder`` for work outside a request.
+
+    The reaper and the rollup log from their own processes, where there is no
+    request id: a plain console shows ``[-]`` there rather than ``[None]``; JSON
+    keeps ``null``.
+    """
+
+    def __init__(self, placeholder: str | None = None) -> None:
+        super().__init__()
+        self.placeholder = placeholder
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        super().filter(record)
+        if record.correlation_id is None:
+            record.correlation_id = self.placeholder
         return True

@@ -283,11 +283,23 @@ def sdk_env(license_server: LicenseServer, cache_dir: Path) -> dict[str, str]:
     env.update(
         CODITECT_LICENSE_SERVER=license_server.url,
         CODITECT_LICENSE_CACHE=str(cache_dir),
+        # Not the config file of whoever runs the tests.
+        CODITECT_LICENSE_CONFIG=str(cache_dir.parent / "no-config.toml"),
         PYTHONUNBUFFERED="1",
     )
     env.pop("CODITECT_LICENSE_KEY", None)
     env.pop("CODITECT_HARDWARE_ID", None)
     return env
+
+
+@pytest.fixture
+def env_for(sdk_env: dict[str, str]) -> Callable[..., dict[str, str]]:
+    """The CLI's environment for one license's key, plus ``extra`` variables."""
+
+    def make(lic: License, **extra: str) -> dict[str, str]:
+        return {**sdk_env, "CODITECT_LICENSE_KEY": lic.key, **extra}
+
+    return make
 
 
 @pytest.fixture

@@ -31,14 +31,6 @@ def start_run(cli, env, *command):
     return proc
 
 
-@pytest.fixture
-def env_for(sdk_env):
-    def make(lic, **extra):
-        return {**sdk_env, "CODITECT_LICENSE_KEY": lic.key, **extra}
-
-    return make
-
-
 def test_a_second_run_is_refused_while_the_first_holds_the_only_seat(cli, env_for, make_license):
     env = env_for(make_license(seats=1, ttl=3))
     first = start_run(cli, env, "sleep", "3")

@@ -269,3 +269,19 @@ def test_defaults_end_now_and_leave_out_other_organizations(org_a, org_b, alice,
     assert body["bucket_seconds"] == 3600 and len(body["buckets"]) in (24, 25)
     assert body["peak_in_use"] == 0 and body["totals"]["acquires"] == 0
     assert parse_datetime(body["until"]) <= datetime.now(tz=UTC) + timedelta(seconds=5)
+
+
+def test_capacity_counts_only_licenses_that_can_grant_a_seat(org_a, alice, store_kind):
+    from licenses.models import License
+
+    with scope(org=org_a):
+        license_create(org=org_a, name="granting", seats_total=3)
+        for name, change in (
+            ("suspended", {"is_suspended": True}),
+            ("inactive", {"is_active": False}),
+            ("expired", {"expires_at": datetime.now(UTC) - MINUTE}),
+        ):
+            lic, _ = license_create(org=org_a, name=name, seats_total=5)
+            License.objects.filter(pk=lic.pk).update(**change)
+    body = client_for(alice).get(f"{base(org_a)}/analytics/utilization").json()
+    assert body["seats_total"] == 3

@@ -75,6 +75,8 @@ def test_it_lists_events_newest_first_with_their_details(org_a, alice, bob, hist
         "action": "member.role_change",
         "target_type": "users.user",
         "target_id": str(bob.id),
+        "target_name": "bob@a.example",
+        "target_exists": True,
         "before": {"email": "bob@a.example", "role": "member"},
         "after": {"email": "bob@a.example", "role": "admin"},
         "ip_address": "127.0.0.1",
@@ -175,3 +177,29 @@ def test_a_command_is_named_as_the_actor(db):
         event = AuditEvent.objects.get(action="license.create", org__slug="cli-org")
     assert (event.actor, event.actor_token) == (None, None)
     assert event.actor_system == "command:create_license"
+
+
+def test_events_name_their_targets_and_say_whether_they_still_exist(org_a, alice):
+    api = client_for(alice)
+    created = api.post(
+        "/api/v1/orgs/org-a/licenses", {"name": "Studio floating", "seats_total": 2}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    license_id = created.json()["license"]["id"]
+    assert (
+        api.patch(
+            f"/api/v1/orgs/org-a/licenses/{license_id}", {"name": "Studio renamed"}, format="json"
+        ).status_code
+        == 200
+    )
+    events = {e["action"]: e for e in api.get(url(org_a)).json()["results"]}
+    # The name at the time of each event; the license is still there.
+    assert events["license.create"]["target_name"] == "Studio floating"
+    assert events["license.update"]["target_name"] == "Studio renamed"
+    assert events["license.create"]["target_exists"] is True
+
+    assert api.delete(f"/api/v1/orgs/org-a/licenses/{license_id}").status_code == 204
+    events = {e["action"]: e for e in api.get(url(org_a)).json()["results"]}
+    assert events["license.create"]["target_name"] == "Studio floating"  # kept in the event
+    assert events["license.create"]["target_exists"] is False
+    assert events["license.delete"]["target_exists"] is False

@@ -83,3 +83,19 @@ def test_serve_says_how_to_offer_google_and_github_sign_in(settings):
     offered = sign_in_summary()
     assert "GitHub" in offered
     assert "https://licenses.example/sign-in/callback/<provider id>" in offered
+
+
+def test_the_ready_block_names_the_reachable_url_and_the_demo_login(settings, tmp_path):
+    from core.management.commands.serve import ready_block
+
+    settings.DEMO_CREDENTIALS_FILE = tmp_path / "demo-credentials.json"
+    production = ready_block("0.0.0.0", 8123)
+    assert "ready: http://127.0.0.1:8123/" in production
+    assert "dashboard login" not in production and "curl" not in production
+
+    demo = {"email": "admin@demo.example", "password": "pw-123", "license_key": "lic_abc"}
+    settings.DEMO_CREDENTIALS_FILE.write_text(json.dumps(demo))
+    block = ready_block("::", 8124)
+    assert "ready: http://[::1]:8124/" in block
+    assert "admin@demo.example" in block and "pw-123" in block and "lic_abc" in block
+    assert "curl -s -X POST http://[::1]:8124/api/v1/licenses/acquire" in block

@@ -16,6 +16,9 @@ class AuditActorTokenSerializer(serializers.Serializer):
 class AuditEventSerializer(serializers.ModelSerializer):
     actor = AuditActorSerializer(allow_null=True, read_only=True)
     actor_token = AuditActorTokenSerializer(allow_null=True, read_only=True)
+    target_exists = serializers.BooleanField(
+        read_only=True, help_text="Whether the target object still exists (to link to it)."
+    )
 
     class Meta:
         model = AuditEvent
@@ -27,6 +30,8 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "action",
             "target_type",
             "target_id",
+            "target_name",
+            "target_exists",
             "before",
             "after",
             "ip_address",

@@ -35,4 +35,7 @@ class AuditEventListView(OrganizationEndpoint):
 
     def get(self, request: Request, org: str) -> Response:
         page = self.paginate_queryset(selectors.audit_event_list(filters=request.query_params))
+        existing = selectors.audit_targets_existing(page)
+        for event in page:
+            event.target_exists = (event.target_type, event.target_id) in existing
         return self.get_paginated_response(AuditEventSerializer(page, many=True).data)

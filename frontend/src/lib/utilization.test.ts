@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { niceTicks, rangeWindow, shapeUtilization, utilizationPercent } from "@/lib/utilization";
+import { customWindow, niceTicks, rangeWindow, shapeUtilization, utilizationPercent } from "@/lib/utilization";
 import { makeBucket, type UtilizationBucket } from "@/testing/data";
 
 const bucket = (start: string, peak: number, extra: Partial<UtilizationBucket> = {}): UtilizationBucket =>
@@ -90,5 +90,22 @@ describe("utilizationPercent", () => {
     expect(utilizationPercent(2, 3)).toBe(67);
     expect(utilizationPercent(5, 3)).toBe(100);
     expect(utilizationPercent(0, 0)).toBe(0);
+  });
+});
+
+describe("customWindow", () => {
+  it("spans whole local days, both ends included, with a bucket the API accepts", () => {
+    const one = customWindow("2026-11-02", "2026-11-02")!;
+    expect(Date.parse(one.until) - Date.parse(one.since)).toBe(24 * 3_600_000);
+    expect(one.bucket).toBe("minute");
+    expect(customWindow("2026-11-01", "2026-11-07")!.bucket).toBe("hour");
+    const quarter = customWindow("2026-09-01", "2026-11-30")!;
+    expect(quarter.bucket).toBe("day");
+    expect(new Date(quarter.since)).toEqual(new Date("2026-09-01T00:00"));
+  });
+
+  it("is null until both dates are there and in order", () => {
+    expect(customWindow("", "2026-11-02")).toBeNull();
+    expect(customWindow("2026-11-03", "2026-11-02")).toBeNull();
   });
 });

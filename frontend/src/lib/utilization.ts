@@ -35,6 +35,36 @@ export function rangeWindow(range: RangeKey, now: number = Date.now()): Utilizat
   };
 }
 
+/** A chosen range: one of the presets ending now, or whole days picked by date. */
+export type ChartRange = { key: RangeKey } | { key: "custom"; from: string; to: string };
+
+/**
+ * The window of dates `from`..`to` (YYYY-MM-DD, local days, both included): minute
+ * buckets for a day or less, hourly up to two weeks, daily beyond (the API allows
+ * at most 1500 buckets). Null while the dates are missing or reversed.
+ */
+export function customWindow(from: string, to: string): UtilizationWindow | null {
+  const since = new Date(`${from}T00:00`).getTime();
+  const until = new Date(`${to}T00:00`).getTime() + DAY;
+  if (Number.isNaN(since) || Number.isNaN(until) || until <= since) return null;
+  const span = until - since;
+  const bucket: BucketSize = span <= DAY ? "minute" : span <= 14 * DAY ? "hour" : "day";
+  return { since: new Date(since).toISOString(), until: new Date(until).toISOString(), bucket };
+}
+
+/** The window to ask for; the picker only hands out valid dates, a day otherwise. */
+export function chartWindow(range: ChartRange, now: number = Date.now()): UtilizationWindow {
+  if (range.key !== "custom") return rangeWindow(range.key, now);
+  return customWindow(range.from, range.to) ?? rangeWindow("day", now);
+}
+
+/** "last day", or "Nov 1 – Nov 3" for picked dates. */
+export function rangeLabel(range: ChartRange): string {
+  if (range.key !== "custom") return `last ${RANGES[range.key].label.toLowerCase()}`;
+  const day = (d: string) => dayFormat.format(new Date(`${d}T00:00`));
+  return range.from === range.to ? day(range.from) : `${day(range.from)} – ${day(range.to)}`;
+}
+
 export type ChartPoint = {
   /** Start of the bucket, ms since the epoch. */
   t: number;

@@ -1140,7 +1140,10 @@ export interface components {
             readonly id: string;
             readonly ip_address: string | null;
             readonly request_id: string;
+            /** @description Whether the target object still exists (to link to it). */
+            readonly target_exists: boolean;
             readonly target_id: string;
+            readonly target_name: string;
             readonly target_type: string;
         };
         AuthResponse: {

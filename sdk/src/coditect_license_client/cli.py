@@ -13,6 +13,7 @@ Exit codes (also in ``coditect-license --help`` and sdk/README.md):
     15  seat lost while running (run: COMMAND was stopped)
     16  no seat held (status, heartbeat; or the session is gone, or its secret
         was replaced by a newer acquire with the same key: release)
+    141 stdout was closed early (piped into ``head``): nothing more to say
     run: otherwise COMMAND's own exit status; 128+N if it was killed by
     signal N; 126 if it cannot be executed, 127 if it is not found.
 """
@@ -35,9 +36,12 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any, TextIO
 
+import shtab
+
 from ._version import __version__
-from .cache import DiskCache
+from .cache import ENV_CACHE_DIR, DiskCache
 from .client import LicenseClient
+from .config import ConfigError, config_path, load_config
 from .errors import (
     InvalidLicenseKey,
     InvalidSessionSecret,
@@ -58,6 +62,9 @@ from .transport import Transport
 from .verify import TokenClaims, verify_token
 
 PROG = "coditect-license"
+SDK_LOGGER = "coditect_license_client"
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_RETRIES = 4
 
 
 class ExitCode(IntEnum):
@@ -73,6 +80,7 @@ class ExitCode(IntEnum):
     NO_SEAT_HELD = 16
     CANNOT_EXECUTE = 126
     COMMAND_NOT_FOUND = 127
+    BROKEN_PIPE = 128 + 13  # as if SIGPIPE had ended us, the shell's convention
 
 
 _EXIT_BY_ERROR: tuple[tuple[type[LicenseError], ExitCode, str], ...] = (
@@ -88,7 +96,7 @@ _EXIT_BY_ERROR: tuple[tuple[type[LicenseError], ExitCode, str], ...] = (
 )
 
 EPILOG = """\
-configuration (options win over environment):
+configuration (options win over the environment, which wins over the config file):
   CODITECT_LICENSE_SERVER     server URL (--server)
   CODITECT_LICENSE_KEY        license key (--license-key; prefer the variable or
                               --license-key-file: command lines are visible to other users)
@@ -97,6 +105,13 @@ configuration (options win over environment):
   CODITECT_CLIENT_INSTANCE    instance name, to hold several seats on one machine
   CODITECT_LICENSE_CACHE      cache folder (JWKS and the last seat with its session
                               secret, which heartbeat and release send; files are 0600)
+  CODITECT_LICENSE_CONFIG     config file, else ~/.config/coditect/license.toml with keys
+                              server, license_key_file, hardware_id, instance, cache_dir,
+                              timeout, retries (and license_key: chmod 600 the file then)
+
+shell completion:
+  coditect-license completion bash > ~/.local/share/bash-completion/completions/coditect-license
+  coditect-license completion zsh > "${fpath[1]}/_coditect-license"
 
 exit codes:
   0 success            10 no seat available       14 token invalid or expired
@@ -104,6 +119,7 @@ exit codes:
   2 usage error        12 invalid license key     16 no seat held
                        13 server unreachable
   run: COMMAND's exit status; 128+N if killed by signal N; 126 cannot execute; 127 not found
+  141: stdout closed before all was written (e.g. piped into head)
 """
 
 
@@ -118,10 +134,16 @@ def error_exit_code(exc: BaseException) -> tuple[ExitCode, str]:
     return ExitCode.ERROR, "error"
 
 
-def _stamp(epoch: float | None) -> str:
+def _iso(epoch: float | None) -> str | None:
+    """A time for --json: ISO 8601 in UTC, or null when there is none."""
     if epoch is None:
-        return "-"
+        return None
     return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _stamp(epoch: float | None) -> str:
+    """A time for people: as _iso, or "-"."""
+    return _iso(epoch) or "-"
 
 
 def _never(epoch: float | None) -> str:
@@ -140,26 +162,80 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         return argparse.SUPPRESS if suppress else value
 
     group = parser.add_argument_group("connection")
-    group.add_argument("--server", metavar="URL", default=default(None), help="license server URL")
-    group.add_argument("--license-key", metavar="KEY", default=default(None))
-    group.add_argument("--license-key-file", metavar="PATH", default=default(None))
-    group.add_argument("--hardware-id", metavar="ID", default=default(None))
-    group.add_argument("--instance", metavar="NAME", default=default(None))
-    group.add_argument("--cache-dir", metavar="DIR", default=default(None))
     group.add_argument(
-        "--timeout", metavar="SECONDS", type=float, default=default(10.0), help="per request"
+        "--server",
+        metavar="URL",
+        default=default(None),
+        help="license server URL ($CODITECT_LICENSE_SERVER)",
+    )
+    group.add_argument(
+        "--license-key",
+        metavar="KEY",
+        default=default(None),
+        help="license key ($CODITECT_LICENSE_KEY; other users can see command lines, "
+        "so prefer the variable or --license-key-file)",
+    )
+    group.add_argument(
+        "--license-key-file",
+        metavar="PATH",
+        default=default(None),
+        help="file holding the license key ($CODITECT_LICENSE_KEY_FILE)",
+    )
+    group.add_argument(
+        "--hardware-id",
+        metavar="ID",
+        default=default(None),
+        help="hardware id instead of this machine's fingerprint ($CODITECT_HARDWARE_ID)",
+    )
+    group.add_argument(
+        "--instance",
+        metavar="NAME",
+        default=default(None),
+        help="instance name: one machine holds one seat per instance ($CODITECT_CLIENT_INSTANCE)",
+    )
+    group.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        default=default(None),
+        help="folder for the cached JWKS and seat ($CODITECT_LICENSE_CACHE; "
+        "default ~/.cache/coditect-license)",
+    )
+    group.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=float,
+        default=default(None),
+        help=f"per request (default {DEFAULT_TIMEOUT:g})",
     )
     group.add_argument(
         "--retries",
         metavar="N",
         type=int,
-        default=default(4),
-        help="retries of a request that failed on the network, 5xx or 429 (default 4)",
+        default=default(None),
+        help="retries of a request that failed on the network, 5xx or 429 "
+        f"(default {DEFAULT_RETRIES})",
     )
     out = parser.add_argument_group("output")
-    out.add_argument("--json", action="store_true", default=default(False), help="JSON on stdout")
-    out.add_argument("-q", "--quiet", action="store_true", default=default(False))
-    out.add_argument("-v", "--verbose", action="store_true", default=default(False))
+    out.add_argument(
+        "--json",
+        action="store_true",
+        default=default(False),
+        help="machine-readable JSON on stdout (times are ISO 8601 UTC or null)",
+    )
+    out.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=default(False),
+        help="print only errors",
+    )
+    out.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default(False),
+        help="also print what the SDK does (requests, retries, heartbeats) on stderr",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -193,24 +269,52 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fingerprint = add("fingerprint", "print this machine's hardware id (a hash; nothing raw)")
     fingerprint.add_argument("--sources", action="store_true", help="name the sources used")
-    run = add("run", "hold a seat while COMMAND runs; exit with its status")
+    run = add(
+        "run",
+        "hold a seat while COMMAND runs; exit with its status "
+        "(--json: a summary on stdout once it ends)",
+    )
     run.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- COMMAND [ARGS...]")
+    completion = sub.add_parser(
+        "completion",
+        help="print a shell completion script",
+        description="Print a completion script for SHELL; see 'shell completion' in --help.",
+    )
+    completion.add_argument("shell", choices=shtab.SUPPORTED_SHELLS, metavar="SHELL")
     return parser
 
 
 class Settings:
+    """Each setting from its option, else its environment variable, else the config file."""
+
     def __init__(self, args: argparse.Namespace) -> None:
         env = os.environ
-        self.server: str | None = args.server or env.get("CODITECT_LICENSE_SERVER")
-        self.key_file = args.license_key_file or env.get("CODITECT_LICENSE_KEY_FILE")
-        self.license_key: str | None = args.license_key or env.get("CODITECT_LICENSE_KEY")
-        self.hardware_id: str | None = args.hardware_id or env.get(ENV_OVERRIDE) or None
-        self.instance: str | None = args.instance or env.get("CODITECT_CLIENT_INSTANCE") or None
-        self.cache_dir: str | None = args.cache_dir or None
-        self.timeout: float = args.timeout
-        if args.retries < 0:
+        try:
+            file = load_config()
+        except ConfigError as exc:
+            raise UsageError(f"config file: {exc}") from exc
+
+        def pick(option: Any, variable: str | None, key: str) -> Any:
+            for value in (option, env.get(variable) if variable else None, file.get(key)):
+                if value not in (None, ""):
+                    return value
+            return None
+
+        self.server: str | None = pick(args.server, "CODITECT_LICENSE_SERVER", "server")
+        self.license_key: str | None = pick(args.license_key, "CODITECT_LICENSE_KEY", "license_key")
+        self.key_file: str | None = pick(
+            args.license_key_file, "CODITECT_LICENSE_KEY_FILE", "license_key_file"
+        )
+        self.hardware_id: str | None = pick(args.hardware_id, ENV_OVERRIDE, "hardware_id")
+        self.instance: str | None = pick(args.instance, "CODITECT_CLIENT_INSTANCE", "instance")
+        self.cache_dir: str | None = pick(args.cache_dir, ENV_CACHE_DIR, "cache_dir")
+        timeout = pick(args.timeout, None, "timeout")
+        self.timeout: float = DEFAULT_TIMEOUT if timeout is None else float(timeout)
+        retries = pick(args.retries, None, "retries")
+        retries = DEFAULT_RETRIES if retries is None else retries
+        if retries < 0:
             raise UsageError("--retries must be 0 or more")
-        self.retry = RetryPolicy(attempts=args.retries + 1)
+        self.retry = RetryPolicy(attempts=retries + 1)
 
     def key(self) -> str:
         if self.license_key:
@@ -221,12 +325,16 @@ class Settings:
             except OSError as exc:
                 raise UsageError(f"cannot read the license key file: {exc}") from exc
         raise UsageError(
-            "no license key: set CODITECT_LICENSE_KEY, or pass --license-key-file or --license-key"
+            "no license key: set CODITECT_LICENSE_KEY, pass --license-key-file or "
+            f"--license-key, or set license_key_file in {config_path()}"
         )
 
     def url(self) -> str:
         if not self.server:
-            raise UsageError("no server: set CODITECT_LICENSE_SERVER or pass --server URL")
+            raise UsageError(
+                "no server: set CODITECT_LICENSE_SERVER, pass --server URL, "
+                f"or set server in {config_path()}"
+            )
         return self.server
 
     def client(self, **overrides: Any) -> LicenseClient:
@@ -279,9 +387,9 @@ def _lease_payload(lease: Lease) -> dict[str, Any]:
         "seats_total": lease.seats_total,
         "heartbeat_interval": lease.heartbeat_interval,
         "heartbeat_ttl": lease.heartbeat_ttl,
-        "session_expires_at": _stamp(lease.session_expires_at),
-        "token_expires_at": _stamp(claims.expires_at if claims else None),
-        "license_expires_at": _stamp(lease.license_expires_at),
+        "session_expires_at": _iso(lease.session_expires_at),
+        "token_expires_at": _iso(claims.expires_at if claims else None),
+        "license_expires_at": _iso(lease.license_expires_at),
         "token": lease.token,
     }
 
@@ -313,9 +421,9 @@ def _claims_payload(claims: TokenClaims) -> dict[str, Any]:
         "issuer": claims.issuer,
         "kid": claims.kid,
         "alg": claims.algorithm,
-        "issued_at": _stamp(claims.issued_at),
-        "expires_at": _stamp(claims.expires_at),
-        "license_expires_at": _stamp(claims.license_expires_at),
+        "issued_at": _iso(claims.issued_at),
+        "expires_at": _iso(claims.expires_at),
+        "license_expires_at": _iso(claims.license_expires_at),
     }
 
 
@@ -336,7 +444,7 @@ def cmd_heartbeat(settings: Settings, out: Output, args: argparse.Namespace) -> 
         result = client.heartbeat()
     payload = {
         "session_id": result.session_id,
-        "session_expires_at": _stamp(result.session_expires_at),
+        "session_expires_at": _iso(result.session_expires_at),
         "heartbeat_interval": result.heartbeat_interval,
         "reacquired": result.reacquired,
     }
@@ -356,8 +464,8 @@ def cmd_status(settings: Settings, out: Output, args: argparse.Namespace) -> int
     with settings.client() as client:
         status = client.status(check_server=args.check)
     payload = status.as_dict()
-    payload["token_expires_at"] = _stamp(status.token_expires_at)
-    payload["session_expires_at"] = _stamp(status.session_expires_at)
+    payload["token_expires_at"] = _iso(status.token_expires_at)
+    payload["session_expires_at"] = _iso(status.session_expires_at)
     if status.session_id is None:
         out.data(payload, [f"no seat held on this machine for {status.server_url}"])
         return ExitCode.NO_SEAT_HELD
@@ -416,7 +524,7 @@ def cmd_verify(settings: Settings, out: Output, args: argparse.Namespace) -> int
             f"token valid: session {claims.session_id}",
             f"  license     {claims.license_id}   org {claims.org}   seats {claims.seats}",
             f"  hardware    {claims.hardware_id}",
-            f"  issued      {payload['issued_at']}   expires {payload['expires_at']}"
+            f"  issued      {_stamp(claims.issued_at)}   expires {_stamp(claims.expires_at)}"
             f" ({_seconds(claims.seconds_left())} left)",
             f"  license     expires {_never(claims.license_expires_at)}",
             f"  signed by   {claims.kid} ({claims.algorithm})",
@@ -455,7 +563,11 @@ def cmd_run(settings: Settings, out: Output, args: argparse.Namespace) -> int:
     explicit = settings.instance is not None
     instance = settings.instance or f"run-{uuid.uuid4().hex[:16]}"
     with settings.client(client_instance=instance, cache_lease=explicit) as client:
-        return _Runner(client, command, out).run()
+        runner = _Runner(client, command, out)
+        code = runner.run()
+    if out.json:  # after the command's own output, which shares stdout
+        out.data(runner.summary(code), [])
+    return code
 
 
 class _Runner:
@@ -472,6 +584,21 @@ class _Runner:
         self.seat = client.seat(on_lost=lambda error: self.lost.set(), handle_signals=False)
         self.proc: subprocess.Popen[bytes] | None = None
         self.received: list[int] = []
+        self.lease: Lease | None = None  # the seat's lease is gone once it is released
+
+    def summary(self, code: int) -> dict[str, Any]:
+        lease, error = self.lease, self.seat.lost_error
+        return {
+            "command": self.command,
+            "exit_status": code,
+            "session_id": lease.session_id if lease else None,
+            "license_id": lease.license_id if lease else None,
+            "seats_used": lease.seats_used if lease else None,
+            "seats_total": lease.seats_total if lease else None,
+            "seat_lost": self.seat.lost,
+            "lost_reason": error.message if error else None,
+            "released": lease is not None and not self.seat.lost,
+        }
 
     def on_signal(self, signum: int, frame: object) -> None:
         self.received.append(signum)
@@ -505,7 +632,7 @@ class _Runner:
     def _run_child(self) -> int:
         if self.received:
             return 128 + self.received[0]
-        lease = self.seat.lease
+        lease = self.lease = self.seat.lease
         assert lease is not None
         name = self.command[0]
         self.out.note(
@@ -549,6 +676,11 @@ def _stop_child(proc: subprocess.Popen[bytes], grace: float = 10.0) -> None:
         proc.wait()
 
 
+def _print_completion(parser: argparse.ArgumentParser, shell: str) -> int:
+    print(shtab.complete(parser, shell=shell))
+    return ExitCode.OK
+
+
 COMMANDS = {
     "acquire": cmd_acquire,
     "heartbeat": cmd_heartbeat,
@@ -560,28 +692,45 @@ COMMANDS = {
 }
 
 
+def _configure_logging(args: argparse.Namespace) -> None:
+    """-v shows the SDK's own lines; libraries below it (httpx, httpcore) stay at warnings."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(f"{PROG}: %(message)s"))
+    logging.basicConfig(level=logging.ERROR if args.quiet else logging.WARNING, handlers=[handler])
+    if args.verbose:
+        logging.getLogger(SDK_LOGGER).setLevel(logging.DEBUG)
+
+
+def _failure(exc: LicenseError) -> tuple[ExitCode, str]:
+    code, label = error_exit_code(exc)
+    # The SDK's message often names the case already ("no seat held on this machine").
+    message = exc.message if exc.message.startswith(label) else f"{label}: {exc.message}"
+    return code, f"{message} ({exc.code})"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG
-        if args.verbose
-        else logging.WARNING
-        if not args.quiet
-        else logging.ERROR,
-        format=f"{PROG}: %(message)s",
-        stream=sys.stderr,
-    )
+    if args.command == "completion":
+        return _print_completion(parser, args.shell)
+    _configure_logging(args)
     out = Output(args, sys.stdout, sys.stderr)
     try:
         settings = Settings(args)
-        return int(COMMANDS[args.command](settings, out, args))
+        code = int(COMMANDS[args.command](settings, out, args))
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below
+        return code
+    except BrokenPipeError:
+        # The reader (``| head``) has all it wanted. Point stdout at /dev/null so the
+        # interpreter's last flush at exit does not print a traceback of its own.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitCode.BROKEN_PIPE
     except UsageError as exc:
         out.error(str(exc))
         return ExitCode.USAGE
     except LicenseError as exc:
-        code, label = error_exit_code(exc)
-        out.error(f"{label}: {exc.message} ({exc.code})")
+        code, message = _failure(exc)
+        out.error(message)
         return code
     except KeyboardInterrupt:
         out.error("interrupted")

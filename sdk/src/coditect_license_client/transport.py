@@ -92,12 +92,21 @@ class Transport:
         timeout: float | None,
     ) -> tuple[int, dict[str, Any]] | TransientError:
         """One try: the answer, or the transient error to retry (others raise)."""
+        sent = time.monotonic()
         try:
             response = self._http.request(
                 method, url, json=payload, timeout=timeout or self.timeout
             )
         except httpx.TransportError as exc:
             return ServerUnreachable(f"cannot reach {self.server_url}: {exc!r}")
+        # The path and status only: bodies carry keys, secrets and tokens.
+        log.debug(
+            "%s %s -> %d in %.0f ms",
+            method,
+            path,
+            response.status_code,
+            (time.monotonic() - sent) * 1000,
+        )
         try:
             body = response.json() if response.content else None
         except ValueError:

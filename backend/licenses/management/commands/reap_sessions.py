@@ -16,12 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, every: int, **options) -> None:
         while True:
+            # sessions_reap logs its own one-line report (also from the Celery task).
             try:
-                report = services.sessions_reap()
-                self.stdout.write(
-                    f"flushed {report.flushed} heartbeats, checked {report.checked}, "
-                    f"reaped {report.reaped} in {report.seconds:.3f}s"
-                )
+                services.sessions_reap()
             except SeatStoreUnavailable as exc:
                 if not every:
                     raise

@@ -22,10 +22,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
-        credentials = settings.DATA_DIR / "demo-credentials.json"
+        credentials = settings.DEMO_CREDENTIALS_FILE
         key_file = settings.DATA_DIR / "demo-license-key"
+        quiet = options["verbosity"] == 0  # `make run` shows the login in its closing block
         if Organization.objects.filter(slug=DEMO_ORG).exists():
-            self.stdout.write(f"demo already set up; its login and key are in {credentials}")
+            if not quiet:
+                self.stdout.write(f"demo already set up; its login and key are in {credentials}")
             return
         password = secrets.token_urlsafe(12)
         admin = get_user_model().objects.create_user(DEMO_EMAIL, password, name="Demo Admin")
@@ -39,6 +41,8 @@ class Command(BaseCommand):
         demo = {"email": DEMO_EMAIL, "password": password, "license_key": key, "org": DEMO_ORG}
         _write_private(credentials, json.dumps(demo))
         _write_private(key_file, key + "\n")
+        if quiet:
+            return
         self.stdout.write(
             "Demo organization 'demo' created.\n"
             f"  admin login:  {DEMO_EMAIL} / {password}\n"

@@ -84,9 +84,10 @@ export function AppLayout({ org, children }: { org: OrgMembership; children: Rea
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-2">
-          <div className="flex items-center gap-3 lg:hidden">
+          {/* min-w-0: a long organization name truncates instead of widening the page. */}
+          <div className="flex min-w-0 items-center gap-3 lg:hidden">
             <RadixDialog.Root open={menuOpen} onOpenChange={setMenuOpen}>
-              <RadixDialog.Trigger className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium" aria-label="Open the menu">
+              <RadixDialog.Trigger className="shrink-0 rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium" aria-label="Open the menu">
                 Menu
               </RadixDialog.Trigger>
               <RadixDialog.Portal>

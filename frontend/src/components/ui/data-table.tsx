@@ -63,9 +63,14 @@ function SortIcon({ direction }: { direction: false | "asc" | "desc" }) {
 
 const headerClass = "px-4 py-2 text-left text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase";
 
+/** The "actions" column stays on screen at the right edge while a wide table scrolls
+ * sideways on a phone: its buttons are never clipped by the scroll box. */
+const ACTIONS = "actions";
+const stickyActions = "sticky right-0 z-10 shadow-[-6px_0_6px_-6px_rgb(0_0_0/0.15)]";
+
 function HeaderCell<TData extends RowData>({ header }: { header: Header<Features, TData, unknown> }) {
   const { column } = header;
-  const className = cn(headerClass, column.columnDef.meta?.headerClassName);
+  const className = cn(headerClass, column.id === ACTIONS && cn(stickyActions, "bg-slate-50"), column.columnDef.meta?.headerClassName);
   if (!column.getCanSort()) {
     return (
       <th scope="col" className={className}>
@@ -160,7 +165,14 @@ export function DataTable<TData extends RowData>({ label, data, columns, getRowI
           {table.getRowModel().rows.map((row) => (
             <tr key={row.id} className={rowClassName}>
               {row.getAllCells().map((cell) => (
-                <td key={cell.id} className={cn("px-4 py-3 align-middle whitespace-nowrap text-slate-700", cell.column.columnDef.meta?.className)}>
+                <td
+                  key={cell.id}
+                  className={cn(
+                    "px-4 py-3 align-middle whitespace-nowrap text-slate-700",
+                    cell.column.id === ACTIONS && cn(stickyActions, "bg-white"),
+                    cell.column.columnDef.meta?.className,
+                  )}
+                >
                   <FlexRender cell={cell} />
                 </td>
               ))}

@@ -35,7 +35,7 @@ const bob = makeMember({ name: "Bob", email: "bob@example.com" });
 describe("audit log", () => {
   it("filters by action, actor and time through the API", async () => {
     mockApi.on("GET", "/api/v1/orgs/{org}/audit-events", page([
-      { id: "a1", actor: { id: bob.user_id, email: "bob@example.com" }, actor_token: null, action: "license.suspend", target_type: "licenses.license", target_id: "L1", before: { is_suspended: false }, after: { is_suspended: true }, ip_address: "127.0.0.1", created_at: "2026-11-26T10:00:00Z" },
+      { id: "a1", actor: { id: bob.user_id, email: "bob@example.com" }, actor_token: null, action: "license.suspend", target_type: "licenses.license", target_id: "L1", target_name: "Studio", target_exists: true, before: { is_suspended: false }, after: { is_suspended: true }, ip_address: "127.0.0.1", created_at: "2026-11-26T10:00:00Z" },
     ]));
     mockApi.on("GET", "/api/v1/orgs/{org}/members", page([bob]));
     const { user, router } = renderApp("/orgs/acme/audit");
@@ -56,6 +56,26 @@ describe("audit log", () => {
     // Back to the unfiltered list (served from the cache: same query as the first).
     await waitFor(() => expect(router.state.location.search).toBe(""));
     expect(screen.getByLabelText("Action")).toHaveValue("");
+  });
+
+  it("names each target, links to those that still exist, and shows only what changed", async () => {
+    mockApi.on("GET", "/api/v1/orgs/{org}/audit-events", page([
+      { id: "a2", actor: null, actor_token: null, action: "license.update", target_type: "licenses.license", target_id: "L2", target_name: "Render farm", target_exists: true, before: { name: "Render", seats_total: 3 }, after: { name: "Render farm", seats_total: 3 }, ip_address: null, created_at: "2026-11-26T11:00:00Z" },
+      { id: "a3", actor: null, actor_token: null, action: "license.delete", target_type: "licenses.license", target_id: "L3", target_name: "Old license", target_exists: false, before: { name: "Old license" }, after: null, ip_address: null, created_at: "2026-11-26T12:00:00Z" },
+    ]));
+    mockApi.on("GET", "/api/v1/orgs/{org}/members", page([bob]));
+    const { user } = renderApp("/orgs/acme/audit");
+    const table = await screen.findByRole("table", { name: "Audit events" });
+    expect(within(table).getByRole("link", { name: "Render farm" })).toHaveAttribute("href", "/orgs/acme/licenses/L2");
+    expect(within(table).queryByRole("link", { name: /Old license/ })).toBeNull();
+    expect(within(table).getByText("(deleted)")).toBeInTheDocument();
+    expect(within(table).queryByText("L2")).toBeNull(); // no bare ids
+    const row = within(table).getByRole("link", { name: "Render farm" }).closest("tr")!;
+    await user.click(within(row).getByText("1 field"));
+    const change = within(row).getByText("name").closest("div")!;
+    expect(within(change).getByText("Render", { selector: "del" })).toBeInTheDocument();
+    expect(within(change).getByText("Render farm", { selector: "ins" })).toBeInTheDocument();
+    expect(within(table).queryByText("seats_total")).toBeNull(); // unchanged, not shown
   });
 
   it("is not open to a viewer", async () => {

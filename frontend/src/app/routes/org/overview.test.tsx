@@ -1,5 +1,5 @@
 import { screen, within } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { seatTotals } from "@/features/overview/components/overview";
 import { makeBucket, makeLicense, makeMe, makeUtilization } from "@/testing/data";
@@ -34,6 +34,25 @@ describe("overview", () => {
     expect(expiring.get("status")).toBe("active");
   });
 
+  it("asks for the dates picked in the range picker", async () => {
+    mockApi.on("GET", "/api/v1/orgs/{org}/licenses", page([makeLicense({ name: "Studio", seats_total: 3, seats_used: 1 })]));
+    mockApi.on("GET", "/api/v1/orgs/{org}/analytics/utilization", (req) => makeUtilization(req.query, []));
+    const { user } = renderApp("/orgs/acme");
+    await screen.findByTestId("utilization-chart");
+    await user.click(screen.getByRole("button", { name: "Dates" }));
+    const from = screen.getByLabelText("From");
+    await user.clear(from);
+    await user.type(from, "2026-11-01");
+    const to = screen.getByLabelText("to");
+    await user.clear(to);
+    await user.type(to, "2026-11-07");
+    const query = () => mockApi.calls("GET", "/api/v1/orgs/{org}/analytics/utilization").at(-1)!.query;
+    await vi.waitFor(() => expect(query().get("since")).toBe(new Date("2026-11-01T00:00").toISOString()));
+    expect(query().get("until")).toBe(new Date("2026-11-08T00:00").toISOString());
+    expect(query().get("bucket")).toBe("hour");
+    expect(screen.getByText(/^Peak in use, Nov 1 – Nov 7$/)).toBeInTheDocument();
+  });
+
   it("invites an admin to create the first license", async () => {
     mockApi.on("GET", "/api/v1/orgs/{org}/licenses", page([]));
     mockApi.on("GET", "/api/v1/orgs/{org}/analytics/utilization", (req) => makeUtilization(req.query, []));
@@ -43,8 +62,11 @@ describe("overview", () => {
   });
 
   it("sums seats over licenses", () => {
-    expect(seatTotals([makeLicense({ seats_total: 3, seats_used: 2 }), makeLicense({ seats_total: 1, seats_used: 1 })])).toEqual({ used: 3, total: 4, percent: 75 });
-    expect(seatTotals([])).toEqual({ used: 0, total: 0, percent: 0 });
+    expect(seatTotals([makeLicense({ seats_total: 3, seats_used: 2 }), makeLicense({ seats_total: 1, seats_used: 1 })])).toEqual({ used: 3, total: 4, granting: 2, percent: 75 });
+    expect(seatTotals([])).toEqual({ used: 0, total: 0, granting: 0, percent: 0 });
+    // A suspended 5-seat license is no capacity: 3 of 3, not 3 of 8.
+    const suspended = makeLicense({ seats_total: 5, seats_used: 1, is_suspended: true, status: "suspended" });
+    expect(seatTotals([makeLicense({ seats_total: 3, seats_used: 3 }), suspended])).toEqual({ used: 3, total: 3, granting: 1, percent: 100 });
   });
 
   it("answers an organization the user is not in like a missing one", async () => {

@@ -1,4 +1,5 @@
-import { useEffect, useState, type ChangeEvent } from "react";
+import { useEffect, useMemo, useState, type ChangeEvent } from "react";
+import { Link } from "react-router";
 
 import { Button } from "@/components/ui/button";
 import { FilterInput, FilterSelect } from "@/components/ui/form";
@@ -19,49 +20,116 @@ function actorLabel(event: AuditEvent): string {
   return "System";
 }
 
+/** Where the dashboard shows each kind of target (the route of its page or its list). */
+const TARGETS: Record<string, { label: string; path: (org: string, id: string) => string }> = {
+  "licenses.license": { label: "License", path: (org, id) => `/orgs/${org}/licenses/${id}` },
+  "licenses.licensesession": { label: "Session", path: (org) => `/orgs/${org}/sessions` },
+  "projects.project": { label: "Project", path: (org) => `/orgs/${org}/projects` },
+  "users.user": { label: "Person", path: (org) => `/orgs/${org}/members` },
+  "tenants.membership": { label: "Member", path: (org) => `/orgs/${org}/members` },
+  "tenants.invitation": { label: "Invitation", path: (org) => `/orgs/${org}/members` },
+  "tenants.apitoken": { label: "API token", path: (org) => `/orgs/${org}/api-tokens` },
+  "tenants.organization": { label: "Organization", path: (org) => `/orgs/${org}/settings` },
+};
+
+export function targetLabel(event: AuditEvent): { kind: string; name: string } {
+  const kind = TARGETS[event.target_type]?.label ?? event.target_type;
+  return { kind, name: event.target_name || event.target_id };
+}
+
+function Target({ event, org }: { event: AuditEvent; org: string }) {
+  const { kind, name } = targetLabel(event);
+  const target = TARGETS[event.target_type];
+  return (
+    <span className="flex flex-col">
+      <span className="text-xs text-slate-500">{kind}</span>
+      {event.target_exists && target ? (
+        <Link to={target.path(org, event.target_id)} className="font-medium break-all text-brand-700 hover:underline">
+          {name}
+        </Link>
+      ) : (
+        <span className="font-medium break-all" title={event.target_exists ? undefined : "No longer exists"}>
+          {name}
+          {!event.target_exists && <span className="ml-1 text-xs font-normal text-slate-500">(deleted)</span>}
+        </span>
+      )}
+    </span>
+  );
+}
+
+type Json = unknown;
+
+function show(value: Json): string {
+  if (value === undefined) return "—";
+  if (typeof value === "string") return value;
+  return JSON.stringify(value);
+}
+
+/** The fields that differ between before and after, each once: what a reviewer reads. */
+export function changedFields(before: Json, after: Json): { field: string; before: Json; after: Json }[] {
+  const asObject = (v: Json) => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, Json>) : {});
+  const b = asObject(before);
+  const a = asObject(after);
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].sort();
+  return keys
+    .filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
+    .map((k) => ({ field: k, before: before == null ? undefined : b[k], after: after == null ? undefined : a[k] }));
+}
+
 function Change({ event }: { event: AuditEvent }) {
   if (event.before == null && event.after == null) return <span className="text-slate-400">—</span>;
+  const rows = changedFields(event.before, event.after);
   return (
     <details>
-      <summary className="cursor-pointer text-brand-700">Show change</summary>
-      <div className="mt-2 grid gap-2 sm:grid-cols-2">
-        <div>
-          <p className="text-xs font-medium text-slate-500">Before</p>
-          <pre className="max-w-md overflow-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(event.before, null, 2)}</pre>
-        </div>
-        <div>
-          <p className="text-xs font-medium text-slate-500">After</p>
-          <pre className="max-w-md overflow-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(event.after, null, 2)}</pre>
-        </div>
-      </div>
+      <summary className="cursor-pointer text-brand-700">
+        {rows.length} field{rows.length === 1 ? "" : "s"}
+      </summary>
+      <dl className="mt-2 max-w-xs space-y-1 text-xs">
+        {rows.map((r) => (
+          <div key={r.field} className="break-words">
+            <dt className="font-medium text-slate-700">{r.field}</dt>
+            <dd>
+              <del className="bg-red-50 text-red-800">{show(r.before)}</del>
+              <span aria-hidden="true"> → </span>
+              <span className="sr-only"> changed to </span>
+              <ins className="bg-green-50 text-green-800 no-underline">{show(r.after)}</ins>
+            </dd>
+          </div>
+        ))}
+      </dl>
     </details>
   );
 }
 
 const col = columnHelper<AuditEvent>();
 
-const columns = col.columns([
-  col.accessor((e) => timeKey(e.created_at), { id: "when", header: "When", cell: (c) => formatDateTime(c.row.original.created_at) }),
-  col.accessor(actorLabel, { id: "actor", header: "Actor" }),
-  col.accessor("action", { header: "Action", cell: (c) => <code className="font-mono text-xs">{c.getValue()}</code> }),
-  col.accessor((e) => `${e.target_type} ${e.target_id}`, {
-    id: "target",
-    header: "Target",
-    cell: (c) => (
-      <>
-        {c.row.original.target_type} <span className="font-mono text-xs text-slate-500">{c.row.original.target_id}</span>
-      </>
-    ),
-  }),
-  col.accessor((e) => e.ip_address ?? undefined, {
-    id: "ip",
-    header: "From",
-    sortUndefined: "last",
-    meta: { className: "font-mono text-xs" },
-    cell: (c) => c.getValue() ?? "—",
-  }),
-  col.display({ id: "change", header: "Change", meta: { className: "whitespace-normal" }, cell: (c) => <Change event={c.row.original} /> }),
-]);
+function auditColumns(org: string) {
+  return col.columns([
+    col.accessor((e) => timeKey(e.created_at), {
+      id: "when",
+      header: "When",
+      // Stays in view when a wide row scrolls the table sideways.
+      meta: { className: "sticky left-0 z-10 bg-white", headerClassName: "sticky left-0 z-10 bg-slate-50" },
+      cell: (c) => formatDateTime(c.row.original.created_at),
+    }),
+    col.accessor(actorLabel, { id: "actor", header: "Actor" }),
+    col.accessor("action", { header: "Action", cell: (c) => <code className="font-mono text-xs">{c.getValue()}</code> }),
+    col.accessor((e) => targetLabel(e).name, {
+      id: "target",
+      header: "Target",
+      meta: { className: "whitespace-normal min-w-40" },
+      cell: (c) => <Target event={c.row.original} org={org} />,
+    }),
+    col.accessor((e) => e.ip_address ?? undefined, {
+      id: "ip",
+      header: "From",
+      sortUndefined: "last",
+      meta: { className: "font-mono text-xs" },
+      cell: (c) => c.getValue() ?? "—",
+    }),
+    col.display({ id: "change", header: "Change", meta: { className: "whitespace-normal" }, cell: (c) => <Change event={c.row.original} /> }),
+  ]);
+}
 
 /** Who changed what: filters in the URL, applied as you type (debounced); headers sort the page shown. */
 export function AuditLog({ org }: { org: string }) {
@@ -86,6 +154,7 @@ export function AuditLog({ org }: { org: string }) {
     ...(values.until && { until: fromLocalInput(values.until) ?? undefined }),
   };
   const events = useAuditEvents(org, query);
+  const columns = useMemo(() => auditColumns(org), [org]);
   const actors = useActorChoices(org);
   const filtered = FILTERS.some((f) => values[f]);
   const field = (name: (typeof FILTERS)[number]) => ({

@@ -4,11 +4,11 @@ import { RangePicker, UtilizationChart } from "@/components/charts/utilization-c
 import { QueryState } from "@/components/ui/states";
 import { Card, CardHeader } from "@/components/ui/card";
 import { useLicenseUtilization } from "@/features/licenses/api/get-license-utilization";
-import { rangeWindow, RANGES, shapeUtilization, type RangeKey } from "@/lib/utilization";
+import { chartWindow, rangeLabel, shapeUtilization, type ChartRange } from "@/lib/utilization";
 
 export function LicenseUtilization({ org, licenseId, seatsTotal }: { org: string; licenseId: string; seatsTotal: number }) {
-  const [range, setRange] = useState<RangeKey>("hour");
-  const window = rangeWindow(range);
+  const [range, setRange] = useState<ChartRange>({ key: "hour" });
+  const window = chartWindow(range);
   const utilization = useLicenseUtilization(org, licenseId, window);
   const shaped = utilization.data ? shapeUtilization(utilization.data.buckets, window, seatsTotal) : null;
 
@@ -16,7 +16,7 @@ export function LicenseUtilization({ org, licenseId, seatsTotal }: { org: string
     <Card>
       <CardHeader
         title="Utilization"
-        description={`Seats in use over the last ${RANGES[range].label.toLowerCase()}`}
+        description={`Seats in use, ${rangeLabel(range)}`}
         actions={<RangePicker value={range} onChange={setRange} />}
       />
       <div className="p-4">

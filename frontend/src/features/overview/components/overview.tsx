@@ -12,17 +12,21 @@ import { EXPIRING_WITHIN_DAYS, useExpiringLicenses } from "@/features/overview/a
 import { useLicenseUsage, type LicenseUsage } from "@/features/overview/api/get-license-usage";
 import { useOrgUtilization } from "@/features/overview/api/get-org-utilization";
 import { formatDate, formatRelative } from "@/lib/format";
-import { rangeWindow, RANGES, shapeUtilization, utilizationPercent, type RangeKey } from "@/lib/utilization";
+import { chartWindow, rangeLabel, shapeUtilization, utilizationPercent, type ChartRange } from "@/lib/utilization";
 
-/** Totals over the licenses that can hand out seats now. */
+/** Totals over the licenses that can hand out seats now: a suspended, inactive or
+ * expired license's seats are no capacity (the server's utilization agrees). */
 export function seatTotals(licenses: LicenseUsage[]) {
   let used = 0;
   let total = 0;
+  let granting = 0;
   for (const l of licenses) {
+    if (licenseStatus(l) !== "active") continue;
+    granting += 1;
     used += l.seats_used ?? 0;
     total += l.seats_total;
   }
-  return { used, total, percent: utilizationPercent(used, total) };
+  return { used, total, granting, percent: utilizationPercent(used, total) };
 }
 
 const col = columnHelper<LicenseUsage>();
@@ -64,8 +68,8 @@ function Stat({ label, value, detail, testId }: { label: string; value: string; 
 }
 
 export function Overview({ org, orgName, canManage }: { org: string; orgName: string; canManage: boolean }) {
-  const [range, setRange] = useState<RangeKey>("day");
-  const window = rangeWindow(range);
+  const [range, setRange] = useState<ChartRange>({ key: "day" });
+  const window = chartWindow(range);
   const usage = useLicenseUsage(org);
   const utilization = useOrgUtilization(org, window);
   const expiring = useExpiringLicenses(org);
@@ -74,7 +78,7 @@ export function Overview({ org, orgName, canManage }: { org: string; orgName: st
   const totals = seatTotals(licenses);
   const seatsBought = totals.total;
   const shaped = utilization.data ? shapeUtilization(utilization.data.buckets, window, seatsBought || null) : null;
-  const windowLabel = RANGES[range].label.toLowerCase();
+  const windowLabel = rangeLabel(range);
 
   return (
     <>
@@ -83,16 +87,20 @@ export function Overview({ org, orgName, canManage }: { org: string; orgName: st
         <Stat
           label="Seats in use"
           value={usage.data ? `${totals.used} / ${totals.total}` : "…"}
-          detail={usage.data ? `${totals.percent}% of seats across ${licenses.length} license${licenses.length === 1 ? "" : "s"}` : undefined}
+          detail={
+            usage.data
+              ? `${totals.percent}% of the seats of ${totals.granting} license${totals.granting === 1 ? "" : "s"} that can grant`
+              : undefined
+          }
           testId="overview-seats"
         />
         <Stat
-          label={`Peak in use, last ${windowLabel}`}
+          label={`Peak in use, ${windowLabel}`}
           value={shaped ? String(shaped.peak) : "…"}
           testId="overview-peak"
         />
         <Stat
-          label={`Denied acquires, last ${windowLabel}`}
+          label={`Denied acquires, ${windowLabel}`}
           value={shaped ? String(shaped.denials) : "…"}
           detail="Clients refused because every seat was taken"
           testId="overview-denials"
