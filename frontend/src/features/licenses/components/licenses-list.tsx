@@ -1,12 +1,11 @@
 import { useEffect, useMemo, useState } from "react";
-import { Link } from "react-router";
 
 import { Card } from "@/components/ui/card";
 import { FilterInput, FilterSelect } from "@/components/ui/form";
 import { Pagination, PAGE_SIZE } from "@/components/ui/pagination";
 import { EmptyState, QueryState } from "@/components/ui/states";
 import { columnHelper, DataTable, timeKey } from "@/components/ui/data-table";
-import { LicenseStatusBadge, licenseStatus, SeatMeter } from "@/components/domain/license-status";
+import { licenseColumns } from "@/components/domain/license-columns";
 import { useLicenses, type License, type LicenseQuery } from "@/features/licenses/api/get-licenses";
 import { useProjectChoices } from "@/features/licenses/api/get-project-choices";
 import { formatDate, formatDateTime, formatRelative } from "@/lib/format";
@@ -21,26 +20,9 @@ function expiringBefore(days: string): string | undefined {
 
 const col = columnHelper<License>();
 
-function licenseColumns(org: string) {
+function licenseListColumns(org: string) {
   return col.columns([
-    col.accessor("name", {
-      header: "Name",
-      cell: (c) => (
-        <Link to={`/orgs/${org}/licenses/${c.row.original.id}`} className="font-medium text-brand-700 hover:underline">
-          {c.getValue()}
-        </Link>
-      ),
-    }),
-    col.accessor((l) => licenseStatus(l), { id: "status", header: "Status", cell: (c) => <LicenseStatusBadge license={c.row.original} /> }),
-    col.accessor((l) => l.seats_used ?? undefined, {
-      id: "seats",
-      header: "Seats in use",
-      sortUndefined: "last",
-      cell: (c) => {
-        const l = c.row.original;
-        return <SeatMeter used={l.seats_used} total={l.seats_total} label={`Seats in use of ${l.name}`} />;
-      },
-    }),
+    ...licenseColumns<License>(org),
     col.accessor("key_prefix", { header: "Key", cell: (c) => <code className="font-mono text-xs">{c.getValue()}…</code> }),
     col.accessor((l) => timeKey(l.expires_at), {
       id: "expires",
@@ -82,7 +64,7 @@ export function LicensesList({ org }: { org: string }) {
     ...(values.expiring && { expiring_before: expiringBefore(values.expiring) }),
   };
   const licenses = useLicenses(org, query);
-  const columns = useMemo(() => licenseColumns(org), [org]);
+  const columns = useMemo(() => licenseListColumns(org), [org]);
   const filtered = Boolean(values.search || values.status || values.project || values.expiring);
 
   return (

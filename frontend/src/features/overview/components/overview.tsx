@@ -2,7 +2,8 @@ import { useMemo, useState } from "react";
 import { Link } from "react-router";
 
 import { RangePicker, UtilizationChart } from "@/components/charts/utilization-chart";
-import { LicenseStatusBadge, licenseStatus, SeatMeter } from "@/components/domain/license-status";
+import { licenseColumns } from "@/components/domain/license-columns";
+import { licenseStatus } from "@/components/domain/license-status";
 import { ButtonLink } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, QueryState } from "@/components/ui/states";
@@ -32,27 +33,7 @@ export function seatTotals(licenses: LicenseUsage[]) {
 const col = columnHelper<LicenseUsage>();
 
 function usageColumns(org: string) {
-  return col.columns([
-    col.accessor("name", {
-      header: "License",
-      cell: (c) => (
-        <Link to={`/orgs/${org}/licenses/${c.row.original.id}`} className="font-medium text-brand-700 hover:underline">
-          {c.getValue()}
-        </Link>
-      ),
-    }),
-    col.accessor((l) => licenseStatus(l), { id: "status", header: "Status", cell: (c) => <LicenseStatusBadge license={c.row.original} /> }),
-    col.accessor((l) => l.seats_used ?? undefined, {
-      id: "seats",
-      header: "Seats in use",
-      sortUndefined: "last",
-      meta: { className: "w-1/2" },
-      cell: (c) => {
-        const l = c.row.original;
-        return <SeatMeter used={l.seats_used} total={l.seats_total} label={`Seats in use of ${l.name}`} />;
-      },
-    }),
-  ]);
+  return col.columns(licenseColumns<LicenseUsage>(org, { nameHeader: "License", seatsClassName: "w-1/2" }));
 }
 
 function Stat({ label, value, detail, testId }: { label: string; value: string; detail?: string; testId?: string }) {
