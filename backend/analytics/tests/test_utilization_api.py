@@ -12,13 +12,13 @@ from django.utils.dateparse import parse_datetime
 from django_scopes import scope, scopes_disabled
 
 from analytics.models import SeatEvent
-from conftest import client_for
 from licenses import services
 from licenses.errors import NoSeatsAvailable
 from licenses.models import LicenseSession
 from licenses.services import license_create
 from licenses.tests.helpers import end as release_seat
 from projects.models import Project
+from tests.fixtures.world import client_for
 
 pytestmark = pytest.mark.sqlite
 

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from conftest import BACKEND
+from tests.fixtures.servers import BACKEND
 
 pytestmark = pytest.mark.sqlite
 

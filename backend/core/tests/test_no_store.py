@@ -4,8 +4,8 @@ import pytest
 from django_scopes import scope
 from rest_framework.test import APIClient
 
-from conftest import client_for
 from licenses.services import license_create
+from tests.fixtures.world import client_for
 
 pytestmark = pytest.mark.sqlite
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from conftest import LiveServer, database_url
+from tests.fixtures.servers import LiveServer, database_url
 
 MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
 pytestmark = pytest.mark.sqlite

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from conftest import LiveServer, database_url
+from tests.fixtures.servers import LiveServer, database_url
 
 pytestmark = [pytest.mark.sqlite, pytest.mark.server]
 

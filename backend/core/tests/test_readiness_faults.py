@@ -6,7 +6,7 @@ import sys
 
 import httpx
 
-from conftest import BACKEND, LiveServer
+from tests.fixtures.servers import BACKEND, LiveServer
 
 
 def test_readyz_follows_postgres_and_redis_going_down_and_back(

@@ -12,7 +12,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
-from conftest import client_for
+from tests.fixtures.world import client_for
 
 pytestmark = pytest.mark.sqlite
 

@@ -6,11 +6,11 @@ from django_scopes import scope, scopes_disabled
 
 from analytics.models import SeatEvent
 from audit.models import AuditEvent
-from conftest import client_for
 from licenses import services
 from licenses.models import License, LicenseSession, SeatLease
 from licenses.seatstore import get_seat_store
 from licenses.tests.helpers import acquire, heartbeat, release
+from tests.fixtures.world import client_for
 
 pytestmark = pytest.mark.sqlite
 

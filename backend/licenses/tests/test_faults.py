@@ -13,11 +13,13 @@ import pytest
 import redis
 from django_scopes import scopes_disabled
 
-from conftest import LiveServer, database_url, race, use_store
 from licenses import services
 from licenses.models import LicenseSession
 from licenses.seatstore import get_seat_store
 from licenses.tests.helpers import beat, proof
+from tests.fixtures.concurrency import race
+from tests.fixtures.servers import LiveServer, database_url
+from tests.fixtures.stores import use_store
 
 ALLOWED = {200, 201, 409, 410, 503}
 
@@ -218,7 +220,7 @@ def test_a_postgres_restart_mid_load_fails_cleanly_and_leaks_nothing(
     import sys
     import uuid
 
-    from conftest import BACKEND
+    from tests.fixtures.servers import BACKEND
 
     prefix = f"pgfault:{uuid.uuid4().hex[:8]}:"
     env = {

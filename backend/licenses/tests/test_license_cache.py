@@ -8,12 +8,12 @@ from django.core.cache.backends.redis import RedisCache
 from django_scopes import scope, scopes_disabled
 from rest_framework.test import APIClient
 
-from conftest import use_store
 from core.redis import redis_client
 from licenses import license_cache, selectors, services
 from licenses.keys import license_key_digest
 from licenses.models import License, LicenseSession
 from projects.models import Project
+from tests.fixtures.stores import use_store
 
 pytestmark = pytest.mark.sqlite
 

@@ -6,11 +6,11 @@ import pytest
 from django_scopes import scope, scopes_disabled
 
 from analytics.models import SeatEvent
-from conftest import race
 from licenses import services
 from licenses.errors import NoSeatsAvailable
 from licenses.models import LicenseSession
 from licenses.tests.helpers import end as release
+from tests.fixtures.concurrency import race
 
 pytestmark = pytest.mark.sqlite
 

@@ -6,9 +6,9 @@ import httpx
 import pytest
 from django_scopes import scopes_disabled
 
-from conftest import race
 from licenses.models import LicenseSession
 from licenses.seatstore import get_seat_store
+from tests.fixtures.concurrency import race
 
 pytestmark = pytest.mark.sqlite
 

@@ -8,9 +8,9 @@ from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
-from conftest import client_for
 from licenses.models import LicenseSession
 from licenses.tests.helpers import release
+from tests.fixtures.world import client_for
 
 pytestmark = pytest.mark.sqlite
 

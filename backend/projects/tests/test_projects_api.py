@@ -2,8 +2,8 @@ import pytest
 from django_scopes import scope
 
 from audit.models import AuditEvent
-from conftest import client_for
 from projects.models import Project
+from tests.fixtures.world import client_for
 
 pytestmark = pytest.mark.sqlite
 

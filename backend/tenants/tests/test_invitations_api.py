@@ -9,10 +9,10 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEvent
-from conftest import client_for
 from core.secrets import secret_digest
 from tenants.models import Invitation
 from tenants.tests.helpers import audit_rows, roles_of
+from tests.fixtures.world import client_for
 from users.models import User
 
 pytestmark = pytest.mark.sqlite

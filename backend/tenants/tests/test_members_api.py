@@ -4,9 +4,9 @@ import pytest
 from django_scopes import scope
 
 from audit.models import AuditEvent
-from conftest import client_for
 from tenants.models import Membership
 from tenants.tests.helpers import audit_rows, roles_of
+from tests.fixtures.world import client_for
 
 pytestmark = pytest.mark.sqlite
 

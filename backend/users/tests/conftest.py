@@ -1,16 +1,8 @@
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
 
-from core.mail import wait_until_sent
-
-PASSWORD = "correct horse battery staple"
-
-
-def mail_sent() -> None:
-    """Wait until every email of the requests made so far has left (core.mail)."""
-    wait_until_sent(timeout=30)
+from users.tests.helpers import PASSWORD, mail_sent
 
 
 @pytest.fixture(autouse=True)
@@ -18,14 +10,6 @@ def no_mail_left_behind() -> Iterator[None]:
     """A reset email still queued would land in the next test's outbox."""
     yield
     mail_sent()
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counters() -> Iterator[None]:
-    """Throttle counters live in the cache: every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
