@@ -2,6 +2,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.fixtures.world import new_user
 from users.tests.helpers import PASSWORD, mail_sent
 
 
@@ -15,6 +16,4 @@ def no_mail_left_behind() -> Iterator[None]:
 @pytest.fixture
 def dana(db):
     """A user with a known password and no organization."""
-    from users.models import User
-
-    return User.objects.create_user("dana@example.com", PASSWORD, name="Dana")
+    return new_user("dana@example.com", PASSWORD, name="Dana")
