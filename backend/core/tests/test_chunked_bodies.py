@@ -18,7 +18,7 @@ from django.test import RequestFactory
 from core.middleware import BodySizeLimitMiddleware
 from tests.fixtures.servers import BACKEND, LiveServer, database_url, free_port
 
-pytestmark = [pytest.mark.sqlite, pytest.mark.server]
+pytestmark = pytest.mark.server
 
 ACQUIRE = "/api/v1/licenses/acquire"
 

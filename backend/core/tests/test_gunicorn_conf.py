@@ -3,10 +3,6 @@
 import gc
 import importlib
 
-import pytest
-
-pytestmark = pytest.mark.sqlite
-
 
 def test_a_worker_freezes_what_it_loaded_out_of_the_collector(monkeypatch, tmp_path):
     # Importing the settings would point Prometheus at a folder of its own otherwise.

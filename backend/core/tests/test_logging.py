@@ -3,11 +3,7 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 from tests.fixtures.servers import BACKEND
-
-pytestmark = pytest.mark.sqlite
 
 SCRIPT = """
 import django, os

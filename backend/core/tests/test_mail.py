@@ -1,12 +1,9 @@
-import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.signals import request_finished, request_started
 
 from core.mail import send_later, wait_until_sent
 from tests.fixtures.servers import free_port
-
-pytestmark = pytest.mark.sqlite
 
 
 def message() -> EmailMessage:

@@ -7,8 +7,6 @@ from rest_framework.test import APIClient
 from licenses.services import license_create
 from tests.fixtures.world import client_for
 
-pytestmark = pytest.mark.sqlite
-
 PASSWORD = "a long and unusual passphrase 42"
 
 

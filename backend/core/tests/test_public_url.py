@@ -13,7 +13,6 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from tests.fixtures.servers import LiveServer, database_url
 
 MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
-pytestmark = pytest.mark.sqlite
 
 
 def settings_value(name: str, **environ: str) -> subprocess.CompletedProcess:

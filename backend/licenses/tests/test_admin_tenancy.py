@@ -13,8 +13,6 @@ from licenses.seatstore import get_seat_store
 from licenses.tests.helpers import acquire, heartbeat
 from tests.fixtures.world import client_for
 
-pytestmark = pytest.mark.sqlite
-
 BODIES = {"post": {"name": "x", "seats_total": 9}, "patch": {"name": "pwned", "seats_total": 9}}
 
 

@@ -15,8 +15,6 @@ from licenses.models import License, LicenseSession
 from projects.models import Project
 from tests.fixtures.stores import use_store
 
-pytestmark = pytest.mark.sqlite
-
 
 @pytest.fixture(autouse=True)
 def redis_store(redis_url):

@@ -1,11 +1,8 @@
-import pytest
 from django_scopes import scope
 
 from audit.models import AuditEvent
 from projects.models import Project
 from tests.fixtures.world import client_for
-
-pytestmark = pytest.mark.sqlite
 
 
 def url(org, project=None):

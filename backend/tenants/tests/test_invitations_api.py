@@ -15,8 +15,6 @@ from tenants.tests.helpers import audit_rows, roles_of
 from tests.fixtures.world import client_for
 from users.models import User
 
-pytestmark = pytest.mark.sqlite
-
 ACCEPT = "/api/v1/invitations/accept"
 STRONG = "orbital-Rendezvous-1969"
 

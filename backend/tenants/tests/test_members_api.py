@@ -8,8 +8,6 @@ from tenants.models import Membership
 from tenants.tests.helpers import audit_rows, roles_of
 from tests.fixtures.world import client_for
 
-pytestmark = pytest.mark.sqlite
-
 LEAVE = "/api/v1/orgs/org-a/members/me"
 
 

@@ -8,8 +8,6 @@ from audit.services import audit_record
 from tenants.services import invitation_create
 from tests.fixtures.world import client_for
 
-pytestmark = pytest.mark.sqlite
-
 
 @pytest.fixture
 def invitation_a(org_a, alice):

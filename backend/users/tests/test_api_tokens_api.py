@@ -6,8 +6,6 @@ from core.secrets import secret_digest
 from tenants.models import ApiToken, Membership
 from tests.fixtures.world import client_for
 
-pytestmark = pytest.mark.sqlite
-
 
 def url(org, token=None):
     base = f"/api/v1/orgs/{org.slug}/api-tokens"
