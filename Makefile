@@ -1,5 +1,9 @@
 # CODITECT License Platform — `make run` serves it, `make test` proves it.
 SHELL := /bin/bash
+# The tests start dozens of Python processes (xdist workers, servers, manage.py): each
+# would compile every module again if the environment forbids writing bytecode. The
+# caches (__pycache__, ignored by git) are what Python writes by default.
+unexport PYTHONDONTWRITEBYTECODE
 UV := uv
 MANAGE := $(UV) run python backend/manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/coditect
@@ -8,7 +12,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # Each worker clears a Redis database of its own: one number per worker, all free.
 TEST_WORKERS ?= 3
 TEST_REDIS_WORKER_DBS ?= 1,2,3
-XDIST = $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
+XDIST = $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadgroup --max-worker-restart=0)
 BACKEND_TEST_ENV = TEST_REDIS_WORKER_DBS=$(TEST_REDIS_WORKER_DBS)
 # `make test` prints each stage's wall time at the end (also kept in this file).
 STAGE_TIMES := var/test-stage-times

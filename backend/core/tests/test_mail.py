@@ -16,7 +16,8 @@ def test_outside_a_request_the_message_leaves_at_once():
     assert [m.to for m in mail.outbox] == [["someone@example.com"]]
 
 
-def test_a_requests_message_leaves_only_after_its_response_is_closed():
+def test_a_requests_message_leaves_only_after_its_response_is_closed(db):
+    # ``request_started`` checks the database connections, as a real request does.
     request_started.send(sender=None)
     try:
         send_later(message(), about="test")

@@ -13,7 +13,7 @@ from licenses import services
 from licenses.tests.helpers import proof
 from tests.fixtures.servers import LiveServer, database_url
 
-pytestmark = pytest.mark.sqlite
+pytestmark = [pytest.mark.sqlite, pytest.mark.server]
 
 
 def scrape() -> dict[tuple[str, tuple], float]:

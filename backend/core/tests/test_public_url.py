@@ -12,6 +12,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from tests.fixtures.servers import LiveServer, database_url
 
+pytestmark = pytest.mark.server
+
 MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
 
 

@@ -5,8 +5,11 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 
 from tests.fixtures.servers import BACKEND, LiveServer
+
+pytestmark = pytest.mark.server
 
 
 def test_readyz_follows_postgres_and_redis_going_down_and_back(

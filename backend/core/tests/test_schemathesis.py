@@ -20,6 +20,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from tests.fixtures.servers import LiveServer, database_url
 
+pytestmark = pytest.mark.server
+
 OPENAPI = Path(__file__).resolve().parents[3] / "openapi.yaml"
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "5"))
 # Operations that would end the run's own login or organization.

@@ -21,6 +21,8 @@ from tests.fixtures.concurrency import race
 from tests.fixtures.servers import LiveServer, database_url
 from tests.fixtures.stores import use_store
 
+pytestmark = pytest.mark.server
+
 ALLOWED = {200, 201, 409, 410, 503}
 
 
@@ -194,12 +196,15 @@ def test_reapers_and_the_flush_keep_exact_books_under_heavy_heartbeats(
             return
         session_id = str(beating[i].session.id)
         deadline = time.monotonic() + 4
-        while time.monotonic() < deadline:
-            beat(beating[i])
-            beats[session_id] += 1
-            time.sleep(0.1)
-        if i == 0:
-            stop.set()
+        try:
+            while time.monotonic() < deadline:
+                beat(beating[i])
+                beats[session_id] += 1
+                time.sleep(0.1)
+        finally:
+            # Also when a beat fails: the reapers must stop, or race() never returns.
+            if i == 0:
+                stop.set()
 
     race(heartbeat, len(beating) + 2)
     stop.set()

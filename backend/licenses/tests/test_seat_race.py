@@ -10,7 +10,7 @@ from licenses.models import LicenseSession
 from licenses.seatstore import get_seat_store
 from tests.fixtures.concurrency import race
 
-pytestmark = pytest.mark.sqlite
+pytestmark = [pytest.mark.sqlite, pytest.mark.server]
 
 
 def test_200_acquirers_on_10_seats_get_exactly_10(live_api, store_kind, make_license):
