@@ -83,8 +83,9 @@ test-backend-sqlite: setup services
 	DATA_DIR=$(CURDIR)/var/test-sqlite TEST_REDIS_URL=$(TEST_REDIS_URL) $(BACKEND_TEST_ENV) \
 	  $(UV) run pytest backend -m sqlite $(XDIST) --cov --cov-append --cov-report= --durations=10
 
+# Two workers, each with a license server of its own: the SDK's tests mostly wait (TTLs).
 test-sdk: setup
-	$(UV) run pytest sdk/tests
+	$(UV) run pytest sdk/tests $(if $(filter-out 0,$(TEST_WORKERS)),-n 2) --durations=5
 
 # checkov lives in its own tool environment: it ships a module named like
 # python-hcl2's and would shadow it in the project's.
