@@ -182,9 +182,12 @@ def test_a_killed_worker_leaks_no_seat_and_duplicates_no_session(
 def test_reapers_and_the_flush_keep_exact_books_under_heavy_heartbeats(
     transactional_db, store_kind, make_license
 ):
-    _, key = make_license(seats=60, heartbeat_ttl=2)
+    # A TTL as long as the heartbeats last, the silent seats acquired first: on a busy
+    # machine sixty acquires take seconds, and a beating seat must not expire before its
+    # first beat; the silent ones have expired by the last reap.
+    _, key = make_license(seats=60, heartbeat_ttl=4)
     seats = [services.session_acquire(license_key=key, hardware_id=f"h{i}") for i in range(60)]
-    beating, silent = seats[:40], seats[40:]
+    silent, beating = seats[:20], seats[20:]
     beats: Counter[str] = Counter()
     stop = threading.Event()
 
