@@ -1,11 +1,26 @@
 # CODITECT License Platform — `make run` serves it, `make test` proves it.
 SHELL := /bin/bash
+# The tests start dozens of Python processes (xdist workers, servers, manage.py): each
+# would compile every module again if the environment forbids writing bytecode. The
+# caches (__pycache__, ignored by git) are what Python writes by default.
+unexport PYTHONDONTWRITEBYTECODE
 UV := uv
 MANAGE := $(UV) run python backend/manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/coditect
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# The backend runs spread over TEST_WORKERS pytest-xdist processes (0: one process).
+# Each worker clears a Redis database of its own: one number per worker, all free.
+TEST_WORKERS ?= 2
+TEST_REDIS_WORKER_DBS ?= 1,2
+# Tests are handed out one by one (`--dist load`): Schemathesis gives all its tests one
+# node id, which the by-file and by-group modes of xdist would run only once.
+XDIST = $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --max-worker-restart=0)
+BACKEND_TEST_ENV = TEST_REDIS_WORKER_DBS=$(TEST_REDIS_WORKER_DBS)
+# `make test` prints each stage's wall time at the end (also kept in this file).
+STAGE_TIMES := var/test-stage-times
+TEST_STAGES := lint test-backend-pg test-backend-sqlite coverage test-sdk test-deploy test-frontend e2e sbom
 
-.PHONY: help uv setup runtime run sbom test lint format schema services test-backend test-sdk test-deploy soak frontend dev-frontend test-frontend e2e bench
+.PHONY: help uv setup runtime run sbom test lint format schema services test-backend test-backend-pg test-backend-sqlite coverage test-sdk test-deploy soak frontend dev-frontend test-frontend e2e screenshots bench
 
 # `make run` runs the server from the runtime packages alone: `uv run --no-sync` keeps
 # uv from installing the development group back on each command.
@@ -16,6 +31,8 @@ help:
 	@echo "make run     install the runtime, build the dashboard, serve on http://HOST:PORT"
 	@echo "             (SQLite and the SQL seat store unless DATABASE_URL / REDIS_URL are set)"
 	@echo "make test    install everything, lint, then every test on PostgreSQL, Redis and SQLite"
+	@echo "             (prints each stage's wall time at the end)"
+	@echo "make screenshots  refresh docs/screenshots from the end-to-end run"
 	@echo "make schema  regenerate openapi.yaml from the code"
 	@echo ""
 	@echo "Settings for make run (environment or make VAR=value; README, Configuration):"
@@ -77,15 +94,25 @@ services:
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && exit 0; sleep 1; done; \
 	  echo "PostgreSQL or Redis did not come up on 127.0.0.1" >&2; exit 1
 
-test-backend: setup services
-	rm -f .coverage .coverage.*
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) DATA_DIR=$(CURDIR)/var/test-pg \
-	  $(UV) run pytest backend --cov --cov-report=
-	DATA_DIR=$(CURDIR)/var/test-sqlite TEST_REDIS_URL=$(TEST_REDIS_URL) \
-	  $(UV) run pytest backend -m sqlite --cov --cov-append --cov-report=term --cov-fail-under=90
+# Every test on PostgreSQL and Redis; then, on SQLite, the tests whose behaviour can
+# differ by database (marker `sqlite`, README "Tests"); coverage counts both runs.
+test-backend: test-backend-pg test-backend-sqlite coverage
 
+coverage: setup
+	$(UV) run coverage report --fail-under=90
+
+test-backend-pg: setup services
+	rm -f .coverage .coverage.*
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) DATA_DIR=$(CURDIR)/var/test-pg $(BACKEND_TEST_ENV) \
+	  $(UV) run pytest backend $(XDIST) --cov --cov-report= --durations=10
+
+test-backend-sqlite: setup services
+	DATA_DIR=$(CURDIR)/var/test-sqlite TEST_REDIS_URL=$(TEST_REDIS_URL) $(BACKEND_TEST_ENV) \
+	  $(UV) run pytest backend -m sqlite $(XDIST) --cov --cov-append --cov-report= --durations=10
+
+# Two workers, each with a license server of its own: the SDK's tests mostly wait (TTLs).
 test-sdk: setup
-	$(UV) run pytest sdk/tests
+	$(UV) run pytest sdk/tests $(if $(filter-out 0,$(TEST_WORKERS)),-n 2) --durations=5
 
 # checkov lives in its own tool environment: it ships a module named like
 # python-hcl2's and would shadow it in the project's.
@@ -97,11 +124,29 @@ test-frontend: $(FRONTEND_DEPS)
 	cd frontend && npm run lint && npm test
 
 # Browser end-to-end tests: Playwright drives Debian's Chromium against the real backend.
+# Their screenshots go to var/screenshots (ignored); `make screenshots` refreshes the
+# committed ones in docs/screenshots.
 e2e: setup $(FRONTEND_DEPS)
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
 	cd frontend && npm run e2e
 
-test: lint test-backend test-sdk test-deploy test-frontend e2e sbom
+screenshots: setup $(FRONTEND_DEPS)
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
+	cd frontend && SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots npm run e2e
+
+# Every stage, even after one fails (the exit status is the first failure's), then
+# each stage's wall time and the load of the machine.
+test:
+	@mkdir -p var && : > $(STAGE_TIMES)
+	@status=0; for stage in $(TEST_STAGES); do \
+	  start=$$(date +%s); $(MAKE) --no-print-directory $$stage; code=$$?; \
+	  [ $$status -ne 0 ] || status=$$code; \
+	  printf '%-22s %5ss  %s\n' $$stage $$(( $$(date +%s) - start )) $$([ $$code -eq 0 ] && echo ok || echo FAILED) >> $(STAGE_TIMES); \
+	done; \
+	echo; echo "Wall time per stage (load average now: $$(cut -d' ' -f1-3 /proc/loadavg)):"; \
+	cat $(STAGE_TIMES); \
+	awk '{t += $$2} END {printf "%-22s %5ds\n", "total", t}' $(STAGE_TIMES); \
+	exit $$status
 
 # Software bills of materials (CycloneDX JSON): the server's runtime Python packages
 # from the lock, and every npm package the dashboard is built from. Not

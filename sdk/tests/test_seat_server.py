@@ -14,8 +14,10 @@ from coditect_license_client import LicenseClient, NoSeatsAvailable, SessionExpi
 pytestmark = pytest.mark.server
 
 HOLDER = """
-import sys, time
+import signal, sys, time
 from coditect_license_client import LicenseClient
+# A process started as a background job inherits SIGINT ignored: take Ctrl-C back.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 server, key, hwid, cache, mode = sys.argv[1:6]
 client = LicenseClient(server, key, hardware_id=hwid, cache_dir=cache)
 if mode == "atexit":

@@ -1,5 +1,5 @@
-"""The license administration fixtures serve the analytics tests too."""
+"""The analytics tests acquire seats by the hundred: the acquire throttles are out of the way."""
 
-from licenses.tests.conftest import acquire_limits_out_of_the_way, license_a
+from tests.fixtures.seat_limits import acquire_limits_out_of_the_way
 
-__all__ = ["acquire_limits_out_of_the_way", "license_a"]
+__all__ = ["acquire_limits_out_of_the_way"]

@@ -14,8 +14,6 @@ from analytics.selectors import (
     window_resolve,
 )
 
-pytestmark = pytest.mark.sqlite
-
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 S = SECOND
 

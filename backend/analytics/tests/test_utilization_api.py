@@ -11,7 +11,6 @@ import pytest
 from django.utils.dateparse import parse_datetime
 from django_scopes import scope, scopes_disabled
 
-from conftest import client_for
 from core.actor import Actor
 from licenses import services
 from licenses.errors import NoSeatsAvailable
@@ -19,6 +18,7 @@ from licenses.models import LicenseSession, SeatEvent
 from licenses.services import license_create
 from licenses.tests.helpers import end as release_seat
 from projects.models import Project
+from tests.fixtures.world import client_for
 
 pytestmark = pytest.mark.sqlite
 
@@ -275,13 +275,15 @@ def test_capacity_counts_only_licenses_that_can_grant_a_seat(org_a, alice, store
     from licenses.models import License
 
     with scope(org=org_a):
-        license_create(org=org_a, name="granting", seats_total=3)
+        license_create(org=org_a, name="granting", seats_total=3, actor=Actor.system_named("tests"))
         for name, change in (
             ("suspended", {"is_suspended": True}),
             ("inactive", {"is_active": False}),
             ("expired", {"expires_at": datetime.now(UTC) - MINUTE}),
         ):
-            lic, _ = license_create(org=org_a, name=name, seats_total=5)
+            lic, _ = license_create(
+                org=org_a, name=name, seats_total=5, actor=Actor.system_named("tests")
+            )
             License.objects.filter(pk=lic.pk).update(**change)
     body = client_for(alice).get(f"{base(org_a)}/analytics/utilization").json()
     assert body["seats_total"] == 3

@@ -5,9 +5,9 @@ import pytest
 from django_scopes import scope
 
 from audit.models import AuditEvent
-from conftest import client_for
 from core.secrets import new_secret, secret_digest
 from tenants.models import ApiToken, Membership
+from tests.fixtures.world import client_for
 
 pytestmark = pytest.mark.sqlite
 

@@ -3,12 +3,9 @@
 import re
 from urllib.parse import urlsplit
 
-import pytest
 from django.test import Client
 
 from core.spa import DASHBOARD_CSP
-
-pytestmark = pytest.mark.sqlite
 
 
 def test_the_docs_page_loads_only_this_servers_assets_under_the_dashboard_policy(db):

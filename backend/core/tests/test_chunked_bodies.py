@@ -15,10 +15,10 @@ import pytest
 from django.conf import settings
 from django.test import RequestFactory
 
-from conftest import BACKEND, LiveServer, database_url, free_port
 from core.middleware import BodySizeLimitMiddleware
+from tests.fixtures.servers import BACKEND, LiveServer, database_url, free_port
 
-pytestmark = [pytest.mark.sqlite, pytest.mark.server]
+pytestmark = pytest.mark.server
 
 ACQUIRE = "/api/v1/licenses/acquire"
 

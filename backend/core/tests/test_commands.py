@@ -8,9 +8,9 @@ from django.core.management import CommandError, call_command
 from django_scopes import scope
 
 from coditect_license import cli
-from conftest import use_store
 from licenses.models import License
 from tenants.models import Membership, Organization
+from tests.fixtures.stores import use_store
 from users.models import User
 
 pytestmark = pytest.mark.sqlite

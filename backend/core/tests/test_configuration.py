@@ -12,7 +12,6 @@ from django.core.exceptions import ImproperlyConfigured
 from coditect_license import env
 
 MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
-pytestmark = pytest.mark.sqlite
 
 
 def manage(*args: str, **environ: str) -> subprocess.CompletedProcess:

@@ -4,11 +4,8 @@ what went wrong, the one table says how HTTP carries it."""
 import importlib
 import pkgutil
 
-import pytest
-
 from core.errors import STATUS, DomainError
 
-pytestmark = pytest.mark.sqlite
 APPS = ("analytics", "audit", "core", "licenses", "projects", "tenants", "users")
 
 

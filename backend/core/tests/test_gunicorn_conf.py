@@ -9,11 +9,7 @@ import signal
 import subprocess
 import sys
 
-import pytest
-
-from conftest import BACKEND, free_port
-
-pytestmark = pytest.mark.sqlite
+from tests.fixtures.servers import BACKEND, free_port
 
 
 def test_a_worker_freezes_what_it_loaded_out_of_the_collector(monkeypatch, tmp_path):

@@ -2,8 +2,8 @@ import pytest
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 
-from conftest import use_store
 from core.errors import server_error_view
+from tests.fixtures.stores import use_store
 
 pytestmark = pytest.mark.sqlite
 

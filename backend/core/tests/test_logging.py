@@ -6,9 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from conftest import BACKEND
-
-pytestmark = pytest.mark.sqlite
+from tests.fixtures.servers import BACKEND
 
 SCRIPT = """
 import django, os, sys

@@ -1,12 +1,9 @@
-import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.signals import request_finished, request_started
 
-from conftest import free_port
 from core.mail import send_later, wait_until_sent
-
-pytestmark = pytest.mark.sqlite
+from tests.fixtures.servers import free_port
 
 
 def message() -> EmailMessage:
@@ -19,7 +16,8 @@ def test_outside_a_request_the_message_leaves_at_once():
     assert [m.to for m in mail.outbox] == [["someone@example.com"]]
 
 
-def test_a_requests_message_leaves_only_after_its_response_is_closed():
+def test_a_requests_message_leaves_only_after_its_response_is_closed(db):
+    # ``request_started`` checks the database connections, as a real request does.
     request_started.send(sender=None)
     try:
         send_later(message(), about="test")

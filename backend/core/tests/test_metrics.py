@@ -9,11 +9,11 @@ from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 from rest_framework.test import APIClient
 
-from conftest import LiveServer, database_url
 from licenses import services
 from licenses.tests.helpers import proof
+from tests.fixtures.servers import LiveServer, database_url
 
-pytestmark = pytest.mark.sqlite
+pytestmark = [pytest.mark.sqlite, pytest.mark.server]
 
 
 def scrape() -> dict[tuple[str, tuple], float]:

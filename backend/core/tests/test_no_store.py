@@ -4,11 +4,9 @@ import pytest
 from django_scopes import scope
 from rest_framework.test import APIClient
 
-from conftest import client_for
 from core.actor import Actor
 from licenses.services import license_create
-
-pytestmark = pytest.mark.sqlite
+from tests.fixtures.world import client_for
 
 PASSWORD = "a long and unusual passphrase 42"
 

@@ -10,10 +10,11 @@ import httpx
 import pytest
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from conftest import LiveServer, database_url
+from tests.fixtures.servers import LiveServer, database_url
+
+pytestmark = pytest.mark.server
 
 MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
-pytestmark = pytest.mark.sqlite
 
 
 def settings_value(name: str, **environ: str) -> subprocess.CompletedProcess:

@@ -12,11 +12,13 @@ from django.core.cache import caches
 from django.db import connection, transaction
 from rest_framework.test import APIClient
 
-from conftest import free_port, race, use_store
 from core import ratelimit
 from core.models import RateCounter
 from core.redis import redis_client
 from licenses.api.throttles import AcquireIpThrottle, AcquireKeyThrottle
+from tests.fixtures.concurrency import race
+from tests.fixtures.servers import free_port
+from tests.fixtures.stores import use_store
 from users.throttles import LoginThrottle
 
 pytestmark = pytest.mark.sqlite

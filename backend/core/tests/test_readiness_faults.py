@@ -11,8 +11,11 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 
-from conftest import BACKEND, LiveServer
+from tests.fixtures.servers import BACKEND, LiveServer
+
+pytestmark = pytest.mark.server
 
 
 def test_readyz_follows_postgres_and_a_redis_outage_only_stops_the_seat_path(

@@ -8,8 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from conftest import free_port, use_store
 from licenses.tests.helpers import acquire
+from tests.fixtures.servers import free_port
+from tests.fixtures.stores import use_store
 
 pytestmark = pytest.mark.sqlite
 

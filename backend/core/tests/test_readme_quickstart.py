@@ -9,7 +9,7 @@ import time
 
 import httpx
 
-from conftest import BACKEND, free_port
+from tests.fixtures.servers import BACKEND, free_port
 
 README = BACKEND.parent / "README.md"
 

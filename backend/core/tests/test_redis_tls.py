@@ -18,8 +18,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from conftest import free_port, use_store
 from core import preflight
+from tests.fixtures.servers import free_port
+from tests.fixtures.stores import use_store
 
 pytestmark = pytest.mark.sqlite
 PASSWORD = "memorystore-auth-string"

@@ -18,8 +18,10 @@ from rest_framework_simplejwt.tokens import AccessToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from conftest import LiveServer, database_url
 from core.actor import Actor
+from tests.fixtures.servers import LiveServer, database_url
+
+pytestmark = pytest.mark.server
 
 OPENAPI = Path(__file__).resolve().parents[3] / "openapi.yaml"
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "5"))

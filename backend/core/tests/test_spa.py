@@ -1,7 +1,4 @@
-import pytest
 from django.test import Client
-
-pytestmark = pytest.mark.sqlite
 
 
 def test_dashboard_routes_get_the_index_and_api_paths_stay_json(db, settings, tmp_path):

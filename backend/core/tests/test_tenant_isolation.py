@@ -14,7 +14,6 @@ from django_scopes import scope, scopes_disabled
 from drf_spectacular.generators import SchemaGenerator
 
 from audit.models import AuditEvent
-from conftest import _person, client_for, org_state
 from core.actor import Actor
 from core.roles import POLICY, Role
 from core.secrets import new_secret, secret_digest
@@ -22,6 +21,7 @@ from licenses import services as license_services
 from licenses.models import License, LicenseSession
 from projects.models import Project
 from tenants.models import ApiToken, Invitation, Membership
+from tests.fixtures.world import client_for, new_user
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -104,9 +104,9 @@ def call(client, method: str, url: str):
     ("method", "path", "operation"), OPERATIONS, ids=[o[2] for o in OPERATIONS]
 )
 def test_an_outsider_gets_404_and_changes_nothing(
-    world, org_a, org_b, charlie, method, path, operation
+    world, org_a, org_b, charlie, method, path, operation, snapshot
 ):
-    before = org_state(org_a)
+    before = snapshot(org_a)
     api = client_for(charlie)
     on_a = call(api, method, fill(path, world))
     assert on_a.status_code == 404, (operation, on_a.status_code, on_a.content[:300])
@@ -116,7 +116,7 @@ def test_an_outsider_gets_404_and_changes_nothing(
         # Charlie's own organization in the path, A's object ids: still not there.
         on_b = call(api, method, fill(path, {**world, "org": org_b.slug}))
         assert on_b.status_code == 404, (operation, on_b.status_code, on_b.content[:300])
-    assert org_state(org_a) == before, f"{operation} changed organization A's data"
+    assert snapshot(org_a) == before, f"{operation} changed organization A's data"
 
 
 def test_the_matrix_covers_the_schema():
@@ -138,7 +138,7 @@ def test_each_role_is_allowed_exactly_what_the_table_says(
     people = {Role.OWNER: alice, Role.MEMBER: bob}
     with scope(org=org_a):
         for role in (Role.VIEWER, Role.ADMIN):
-            person = _person(f"{role.name.lower()}-{uuid.uuid4().hex[:6]}@a.example")
+            person = new_user(f"{role.name.lower()}-{uuid.uuid4().hex[:6]}@a.example")
             Membership.objects.create(org=org_a, user=person, role=role.name.lower())
             people[role] = person
     for role in sorted(Role):

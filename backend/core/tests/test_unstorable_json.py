@@ -11,13 +11,13 @@ from django_scopes import scope
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.exceptions import ValidationError
 
-from conftest import client_for, org_state
 from core import parsers
 from core.actor import Actor
 from core.parsers import JSONParser
 from core.ratelimit import FixedWindowThrottle
 from core.tests import test_tenant_isolation as isolation
 from licenses.services import license_create
+from tests.fixtures.world import client_for
 
 pytestmark = pytest.mark.sqlite
 
@@ -156,11 +156,11 @@ def test_the_sweep_covers_every_free_form_field():
     ids=[o[2] for o in BODY_OPERATIONS],
 )
 def test_every_field_of_every_body_refuses_unstorable_values(
-    world, org_a, alice, method, path, operation, fields
+    world, org_a, alice, method, path, operation, fields, snapshot
 ):
     api = client_for(alice)
     url = fill(path, world)
-    before = org_state(org_a), get_user_model().objects.count()
+    before = snapshot(org_a), get_user_model().objects.count()
     for field in [*fields, "not_a_field"]:
         for sample, suffix, message in SAMPLES:
             response = getattr(api, method.lower())(
@@ -170,7 +170,7 @@ def test_every_field_of_every_body_refuses_unstorable_values(
             error = response.json()["error"]
             assert error["code"] == "validation_error", (field, sample, error)
             assert error["details"]["fields"] == {field + suffix: [message]}, (field, sample)
-    assert (org_state(org_a), get_user_model().objects.count()) == before
+    assert (snapshot(org_a), get_user_model().objects.count()) == before
 
 
 def test_every_list_stays_200_after_the_sweep(world, org_a, alice):

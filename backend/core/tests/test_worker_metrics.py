@@ -8,7 +8,7 @@ import time
 
 import httpx
 
-from conftest import BACKEND, database_url, free_port
+from tests.fixtures.servers import BACKEND, database_url, free_port
 
 REAP = "licenses.tasks.reap_sessions"
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEvent
-from conftest import client_for
 from licenses.models import License
 from licenses.tests.helpers import acquire
 from projects.models import Project
+from tests.fixtures.world import client_for
 
 pytestmark = pytest.mark.sqlite
 

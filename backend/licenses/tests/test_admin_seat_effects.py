@@ -5,11 +5,11 @@ import pytest
 from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEvent
-from conftest import client_for
 from licenses import services
 from licenses.models import License, LicenseSession, SeatEvent, SeatLease
 from licenses.seatstore import get_seat_store
 from licenses.tests.helpers import acquire, heartbeat, release
+from tests.fixtures.world import client_for
 
 pytestmark = pytest.mark.sqlite
 

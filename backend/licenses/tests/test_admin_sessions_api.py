@@ -3,10 +3,10 @@
 import pytest
 from django_scopes import scope, scopes_disabled
 
-from conftest import client_for
 from licenses.models import LicenseSession
 from licenses.tests.helpers import acquire, release
 from projects.models import Project
+from tests.fixtures.world import client_for
 
 pytestmark = pytest.mark.sqlite
 

@@ -13,12 +13,16 @@ import pytest
 import redis
 from django_scopes import scopes_disabled
 
-from conftest import LiveServer, database_url, race, use_store
 from licenses import services
 from licenses.models import LicenseSession
 from licenses.seatstore import get_seat_store
 from licenses.services import session_rows
 from licenses.tests.helpers import beat, proof
+from tests.fixtures.concurrency import race
+from tests.fixtures.servers import LiveServer, database_url
+from tests.fixtures.stores import use_store
+
+pytestmark = pytest.mark.server
 
 ALLOWED = {200, 201, 409, 410, 503}
 
@@ -179,9 +183,12 @@ def test_a_killed_worker_leaks_no_seat_and_duplicates_no_session(
 def test_reapers_and_the_flush_keep_exact_books_under_heavy_heartbeats(
     transactional_db, store_kind, make_license
 ):
-    _, key = make_license(seats=60, heartbeat_ttl=2)
+    # A TTL as long as the heartbeats last, the silent seats acquired first: on a busy
+    # machine sixty acquires take seconds, and a beating seat must not expire before its
+    # first beat; the silent ones have expired by the last reap.
+    _, key = make_license(seats=60, heartbeat_ttl=4)
     seats = [services.session_acquire(license_key=key, hardware_id=f"h{i}") for i in range(60)]
-    beating, silent = seats[:40], seats[40:]
+    silent, beating = seats[:20], seats[20:]
     beats: Counter[str] = Counter()
     stop = threading.Event()
 
@@ -193,12 +200,15 @@ def test_reapers_and_the_flush_keep_exact_books_under_heavy_heartbeats(
             return
         session_id = str(beating[i].session.id)
         deadline = time.monotonic() + 4
-        while time.monotonic() < deadline:
-            beat(beating[i])
-            beats[session_id] += 1
-            time.sleep(0.1)
-        if i == 0:
-            stop.set()
+        try:
+            while time.monotonic() < deadline:
+                beat(beating[i])
+                beats[session_id] += 1
+                time.sleep(0.1)
+        finally:
+            # Also when a beat fails: the reapers must stop, or race() never returns.
+            if i == 0:
+                stop.set()
 
     race(heartbeat, len(beating) + 2)
     stop.set()
@@ -219,7 +229,7 @@ def test_a_postgres_restart_mid_load_fails_cleanly_and_leaks_nothing(
     import sys
     import uuid
 
-    from conftest import BACKEND
+    from tests.fixtures.servers import BACKEND
 
     prefix = f"pgfault:{uuid.uuid4().hex[:8]}:"
     env = {

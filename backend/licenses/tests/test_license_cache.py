@@ -8,15 +8,13 @@ from django.core.cache.backends.redis import RedisCache
 from django_scopes import scope, scopes_disabled
 from rest_framework.test import APIClient
 
-from conftest import use_store
 from core.actor import Actor
 from core.redis import redis_client
 from licenses import license_cache, selectors, services
 from licenses.keys import license_key_digest
 from licenses.models import License, LicenseSession
 from projects.models import Project
-
-pytestmark = pytest.mark.sqlite
+from tests.fixtures.stores import use_store
 
 
 @pytest.fixture(autouse=True)

@@ -6,13 +6,14 @@ import pytest
 import redis
 from django_scopes import scopes_disabled
 
-from conftest import race, use_store
 from licenses import services
 from licenses.errors import InvalidSessionSecret, NoSeatsAvailable, SeatStoreDown
 from licenses.models import LicenseSession
 from licenses.seatstore import get_seat_store
 from licenses.session_secrets import session_secret_new
 from licenses.tests.helpers import beat
+from tests.fixtures.concurrency import race
+from tests.fixtures.stores import use_store
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def test_redis_down_is_a_clear_503(db, make_license, redis_url):
 
 
 def test_admin_reads_keep_working_while_redis_is_down(org_a, alice, license_a):
-    from conftest import client_for
+    from tests.fixtures.world import client_for
 
     license_a(seats=2)
     use_store("redis", "redis://127.0.0.1:1/0")

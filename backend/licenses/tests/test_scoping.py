@@ -7,8 +7,6 @@ from licenses.models import License, LicenseSession, SeatLease
 from projects.models import Project
 from tenants.models import Invitation, Membership, Organization
 
-pytestmark = pytest.mark.sqlite
-
 
 @pytest.mark.parametrize(
     "model", [License, LicenseSession, SeatLease, Project, Membership, Invitation]

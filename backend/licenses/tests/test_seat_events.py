@@ -5,12 +5,12 @@ import time
 import pytest
 from django_scopes import scope, scopes_disabled
 
-from conftest import race
 from core.actor import Actor
 from licenses import services
 from licenses.errors import NoSeatsAvailable
 from licenses.models import LicenseSession, SeatEvent
 from licenses.tests.helpers import end as release
+from tests.fixtures.concurrency import race
 
 pytestmark = pytest.mark.sqlite
 

@@ -15,8 +15,6 @@ from core.metrics import SEAT_HEARTBEAT, SEAT_RELEASE
 from licenses.api import fast_path
 from licenses.tests.helpers import acquire, proof
 
-pytestmark = pytest.mark.sqlite
-
 PLAIN = "application/json"
 VIA_DRF = "application/json; charset=utf-8"
 # Headers that differ between any two answers.

@@ -17,8 +17,6 @@ from core.parsers import JSONParser
 from licenses.api import fast_path
 from licenses.api import serializers as s
 
-pytestmark = pytest.mark.sqlite
-
 TEXT = st.one_of(
     st.text(max_size=140),
     st.text(alphabet=st.characters(codec="ascii"), max_size=140),

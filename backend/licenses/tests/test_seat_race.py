@@ -6,11 +6,11 @@ import httpx
 import pytest
 from django_scopes import scopes_disabled
 
-from conftest import race
 from licenses.models import LicenseSession
 from licenses.seatstore import get_seat_store
+from tests.fixtures.concurrency import race
 
-pytestmark = pytest.mark.sqlite
+pytestmark = [pytest.mark.sqlite, pytest.mark.server]
 
 
 def test_200_acquirers_on_10_seats_get_exactly_10(live_api, store_kind, make_license):

@@ -5,21 +5,14 @@ import uuid
 
 import pytest
 
-from conftest import use_store
 from licenses.seatstore import get_seat_store
+from tests.fixtures.stores import EVERY_STORE
 
-pytestmark = pytest.mark.sqlite
-
-
-@pytest.fixture(params=["sql", "redis", "redis-cluster"])
-def store_kind(request: pytest.FixtureRequest) -> str:
-    if request.param == "redis-cluster":
-        use_store("redis", request.getfixturevalue("redis_cluster").url, cluster=True)
-    elif request.param == "redis":
-        use_store("redis", request.getfixturevalue("redis_url"))
-    else:
-        use_store("sql")
-    return request.param
+# The contract also holds on a real three-node Redis Cluster (DESIGN §9).
+pytestmark = [
+    pytest.mark.sqlite,
+    pytest.mark.parametrize("store_kind", EVERY_STORE, indirect=True),
+]
 
 
 def test_counts_match_count_for_each_license(store_kind, make_license):

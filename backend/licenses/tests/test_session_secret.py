@@ -5,13 +5,13 @@ import pytest
 from django_scopes import scope, scopes_disabled
 from rest_framework.test import APIClient
 
-from conftest import client_for
 from core.actor import Actor
 from licenses.models import LicenseSession, SeatLease
 from licenses.seatstore import get_seat_store
 from licenses.session_secrets import session_secret_digest, session_secret_license
 from licenses.tests.helpers import acquire, heartbeat, proof, release
 from tenants.models import Membership
+from tests.fixtures.world import client_for
 
 pytestmark = pytest.mark.sqlite
 

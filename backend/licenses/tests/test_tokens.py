@@ -12,8 +12,6 @@ from rest_framework.test import APIClient
 from licenses import services, signing
 from licenses.models import SigningKey
 
-pytestmark = pytest.mark.sqlite
-
 
 @pytest.fixture
 def fresh_signer(settings):

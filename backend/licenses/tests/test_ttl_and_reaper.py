@@ -6,13 +6,13 @@ import pytest
 from django.core.management import call_command
 from django_scopes import scopes_disabled
 
-from conftest import race
 from core.actor import Actor
 from licenses import services
 from licenses.errors import NoSeatsAvailable, SessionExpired
 from licenses.models import LicenseSession
 from licenses.tasks import reap_sessions
 from licenses.tests.helpers import beat
+from tests.fixtures.concurrency import race
 
 pytestmark = pytest.mark.sqlite
 

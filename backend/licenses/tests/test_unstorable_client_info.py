@@ -8,9 +8,9 @@ from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
-from conftest import client_for
 from licenses.models import LicenseSession
 from licenses.tests.helpers import release
+from tests.fixtures.world import client_for
 
 pytestmark = pytest.mark.sqlite
 
@@ -86,6 +86,7 @@ def test_a_surrogate_stored_before_the_fix_no_longer_breaks_the_lists(org_a, ali
         assert [s["client_info"] for s in listed] == [{"k": "\udfff", "ok": "é"}]
 
 
+@pytest.mark.server
 def test_over_real_http_the_reported_body_is_a_400_and_the_lists_stay_200(
     live_api, org_a, alice, license_a
 ):

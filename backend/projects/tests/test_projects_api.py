@@ -1,11 +1,8 @@
-import pytest
 from django_scopes import scope
 
 from audit.models import AuditEvent
-from conftest import client_for
 from projects.models import Project
-
-pytestmark = pytest.mark.sqlite
+from tests.fixtures.world import client_for
 
 
 def url(org, project=None):

@@ -7,6 +7,7 @@ from django_scopes import scope
 
 from core.secrets import new_secret, secret_digest
 from tenants.models import ApiToken, Membership, Organization
+from tests.fixtures.world import new_user
 from users.models import User
 
 
@@ -15,11 +16,7 @@ def person(org_a):
     """``person("admin")``: a new user with that role in org A."""
 
     def make(role: str, email: str | None = None) -> User:
-        user = User.objects.create_user(
-            email or f"{role}-{uuid.uuid4().hex[:6]}@a.example",
-            "pw-" + uuid.uuid4().hex,
-            name=role.title(),
-        )
+        user = new_user(email or f"{role}-{uuid.uuid4().hex[:6]}@a.example", name=role.title())
         with scope(org=org_a):
             Membership.objects.create(org=org_a, user=user, role=role)
         return user

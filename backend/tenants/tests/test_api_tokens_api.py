@@ -2,11 +2,9 @@ import pytest
 from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEvent
-from conftest import client_for
 from core.secrets import secret_digest
 from tenants.models import ApiToken, Membership
-
-pytestmark = pytest.mark.sqlite
+from tests.fixtures.world import client_for
 
 
 def url(org, token=None):

@@ -9,13 +9,11 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEvent
-from conftest import client_for
 from core.secrets import secret_digest
 from tenants.models import Invitation
 from tenants.tests.helpers import audit_rows, roles_of
+from tests.fixtures.world import client_for
 from users.models import User
-
-pytestmark = pytest.mark.sqlite
 
 ACCEPT = "/api/v1/invitations/accept"
 STRONG = "orbital-Rendezvous-1969"

@@ -6,11 +6,11 @@ PostgreSQL only (row locks across connections); SQLite serializes writers anyway
 import pytest
 from django_scopes import scope
 
-from conftest import race
 from core.actor import Actor
 from core.roles import Role
 from tenants.models import Membership
 from tenants.services import LastOwner, membership_remove, membership_update_role
+from tests.fixtures.concurrency import race
 
 
 @pytest.fixture

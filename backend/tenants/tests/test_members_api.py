@@ -4,11 +4,9 @@ import pytest
 from django_scopes import scope
 
 from audit.models import AuditEvent
-from conftest import client_for
 from tenants.models import Membership
 from tenants.tests.helpers import audit_rows, roles_of
-
-pytestmark = pytest.mark.sqlite
+from tests.fixtures.world import client_for
 
 LEAVE = "/api/v1/orgs/org-a/members/me"
 

@@ -4,7 +4,6 @@ import pytest
 from django_scopes import scope, scopes_disabled
 
 from audit.models import AuditEvent
-from conftest import client_for, use_store
 from core.actor import Actor
 from licenses.models import License, SeatLease
 from licenses.seatstore import get_seat_store
@@ -12,6 +11,8 @@ from licenses.services import license_create
 from projects.models import Project
 from tenants.models import Invitation, Membership, Organization
 from tenants.tests.helpers import audit_rows, roles_of
+from tests.fixtures.stores import use_store
+from tests.fixtures.world import client_for
 
 pytestmark = pytest.mark.sqlite
 

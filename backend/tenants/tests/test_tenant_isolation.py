@@ -5,11 +5,9 @@ from django.core import mail
 from django_scopes import scope
 
 from audit.services import audit_record
-from conftest import client_for, org_state
 from core.actor import Actor
 from tenants.services import invitation_create
-
-pytestmark = pytest.mark.sqlite
+from tests.fixtures.world import client_for
 
 
 @pytest.fixture
@@ -30,9 +28,9 @@ def invitation_a(org_a, alice):
 
 
 def test_charlie_gets_404_on_every_org_a_path_and_nothing_changes(
-    org_a, org_b, alice, bob, charlie, invitation_a
+    org_a, org_b, alice, bob, charlie, invitation_a, snapshot
 ):
-    before = org_state(org_a)
+    before = snapshot(org_a)
     api = client_for(charlie)
     for ref in ("org-a", str(org_a.id)):
         base = f"/api/v1/orgs/{ref}"
@@ -56,14 +54,14 @@ def test_charlie_gets_404_on_every_org_a_path_and_nothing_changes(
         for response in calls:
             assert response.status_code == 404, (response.request, response.content)
             assert response.json()["error"]["code"] == "not_found"
-    assert org_state(org_a) == before
+    assert snapshot(org_a) == before
     assert mail.outbox == []
 
 
 def test_charlie_cannot_reach_org_a_objects_through_org_b(
-    org_a, org_b, alice, bob, charlie, invitation_a
+    org_a, org_b, alice, bob, charlie, invitation_a, snapshot
 ):
-    before = org_state(org_a)
+    before = snapshot(org_a)
     api = client_for(charlie)
     base = "/api/v1/orgs/org-b"
     assert (
@@ -75,11 +73,11 @@ def test_charlie_cannot_reach_org_a_objects_through_org_b(
     members = api.get(f"{base}/members").json()["results"]
     assert [m["email"] for m in members] == ["charlie@b.example"]
     assert api.get(f"{base}/audit-events").json()["count"] == 0
-    assert org_state(org_a) == before
+    assert snapshot(org_a) == before
 
 
-def test_an_org_b_api_token_gets_404_on_org_a(org_a, org_b, bob, api_token, invitation_a):
-    before = org_state(org_a)
+def test_an_org_b_api_token_gets_404_on_org_a(org_a, org_b, bob, api_token, invitation_a, snapshot):
+    before = snapshot(org_a)
     api = client_for(api_token=api_token(org_b, "owner"))
     assert api.get("/api/v1/orgs/org-a").status_code == 404
     assert api.delete("/api/v1/orgs/org-a").status_code == 404
@@ -87,7 +85,7 @@ def test_an_org_b_api_token_gets_404_on_org_a(org_a, org_b, bob, api_token, invi
     assert api.delete(f"/api/v1/orgs/org-a/members/{bob.id}").status_code == 404
     assert api.delete(f"/api/v1/orgs/org-a/invitations/{invitation_a.id}").status_code == 404
     assert api.get("/api/v1/orgs/org-a/audit-events").status_code == 404
-    assert org_state(org_a) == before
+    assert snapshot(org_a) == before
 
 
 def test_a_missing_organization_answers_like_a_foreign_one(charlie):

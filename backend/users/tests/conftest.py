@@ -1,16 +1,9 @@
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
 
-from core.mail import wait_until_sent
-
-PASSWORD = "correct horse battery staple"
-
-
-def mail_sent() -> None:
-    """Wait until every email of the requests made so far has left (core.mail)."""
-    wait_until_sent(timeout=30)
+from tests.fixtures.world import new_user
+from users.tests.helpers import PASSWORD, mail_sent
 
 
 @pytest.fixture(autouse=True)
@@ -20,20 +13,10 @@ def no_mail_left_behind() -> Iterator[None]:
     mail_sent()
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttle_counters() -> Iterator[None]:
-    """Throttle counters live in the cache: every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def dana(db):
     """A user with a known password and no organization."""
-    from users.models import User
-
-    return User.objects.create_user("dana@example.com", PASSWORD, name="Dana")
+    return new_user("dana@example.com", PASSWORD, name="Dana")
 
 
 @pytest.fixture(scope="session")

@@ -15,10 +15,11 @@ from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from conftest import client_for, race
+from tests.fixtures.concurrency import race
+from tests.fixtures.world import client_for
 from users.models import User
 from users.services import normalize_email
-from users.tests.conftest import PASSWORD, mail_sent
+from users.tests.helpers import PASSWORD, mail_sent
 
 pytestmark = pytest.mark.sqlite
 

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from conftest import client_for
+from tests.fixtures.world import client_for
 from users.models import ExternalIdentity, User
 from users.tests.conftest import PASSWORD
 from users.tests.test_sign_in_providers import AUTH, callback, sign_in_with_corp, start

@@ -4,8 +4,8 @@ import pytest
 from django_scopes import scope
 from rest_framework.test import APIClient
 
-from conftest import client_for
 from tenants.models import Membership
+from tests.fixtures.world import client_for
 from users.tests.test_sign_in_providers import AUTH, callback, sign_in_with_corp, start
 from users.tests.test_two_factor import turn_on
 

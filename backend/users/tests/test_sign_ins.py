@@ -10,9 +10,10 @@ from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from conftest import client_for, race
+from tests.fixtures.concurrency import race
+from tests.fixtures.world import client_for
 from users.models import User
-from users.tests.conftest import PASSWORD
+from users.tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.sqlite
 

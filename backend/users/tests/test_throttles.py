@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from users.tests.conftest import PASSWORD
+from users.tests.helpers import PASSWORD
 from users.throttles import LoginThrottle, PasswordResetThrottle, RegisterThrottle
 
 pytestmark = [pytest.mark.sqlite, pytest.mark.usefixtures("one_rate_window")]

@@ -7,7 +7,7 @@ import pytest
 from django_otp.oath import TOTP
 from rest_framework.test import APIClient
 
-from conftest import client_for
+from tests.fixtures.world import client_for
 from users.tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.sqlite

@@ -2,8 +2,6 @@ import pytest
 
 from users.models import ExternalIdentity, User
 
-pytestmark = pytest.mark.sqlite
-
 
 def test_users_sign_in_by_lowercased_email_with_argon2(db):
     user = User.objects.create_user("Alice@Example.com", "correct horse battery")
