@@ -1,6 +1,7 @@
 """compose.yaml against the Compose Specification's JSON schema (vendored, no network).
 
-The schema is ``schemas/compose-spec.json``: the Compose Specification's
+The schema is ``schemas/compose/compose-spec.json`` (a folder of its own: the CRD
+schemas' folder holds CRD schemas only): the Compose Specification's
 ``compose-spec.json`` as the npm package dclint 3.1.0 ships it
 (``schemas/compose.schema.json``). No Docker engine runs here, so the file is
 checked for what the engine would refuse and for the stack the README names.
@@ -18,7 +19,9 @@ import yaml
 
 from .helpers import DEPLOY_DIR, REPO_DIR
 
-SCHEMA = json.loads((DEPLOY_DIR / "tests" / "schemas" / "compose-spec.json").read_text())
+SCHEMA = json.loads(
+    (DEPLOY_DIR / "tests" / "schemas" / "compose" / "compose-spec.json").read_text()
+)
 COMPOSE = REPO_DIR / "compose.yaml"
 SETTINGS = REPO_DIR / "backend" / "coditect_license" / "settings.py"
 
