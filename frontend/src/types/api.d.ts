@@ -1132,8 +1132,12 @@ export interface components {
             readonly actor: components["schemas"]["AuditActor"] | null;
             readonly actor_system: string;
             readonly actor_token: components["schemas"]["AuditActorToken"] | null;
-            readonly after: unknown | null;
-            readonly before: unknown | null;
+            readonly after: {
+                [key: string]: unknown;
+            } | null;
+            readonly before: {
+                [key: string]: unknown;
+            } | null;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: uuid */
