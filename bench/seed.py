@@ -104,8 +104,11 @@ class Seeder:
 
     def org(self, slug: str) -> str:
         row = self.db.execute(
-            "INSERT INTO tenants_organization (id, name, slug, created_at) "
-            "VALUES (%s, %s, %s, now()) ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name "
+            # The sign-in policy's columns have no database defaults: the policy's off.
+            "INSERT INTO tenants_organization (id, name, slug, created_at, require_two_factor, "
+            "sign_in_provider, sso_only, sign_in_domains, auto_join) "
+            "VALUES (%s, %s, %s, now(), false, '', false, '[]', false) "
+            "ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name "
             "RETURNING id",
             (uuid.uuid4(), slug, slug),
         ).fetchone()
