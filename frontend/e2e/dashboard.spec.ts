@@ -233,6 +233,9 @@ test("an owner sells three seats, watches them fill up, revokes one and suspends
       expect(await page.evaluate(() => document.documentElement.scrollWidth), `${heading} at 390 px`).toBeLessThanOrEqual(390);
     }
     await page.goto(licenseUrl);
+    // Loaded, so the page's own refresh has come back: a reload that cut it short would
+    // present the rotated-out refresh token, which the server takes for a stolen one.
+    await expect(page.getByRole("heading", { name: /Studio floating/ })).toBeVisible();
   });
 
   await test.step("a reload keeps the session (refresh token in this tab only)", async () => {
