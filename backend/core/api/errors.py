@@ -29,3 +29,8 @@ _MEANING = {
 
 def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
     return {code: OpenApiResponse(ErrorSerializer, description=_MEANING[code]) for code in codes}
+
+
+def error_response(description: str) -> OpenApiResponse:
+    """The one error format, described for one status: which codes it carries."""
+    return OpenApiResponse(ErrorSerializer, description=description)

@@ -7,13 +7,13 @@ sessions (suspend, delete, lower seat counts) is documented in ``licenses.servic
 from collections.abc import Iterable
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.caching import no_store
-from core.api.errors import ErrorSerializer, error_responses
+from core.api.errors import error_response, error_responses
 from core.pagination import NewestFirstCursorPagination
 from licenses import selectors, services
 from licenses.api import admin_serializers as s
@@ -21,9 +21,7 @@ from licenses.models import License, LicenseSession
 from tenants.api.tenancy import OrganizationEndpoint
 
 TAGS = ["licenses"]
-_SEAT_STORE_DOWN = {
-    503: OpenApiResponse(ErrorSerializer, description="seat_store_unavailable: retry shortly")
-}
+_SEAT_STORE_DOWN = {503: error_response("seat_store_unavailable: retry shortly")}
 
 
 def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.caching import no_store
-from core.api.errors import ErrorSerializer
+from core.api.errors import error_response
 from core.metrics import SEAT_ACQUIRE, SEAT_HEARTBEAT, SEAT_RELEASE
 from licenses import services
 from licenses.api import fast_path
@@ -88,7 +88,7 @@ def _fast_answer_parts(view: type[SessionProofEndpoint]) -> tuple[Any, dict[str,
 
 
 def _errors(*codes: tuple[int, str]) -> dict[int, OpenApiResponse]:
-    return {code: OpenApiResponse(ErrorSerializer, description=text) for code, text in codes}
+    return {code: error_response(text) for code, text in codes}
 
 
 class AcquireView(SeatEndpoint):

@@ -1,12 +1,12 @@
 """Organization API tokens: list, create (the secret shown once) and revoke."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.caching import no_store
-from core.api.errors import ErrorSerializer, error_responses
+from core.api.errors import error_response, error_responses
 from tenants import selectors, services
 from tenants.api.api_token_serializers import (
     ApiTokenCreatedSerializer,
@@ -15,10 +15,6 @@ from tenants.api.api_token_serializers import (
 )
 from tenants.api.tenancy import OrganizationEndpoint
 from tenants.models import ApiToken
-
-
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=description)
 
 
 class ApiTokenListView(OrganizationEndpoint):
@@ -48,7 +44,7 @@ class ApiTokenListView(OrganizationEndpoint):
         responses={
             201: ApiTokenCreatedSerializer,
             **error_responses(400, 401),
-            403: _error(
+            403: error_response(
                 "permission_denied (your role, or the caller is an API token) or "
                 "role_above_your_own"
             ),

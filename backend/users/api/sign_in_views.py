@@ -14,7 +14,7 @@ The browser flow, for a single-page dashboard:
 docs/sign-in.md has the whole story.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import AllowAny
@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from core.api.caching import no_store
-from core.api.errors import ErrorSerializer, error_responses
+from core.api.errors import error_response, error_responses
 from users import identities, providers, selectors
 from users.api.serializers import (
     AuthResponseSerializer,
@@ -40,26 +40,21 @@ from users.api.views import PersonView, PublicAuthView, signed_in
 from users.id_tokens import id_token_account, id_token_exchange_enabled
 from users.throttles import SignInProviderThrottle
 
-
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=description)
-
-
 FLOW_ERRORS = {
-    400: _error(
+    400: error_response(
         "validation_error, invalid_state (not started in this browser, used or too old), "
         "provider_refused (the code was used already, expired or forged), "
         "provider_gave_no_email"
     ),
-    401: _error("invalid_id_token (signature, issuer, audience, expiry or nonce)"),
-    403: _error(
+    401: error_response("invalid_id_token (signature, issuer, audience, expiry or nonce)"),
+    403: error_response(
         "email_not_verified, account_disabled, sso_required (an SSO-only organization's "
         "member came through another provider)"
     ),
-    404: _error("unknown_provider"),
-    409: _error("account_exists (sign in and link instead), identity_linked_elsewhere"),
+    404: error_response("unknown_provider"),
+    409: error_response("account_exists (sign in and link instead), identity_linked_elsewhere"),
     **error_responses(429),
-    502: _error("provider_unavailable"),
+    502: error_response("provider_unavailable"),
 }
 
 
@@ -99,9 +94,9 @@ class SignInStartView(APIView):
         responses={
             200: SignInStartedSerializer,
             **error_responses(400, 401),
-            404: _error("unknown_provider"),
+            404: error_response("unknown_provider"),
             **error_responses(429),
-            502: _error("provider_unavailable"),
+            502: error_response("provider_unavailable"),
         },
     )
     @no_store
@@ -216,7 +211,7 @@ class IdentityDetailView(PersonView):
         responses={
             204: None,
             **error_responses(401, 404),
-            409: _error("last_sign_in_method"),
+            409: error_response("last_sign_in_method"),
         },
     )
     def delete(self, request: Request, identity_id: int) -> Response:

@@ -1,12 +1,12 @@
 """Two-factor: the second step of a password sign-in, and the person's own setup."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.caching import no_store
-from core.api.errors import ErrorSerializer, error_responses
+from core.api.errors import error_response, error_responses
 from users import two_factor
 from users.api.serializers import (
     AuthResponseSerializer,
@@ -20,16 +20,11 @@ from users.api.views import PersonView, PublicAuthView, signed_in
 from users.policies import two_factor_required_by
 from users.throttles import LoginThrottle
 
-
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=description)
-
-
 CODE_ERRORS = {
     **error_responses(400),
-    401: _error("invalid_two_factor_code (wrong, used or expired), not_authenticated"),
-    409: _error("two_factor_not_enabled"),
-    429: _error("two_factor_throttled (details.retry_after seconds) or rate_limited"),
+    401: error_response("invalid_two_factor_code (wrong, used or expired), not_authenticated"),
+    409: error_response("two_factor_not_enabled"),
+    429: error_response("two_factor_throttled (details.retry_after seconds) or rate_limited"),
 }
 
 
@@ -49,8 +44,10 @@ class TwoFactorSignInView(PublicAuthView):
         responses={
             200: AuthResponseSerializer,
             **error_responses(400),
-            401: _error("invalid_two_factor_code, invalid_mfa_token"),
-            429: _error("two_factor_throttled (details.retry_after seconds) or rate_limited"),
+            401: error_response("invalid_two_factor_code, invalid_mfa_token"),
+            429: error_response(
+                "two_factor_throttled (details.retry_after seconds) or rate_limited"
+            ),
         },
     )
     @no_store
@@ -91,7 +88,7 @@ class TotpSetupView(PersonView):
         responses={
             201: TotpSetupSerializer,
             **error_responses(401),
-            409: _error("two_factor_already_enabled"),
+            409: error_response("two_factor_already_enabled"),
         },
     )
     @no_store
@@ -110,7 +107,7 @@ class TotpConfirmView(PersonView):
         responses={
             200: RecoveryCodesSerializer,
             **CODE_ERRORS,
-            409: _error("two_factor_setup_not_started"),
+            409: error_response("two_factor_setup_not_started"),
         },
     )
     @no_store

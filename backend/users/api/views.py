@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from core.api.caching import no_store
-from core.api.errors import ErrorSerializer, error_responses
+from core.api.errors import error_response, error_responses
 from users import services
 from users.api.serializers import (
     AuthResponseSerializer,
@@ -43,10 +43,6 @@ class PersonView(APIView):
 
     authentication_classes = [JWTAuthentication]
     permission_classes = [IsAuthenticated]
-
-
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=description)
 
 
 def signed_in(user, status_code: int) -> Response:
@@ -90,8 +86,8 @@ class LoginView(PublicAuthView):
         responses={
             200: AuthResponseSerializer,
             **error_responses(400),
-            401: _error("invalid_credentials, two_factor_required"),
-            403: _error("sso_required"),
+            401: error_response("invalid_credentials, two_factor_required"),
+            403: error_response("sso_required"),
             **error_responses(429),
         },
     )
@@ -118,7 +114,7 @@ class RefreshView(PublicAuthView):
         responses={
             200: TokenPairSerializer,
             **error_responses(400),
-            401: _error("invalid_refresh_token"),
+            401: error_response("invalid_refresh_token"),
         },
     )
     @no_store
@@ -138,7 +134,7 @@ class LogoutView(PublicAuthView):
         ),
         tags=["auth"],
         request=RefreshTokenSerializer,
-        responses={204: None, **error_responses(400), 401: _error("invalid_refresh_token")},
+        responses={204: None, **error_responses(400), 401: error_response("invalid_refresh_token")},
     )
     def post(self, request: Request) -> Response:
         data = RefreshTokenSerializer(data=request.data)
@@ -227,7 +223,9 @@ class PasswordResetConfirmView(PublicAuthView):
         request=PasswordResetConfirmSerializer,
         responses={
             204: None,
-            400: _error("invalid_reset_token, or validation_error (e.g. a weak new_password)"),
+            400: error_response(
+                "invalid_reset_token, or validation_error (e.g. a weak new_password)"
+            ),
             **error_responses(429),
         },
     )
