@@ -264,7 +264,7 @@ TOKEN_ONLINE_KEYS = env_bool(
 # How long an online key's certificate lasts; a process renews it a quarter of that
 # (at most an hour) before the end, and keeps signing with it while the root is
 # unreachable until the certificate no longer covers a token's issue time.
-TOKEN_ONLINE_KEY_LIFETIME = env_int("TOKEN_ONLINE_KEY_LIFETIME", 24 * 3600, minimum=60)
+TOKEN_ONLINE_KEY_LIFETIME = env_int("TOKEN_ONLINE_KEY_LIFETIME", 24 * 3600, minimum=5)
 # After the root failed to certify, ask it again at most this often (seconds).
 SIGNING_RETRY_SECONDS = env_int("SIGNING_RETRY_SECONDS", 5, minimum=0)
 # Each process looks for a rotated root this often (seconds; one indexed query).
