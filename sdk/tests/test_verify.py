@@ -225,7 +225,7 @@ def test_a_token_issued_outside_its_certificate_is_refused(rsa_root):
 
 
 def test_a_client_that_pins_roots_ignores_other_roots_in_the_jwks(rsa_root):
-    root_private, root_jwk = rsa_root
+    _, root_jwk = rsa_root
     other_private, other_jwk = make_key("PS256", "root-2")
     online, jwk, cert = certified_online_key(other_private, other_jwk)
     token = chained_token(online, jwk, cert)
