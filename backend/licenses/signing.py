@@ -168,9 +168,16 @@ def _bootstrap() -> None:
     install, or an operator who configured a new key (an immediate switch; the
     ``signing_root`` command rotates with a publication period instead)."""
     global _bootstrapped
-    configured = open_root(
-        settings.TOKEN_ROOT_BACKEND, configured_reference(), settings.TOKEN_SIGNING_ALGORITHM
-    )
+    backend, reference = settings.TOKEN_ROOT_BACKEND, configured_reference()
+    known = SigningKey.objects.filter(
+        role=SigningKey.Role.ROOT, backend=backend, reference=reference
+    ).exists()
+    if known and backend != "file":
+        # Already on record: after a rotation the configured (first) root may be
+        # retired and its key disabled, so it is not asked for anything.
+        _bootstrapped = True
+        return
+    configured = open_root(backend, reference, settings.TOKEN_SIGNING_ALGORITHM)
     kid = configured.kid
     _roots[kid] = configured
     if not SigningKey.objects.filter(kid=kid).exists():
@@ -188,15 +195,12 @@ def _bootstrap() -> None:
     _bootstrapped = True
 
 
-def _active_row() -> SigningKey:
-    row = (
+def _active_row() -> SigningKey | None:
+    return (
         SigningKey.objects.filter(role=SigningKey.Role.ROOT, state=SigningKey.State.ACTIVE)
         .order_by("-activated_at")
         .first()
     )
-    if row is None:
-        raise RootUnavailable("no active signing root")
-    return row
 
 
 def active_root_kid() -> str:
@@ -209,6 +213,13 @@ def active_root_kid() -> str:
         if not _bootstrapped:
             _bootstrap()
         row = _active_row()
+        if row is None:
+            # No active root on record (a database restored from before the first
+            # one): the configured root becomes it again.
+            _bootstrap()
+            row = _active_row()
+        if row is None:
+            raise RootUnavailable("no active signing root")
         if row.kid not in _roots:
             _roots[row.kid] = open_root(row.backend, row.reference, row.algorithm)
         _active_kid, _active_read_at = row.kid, now

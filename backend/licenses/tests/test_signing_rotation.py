@@ -21,6 +21,7 @@ from licenses.services.signing_roots import (
     signing_root_rotate,
 )
 from tenants.models import ApiToken
+from tests.fixtures.signing_roots import kms_version
 from tests.fixtures.world import client_for, new_user
 
 OPERATOR = Actor.system_named("tests")
@@ -152,3 +153,23 @@ def test_tenants_never_touch_the_root(db, org_a, alice, bob, charlie):
     assert anonymous.get("/api/v1/platform/signing-roots").status_code == 401
     assert anonymous.post("/api/v1/platform/signing-roots", {}).status_code == 401
     assert not SigningKey.objects.filter(state="next").exists()
+
+
+def test_a_restart_after_rotation_never_asks_the_retired_first_root(
+    db, make_license, kms_root, fake_kms
+):
+    """GCP_KMS_KEY_VERSION still names the first root; once rotated away and its key
+    version disabled, a fresh process signs with the active root all the same."""
+    kms_root.SIGNING_ROOT_PUBLISH_SECONDS = 0
+    kms_root.SIGNING_ROOT_REFRESH_SECONDS = 0
+    _, key = make_license()
+    first = root_of(services.session_acquire(license_key=key, hardware_id="a").token)
+    second = signing_root_rotate(reference=kms_version("root-pkcs1"), actor=OPERATOR)
+    disabled = fake_kms.keys.pop(kms_version("root-pss"))
+    try:
+        signing.reset_signers()  # a new process
+        token = services.session_acquire(license_key=key, hardware_id="b").token
+        assert root_of(token) == second.kid != first
+        verify_token(token, StaticJWKS(jwks()), hardware_id="b")
+    finally:
+        fake_kms.keys[kms_version("root-pss")] = disabled
