@@ -421,7 +421,7 @@ class Bench:
         try:
             for rep in range(REPS):
                 for name, env in backends.items():
-                    self.stack.start_api(**common, **env)
+                    self.stack.start_api(**{**common, **env})
                     self.warm_up(("acquire",))
                     for clients in ROOTS_LEVELS:
                         self.run_op(
