@@ -11,6 +11,11 @@ data-modifying CTE: one round trip, one commit) and an ORM form elsewhere (SQLit
 embedded default, has no data-modifying CTEs): ``_rows()`` is the one switch between
 them.
 
+Webhook events of sessions and refusals (``session.*``, ``seat.denied``) are written in
+the same transaction as the rows they describe, and only while an enabled endpoint of
+the organization subscribes to them (``events.services.event_wanted``, a lookup in this
+process): an organization without such an endpoint pays one dictionary lookup.
+
 - Acquire: BEGIN, INSERT, INSERT, COMMIT (four round trips and two query compilations,
   about a fifth of an acquire's CPU) become one statement. The session's project is
   read from the license row as part of the insert, never taken from the caller's
@@ -30,6 +35,8 @@ from typing import Any
 from django.db import connection, transaction
 from django_scopes import scopes_disabled
 
+from events import types as event_types
+from events.services import event_record, event_wanted, events_record
 from licenses.models import License, LicenseSession, SeatEvent
 from licenses.seatstore.base import SeatStore
 from licenses.selectors import as_datetime
@@ -41,6 +48,30 @@ END_EVENT = {
     Status.ZOMBIE: Event.EXPIRE,
     Status.REVOKED: Event.REVOKE,
 }
+END_WEBHOOK = {
+    Status.RELEASED: event_types.SESSION_ENDED,
+    Status.ZOMBIE: event_types.SESSION_ZOMBIE,
+    Status.REVOKED: event_types.SESSION_REVOKED,
+}
+
+
+def _iso(at: Any) -> str | None:
+    return at.isoformat() if isinstance(at, datetime) else None
+
+
+def _session_data(row: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """A session as its webhook events show it: ids, machine, times; never its secret."""
+    return {
+        "session": {
+            "id": str(row["id"]),
+            "license_id": str(row["license_id"]),
+            "project_id": str(row["project_id"]) if row.get("project_id") else None,
+            "user_id": str(row["user_id"]) if row.get("user_id") else None,
+            "hardware_id": row.get("hardware_id"),
+            "started_at": _iso(row.get("started_at")),
+            **extra,
+        }
+    }
 
 
 def seat_event_record(
@@ -55,7 +86,56 @@ def seat_event_record(
     user_id: Any = None,
     session_started_at: datetime | None = None,
 ) -> SeatEvent:
-    """Append one event (one INSERT): a denial, or a session's start on the ORM path."""
+    """Append one event (one INSERT): a denial, or a session's start on the ORM path. A
+    denial also writes ``seat.denied`` when the organization's endpoints want it."""
+    if kind == Event.DENY and event_wanted(org_id, event_types.SEAT_DENIED):
+        with transaction.atomic():
+            event_record(
+                org_id=org_id,
+                type=event_types.SEAT_DENIED,
+                data={
+                    "license_id": str(license_id),
+                    "project_id": str(project_id) if project_id else None,
+                    "user_id": str(user_id) if user_id else None,
+                    "seats_used": max(0, seats_used),
+                    "at": _iso(at),
+                },
+            )
+            return _seat_event_create(
+                org_id,
+                license_id,
+                kind,
+                seats_used,
+                at,
+                project_id,
+                session_id,
+                user_id,
+                session_started_at,
+            )
+    return _seat_event_create(
+        org_id,
+        license_id,
+        kind,
+        seats_used,
+        at,
+        project_id,
+        session_id,
+        user_id,
+        session_started_at,
+    )
+
+
+def _seat_event_create(
+    org_id: Any,
+    license_id: Any,
+    kind: str,
+    seats_used: int,
+    at: datetime,
+    project_id: Any,
+    session_id: Any,
+    user_id: Any,
+    session_started_at: datetime | None,
+) -> SeatEvent:
     return SeatEvent.objects.create(
         org_id=org_id,
         license_id=license_id,
@@ -126,7 +206,9 @@ def sessions_end(
             LicenseSession.objects.select_for_update(skip_locked=skip_locked)
             .filter(id__in=ids, status=Status.ACTIVE)
             .order_by("id")
-            .values("id", "org_id", "license_id", "project_id", "user_id", "started_at")
+            .values(
+                "id", "org_id", "license_id", "project_id", "user_id", "started_at", "hardware_id"
+            )
         )
         if not rows:
             return 0
@@ -136,7 +218,20 @@ def sessions_end(
         _session_ends_record(
             sessions=rows, kind=END_EVENT[status], at=at, seats_after=seats_after or {}
         )
+        _session_end_webhooks(rows, status, at)
     return len(rows)
+
+
+def _session_end_webhooks(rows: list[dict[str, Any]], status: str, at: datetime) -> None:
+    by_org: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_org.setdefault(str(row["org_id"]), []).append(row)
+    for org_id, ended in by_org.items():
+        events_record(
+            org_id=org_id,
+            type=END_WEBHOOK[status],
+            items=[_session_data(row, status=status, ended_at=_iso(at)) for row in ended],
+        )
 
 
 def sessions_revoke_live(store: SeatStore, rows: list[tuple[Any, Any, str]]) -> int:
@@ -154,14 +249,43 @@ def sessions_revoke_live(store: SeatStore, rows: list[tuple[Any, Any, str]]) -> 
 
 def session_insert(session: LicenseSession, seats_used: int) -> LicenseSession:
     """Insert ``session`` (built, not saved) with its ``acquire`` event; IntegrityError
-    (a duplicate id, or a second live session of the member) leaves neither row."""
-    return _rows().insert(session, seats_used)
+    (a duplicate id, or a second live session of the member) leaves neither row, nor
+    its ``session.started`` event."""
+    if not event_wanted(session.org_id, event_types.SESSION_STARTED):
+        return _rows().insert(session, seats_used)
+    with transaction.atomic():
+        _rows().insert(session, seats_used)
+        row = {f: getattr(session, f) for f in ("id", "license_id", "project_id", "user_id")}
+        row.update(hardware_id=session.hardware_id, started_at=session.started_at)
+        event_record(
+            org_id=session.org_id,
+            type=event_types.SESSION_STARTED,
+            data={**_session_data(row, status=Status.ACTIVE.value), "seats_used": seats_used},
+        )
+    return session
 
 
 def session_end(session_id: str, license_id: str, *, at: datetime, seats_after: int) -> None:
     """A client's release: end the session if it is still live, with its ``release``
-    event recording ``seats_after`` seats of its license in use."""
-    _rows().end_released(session_id, license_id, at=at, seats_after=seats_after)
+    event recording ``seats_after`` seats of its license in use, and its
+    ``session.ended`` event when wanted (the ORM path writes it in ``sessions_end``)."""
+    rows = _rows()
+    if rows is _ORM or not event_wanted(None, event_types.SESSION_ENDED):
+        rows.end_released(session_id, license_id, at=at, seats_after=seats_after)
+        return
+    # Some organization wants ``session.ended``: the statement tells whose session ended.
+    with transaction.atomic():
+        org_id = rows.end_released(session_id, license_id, at=at, seats_after=seats_after)
+        if org_id is not None:
+            row = {"id": session_id, "license_id": license_id}
+            event_record(
+                org_id=org_id,
+                type=event_types.SESSION_ENDED,
+                data={
+                    **_session_data(row, status=Status.RELEASED.value, ended_at=_iso(at)),
+                    "seats_used": seats_after,
+                },
+            )
 
 
 class _OrmRows:
@@ -215,9 +339,10 @@ class _PostgresRows(_OrmRows):
 
     def end_released(
         self, session_id: str, license_id: str, *, at: datetime, seats_after: int
-    ) -> None:
+    ) -> Any:
+        """The ended session's organization id; None if it was no longer live."""
         params = [Status.RELEASED.value, at, session_id, Event.RELEASE.value]
-        self._fetch_one(_end_statement(), [*params, max(0, seats_after), at])
+        return self._fetch_one(_end_statement(), [*params, max(0, seats_after), at])
 
     @staticmethod
     def _fetch_one(statement: str, params: list) -> Any:
@@ -266,5 +391,5 @@ def _end_statement() -> str:
         f"INSERT INTO {events} (org_id, license_id, project_id, session_id, user_id, kind, "
         "seats_used, session_started_at, at) "
         "SELECT org_id, license_id, project_id, id, user_id, %s, %s, started_at, %s FROM ended "
-        "RETURNING session_id"
+        "RETURNING org_id"
     )
