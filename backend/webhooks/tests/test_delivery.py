@@ -2,6 +2,7 @@
 library), in order, once per ``webhook-id``; failures are retried with the same id."""
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from core.actor import Actor
 from events.models import Event
 from licenses import services as license_services
 from licenses.errors import NoSeatsAvailable
+from licenses.models import LicenseSession
 from licenses.tests.helpers import proof
 from webhooks import services
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -92,7 +94,7 @@ def test_session_events_are_written_only_while_an_endpoint_subscribes(
     store_kind, org_a, org_b, receiver, license_a
 ):
     endpoint_for(org_a, receiver, ["license.*"])
-    license_, key = license_a(seats=1)
+    _, key = license_a(seats=1)
     seat = license_services.session_acquire(license_key=key, hardware_id="m1")
     with pytest.raises(NoSeatsAvailable):
         license_services.session_acquire(license_key=key, hardware_id="m2")
@@ -125,19 +127,15 @@ def test_session_events_are_written_only_while_an_endpoint_subscribes(
 
 def test_revoked_and_zombie_sessions_are_events(store_kind, org_a, receiver, license_a):
     endpoint_for(org_a, receiver, ["session.revoked", "session.zombie"])
-    license_, key = license_a(seats=2, heartbeat_ttl=2)
+    _, key = license_a(seats=2, heartbeat_ttl=2)
     kept = license_services.session_acquire(license_key=key, hardware_id="kept")
     license_services.session_acquire(license_key=key, hardware_id="lost")
     with scope(org=org_a):
         license_services.session_revoke(session=kept.session, actor=ADMIN)
     with scopes_disabled():
-        from licenses.models import LicenseSession
-
         LicenseSession.objects.filter(hardware_id="lost").update(
             expires_at=timezone.now() - timedelta(seconds=5)
         )
-    import time
-
     time.sleep(2.1)  # the seat store's own TTL clock must pass too
     license_services.sessions_reap()
     drain()
