@@ -290,6 +290,8 @@ LICENSE_EXPIRING_DAYS = env_int("LICENSE_EXPIRING_DAYS", 14, minimum=1)
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_TASK_IGNORE_RESULT = True
+# Deployments (or test runs) that share a broker keep their tasks apart by queue name.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     "reap-sessions": {
         "task": "licenses.tasks.reap_sessions",
