@@ -221,7 +221,7 @@ class EventTypeListView(OrganizationEndpoint):
         operation_id="notification_preferences_get",
         summary="Your email notification preferences in this organization",
         tags=["notifications"],
-        responses={200: NotificationPreferenceSerializer, **error_responses(401, 404)},
+        responses={200: NotificationPreferenceSerializer, **error_responses(401, 403, 404)},
     ),
     patch=extend_schema(
         operation_id="notification_preferences_update",

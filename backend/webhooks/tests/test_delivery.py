@@ -323,3 +323,13 @@ def test_an_endpoint_failing_too_long_is_disabled_and_admins_are_emailed(
     # Disabled: no more attempts, no more events for it.
     time_passes()
     assert drain() == 0
+
+
+def test_the_command_delivers_without_celery(org_a, receiver):
+    from django.core.management import call_command
+
+    endpoint_for(org_a, receiver, ["license.created"])
+    with scope(org=org_a):
+        license_services.license_create(org=org_a, name="L", seats_total=1, actor=ADMIN)
+    call_command("deliver_webhooks")
+    assert receiver.types() == ["license.created"]
