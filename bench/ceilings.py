@@ -91,6 +91,7 @@ def _redis_benchmark(port: int, requests: int, command: list[str]) -> float:
 def seat_store_ceiling(port: int, prefix: str, requests: int) -> dict[str, float]:
     """Operations per second of the seat scripts, with Redis as the only limit."""
     from licenses.seatstore import lua
+    from licenses.seatstore.base import SeatTerms
     from licenses.seatstore.redis_store import RedisSeatStore
     from licenses.session_secrets import session_secret_digest, session_secret_new
 
@@ -105,9 +106,10 @@ def seat_store_ceiling(port: int, prefix: str, requests: int) -> dict[str, float
     holder = str(uuid.uuid4())
     digest = session_secret_digest(session_secret_new(license_id))
     nkeys = str(len(keys))
+    terms = SeatTerms(seats_total=100_000_000).as_json()
     # One live member for the heartbeat script to extend.
     client.evalsha(
-        sha_acquire, len(keys), *keys, "hw-beat", holder, 10_000_000, 3600, digest, license_id
+        sha_acquire, len(keys), *keys, "hw-beat", holder, 3600, digest, license_id, terms
     )
     out = {}
     try:
@@ -121,10 +123,10 @@ def seat_store_ceiling(port: int, prefix: str, requests: int) -> dict[str, float
                 *keys,
                 "hw-__rand_int__",
                 "h-__rand_int__",
-                "100000000",
                 "3600",
                 digest,
                 license_id,
+                terms,
             ],
         )
         out["heartbeat script, redis-benchmark -P16 -c8"] = _redis_benchmark(

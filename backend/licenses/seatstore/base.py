@@ -13,9 +13,10 @@ holder and the digest, and the store refuses a wrong digest with
 ends (revoke, suspend, the reaper) pass no digest.
 """
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Protocol
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
 
 
 class SeatStoreUnavailable(Exception):
@@ -27,6 +28,19 @@ class WrongSessionSecret(Exception):
 
 
 @dataclass(frozen=True)
+class SeatTerms:
+    """What one acquire's seat step must respect: the license's rules and the asker's
+    attributes. The Redis store hands it to the Lua script as one JSON object (field
+    names kept), the SQL store reads it in its transaction; a seat policy adds its fields
+    here and its rule to both, never a check-then-act around the store."""
+
+    seats_total: int
+
+    def as_json(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+
+@dataclass(frozen=True)
 class SeatGrant:
     granted: bool
     holder: str | None
@@ -35,6 +49,8 @@ class SeatGrant:
     expires_at: float
     now: float
     evicted: tuple[str, ...] = field(default=())
+    # Facts a seat policy reports beside the grant or denial (a denial's reason, ...).
+    notes: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,12 +93,12 @@ class SeatStore(Protocol):
         license_id: str,
         member: str,
         holder: str,
-        seats_total: int,
+        terms: SeatTerms,
         ttl: int,
         secret_digest: str,
     ) -> SeatGrant:
-        """Evict expired, return the live holder of ``member``, else add if below the
-        limit, else deny: one atomic step. A granted seat's secret digest becomes
+        """Evict expired, return the live holder of ``member``, else add if the terms
+        allow, else deny: one atomic step. A granted seat's secret digest becomes
         ``secret_digest`` (a re-acquire replaces the previous one)."""
         ...
 

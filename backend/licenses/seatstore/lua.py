@@ -1,20 +1,33 @@
 """Lua scripts of the Redis seat store. Each runs atomically on one cluster slot.
 
-KEYS (all hash-tagged by license): 1 the seat set (zset member -> expiry),
-2 holders (hash member -> holder), 3 the ready marker, 4 beat times (hash
-holder -> last heartbeat), 5 beat counts (hash holder -> heartbeats since the
-last flush), 6 sessions (hash holder -> "member<TAB>ttl<TAB>secret digest"). Times
-come from Redis ``TIME``; numbers return as strings so fractions survive the reply.
+Keys are named, not numbered: every script receives the license's keys in the order of
+``SEAT_KEYS`` (all hash-tagged by license) and ``_KEYS`` binds them to locals
+``k_<name>``: ``seats`` the seat set (zset member -> expiry), ``holders`` (hash member ->
+holder), ``ready`` the rebuilt marker, ``beats`` (hash holder -> last heartbeat),
+``beatn`` (hash holder -> heartbeats since the last flush), ``sess`` (hash holder ->
+"member<TAB>ttl<TAB>secret digest"). A rule that needs a key of its own adds its name to
+``SEAT_KEYS``; no script's numbering moves. Times come from Redis ``TIME``; numbers
+return as strings so fractions survive the reply.
 
-ACQUIRE and HEARTBEAT may take a seventh key, the write-behind's dirty set, and add
-the license to it: one round trip instead of two. Only on a single Redis, where a
-script may declare keys of several slots; on a cluster the store adds it with a
-second call.
+ACQUIRE and HEARTBEAT may take one more key after the license's, the write-behind's
+dirty set (``k_dirty``), and add the license to it: one round trip instead of two. Only
+on a single Redis, where a script may declare keys of several slots; on a cluster the
+store adds it with a second call.
 
 The sessions hash is what lets a heartbeat carry no route: the client's secret names
 the license, the holder's entry gives its member, its TTL and the digest to compare.
 Every path that frees a seat deletes the holder's entry with it.
 """
+
+SEAT_KEYS = ("seats", "holders", "ready", "beats", "beatn", "sess")
+
+_KEYS = (
+    "local "
+    + ", ".join(f"k_{name}" for name in SEAT_KEYS)
+    + " = "
+    + ", ".join(f"KEYS[{i}]" for i in range(1, len(SEAT_KEYS) + 1))
+    + f"\nlocal k_dirty = KEYS[{len(SEAT_KEYS) + 1}]\n"
+)
 
 _NOW = """
 local t = redis.call('TIME')
@@ -32,56 +45,63 @@ end
 
 _EVICT = """
 local evicted = {}
-local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)
+local expired = redis.call('ZRANGEBYSCORE', k_seats, '-inf', now)
 if #expired > 0 then
   for _, m in ipairs(expired) do
-    local h = redis.call('HGET', KEYS[2], m)
+    local h = redis.call('HGET', k_holders, m)
     if h then
       table.insert(evicted, h)
-      redis.call('HDEL', KEYS[4], h)
-      redis.call('HDEL', KEYS[5], h)
-      redis.call('HDEL', KEYS[6], h)
+      redis.call('HDEL', k_beats, h)
+      redis.call('HDEL', k_beatn, h)
+      redis.call('HDEL', k_sess, h)
     end
-    redis.call('HDEL', KEYS[2], m)
+    redis.call('HDEL', k_holders, m)
   end
-  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+  redis.call('ZREMRANGEBYSCORE', k_seats, '-inf', now)
 end
 """
 
-# ARGV: member, holder, seats_total, ttl, secret digest, license id (for the dirty set)
-# -> {status, holder, created, seats_used, expires_at, now, evicted...}
+# The acquire's terms (``SeatTerms``) arrive as one JSON object, ``terms``; a rule reads
+# its fields from it and may leave facts for the caller in ``notes`` (``SeatGrant.notes``),
+# e.g. why a seat was denied. Each rule is a chunk of its own, spliced in below.
+# ARGV: member, holder, ttl, secret digest, license id (for the dirty set), terms (JSON)
+# -> {status, holder, created, seats_used, expires_at, now, notes (JSON or ''), evicted...}
 # status 1 granted, 0 denied, -2 the seat set must be rebuilt first.
 ACQUIRE = (
-    """
-if redis.call('EXISTS', KEYS[3]) == 0 then return {-2} end
+    _KEYS
+    + """
+if redis.call('EXISTS', k_ready) == 0 then return {-2} end
+local terms = cjson.decode(ARGV[6])
+local notes = {}
 """
     + _NOW
     + _EVICT
     + """
 local member, holder = ARGV[1], ARGV[2]
-local limit, ttl = tonumber(ARGV[3]), tonumber(ARGV[4])
+local ttl = tonumber(ARGV[3])
 local expires = now + ttl
-local info = member .. '\\t' .. ARGV[4] .. '\\t' .. ARGV[5]
+local info = member .. '\\t' .. ARGV[3] .. '\\t' .. ARGV[4]
 local result
-if redis.call('ZSCORE', KEYS[1], member) then
-  local existing = redis.call('HGET', KEYS[2], member)
-  redis.call('ZADD', KEYS[1], expires, member)
-  redis.call('HSET', KEYS[6], existing, info)
-  redis.call('HSET', KEYS[4], existing, tostring(now))
-  redis.call('HINCRBY', KEYS[5], existing, 1)
-  if KEYS[7] then redis.call('SADD', KEYS[7], ARGV[6]) end
-  result = {1, existing, 0, redis.call('ZCARD', KEYS[1]), tostring(expires), tostring(now)}
+if redis.call('ZSCORE', k_seats, member) then
+  local existing = redis.call('HGET', k_holders, member)
+  redis.call('ZADD', k_seats, expires, member)
+  redis.call('HSET', k_sess, existing, info)
+  redis.call('HSET', k_beats, existing, tostring(now))
+  redis.call('HINCRBY', k_beatn, existing, 1)
+  if k_dirty then redis.call('SADD', k_dirty, ARGV[5]) end
+  result = {1, existing, 0, redis.call('ZCARD', k_seats), tostring(expires), tostring(now)}
 else
-  local used = redis.call('ZCARD', KEYS[1])
-  if used < limit then
-    redis.call('ZADD', KEYS[1], expires, member)
-    redis.call('HSET', KEYS[2], member, holder)
-    redis.call('HSET', KEYS[6], holder, info)
+  local used = redis.call('ZCARD', k_seats)
+  if used < terms.seats_total then
+    redis.call('ZADD', k_seats, expires, member)
+    redis.call('HSET', k_holders, member, holder)
+    redis.call('HSET', k_sess, holder, info)
     result = {1, holder, 1, used + 1, tostring(expires), tostring(now)}
   else
     result = {0, '', 0, used, '0', tostring(now)}
   end
 end
+table.insert(result, next(notes) and cjson.encode(notes) or '')
 for _, h in ipairs(evicted) do table.insert(result, h) end
 return result
 """
@@ -90,35 +110,36 @@ return result
 # ARGV: holder, secret digest, license id (for the dirty set)
 # -> {status, expires_at, now}; 1 alive, 0 dead or unknown, -1 wrong secret, -2 rebuild.
 HEARTBEAT = (
-    """
-if redis.call('EXISTS', KEYS[3]) == 0 then return {-2} end
+    _KEYS
+    + """
+if redis.call('EXISTS', k_ready) == 0 then return {-2} end
 """
     + _NOW
     + _SESSION
     + """
 local holder = ARGV[1]
-local info = redis.call('HGET', KEYS[6], holder)
+local info = redis.call('HGET', k_sess, holder)
 if not info then return {0, '0', tostring(now)} end
 local member, ttl, digest = session_of(info)
 if digest ~= ARGV[2] then return {-1, '0', tostring(now)} end
-local score = redis.call('ZSCORE', KEYS[1], member)
-local alive = score and redis.call('HGET', KEYS[2], member) == holder
+local score = redis.call('ZSCORE', k_seats, member)
+local alive = score and redis.call('HGET', k_holders, member) == holder
 if alive and tonumber(score) <= now then
-  redis.call('ZREM', KEYS[1], member)
-  redis.call('HDEL', KEYS[2], member)
+  redis.call('ZREM', k_seats, member)
+  redis.call('HDEL', k_holders, member)
   alive = false
 end
 if not alive then
-  redis.call('HDEL', KEYS[6], holder)
-  redis.call('HDEL', KEYS[4], holder)
-  redis.call('HDEL', KEYS[5], holder)
+  redis.call('HDEL', k_sess, holder)
+  redis.call('HDEL', k_beats, holder)
+  redis.call('HDEL', k_beatn, holder)
   return {0, '0', tostring(now)}
 end
 local expires = now + tonumber(ttl)
-redis.call('ZADD', KEYS[1], expires, member)
-redis.call('HSET', KEYS[4], holder, tostring(now))
-redis.call('HINCRBY', KEYS[5], holder, 1)
-if KEYS[7] then redis.call('SADD', KEYS[7], ARGV[3]) end
+redis.call('ZADD', k_seats, expires, member)
+redis.call('HSET', k_beats, holder, tostring(now))
+redis.call('HINCRBY', k_beatn, holder, 1)
+if k_dirty then redis.call('SADD', k_dirty, ARGV[3]) end
 return {1, tostring(expires), tostring(now)}
 """
 )
@@ -128,78 +149,86 @@ return {1, tostring(expires), tostring(now)}
 # (-3 when the store knows nothing of the holder), -1 wrong secret (nothing changed).
 # The count and the clock are what the release's seat event needs, in its own round trip.
 RELEASE = (
-    _NOW
+    _KEYS
+    + _NOW
     + _SESSION
     + """
 local holder = ARGV[1]
-local info = redis.call('HGET', KEYS[6], holder)
+local info = redis.call('HGET', k_sess, holder)
 local member = ARGV[3]
 local status = 0
 if info then
   local known, _, digest = session_of(info)
   if ARGV[2] ~= '' and digest ~= ARGV[2] then
-    return {-1, tostring(now), redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')}
+    return {-1, tostring(now), redis.call('ZCOUNT', k_seats, '(' .. now, '+inf')}
   end
   member = known
 elseif ARGV[2] ~= '' or member == '' then
   status = -3
 end
-if member ~= '' and redis.call('HGET', KEYS[2], member) == holder then
-  redis.call('ZREM', KEYS[1], member)
-  redis.call('HDEL', KEYS[2], member)
+if member ~= '' and redis.call('HGET', k_holders, member) == holder then
+  redis.call('ZREM', k_seats, member)
+  redis.call('HDEL', k_holders, member)
   status = 1
 end
-redis.call('HDEL', KEYS[6], holder)
-redis.call('HDEL', KEYS[4], holder)
-redis.call('HDEL', KEYS[5], holder)
-return {status, tostring(now), redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')}
+redis.call('HDEL', k_sess, holder)
+redis.call('HDEL', k_beats, holder)
+redis.call('HDEL', k_beatn, holder)
+return {status, tostring(now), redis.call('ZCOUNT', k_seats, '(' .. now, '+inf')}
 """
 )
 
 # ARGV: member, holder -> expiry of a live seat, or '' when it was dead and is now gone.
 # -2 when the set is missing: the caller rebuilds and asks again.
 REAP = (
-    """
-if redis.call('EXISTS', KEYS[3]) == 0 then return {-2, ''} end
+    _KEYS
+    + """
+if redis.call('EXISTS', k_ready) == 0 then return {-2, ''} end
 """
     + _NOW
     + """
 local member, holder = ARGV[1], ARGV[2]
-local score = redis.call('ZSCORE', KEYS[1], member)
-if score and redis.call('HGET', KEYS[2], member) == holder then
+local score = redis.call('ZSCORE', k_seats, member)
+if score and redis.call('HGET', k_holders, member) == holder then
   if tonumber(score) > now then return {1, score} end
-  redis.call('ZREM', KEYS[1], member)
-  redis.call('HDEL', KEYS[2], member)
+  redis.call('ZREM', k_seats, member)
+  redis.call('HDEL', k_holders, member)
 end
-redis.call('HDEL', KEYS[6], holder)
+redis.call('HDEL', k_sess, holder)
 return {0, ''}
 """
 )
 
 # ARGV: now-independent rebuild: groups of member, holder, expires_at, ttl, secret
 # digest. Adds them and sets the ready marker, unless another process rebuilt first.
-REBUILD = """
-if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+REBUILD = (
+    _KEYS
+    + """
+if redis.call('EXISTS', k_ready) == 1 then return 0 end
 for i = 1, #ARGV, 5 do
-  redis.call('ZADD', KEYS[1], ARGV[i + 2], ARGV[i])
-  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
-  redis.call('HSET', KEYS[6], ARGV[i + 1], ARGV[i] .. '\\t' .. ARGV[i + 3] .. '\\t' .. ARGV[i + 4])
+  redis.call('ZADD', k_seats, ARGV[i + 2], ARGV[i])
+  redis.call('HSET', k_holders, ARGV[i], ARGV[i + 1])
+  redis.call('HSET', k_sess, ARGV[i + 1], ARGV[i] .. '\\t' .. ARGV[i + 3] .. '\\t' .. ARGV[i + 4])
 end
-redis.call('SET', KEYS[3], '1')
+redis.call('SET', k_ready, '1')
 return 1
 """
+)
 
 # Returns and clears the pending heartbeats: {holder, last, count, ...}.
-DRAIN_BEATS = """
-local times = redis.call('HGETALL', KEYS[4])
+DRAIN_BEATS = (
+    _KEYS
+    + """
+local times = redis.call('HGETALL', k_beats)
 local out = {}
 for i = 1, #times, 2 do
-  local n = redis.call('HGET', KEYS[5], times[i]) or '0'
+  local n = redis.call('HGET', k_beatn, times[i]) or '0'
   table.insert(out, times[i]); table.insert(out, times[i + 1]); table.insert(out, n)
 end
-redis.call('DEL', KEYS[4], KEYS[5])
+redis.call('DEL', k_beats, k_beatn)
 return out
 """
+)
 
 NOW = """
 local t = redis.call('TIME')

@@ -13,6 +13,7 @@ hash gives its member, TTL and secret digest: a heartbeat is one script call, on
 round trip on a single Redis (the write-behind mark rides in the same script).
 """
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -27,6 +28,7 @@ from licenses.seatstore.base import (
     SeatLoader,
     SeatRelease,
     SeatStoreUnavailable,
+    SeatTerms,
     WrongSessionSecret,
 )
 
@@ -67,15 +69,9 @@ class RedisSeatStore:
     # keys ---------------------------------------------------------------------
 
     def seat_keys(self, license_id: str) -> list[str]:
+        """The license's keys in ``lua.SEAT_KEYS`` order, the seat set first."""
         base = f"{self.prefix}seats:{{{license_id}}}"
-        return [
-            base,
-            f"{base}:holders",
-            f"{base}:ready",
-            f"{base}:beats",
-            f"{base}:beatn",
-            f"{base}:sess",
-        ]
+        return [base, *(f"{base}:{name}" for name in lua.SEAT_KEYS[1:])]
 
     @property
     def dirty_key(self) -> str:
@@ -95,14 +91,14 @@ class RedisSeatStore:
         license_id: str,
         member: str,
         holder: str,
-        seats_total: int,
+        terms: SeatTerms,
         ttl: int,
         secret_digest: str,
     ) -> SeatGrant:
         keys = self._keys_marking_dirty(license_id)
-        args: list[Any] = [member, holder, seats_total, ttl, secret_digest, license_id]
+        args: list[Any] = [member, holder, ttl, secret_digest, license_id, terms.as_json()]
         reply = self._with_rebuild(license_id, lambda: self._acquire(keys=keys, args=args))
-        granted, got_holder, created, used, expires, now, *evicted = reply
+        granted, got_holder, created, used, expires, now, notes, *evicted = reply
         grant = SeatGrant(
             granted=granted == 1,
             holder=got_holder or None,
@@ -111,6 +107,7 @@ class RedisSeatStore:
             expires_at=float(expires),
             now=float(now),
             evicted=tuple(evicted),
+            notes=json.loads(notes) if notes else {},
         )
         if grant.granted and not grant.created and not self._single:
             self._call(lambda: self.client.sadd(self.dirty_key, license_id))

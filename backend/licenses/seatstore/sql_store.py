@@ -21,6 +21,7 @@ from licenses.seatstore.base import (
     SeatGrant,
     SeatRelease,
     SeatStoreUnavailable,
+    SeatTerms,
     WrongSessionSecret,
 )
 
@@ -54,7 +55,7 @@ class SqlSeatStore:
         license_id: str,
         member: str,
         holder: str,
-        seats_total: int,
+        terms: SeatTerms,
         ttl: int,
         secret_digest: str,
     ) -> SeatGrant:
@@ -79,7 +80,7 @@ class SqlSeatStore:
                     True, existing.holder, False, used, _ts(expires), _ts(now), tuple(expired)
                 )
             used = leases.count()
-            if used >= seats_total:
+            if used >= terms.seats_total:
                 return SeatGrant(False, None, False, used, 0.0, _ts(now), tuple(expired))
             SeatLease.objects.create(
                 org_id=org_id,

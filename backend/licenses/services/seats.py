@@ -32,7 +32,12 @@ from licenses.errors import (
 )
 from licenses.models import License, LicenseSession, SeatEvent
 from licenses.seatstore import get_seat_store
-from licenses.seatstore.base import SeatGrant, SeatStoreUnavailable, WrongSessionSecret
+from licenses.seatstore.base import (
+    SeatGrant,
+    SeatStoreUnavailable,
+    SeatTerms,
+    WrongSessionSecret,
+)
 from licenses.selectors import as_datetime
 from licenses.services import session_rows
 from licenses.session_secrets import (
@@ -94,7 +99,7 @@ def session_acquire(
             str(license_.id),
             member,
             candidate,
-            license_.seats_total,
+            SeatTerms(seats_total=license_.seats_total),
             license_.heartbeat_ttl,
             digest,
         )

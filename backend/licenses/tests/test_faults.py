@@ -16,6 +16,7 @@ from django_scopes import scopes_disabled
 from licenses import services
 from licenses.models import LicenseSession
 from licenses.seatstore import get_seat_store
+from licenses.seatstore.base import SeatTerms
 from licenses.services import session_rows
 from licenses.tests.helpers import beat, proof
 from tests.fixtures.concurrency import race
@@ -334,7 +335,7 @@ def _orphan_seat(make_license) -> tuple:
     """A seat whose worker died before writing its row."""
     license_, key = make_license(seats=2, heartbeat_ttl=60)
     orphan = str(uuid.uuid4())
-    assert get_seat_store().acquire(str(license_.id), "box", orphan, 2, 60, "").granted
+    assert get_seat_store().acquire(str(license_.id), "box", orphan, SeatTerms(2), 60, "").granted
     return license_, key, orphan
 
 

@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from licenses.seatstore import get_seat_store
-from licenses.seatstore.base import WrongSessionSecret
+from licenses.seatstore.base import SeatTerms, WrongSessionSecret
 from tests.fixtures.concurrency import race
 from tests.fixtures.stores import EVERY_STORE
 
@@ -34,18 +34,18 @@ def lic(make_license):
 
 def test_it_grants_up_to_the_limit_and_refuses_the_next(store_kind, lic):
     store = get_seat_store()
-    grants = [store.acquire(lic, f"m{i}", hid(), 3, 60, D) for i in range(3)]
+    grants = [store.acquire(lic, f"m{i}", hid(), SeatTerms(3), 60, D) for i in range(3)]
     assert all(g.granted and g.created for g in grants)
     assert [g.seats_used for g in grants] == [1, 2, 3]
-    denied = store.acquire(lic, "m4", hid(), 3, 60, D)
+    denied = store.acquire(lic, "m4", hid(), SeatTerms(3), 60, D)
     assert not denied.granted and denied.holder is None and denied.seats_used == 3
     assert store.count(lic) == 3
 
 
 def test_it_returns_the_same_holder_for_the_same_member(store_kind, lic):
     store = get_seat_store()
-    first = store.acquire(lic, "laptop", holder := hid(), 3, 60, D)
-    again = store.acquire(lic, "laptop", hid(), 3, 60, D)
+    first = store.acquire(lic, "laptop", holder := hid(), SeatTerms(3), 60, D)
+    again = store.acquire(lic, "laptop", hid(), SeatTerms(3), 60, D)
     assert again.granted and not again.created
     assert again.holder == first.holder == holder
     assert store.count(lic) == 1
@@ -53,7 +53,7 @@ def test_it_returns_the_same_holder_for_the_same_member(store_kind, lic):
 
 def test_heartbeat_extends_a_live_seat(store_kind, lic):
     store = get_seat_store()
-    grant = store.acquire(lic, "laptop", holder := hid(), 3, 60, D)
+    grant = store.acquire(lic, "laptop", holder := hid(), SeatTerms(3), 60, D)
     beat = store.heartbeat(lic, holder, D)
     assert beat is not None and beat.license_id == lic
     assert beat.expires_at >= grant.expires_at
@@ -68,11 +68,11 @@ def test_an_expired_seat_is_evicted_and_reported(store_kind, make_license):
     license_, _ = make_license(seats=1, heartbeat_ttl=2)
     lic = str(license_.id)
     store = get_seat_store()
-    store.acquire(lic, "old", old := hid(), 1, 1, D)
-    assert not store.acquire(lic, "new", hid(), 1, 1, D).granted
+    store.acquire(lic, "old", old := hid(), SeatTerms(1), 1, D)
+    assert not store.acquire(lic, "new", hid(), SeatTerms(1), 1, D).granted
     time.sleep(1.1)
     assert store.heartbeat(lic, old, D) is None
-    grant = store.acquire(lic, "new", new := hid(), 1, 1, D)
+    grant = store.acquire(lic, "new", new := hid(), SeatTerms(1), 1, D)
     assert grant.granted and grant.holder == new
     assert store.count(lic) == 1
 
@@ -81,9 +81,9 @@ def test_eviction_reports_the_evicted_holders(store_kind, make_license):
     license_, _ = make_license(seats=2, heartbeat_ttl=2)
     lic = str(license_.id)
     store = get_seat_store()
-    store.acquire(lic, "a", a := hid(), 2, 1, D)
+    store.acquire(lic, "a", a := hid(), SeatTerms(2), 1, D)
     time.sleep(1.1)
-    grant = store.acquire(lic, "b", hid(), 2, 1, D)
+    grant = store.acquire(lic, "b", hid(), SeatTerms(2), 1, D)
     assert grant.evicted == (a,)
 
 
@@ -91,17 +91,17 @@ def test_release_frees_the_seat_and_twice_is_harmless(store_kind, make_license):
     license_, _ = make_license(seats=1, heartbeat_ttl=60)
     lic = str(license_.id)
     store = get_seat_store()
-    store.acquire(lic, "a", a := hid(), 1, 60, D)
+    store.acquire(lic, "a", a := hid(), SeatTerms(1), 60, D)
     assert store.release(lic, a, secret_digest=D) is not None
     assert store.release(lic, a, secret_digest=D) is None
     assert store.heartbeat(lic, a, D) is None
-    assert store.acquire(lic, "b", hid(), 1, 60, D).granted
+    assert store.acquire(lic, "b", hid(), SeatTerms(1), 60, D).granted
 
 
 def test_release_reports_the_license_count_after_and_the_clock(store_kind, lic):
     """What the release's seat event records, from the release's own step."""
     store = get_seat_store()
-    holders = [store.acquire(lic, f"m{i}", hid(), 3, 60, D).holder for i in range(3)]
+    holders = [store.acquire(lic, f"m{i}", hid(), SeatTerms(3), 60, D).holder for i in range(3)]
     before = store.now()
     released = store.release(lic, holders[1], secret_digest=D)
     assert released.license_id == lic and released.removed
@@ -113,8 +113,8 @@ def test_release_reports_the_license_count_after_and_the_clock(store_kind, lic):
 @pytest.mark.django_db(transaction=True)
 def test_racing_releases_of_one_seat_free_it_once(store_kind, lic):
     store = get_seat_store()
-    holder = store.acquire(lic, "laptop", hid(), 3, 60, D).holder
-    store.acquire(lic, "other", hid(), 3, 60, D)
+    holder = store.acquire(lic, "laptop", hid(), SeatTerms(3), 60, D).holder
+    store.acquire(lic, "other", hid(), SeatTerms(3), 60, D)
     replies = [
         r for r in race(lambda _: store.release(lic, holder, secret_digest=D), 8) if r is not None
     ]
@@ -125,8 +125,8 @@ def test_racing_releases_of_one_seat_free_it_once(store_kind, lic):
 
 def test_members_lists_live_seats(store_kind, lic):
     store = get_seat_store()
-    store.acquire(lic, "a", a := hid(), 3, 60, D)
-    store.acquire(lic, "b", b := hid(), 3, 60, D)
+    store.acquire(lic, "a", a := hid(), SeatTerms(3), 60, D)
+    store.acquire(lic, "b", b := hid(), SeatTerms(3), 60, D)
     seats = {s.member: s.holder for s in store.members(lic)}
     assert seats == {"a": a, "b": b}
 
@@ -135,8 +135,8 @@ def test_reap_keeps_live_seats_and_drops_dead_ones(store_kind, make_license):
     license_, _ = make_license(seats=2, heartbeat_ttl=2)
     lic = str(license_.id)
     store = get_seat_store()
-    store.acquire(lic, "short", short := hid(), 2, 1, D)
-    store.acquire(lic, "long", long_ := hid(), 2, 60, D)
+    store.acquire(lic, "short", short := hid(), SeatTerms(2), 1, D)
+    store.acquire(lic, "long", long_ := hid(), SeatTerms(2), 60, D)
     assert store.reap(lic, "long", long_) is not None
     time.sleep(1.1)
     assert store.reap(lic, "short", short) is None
@@ -146,7 +146,7 @@ def test_reap_keeps_live_seats_and_drops_dead_ones(store_kind, make_license):
 
 def test_drop_license_frees_every_seat(store_kind, lic):
     store = get_seat_store()
-    store.acquire(lic, "a", hid(), 3, 60, D)
+    store.acquire(lic, "a", hid(), SeatTerms(3), 60, D)
     store.drop_license(lic)
     assert store.count(lic) == 0
 
@@ -160,14 +160,14 @@ def test_racing_acquirers_never_exceed_the_limit(store_kind, make_license):
     license_, _ = make_license(seats=10, heartbeat_ttl=60)
     lic = str(license_.id)
     store = get_seat_store()
-    results = race(lambda i: store.acquire(lic, f"m{i}", hid(), 10, 60, D).granted, 40)
+    results = race(lambda i: store.acquire(lic, f"m{i}", hid(), SeatTerms(10), 60, D).granted, 40)
     assert results.count(True) == 10
     assert store.count(lic) == 10
 
 
 def test_a_wrong_secret_neither_extends_nor_frees_a_seat(store_kind, lic):
     store = get_seat_store()
-    grant = store.acquire(lic, "laptop", holder := hid(), 3, 60, D)
+    grant = store.acquire(lic, "laptop", holder := hid(), SeatTerms(3), 60, D)
     with pytest.raises(WrongSessionSecret):
         store.heartbeat(lic, holder, OTHER)
     with pytest.raises(WrongSessionSecret):
@@ -178,8 +178,8 @@ def test_a_wrong_secret_neither_extends_nor_frees_a_seat(store_kind, lic):
 
 def test_a_re_acquire_replaces_the_secret(store_kind, lic):
     store = get_seat_store()
-    store.acquire(lic, "laptop", holder := hid(), 3, 60, D)
-    store.acquire(lic, "laptop", hid(), 3, 60, OTHER)
+    store.acquire(lic, "laptop", holder := hid(), SeatTerms(3), 60, D)
+    store.acquire(lic, "laptop", hid(), SeatTerms(3), 60, OTHER)
     with pytest.raises(WrongSessionSecret):
         store.heartbeat(lic, holder, D)
     assert store.heartbeat(lic, holder, OTHER) is not None
@@ -188,7 +188,7 @@ def test_a_re_acquire_replaces_the_secret(store_kind, lic):
 
 def test_an_administrative_release_needs_no_secret(store_kind, lic):
     store = get_seat_store()
-    store.acquire(lic, "laptop", holder := hid(), 3, 60, D)
+    store.acquire(lic, "laptop", holder := hid(), SeatTerms(3), 60, D)
     released = store.release(lic, holder, member="laptop")
     assert released is not None and released.removed and released.seats_used == 0
     assert store.heartbeat(lic, holder, D) is None
@@ -197,7 +197,7 @@ def test_an_administrative_release_needs_no_secret(store_kind, lic):
 def test_a_holder_is_looked_for_only_in_its_license(store_kind, make_license, lic):
     other, _ = make_license(seats=3, heartbeat_ttl=60)
     store = get_seat_store()
-    store.acquire(lic, "laptop", holder := hid(), 3, 60, D)
+    store.acquire(lic, "laptop", holder := hid(), SeatTerms(3), 60, D)
     assert store.heartbeat(str(other.id), holder, D) is None
     assert store.release(str(other.id), holder, secret_digest=D) is None
     assert store.count(lic) == 1

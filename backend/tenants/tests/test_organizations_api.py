@@ -7,6 +7,7 @@ from audit.models import AuditEvent
 from core.actor import Actor
 from licenses.models import License, SeatLease
 from licenses.seatstore import get_seat_store
+from licenses.seatstore.base import SeatTerms
 from licenses.services import license_create
 from projects.models import Project
 from tenants.models import Invitation, Membership, Organization
@@ -241,7 +242,7 @@ def test_deleting_an_organization_frees_its_seats_in_redis(
             org=org_a, name="A seats", seats_total=2, actor=Actor.system_named("tests")
         )
     store = get_seat_store()
-    assert store.acquire(str(license_.id), "hw-1", "holder-1", 2, 60, "").granted
+    assert store.acquire(str(license_.id), "hw-1", "holder-1", SeatTerms(2), 60, "").granted
     assert store.count(str(license_.id)) == 1
     with django_capture_on_commit_callbacks(execute=True):
         assert client_for(alice).delete(url(org_a)).status_code == 204
@@ -256,7 +257,9 @@ def test_deleting_an_organization_frees_its_sql_seats(
         license_, _key = license_create(
             org=org_a, name="A seats", seats_total=2, actor=Actor.system_named("tests")
         )
-    assert get_seat_store().acquire(str(license_.id), "hw-1", "holder-1", 2, 60, "").granted
+    assert (
+        get_seat_store().acquire(str(license_.id), "hw-1", "holder-1", SeatTerms(2), 60, "").granted
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert client_for(alice).delete(url(org_a)).status_code == 204
     with scopes_disabled():
