@@ -69,6 +69,12 @@ def events_record(*, org_id: Any, type: str, items: list[dict[str, Any]]) -> int
     return len(items)
 
 
+def events_wake_after_commit() -> None:
+    """For a writer that inserted a wanted event itself (in one SQL statement): wake the
+    deliverers once it has committed, as ``event_record`` does."""
+    transaction.on_commit(_committed)
+
+
 def _committed() -> None:
     """Wake the deliverers once the events are in (only for events an endpoint wants,
     as this process knows: the sweep finds the others)."""

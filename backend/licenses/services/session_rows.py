@@ -27,16 +27,20 @@ process): an organization without such an endpoint pays one dictionary lookup.
   live: each session ends, and gets its event, exactly once, as with ``sessions_end``.
 """
 
+import json
+import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils.timezone import now
 from django_scopes import scopes_disabled
 
 from events import types as event_types
-from events.services import event_record, event_wanted, events_record
+from events.models import Event as OutboxEvent
+from events.services import event_record, event_wanted, events_record, events_wake_after_commit
 from licenses.models import License, LicenseSession, SeatEvent
 from licenses.seatstore.base import SeatStore
 from licenses.selectors import as_datetime
@@ -248,21 +252,16 @@ def sessions_revoke_live(store: SeatStore, rows: list[tuple[Any, Any, str]]) -> 
 
 
 def session_insert(session: LicenseSession, seats_used: int) -> LicenseSession:
-    """Insert ``session`` (built, not saved) with its ``acquire`` event; IntegrityError
-    (a duplicate id, or a second live session of the member) leaves neither row, nor
-    its ``session.started`` event."""
-    if not event_wanted(session.org_id, event_types.SESSION_STARTED):
-        return _rows().insert(session, seats_used)
-    with transaction.atomic():
-        _rows().insert(session, seats_used)
-        row = {f: getattr(session, f) for f in ("id", "license_id", "project_id", "user_id")}
+    """Insert ``session`` (built, not saved) with its ``acquire`` event, and its
+    ``session.started`` webhook event when wanted, in the same statement (PostgreSQL)
+    or transaction; IntegrityError (a duplicate id, or a second live session of the
+    member) leaves none of them."""
+    started = None
+    if event_wanted(session.org_id, event_types.SESSION_STARTED):
+        row = {f: getattr(session, f) for f in ("id", "license_id", "user_id")}
         row.update(hardware_id=session.hardware_id, started_at=session.started_at)
-        event_record(
-            org_id=session.org_id,
-            type=event_types.SESSION_STARTED,
-            data={**_session_data(row, status=Status.ACTIVE.value), "seats_used": seats_used},
-        )
-    return session
+        started = {**_session_data(row, status=Status.ACTIVE.value), "seats_used": seats_used}
+    return _rows().insert(session, seats_used, started)
 
 
 def session_end(session_id: str, license_id: str, *, at: datetime, seats_after: int) -> None:
@@ -291,7 +290,9 @@ def session_end(session_id: str, license_id: str, *, at: datetime, seats_after: 
 class _OrmRows:
     """The writes through the ORM, in a transaction each: any database."""
 
-    def insert(self, session: LicenseSession, seats_used: int) -> LicenseSession:
+    def insert(
+        self, session: LicenseSession, seats_used: int, started: dict[str, Any] | None = None
+    ) -> LicenseSession:
         with transaction.atomic():
             with scopes_disabled():
                 session.project_id = (
@@ -310,6 +311,10 @@ class _OrmRows:
                 seats_used=seats_used,
                 at=session.started_at,
             )
+            if started is not None:
+                project = str(session.project_id) if session.project_id else None
+                started["session"]["project_id"] = project
+                event_record(org_id=session.org_id, type=event_types.SESSION_STARTED, data=started)
         return session
 
     def end_released(
@@ -321,19 +326,27 @@ class _OrmRows:
 class _PostgresRows(_OrmRows):
     """Each write in one data-modifying statement (see the module)."""
 
-    def insert(self, session: LicenseSession, seats_used: int) -> LicenseSession:
+    def insert(
+        self, session: LicenseSession, seats_used: int, started: dict[str, Any] | None = None
+    ) -> LicenseSession:
         params = [
             session.license_id if f.name == "project" else f.get_db_prep_save(value, connection)
             for f in LicenseSession._meta.concrete_fields
             for value in [getattr(session, f.attname)]
         ]
+        if started is not None:
+            # The webhook event rides in the same statement (its project filled in there).
+            params += [uuid.uuid4(), event_types.SESSION_STARTED, json.dumps(started), now()]
         params += [Event.ACQUIRE.value, max(0, seats_used)]
+        statement = _insert_statement(with_event=started is not None)
         if connection.in_atomic_block:
             # A savepoint, so a refused insert leaves the caller's transaction usable.
             with transaction.atomic():
-                session.project_id = self._fetch_one(_insert_statement(), params)
+                session.project_id = self._fetch_one(statement, params)
         else:
-            session.project_id = self._fetch_one(_insert_statement(), params)
+            session.project_id = self._fetch_one(statement, params)
+        if started is not None:
+            events_wake_after_commit()
         session._state.adding, session._state.db = False, connection.alias
         return session
 
@@ -360,7 +373,7 @@ def _rows() -> _OrmRows:
 
 
 @cache
-def _insert_statement() -> str:
+def _insert_statement(*, with_event: bool = False) -> str:
     quote = connection.ops.quote_name
     fields = LicenseSession._meta.concrete_fields
     columns = ", ".join(quote(f.column) for f in fields)
@@ -371,10 +384,23 @@ def _insert_statement() -> str:
     return (
         f"WITH s AS (INSERT INTO {quote(LicenseSession._meta.db_table)} ({columns}) "  # noqa: S608
         f"VALUES ({values}) RETURNING id, org_id, license_id, project_id, user_id, started_at) "
-        f"INSERT INTO {quote(SeatEvent._meta.db_table)} "
+        + (_event_insert() if with_event else "")
+        + f"INSERT INTO {quote(SeatEvent._meta.db_table)} "  # noqa: S608
         "(org_id, license_id, project_id, session_id, user_id, kind, seats_used, at) "
         "SELECT org_id, license_id, project_id, id, user_id, %s, %s, started_at FROM s "
         "RETURNING project_id"
+    )
+
+
+def _event_insert() -> str:
+    """A ``session.started`` outbox row (events.Event) from the inserted session ``s``:
+    the data comes as a parameter, with the session's project set from the row."""
+    quote = connection.ops.quote_name
+    return (
+        f", e AS (INSERT INTO {quote(OutboxEvent._meta.db_table)} "  # noqa: S608
+        "(id, org_id, type, data, actor, created_at) "
+        "SELECT %s, org_id, %s, jsonb_set(%s::jsonb, '{session,project_id}', "
+        "COALESCE(to_jsonb(project_id::text), 'null'::jsonb)), '', %s FROM s) "
     )
 
 
