@@ -275,8 +275,8 @@ WEBHOOK_DISABLE_MIN_FAILURES = env_int("WEBHOOK_DISABLE_MIN_FAILURES", 10, minim
 WEBHOOK_SECRET_OVERLAP_SECONDS = env_int("WEBHOOK_SECRET_OVERLAP_SECONDS", 24 * 3600, minimum=0)
 # Encrypts endpoint signing secrets at rest (default: SECRET_KEY).
 WEBHOOK_SECRETS_KEY = env_str("WEBHOOK_SECRETS_KEY")
-# A process wakes the dispatcher at most this often; the sweep covers the rest.
-WEBHOOK_PUBLISH_COALESCE_SECONDS = float(env_str("WEBHOOK_PUBLISH_COALESCE_SECONDS", "0.05"))
+# A process wakes the dispatcher at most this often (from a thread of its own).
+WEBHOOK_PUBLISH_COALESCE_SECONDS = float(env_str("WEBHOOK_PUBLISH_COALESCE_SECONDS", "0.2"))
 # How long a process trusts what it read of an organization's subscriptions to opt-in
 # (session.*, seat.denied) events: a new subscription applies within this time.
 EVENT_SUBSCRIPTIONS_CACHE_SECONDS = env_int("EVENT_SUBSCRIPTIONS_CACHE_SECONDS", 5, minimum=0)

@@ -1,15 +1,16 @@
 """Celery tasks of webhook delivery and notifications.
 
-New events reach a worker at once: after a transaction that wrote events commits, this
-process publishes ``dispatch`` (at most once per WEBHOOK_PUBLISH_COALESCE_SECONDS, and
-never blocking the request on a broker that is down). Everything else the periodic
-``sweep`` finds in the database: events whose writer died after its commit, deliveries
-due for a retry, attempts of a worker that died mid-request (their lease expired). The
-database, not the broker, is the record of what is left to do, so a lost message delays
-a delivery by one sweep at most.
+New events reach a worker at once: after a transaction that wrote events commits, a
+thread of this process publishes ``dispatch`` (at most once per
+WEBHOOK_PUBLISH_COALESCE_SECONDS; the request itself never waits on the broker).
+Everything else the periodic ``sweep`` finds in the database: events whose writer died
+after its commit, deliveries due for a retry, attempts of a worker that died
+mid-request (their lease expired). The database, not the broker, is the record of what
+is left to do, so a lost message delays a delivery by one sweep at most.
 """
 
 import logging
+import os
 import threading
 import time
 from typing import Any
@@ -22,8 +23,6 @@ from webhooks import notifications, services
 logger = logging.getLogger(__name__)
 DISPATCH = "webhooks.tasks.dispatch"
 DELIVER = "webhooks.tasks.deliver"
-_last_publish = 0.0
-_publish_lock = threading.Lock()
 
 
 @shared_task(name=DISPATCH, ignore_result=True)
@@ -79,15 +78,42 @@ def _publish(delivery_ids: list[str], manual: bool) -> None:
         logger.warning("could not queue webhook deliveries: %s", exc)
 
 
+class _Waker:
+    """Publishes ``dispatch`` from a thread of its own, at most once per
+    WEBHOOK_PUBLISH_COALESCE_SECONDS: the request that committed an event only sets a
+    flag, so neither a broker round trip nor a broker that is down is on its path, and
+    a burst of events wakes the dispatcher once. Started on first use in each process
+    (gunicorn and Celery fork their workers)."""
+
+    def __init__(self) -> None:
+        self._pending = threading.Event()
+        self._pid = 0
+        self._lock = threading.Lock()
+
+    def wake(self) -> None:
+        if self._pid != os.getpid():
+            with self._lock:
+                if self._pid != os.getpid():
+                    self._pending = threading.Event()
+                    threading.Thread(target=self._run, name="webhook-waker", daemon=True).start()
+                    self._pid = os.getpid()
+        self._pending.set()
+
+    def _run(self) -> None:
+        pending = self._pending
+        while True:
+            pending.wait()
+            pending.clear()
+            try:
+                dispatch.apply_async(retry=False)
+            except Exception as exc:  # the sweep dispatches it; the change has committed
+                logger.warning("could not queue webhook dispatch: %s", exc)
+            time.sleep(settings.WEBHOOK_PUBLISH_COALESCE_SECONDS)
+
+
+_waker = _Waker()
+
+
 def events_committed(**kwargs: Any) -> None:
-    """Receiver of events.signals.events_committed: wake a dispatcher, coalesced."""
-    global _last_publish
-    now = time.monotonic()
-    with _publish_lock:
-        if now - _last_publish < settings.WEBHOOK_PUBLISH_COALESCE_SECONDS:
-            return
-        _last_publish = now
-    try:
-        dispatch.apply_async(retry=False)
-    except Exception as exc:  # the sweep dispatches it; the change has committed
-        logger.warning("could not queue webhook dispatch: %s", exc)
+    """Receiver of events.signals.events_committed: wake a dispatcher (see _Waker)."""
+    _waker.wake()
