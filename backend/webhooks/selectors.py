@@ -1,6 +1,12 @@
 from django.db.models import Prefetch, QuerySet
 
-from webhooks.models import NotificationPreference, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from webhooks.models import (
+    NotificationPreference,
+    UtilizationLevel,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 
 def endpoint_list() -> QuerySet[WebhookEndpoint]:
@@ -25,3 +31,9 @@ def notification_preference_get(*, org, user) -> NotificationPreference:
     """The person's preferences (the defaults when they never saved any)."""
     found = NotificationPreference.objects.filter(user_id=user.pk).first()
     return found or NotificationPreference(org=org, user=user)
+
+
+def utilization_level_get(*, license_) -> UtilizationLevel:
+    """The license's thresholds and level (an unsaved default row if it has none)."""
+    found = UtilizationLevel.objects.filter(license_id=license_.pk).first()
+    return found or UtilizationLevel(license=license_, org_id=license_.org_id)

@@ -41,6 +41,7 @@ from events.services import actor_label, subscriptions_forget
 from webhooks import notifications, outbound, secrets
 from webhooks.models import (
     NotificationPreference,
+    UtilizationLevel,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
@@ -569,3 +570,24 @@ def notification_preference_update(*, org: Any, user: Any, data: dict[str, Any])
     if fields:
         preference.save(update_fields=fields)
     return preference
+
+
+@transaction.atomic
+def utilization_thresholds_set(*, license_: Any, thresholds: list[int], actor: Actor) -> Any:
+    """Set the license's utilization thresholds (empty: the deployment's default). Its
+    level is kept: the next check moves it against the new thresholds."""
+    state, _ = UtilizationLevel.objects.get_or_create(
+        license_id=license_.pk, defaults={"org_id": license_.org_id}
+    )
+    before = {"thresholds": state.thresholds}
+    state.thresholds = sorted(set(thresholds))
+    state.save(update_fields=["thresholds", "updated_at"])
+    audit_record(
+        org=license_.org,
+        actor=actor,
+        action="license.utilization_thresholds",
+        target=license_,
+        before=before,
+        after={"thresholds": state.thresholds},
+    )
+    return state

@@ -1,7 +1,13 @@
 from rest_framework import serializers
 
 from events import types as event_types
-from webhooks.models import NotificationPreference, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from webhooks.models import (
+    NotificationPreference,
+    UtilizationLevel,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 
 class EndpointSerializer(serializers.ModelSerializer):
@@ -116,3 +122,19 @@ class NotificationPreferenceSerializer(serializers.ModelSerializer):
         model = NotificationPreference
         fields = ["utilization", "denials_digest", "license_expiring", "endpoint_disabled"]
         extra_kwargs = {name: {"required": False} for name in fields}
+
+
+class UtilizationThresholdsSerializer(serializers.ModelSerializer):
+    thresholds = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=1000),
+        max_length=10,
+        help_text="Percentages of the license's seats (e.g. [80, 90, 100]); empty: the "
+        "deployment's default (UTILIZATION_THRESHOLDS).",
+    )
+    level = serializers.IntegerField(
+        read_only=True, help_text="The highest threshold the license is at now (0: none)."
+    )
+
+    class Meta:
+        model = UtilizationLevel
+        fields = ["thresholds", "level"]

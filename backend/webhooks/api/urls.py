@@ -25,6 +25,11 @@ urlpatterns = [
         name="webhook-redeliver",
     ),
     path(
+        "orgs/<str:org>/licenses/<uuid:license_id>/utilization-thresholds",
+        views.UtilizationThresholdsView.as_view(),
+        name="license-utilization-thresholds",
+    ),
+    path(
         "orgs/<str:org>/notification-preferences",
         views.NotificationPreferenceView.as_view(),
         name="notification-preferences",

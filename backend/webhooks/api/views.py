@@ -5,6 +5,7 @@ from rest_framework.response import Response
 
 from core.api.errors import error_responses
 from events import types as event_types
+from licenses.models import License
 from tenants.api.tenancy import OrganizationEndpoint
 from webhooks import selectors, services
 from webhooks.api.serializers import (
@@ -14,6 +15,7 @@ from webhooks.api.serializers import (
     EventTypeSerializer,
     NotificationPreferenceSerializer,
     RotateSecretSerializer,
+    UtilizationThresholdsSerializer,
 )
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -258,3 +260,37 @@ class NotificationPreferenceView(OrganizationEndpoint):
         if person is None:
             raise services.PersonRequired()
         return person
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="license_utilization_thresholds_get",
+        summary="A license's seat-utilization thresholds (events and emails)",
+        tags=["notifications"],
+        responses={200: UtilizationThresholdsSerializer, **error_responses(401, 404)},
+    ),
+    put=extend_schema(
+        operation_id="license_utilization_thresholds_set",
+        summary="Set a license's seat-utilization thresholds",
+        tags=["notifications"],
+        request=UtilizationThresholdsSerializer,
+        responses={200: UtilizationThresholdsSerializer, **error_responses(400, 401, 403, 404)},
+    ),
+)
+class UtilizationThresholdsView(OrganizationEndpoint):
+    policy = {"GET": "licenses.read", "PUT": "licenses.manage"}
+    serializer_class = UtilizationThresholdsSerializer
+
+    def get(self, request: Request, org: str, license_id: str) -> Response:
+        license_ = self.get_object_or_404(License, license_id)
+        state = selectors.utilization_level_get(license_=license_)
+        return Response(UtilizationThresholdsSerializer(state).data)
+
+    def put(self, request: Request, org: str, license_id: str) -> Response:
+        license_ = self.get_object_or_404(License, license_id)
+        data = UtilizationThresholdsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        state = services.utilization_thresholds_set(
+            license_=license_, thresholds=data.validated_data["thresholds"], actor=self.actor
+        )
+        return Response(UtilizationThresholdsSerializer(state).data)

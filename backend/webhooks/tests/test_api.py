@@ -175,3 +175,15 @@ def test_an_api_token_of_the_organization_can_read_endpoints(org_a, alice, recei
     response = client_for(api_token=raw).get(url(org_a, path.format(id=endpoint_id)))
     assert response.status_code == 200
     assert mail.outbox == []
+
+
+def test_an_admin_sets_a_license_s_utilization_thresholds(org_a, alice, bob, license_a):
+    license_, _ = license_a(seats=4)
+    path = f"/api/v1/orgs/{org_a.slug}/licenses/{license_.id}/utilization-thresholds"
+    assert client_for(bob).get(path).json() == {"thresholds": [], "level": 0}
+    assert client_for(bob).put(path, {"thresholds": [50]}, format="json").status_code == 403
+    saved = client_for(alice).put(path, {"thresholds": [90, 50, 90]}, format="json")
+    assert saved.status_code == 200 and saved.json() == {"thresholds": [50, 90], "level": 0}
+    refused = client_for(alice).put(path, {"thresholds": [0]}, format="json")
+    assert refused.status_code == 400
+    assert client_for(bob).get(path).json()["thresholds"] == [50, 90]

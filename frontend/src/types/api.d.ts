@@ -843,6 +843,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/licenses/{license_id}/utilization-thresholds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A license's seat-utilization thresholds (events and emails) */
+        get: operations["license_utilization_thresholds_get"];
+        /** Set a license's seat-utilization thresholds */
+        put: operations["license_utilization_thresholds_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/members": {
         parameters: {
             query?: never;
@@ -2070,6 +2088,16 @@ export interface components {
             seat_seconds: number;
             /** Format: date-time */
             start: string;
+        };
+        UtilizationThresholds: {
+            /** @description The highest threshold the license is at now (0: none). */
+            readonly level: number;
+            /** @description Percentages of the license's seats (e.g. [80, 90, 100]); empty: the deployment's default (UTILIZATION_THRESHOLDS). */
+            thresholds: number[];
+        };
+        UtilizationThresholdsRequest: {
+            /** @description Percentages of the license's seats (e.g. [80, 90, 100]); empty: the deployment's default (UTILIZATION_THRESHOLDS). */
+            thresholds: number[];
         };
         UtilizationTotals: {
             acquires: number;
@@ -4811,6 +4839,110 @@ export interface operations {
             };
             /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    license_utilization_thresholds_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                license_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UtilizationThresholds"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    license_utilization_thresholds_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                license_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UtilizationThresholdsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UtilizationThresholds"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
