@@ -272,6 +272,8 @@ WEBHOOK_LEASE_SECONDS = env_int("WEBHOOK_LEASE_SECONDS", 60, minimum=1)
 WEBHOOK_SWEEP_INTERVAL = env_int("WEBHOOK_SWEEP_INTERVAL", 5, minimum=1)
 WEBHOOK_DISABLE_AFTER_SECONDS = env_int("WEBHOOK_DISABLE_AFTER_SECONDS", 3 * 24 * 3600, minimum=0)
 WEBHOOK_DISABLE_MIN_FAILURES = env_int("WEBHOOK_DISABLE_MIN_FAILURES", 10, minimum=1)
+# Events, deliveries and their log are kept this long (pending deliveries longer).
+WEBHOOK_LOG_RETENTION_DAYS = env_int("WEBHOOK_LOG_RETENTION_DAYS", 30, minimum=1)
 WEBHOOK_SECRET_OVERLAP_SECONDS = env_int("WEBHOOK_SECRET_OVERLAP_SECONDS", 24 * 3600, minimum=0)
 # Encrypts endpoint signing secrets at rest (default: SECRET_KEY).
 WEBHOOK_SECRETS_KEY = env_str("WEBHOOK_SECRETS_KEY")
@@ -316,6 +318,10 @@ CELERY_BEAT_SCHEDULE = {
     "denials-digest": {
         "task": "webhooks.tasks.denials_digest",
         "schedule": crontab(hour=DENIALS_DIGEST_HOUR_UTC, minute=0),
+    },
+    "events-prune": {
+        "task": "webhooks.tasks.events_prune",
+        "schedule": timedelta(days=1),
     },
     "licenses-expiring": {
         "task": "webhooks.tasks.licenses_expiring",

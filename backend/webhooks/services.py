@@ -545,6 +545,20 @@ def _endpoint_failed(endpoint: WebhookEndpoint, now: datetime) -> bool:
     return bool(disabled)
 
 
+def events_prune(*, now: datetime | None = None) -> int:
+    """Delete events older than WEBHOOK_LOG_RETENTION_DAYS that are dispatched and have
+    no delivery left pending, with their deliveries and attempts (the delivery log);
+    returns how many events went."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.WEBHOOK_LOG_RETENTION_DAYS)
+    with scopes_disabled():
+        pending = WebhookDelivery.objects.filter(status=Status.PENDING).values("event_id")
+        old = Event.objects.filter(created_at__lt=cutoff, dispatched_at__isnull=False).exclude(
+            id__in=pending
+        )
+        _, per_model = old.delete()
+    return per_model.get(Event._meta.label, 0)
+
+
 def subscribed_patterns(org_id: str | None) -> list[str]:
     """What the enabled endpoints of an organization (of all: None) subscribe to; the
     events app's cheap check of opt-in types reads it through its cache."""

@@ -50,6 +50,11 @@ def sweep() -> dict[str, int]:
     return {"dispatched": dispatched, "due": len(due)}
 
 
+@shared_task(name="webhooks.tasks.events_prune", ignore_result=True)
+def events_prune() -> int:
+    return services.events_prune()
+
+
 @shared_task(name="webhooks.tasks.utilization_check", ignore_result=True)
 def utilization_check() -> int:
     return notifications.utilization_check()

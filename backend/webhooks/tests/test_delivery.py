@@ -333,3 +333,23 @@ def test_the_command_delivers_without_celery(org_a, receiver):
         license_services.license_create(org=org_a, name="L", seats_total=1, actor=ADMIN)
     call_command("deliver_webhooks")
     assert receiver.types() == ["license.created"]
+
+
+def test_old_events_and_their_log_are_pruned_unless_still_pending(org_a, receiver):
+    endpoint_for(org_a, receiver, ["license.created"])
+    with scope(org=org_a):
+        for name in ("delivered", "pending", "recent"):
+            license_services.license_create(org=org_a, name=name, seats_total=1, actor=ADMIN)
+    drain()
+    with scopes_disabled():
+        events = {e.data["license"]["name"]: e for e in Event.objects.all()}
+        WebhookDelivery.objects.filter(event=events["pending"]).update(status="pending")
+        Event.objects.filter(id__in=[events["delivered"].id, events["pending"].id]).update(
+            created_at=timezone.now() - timedelta(days=31)
+        )
+    assert services.events_prune() == 1
+    with scopes_disabled():
+        kept = {e.data["license"]["name"] for e in Event.objects.all()}
+        assert kept == {"pending", "recent"}
+        assert WebhookDelivery.objects.count() == 2
+        assert WebhookAttempt.objects.count() == 2

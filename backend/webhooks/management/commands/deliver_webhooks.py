@@ -32,6 +32,7 @@ class Command(BaseCommand):
                 notifications.utilization_check()
                 notifications.licenses_expiring()
                 notifications.denials_digest()  # yesterday's, once (it is keyed by day)
+                services.events_prune()
                 last_checks = time.monotonic()
             if not every:
                 return
