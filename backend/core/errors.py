@@ -39,6 +39,8 @@ _RETRY = {"Retry-After": "5"}
 STATUS: dict[str, tuple[int, dict[str, str]]] = {
     "bad_request": (status.HTTP_400_BAD_REQUEST, {}),
     "validation_error": (status.HTTP_400_BAD_REQUEST, {}),
+    "unsafe_webhook_url": (status.HTTP_400_BAD_REQUEST, {}),
+    "unknown_event_type": (status.HTTP_400_BAD_REQUEST, {}),
     "invalid_reset_token": (status.HTTP_400_BAD_REQUEST, {}),
     "invalid_invitation": (status.HTTP_400_BAD_REQUEST, {}),
     "invalid_credentials": (status.HTTP_401_UNAUTHORIZED, {}),
@@ -57,6 +59,7 @@ STATUS: dict[str, tuple[int, dict[str, str]]] = {
     "project_slug_taken": (status.HTTP_409_CONFLICT, {}),
     "org_slug_taken": (status.HTTP_409_CONFLICT, {}),
     "last_owner": (status.HTTP_409_CONFLICT, {}),
+    "webhook_endpoint_disabled": (status.HTTP_409_CONFLICT, {}),
     "already_member": (status.HTTP_409_CONFLICT, {}),
     "email_taken": (status.HTTP_409_CONFLICT, {}),
     "session_expired": (status.HTTP_410_GONE, {}),

@@ -25,6 +25,8 @@ from django_scopes import scopes_disabled
 
 from audit.services import audit_record
 from core.actor import Actor
+from events import types as event_types
+from events.services import event_record
 from licenses import license_cache
 from licenses.errors import SeatStoreDown
 from licenses.keys import generate_license_key, license_key_digest, license_key_display_prefix
@@ -52,6 +54,16 @@ def _snapshot(license_: License) -> dict[str, Any]:
         "is_suspended": license_.is_suspended,
         "key_prefix": license_.key_prefix,
     }
+
+
+def _license_event(license_: License, type: str, actor: Actor, **extra: Any) -> None:
+    """The license's webhook event, in the caller's transaction (the outbox)."""
+    event_record(
+        org_id=license_.org_id,
+        type=type,
+        data={"license": {"id": str(license_.id), **_snapshot(license_)}, **extra},
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -93,6 +105,7 @@ def license_create(
         target=license_,
         after=_snapshot(license_),
     )
+    _license_event(license_, event_types.LICENSE_CREATED, actor)
     return license_, key
 
 
@@ -117,6 +130,7 @@ def license_update(*, license_: License, data: dict[str, Any], actor: Actor) -> 
         before=before,
         after=_snapshot(license_),
     )
+    _license_event(license_, event_types.LICENSE_UPDATED, actor, previous=before)
     return license_
 
 
@@ -150,6 +164,11 @@ def _license_set_suspended(license_: License, suspended: bool, actor: Actor) -> 
             before=before,
             after=_snapshot(license_),
         )
+        _license_event(
+            license_,
+            event_types.LICENSE_SUSPENDED if suspended else event_types.LICENSE_RESUMED,
+            actor,
+        )
     return license_
 
 
@@ -172,6 +191,7 @@ def license_rotate_key(*, license_: License, actor: Actor) -> tuple[License, str
         before=before,
         after={"key_prefix": license_.key_prefix},
     )
+    _license_event(license_, event_types.LICENSE_KEY_ROTATED, actor)
     return license_, key
 
 
@@ -189,6 +209,7 @@ def license_delete(*, license_: License, actor: Actor) -> int:
             target=license_,
             before={**_snapshot(license_), "sessions_revoked": revoked},
         )
+        _license_event(license_, event_types.LICENSE_DELETED, actor, sessions_revoked=revoked)
         license_.delete()
     try:
         # Whatever a racing acquire left behind; a heartbeat of such a seat then
