@@ -8,6 +8,7 @@ class LicensesConfig(AppConfig):
     def ready(self) -> None:
         from licenses import license_cache, receivers
         from licenses.models import License
+        from projects.models import Project
         from tenants.signals import organization_deleting
 
         organization_deleting.connect(
@@ -27,4 +28,20 @@ class LicensesConfig(AppConfig):
             sender=License,
             weak=False,
             dispatch_uid="license_cache_deleted",
+        )
+
+        # A project's seat rules on licenses follow its slug and go with it.
+        post_save.connect(
+            lambda instance, created, **_: (
+                None if created else receivers.project_changed(project=instance, deleted=False)
+            ),
+            sender=Project,
+            weak=False,
+            dispatch_uid="licenses_project_saved",
+        )
+        post_delete.connect(
+            lambda instance, **_: receivers.project_changed(project=instance, deleted=True),
+            sender=Project,
+            weak=False,
+            dispatch_uid="licenses_project_deleted",
         )

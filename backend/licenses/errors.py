@@ -46,3 +46,8 @@ class InvalidSessionSecret(DomainError):
 class SigningUnavailable(DomainError):
     code = "signing_unavailable"
     message = "License tokens cannot be signed right now; retry shortly."
+
+
+class UnknownProject(DomainError):
+    code = "unknown_project"
+    message = "The organization has no project with this slug."

@@ -13,9 +13,9 @@ them.
 
 - Acquire: BEGIN, INSERT, INSERT, COMMIT (four round trips and two query compilations,
   about a fifth of an acquire's CPU) become one statement. The session's project is
-  read from the license row as part of the insert, never taken from the caller's
-  (possibly cached, see ``license_cache``) license: a project deleted a moment ago must
-  not make the insert fail.
+  the one the acquire named if it still exists, else read from the license row as part
+  of the insert, never taken from the caller's (possibly cached, see ``license_cache``)
+  license: a project deleted a moment ago must not make the insert fail.
 - Release: BEGIN, SELECT … FOR UPDATE, UPDATE, INSERT, COMMIT become one statement. Its
   ``UPDATE … WHERE status = 'active'`` takes the row lock itself, so a concurrent ender
   (reaper, revoke, a second release) waits for it and then finds the row no longer
@@ -33,6 +33,7 @@ from django_scopes import scopes_disabled
 from licenses.models import License, LicenseSession, SeatEvent
 from licenses.seatstore.base import SeatStore
 from licenses.selectors import as_datetime
+from projects.models import Project
 
 Status = LicenseSession.Status
 Event = SeatEvent.Kind
@@ -170,8 +171,12 @@ class _OrmRows:
     def insert(self, session: LicenseSession, seats_used: int) -> LicenseSession:
         with transaction.atomic():
             with scopes_disabled():
+                asked = session.project_id
+                if asked and not Project.objects.filter(id=asked).exists():
+                    asked = None
                 session.project_id = (
-                    License.objects.filter(id=session.license_id)
+                    asked
+                    or License.objects.filter(id=session.license_id)
                     .values_list("project_id", flat=True)
                     .first()
                 )
@@ -198,11 +203,12 @@ class _PostgresRows(_OrmRows):
     """Each write in one data-modifying statement (see the module)."""
 
     def insert(self, session: LicenseSession, seats_used: int) -> LicenseSession:
-        params = [
-            session.license_id if f.name == "project" else f.get_db_prep_save(value, connection)
-            for f in LicenseSession._meta.concrete_fields
-            for value in [getattr(session, f.attname)]
-        ]
+        params: list[Any] = []
+        for f in LicenseSession._meta.concrete_fields:
+            if f.name == "project":
+                params += [session.project_id, session.license_id]
+            else:
+                params.append(f.get_db_prep_save(getattr(session, f.attname), connection))
         params += [Event.ACQUIRE.value, max(0, seats_used)]
         if connection.in_atomic_block:
             # A savepoint, so a refused insert leaves the caller's transaction usable.
@@ -240,8 +246,13 @@ def _insert_statement() -> str:
     fields = LicenseSession._meta.concrete_fields
     columns = ", ".join(quote(f.column) for f in fields)
     licenses = quote(License._meta.db_table)
-    project_of_license = f"(SELECT project_id FROM {licenses} WHERE id = %s)"  # noqa: S608
-    values = ", ".join(project_of_license if f.name == "project" else "%s" for f in fields)
+    projects = quote(Project._meta.db_table)
+    # The acquire's project if it still exists, else the license's.
+    project_of_session = (
+        f"COALESCE((SELECT id FROM {projects} WHERE id = %s), "  # noqa: S608
+        f"(SELECT project_id FROM {licenses} WHERE id = %s))"
+    )
+    values = ", ".join(project_of_session if f.name == "project" else "%s" for f in fields)
     # Names come from the models, every value is a parameter.
     return (
         f"WITH s AS (INSERT INTO {quote(LicenseSession._meta.db_table)} ({columns}) "  # noqa: S608
