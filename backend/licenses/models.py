@@ -235,6 +235,31 @@ class SeatLease(models.Model):
         return f"{self.license_id}:{self.member}"
 
 
+class LicenseExpiryWarning(models.Model):
+    """An expiry warning sent to the organization's admins: one per license, threshold
+    (30, 7 or 1 days before) and expiry date, so a warning is never sent twice and a
+    renewal (a new date) starts the warnings over."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    license = models.ForeignKey(License, on_delete=models.CASCADE, related_name="+")
+    days_before = models.PositiveSmallIntegerField()
+    expires_at = models.DateTimeField()
+    recipients = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(org="org")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["license", "days_before", "expires_at"], name="uniq_expiry_warning"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.license_id} -{self.days_before}d"
+
+
 class SigningKey(models.Model):
     """A public key that verifies license tokens; global (not tenant-owned)."""
 
