@@ -743,6 +743,26 @@ export interface paths {
         patch: operations["licenses_update"];
         trace?: never;
     };
+    "/api/v1/orgs/{org}/licenses/{license_id}/policy-use": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A license's overage and reservation use, by day
+         * @description Seat-hours and peak past `seats_total` (overage) per day with the period's total, and the seats in use of each project with a reservation or cap. Measured against today's seats_total and rules.
+         */
+        get: operations["license_policy_use"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/licenses/{license_id}/renew": {
         parameters: {
             query?: never;
@@ -1440,6 +1460,17 @@ export interface components {
             readonly name: string;
             readonly slug: string;
         };
+        OverageDay: {
+            /** @description Most seats past seats_total at once. */
+            peak: number;
+            /**
+             * Format: double
+             * @description Seat-hours past seats_total.
+             */
+            seat_hours: number;
+            /** Format: date-time */
+            start: string;
+        };
         /**
          * @description * `none` - None
          *     * `percent` - Percent
@@ -1636,6 +1667,22 @@ export interface components {
             /** @description Members must sign in through sign_in_provider: no password. */
             sso_only?: boolean;
         };
+        PolicyUse: {
+            overage_allowance: number;
+            overage_days: components["schemas"]["OverageDay"][];
+            overage_peak: number;
+            /**
+             * Format: double
+             * @description The period's total.
+             */
+            overage_seat_hours: number;
+            projects: components["schemas"]["ProjectUse"][];
+            seats_total: number;
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            until: string;
+        };
         Project: {
             /** Format: date-time */
             readonly created_at: string;
@@ -1681,6 +1728,24 @@ export interface components {
              * @default 0
              */
             reserved?: number;
+        };
+        ProjectUse: {
+            cap: number | null;
+            days: components["schemas"]["ProjectUseDay"][];
+            peak_in_use: number;
+            /** Format: uuid */
+            project: string;
+            reserved: number;
+            /** Format: double */
+            seat_hours: number;
+            slug: string;
+        };
+        ProjectUseDay: {
+            peak_in_use: number;
+            /** Format: double */
+            seat_hours: number;
+            /** Format: date-time */
+            start: string;
         };
         RecoveryCodes: {
             /** @description Shown this once; each works once. */
@@ -4325,6 +4390,61 @@ export interface operations {
             };
             /** @description permission_denied: your role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    license_policy_use: {
+        parameters: {
+            query?: {
+                /** @description Start (ISO 8601), on a day boundary; default 30 days ago. */
+                since?: string;
+                /** @description End (ISO 8601); default and at most: now. */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                license_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyUse"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
