@@ -227,6 +227,8 @@ class Bench:
         elif op == "acquire":
             spec = ("acquire.lua", {"keys_file": str(tags.pop("keys_file", self.keys_file))})
             spec[1]["nonce"] = f"{self.nonce}-{len(self.results['runs'])}"
+            if project := tags.get("project"):
+                spec[1]["project"] = project
         elif op == "churn":
             spec = (
                 "churn.lua",
@@ -584,6 +586,51 @@ class Bench:
             else None,
         }
 
+    def phase_policy(self) -> None:
+        """Acquire on licenses with a seat policy (25 % overage, a reservation, and the
+        asker's project capped) against plain acquire, paired: both in each repetition
+        and level, alternating which goes first, on the same server."""
+        s = self.seeder
+        org_id = s.org("bench")
+        reserved, capped = s.project(org_id, "reserved"), s.project(org_id, "capped")
+        rules = [
+            {"project": reserved, "slug": "reserved", "reserved": 1000, "cap": None},
+            {"project": capped, "slug": "capped", "reserved": 0, "cap": 900_000},
+        ]
+        policy = s.licenses(
+            "policy",
+            "bench",
+            16,
+            seats_total=1_000_000,
+            ttl=3600,
+            overage=("percent", 25),
+            project_seats=rules,
+        )
+        s.rebuild(policy.ids)
+        keys_file = self.workdir / "policy-keys.txt"
+        keys_file.write_text("\n".join(policy.keys) + "\n")
+        if self.stack.procs.get("api") is None:
+            self.stack.start_api(TOKEN_SIGNING_ALGORITHM="EdDSA")
+        self.warm_up(("healthz", "acquire"))
+        kinds = {
+            "plain": {"keys_file": self.keys_file},
+            "policy": {"keys_file": keys_file, "project": "capped"},
+        }
+        for rep in range(REPS):
+            for clients in LEVELS:
+                order = ["plain", "policy"] if rep % 2 == 0 else ["policy", "plain"]
+                for kind in order:
+                    self.run_op(
+                        "acquire",
+                        clients,
+                        SECONDS,
+                        phase="policy",
+                        server="EdDSA",
+                        rep=rep,
+                        policy=kind,
+                        **kinds[kind],
+                    )
+
     def phase_scale(self) -> None:
         from licenses import services
 
@@ -767,6 +814,8 @@ class Bench:
                     self.stack.start_api(TOKEN_SIGNING_ALGORITHM="EdDSA")
                     self.warm_up(("healthz", "acquire"))
                 self.phase_webhooks()
+            if "policy" in PHASES:
+                self.phase_policy()
             if "scale" in PHASES:
                 self.phase_scale()
                 if "dashboard" in PHASES:

@@ -334,6 +334,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "analytics.tasks.usage_rollup",
         "schedule": timedelta(seconds=USAGE_ROLLUP_INTERVAL),
     },
+    "license-expiry-warnings": {
+        "task": "licenses.tasks.expiry_warnings",
+        "schedule": timedelta(hours=1),
+    },
     "sessions-clear-expired": {
         "task": "users.tasks.sessions_clear_expired",
         "schedule": timedelta(hours=1),

@@ -43,6 +43,7 @@ STATUS: dict[str, tuple[int, dict[str, str]]] = {
     "unknown_event_type": (status.HTTP_400_BAD_REQUEST, {}),
     "invalid_reset_token": (status.HTTP_400_BAD_REQUEST, {}),
     "invalid_invitation": (status.HTTP_400_BAD_REQUEST, {}),
+    "unknown_project": (status.HTTP_400_BAD_REQUEST, {}),
     "invalid_credentials": (status.HTTP_401_UNAUTHORIZED, {}),
     "invalid_refresh_token": (status.HTTP_401_UNAUTHORIZED, {}),
     "invalid_license_key": (status.HTTP_401_UNAUTHORIZED, {}),

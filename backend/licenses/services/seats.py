@@ -31,11 +31,11 @@ from licenses.errors import (
     SigningUnavailable,
 )
 from licenses.models import License, LicenseSession, SeatEvent
+from licenses.seat_policy import overage_observed, seat_terms
 from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import (
     SeatGrant,
     SeatStoreUnavailable,
-    SeatTerms,
     WrongSessionSecret,
 )
 from licenses.selectors import as_datetime
@@ -59,6 +59,10 @@ class AcquiredSeat:
     token: str
     created: bool
     seats_used: int
+    # Seat policy marks: a grant past seats_total within the overage allowance, and an
+    # acquire of a license past its expiry but within its grace period.
+    overage: bool
+    grace: bool
     # Shown to the client this once (licenses.session_secrets); never logged.
     secret: str = dataclass_field(repr=False)
 
@@ -76,10 +80,13 @@ def session_acquire(
     client_info: dict[str, Any] | None = None,
     ip_address: str | None = None,
     license_prefetch: license_cache.Prefetched | None = None,
+    project: str = "",
     _retried: bool = False,
 ) -> AcquiredSeat:
     """Validate the license, take a seat in one atomic step, record the session, sign a
-    token. ``license_prefetch``: see ``selectors.license_get_by_key``.
+    token. ``license_prefetch``: see ``selectors.license_get_by_key``. ``project``: the
+    slug of the organization's project the seat counts against (reservations and caps,
+    ``licenses.seat_policy``); none: the license's project.
 
     Every grant, a re-acquire of a live session included, comes with a new session
     secret; the previous one is refused from then on (``licenses.session_secrets``)."""
@@ -89,6 +96,7 @@ def session_acquire(
     if reason := license_.invalid_reason():
         raise LicenseRefused(reason)
 
+    project_id = selectors.project_id_for_acquire(license_, project)
     store = get_seat_store()
     member = session_member(hardware_id, client_instance)
     candidate = str(uuid.uuid4())
@@ -99,7 +107,7 @@ def session_acquire(
             str(license_.id),
             member,
             candidate,
-            SeatTerms(seats_total=license_.seats_total),
+            seat_terms(license_, project_id),
             license_.heartbeat_ttl,
             digest,
         )
@@ -123,11 +131,13 @@ def session_acquire(
                 )
             if not grant.granted:
                 _record_denial(license_, grant)
-                raise NoSeatsAvailable(
-                    details={"seats_total": license_.seats_total, "seats_used": grant.seats_used}
-                )
+                raise NoSeatsAvailable(details=_denial_details(license_, grant))
+            overage = overage_observed(license_, grant.seats_used, grant.notes) or (
+                not grant.created and grant.seats_used > license_.seats_total
+            )
+            grace = license_.in_grace(as_datetime(grant.now))
             # Signed before the row is written: a signer that fails leaves nothing behind.
-            token = _sign_token(license_, grant.holder, hardware_id, grant)
+            token = _sign_token(license_, grant.holder, hardware_id, grant, overage, grace)
             session = _record_session(
                 license_,
                 grant,
@@ -137,6 +147,7 @@ def session_acquire(
                 client_instance,
                 client_info,
                 ip_address,
+                project_id,
             )
         except _EndedHolder:
             # The store still counted a seat for a session the database has ended
@@ -151,6 +162,7 @@ def session_acquire(
                 client_instance=client_instance,
                 client_info=client_info,
                 ip_address=ip_address,
+                project=project,
                 _retried=True,
             )
         except Exception as exc:
@@ -164,7 +176,24 @@ def session_acquire(
                 # The license was deleted while this acquire was in flight.
                 raise InvalidLicenseKey() from exc
             raise
-    return AcquiredSeat(session, license_, token, grant.created, grant.seats_used, secret)
+    return AcquiredSeat(
+        session, license_, token, grant.created, grant.seats_used, overage, grace, secret
+    )
+
+
+def _denial_details(license_: License, grant: SeatGrant) -> dict[str, Any]:
+    """What a refused client is told: the counts, and why when a policy refused it
+    (``seats_reserved``: the free seats are kept for projects that reserved them;
+    ``project_cap_reached``: the asker's project holds its cap)."""
+    details: dict[str, Any] = {
+        "seats_total": license_.seats_total,
+        "seats_used": grant.seats_used,
+    }
+    if license_.overage_allowance:
+        details["overage_allowance"] = license_.overage_allowance
+    if reason := grant.notes.get("reason"):
+        details["reason"] = reason
+    return details
 
 
 class _EndedHolder(Exception):
@@ -180,6 +209,7 @@ def _record_session(
     client_instance: str,
     client_info: dict[str, Any] | None,
     ip_address: str | None,
+    project_id: str,
 ) -> LicenseSession:
     now, expires = as_datetime(grant.now), as_datetime(grant.expires_at)
     if not grant.created:
@@ -196,7 +226,7 @@ def _record_session(
         "id": uuid.UUID(grant.holder),
         "org_id": license_.org_id,
         "license": license_,
-        "project_id": license_.project_id,
+        "project_id": uuid.UUID(project_id) if project_id else None,
         "hardware_id": hardware_id,
         "client_instance": client_instance,
         "member": member,
@@ -256,7 +286,14 @@ def _record_denial(license_: License, grant: SeatGrant) -> None:
         logger.exception("could not record a denial of license %s", license_.id)
 
 
-def _sign_token(license_: License, session_id: str, hardware_id: str, grant: SeatGrant) -> str:
+def _sign_token(
+    license_: License,
+    session_id: str,
+    hardware_id: str,
+    grant: SeatGrant,
+    overage: bool = False,
+    grace: bool = False,
+) -> str:
     """The license token of a grant. A signer that fails (a key file gone, an HSM or KMS
     unreachable) fails the acquire closed with a 503: never a token that does not
     verify, and the caller gives the seat back."""
@@ -273,6 +310,11 @@ def _sign_token(license_: License, session_id: str, hardware_id: str, grant: Sea
         "exp": issued + lifetime,
         "lic_exp": int(license_.expires_at.timestamp()) if license_.expires_at else None,
     }
+    # Seat policy marks, only when set: a plain token stays as it was.
+    if overage:
+        claims["overage"] = True
+    if grace:
+        claims["grace"] = True
     try:
         return current_signer().sign(claims)
     except Exception as exc:

@@ -18,9 +18,9 @@ process): an organization without such an endpoint pays one dictionary lookup.
 
 - Acquire: BEGIN, INSERT, INSERT, COMMIT (four round trips and two query compilations,
   about a fifth of an acquire's CPU) become one statement. The session's project is
-  read from the license row as part of the insert, never taken from the caller's
-  (possibly cached, see ``license_cache``) license: a project deleted a moment ago must
-  not make the insert fail.
+  the one the acquire named if it still exists, else read from the license row as part
+  of the insert, never taken from the caller's (possibly cached, see ``license_cache``)
+  license: a project deleted a moment ago must not make the insert fail.
 - Release: BEGIN, SELECT … FOR UPDATE, UPDATE, INSERT, COMMIT become one statement. Its
   ``UPDATE … WHERE status = 'active'`` takes the row lock itself, so a concurrent ender
   (reaper, revoke, a second release) waits for it and then finds the row no longer
@@ -44,6 +44,7 @@ from events.services import event_record, event_wanted, events_record, events_wa
 from licenses.models import License, LicenseSession, SeatEvent
 from licenses.seatstore.base import SeatStore
 from licenses.selectors import as_datetime
+from projects.models import Project
 
 Status = LicenseSession.Status
 Event = SeatEvent.Kind
@@ -295,8 +296,12 @@ class _OrmRows:
     ) -> LicenseSession:
         with transaction.atomic():
             with scopes_disabled():
+                asked = session.project_id
+                if asked and not Project.objects.filter(id=asked).exists():
+                    asked = None
                 session.project_id = (
-                    License.objects.filter(id=session.license_id)
+                    asked
+                    or License.objects.filter(id=session.license_id)
                     .values_list("project_id", flat=True)
                     .first()
                 )
@@ -329,11 +334,12 @@ class _PostgresRows(_OrmRows):
     def insert(
         self, session: LicenseSession, seats_used: int, started: dict[str, Any] | None = None
     ) -> LicenseSession:
-        params = [
-            session.license_id if f.name == "project" else f.get_db_prep_save(value, connection)
-            for f in LicenseSession._meta.concrete_fields
-            for value in [getattr(session, f.attname)]
-        ]
+        params: list[Any] = []
+        for f in LicenseSession._meta.concrete_fields:
+            if f.name == "project":
+                params += [session.project_id, session.license_id]
+            else:
+                params.append(f.get_db_prep_save(getattr(session, f.attname), connection))
         if started is not None:
             # The webhook event rides in the same statement (its project filled in there).
             params += [uuid.uuid4(), event_types.SESSION_STARTED, json.dumps(started), now()]
@@ -378,8 +384,13 @@ def _insert_statement(*, with_event: bool = False) -> str:
     fields = LicenseSession._meta.concrete_fields
     columns = ", ".join(quote(f.column) for f in fields)
     licenses = quote(License._meta.db_table)
-    project_of_license = f"(SELECT project_id FROM {licenses} WHERE id = %s)"  # noqa: S608
-    values = ", ".join(project_of_license if f.name == "project" else "%s" for f in fields)
+    projects = quote(Project._meta.db_table)
+    # The acquire's project if it still exists, else the license's.
+    project_of_session = (
+        f"COALESCE((SELECT id FROM {projects} WHERE id = %s), "  # noqa: S608
+        f"(SELECT project_id FROM {licenses} WHERE id = %s))"
+    )
+    values = ", ".join(project_of_session if f.name == "project" else "%s" for f in fields)
     # Names come from the models, every value is a parameter.
     return (
         f"WITH s AS (INSERT INTO {quote(LicenseSession._meta.db_table)} ({columns}) "  # noqa: S608

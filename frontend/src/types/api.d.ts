@@ -738,9 +738,49 @@ export interface paths {
         head?: never;
         /**
          * Update a license
-         * @description Any of name, seats_total, expires_at, heartbeat_ttl, offline_grace, project. Lowering `seats_total` below the seats in use is allowed: live sessions keep running and no new seat is granted until fewer are in use. A new `heartbeat_ttl` applies to new sessions.
+         * @description Any of name, seats_total, expires_at, heartbeat_ttl, offline_grace, project, overage_kind, overage_value, grace_days, project_seats. Lowering `seats_total` (or the overage) below the seats in use is allowed: live sessions keep running (`seats_over` counts them) and no new seat is granted until fewer are in use. Lowering it below what the project reservations add up to is refused (400, naming the reservations). A new `heartbeat_ttl` applies to new sessions.
          */
         patch: operations["licenses_update"];
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/licenses/{license_id}/policy-use": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A license's overage and reservation use, by day
+         * @description Seat-hours and peak past `seats_total` (overage) per day with the period's total, and the seats in use of each project with a reservation or cap. Measured against today's seats_total and rules.
+         */
+        get: operations["license_policy_use"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/licenses/{license_id}/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew a license
+         * @description Moves `expires_at` later (audited as `license.renew`); a license in its grace period grants unmarked seats again.
+         */
+        post: operations["licenses_renew"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/orgs/{org}/licenses/{license_id}/resume": {
@@ -1262,10 +1302,17 @@ export interface components {
             client_instance?: string;
             hardware_id: string;
             license_key: string;
+            /**
+             * @description Slug of the organization's project this seat counts against (its reservation and cap); none: the license's project.
+             * @default
+             */
+            project?: string;
         };
         AcquireOutput: {
             /** Format: date-time */
             expires_at: string;
+            /** @description The license has expired and is in its grace period: renew it. */
+            grace: boolean;
             heartbeat_interval: number;
             heartbeat_ttl: number;
             /** Format: date-time */
@@ -1273,6 +1320,8 @@ export interface components {
             /** Format: uuid */
             license_id: string;
             offline_grace: number;
+            /** @description The seat is past seats_total, within the license's overage allowance. */
+            overage: boolean;
             seats_total: number;
             seats_used: number;
             /** Format: uuid */
@@ -1607,18 +1656,30 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly expires_at: string | null;
+            readonly grace_days: number;
+            /** Format: date-time */
+            readonly grace_ends_at: string | null;
             readonly heartbeat_interval: number;
             readonly heartbeat_ttl: number;
             /** Format: uuid */
             readonly id: string;
+            /** @description Expired, and acquires succeed within the grace days. */
+            readonly in_grace: boolean;
             readonly is_active: boolean;
             readonly is_suspended: boolean;
             readonly key_prefix: string;
             readonly kind: components["schemas"]["KindEnum"];
             readonly name: string;
             readonly offline_grace: number;
+            /** @description Extra seats past seats_total the overage setting allows. */
+            readonly overage_allowance: number;
+            readonly overage_kind: components["schemas"]["OverageKindEnum"];
+            readonly overage_value: number;
             /** Format: uuid */
             readonly project: string | null;
+            readonly project_seats: components["schemas"]["ProjectSeats"][];
+            /** @description Seats in use past what the license allows now (after seats_total or the overage was lowered): they run until their sessions end; no new seat is granted until the count is under. */
+            readonly seats_over: number;
             readonly seats_total: number;
             /** @description Seats held now; null if the seat store is unreachable. */
             readonly seats_used: number | null;
@@ -1632,6 +1693,13 @@ export interface components {
             /** @description The license key. Shown this once: store it. */
             license_key: string;
         };
+        LicenseRenewRequest: {
+            /**
+             * Format: date-time
+             * @description The new expiry, later than the current one.
+             */
+            expires_at: string;
+        };
         /**
          * @description * `active` - active
          *     * `suspended` - suspended
@@ -1644,12 +1712,26 @@ export interface components {
         LicenseWriteRequest: {
             /** Format: date-time */
             expires_at?: string | null;
+            /** @description Days after expires_at during which acquires still succeed, marked grace. */
+            grace_days?: number;
             /** @description Seconds without a heartbeat before a seat is reclaimed. A change applies to new sessions. */
             heartbeat_ttl?: number;
             name: string;
             offline_grace?: number;
+            /**
+             * @description none: never past seats_total; percent: overage_value % more (25, 50 or 100); seats: overage_value extra seats. Grants past seats_total are marked overage.
+             *
+             *     * `none` - None
+             *     * `percent` - Percent
+             *     * `seats` - Seats
+             */
+            overage_kind?: components["schemas"]["OverageKindEnum"];
+            /** @description The percentage (25, 50, 100) or the number of extra seats. */
+            overage_value?: number;
             /** Format: uuid */
             project?: string | null;
+            /** @description Reservations and caps per project; replaces the whole list. Reservations add up to at most seats_total. */
+            project_seats?: components["schemas"]["ProjectSeatsRequest"][];
             /** @description May go below the seats in use: live sessions keep running, and no new seat is granted until fewer than this are in use. */
             seats_total: number;
         };
@@ -1700,6 +1782,24 @@ export interface components {
             readonly name: string;
             readonly slug: string;
         };
+        OverageDay: {
+            /** @description Most seats past seats_total at once. */
+            peak: number;
+            /**
+             * Format: double
+             * @description Seat-hours past seats_total.
+             */
+            seat_hours: number;
+            /** Format: date-time */
+            start: string;
+        };
+        /**
+         * @description * `none` - None
+         *     * `percent` - Percent
+         *     * `seats` - Seats
+         * @enum {string}
+         */
+        OverageKindEnum: "none" | "percent" | "seats";
         PaginatedApiTokenList: {
             /** @example 123 */
             count: number;
@@ -1880,12 +1980,26 @@ export interface components {
         PatchedLicenseWriteRequest: {
             /** Format: date-time */
             expires_at?: string | null;
+            /** @description Days after expires_at during which acquires still succeed, marked grace. */
+            grace_days?: number;
             /** @description Seconds without a heartbeat before a seat is reclaimed. A change applies to new sessions. */
             heartbeat_ttl?: number;
             name?: string;
             offline_grace?: number;
+            /**
+             * @description none: never past seats_total; percent: overage_value % more (25, 50 or 100); seats: overage_value extra seats. Grants past seats_total are marked overage.
+             *
+             *     * `none` - None
+             *     * `percent` - Percent
+             *     * `seats` - Seats
+             */
+            overage_kind?: components["schemas"]["OverageKindEnum"];
+            /** @description The percentage (25, 50, 100) or the number of extra seats. */
+            overage_value?: number;
             /** Format: uuid */
             project?: string | null;
+            /** @description Reservations and caps per project; replaces the whole list. Reservations add up to at most seats_total. */
+            project_seats?: components["schemas"]["ProjectSeatsRequest"][];
             /** @description May go below the seats in use: live sessions keep running, and no new seat is granted until fewer than this are in use. */
             seats_total?: number;
         };
@@ -1919,6 +2033,22 @@ export interface components {
             /** @description Members must sign in through sign_in_provider: no password. */
             sso_only?: boolean;
         };
+        PolicyUse: {
+            overage_allowance: number;
+            overage_days: components["schemas"]["OverageDay"][];
+            overage_peak: number;
+            /**
+             * Format: double
+             * @description The period's total.
+             */
+            overage_seat_hours: number;
+            projects: components["schemas"]["ProjectUse"][];
+            seats_total: number;
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            until: string;
+        };
         Project: {
             /** Format: date-time */
             readonly created_at: string;
@@ -1932,6 +2062,56 @@ export interface components {
             description?: string;
             name: string;
             slug?: string;
+        };
+        /** @description Seats of a license kept for one project, and the most it may hold. */
+        ProjectSeats: {
+            /** @description The most seats this project may hold at once; null for no cap. */
+            cap?: number | null;
+            /**
+             * Format: uuid
+             * @description A project of the organization.
+             */
+            project: string;
+            /**
+             * @description Seats only this project's clients can take, even when the rest are full.
+             * @default 0
+             */
+            reserved?: number;
+            /** @description What clients name it by. */
+            readonly slug: string;
+        };
+        /** @description Seats of a license kept for one project, and the most it may hold. */
+        ProjectSeatsRequest: {
+            /** @description The most seats this project may hold at once; null for no cap. */
+            cap?: number | null;
+            /**
+             * Format: uuid
+             * @description A project of the organization.
+             */
+            project: string;
+            /**
+             * @description Seats only this project's clients can take, even when the rest are full.
+             * @default 0
+             */
+            reserved?: number;
+        };
+        ProjectUse: {
+            cap: number | null;
+            days: components["schemas"]["ProjectUseDay"][];
+            peak_in_use: number;
+            /** Format: uuid */
+            project: string;
+            reserved: number;
+            /** Format: double */
+            seat_hours: number;
+            slug: string;
+        };
+        ProjectUseDay: {
+            peak_in_use: number;
+            /** Format: double */
+            seat_hours: number;
+            /** Format: date-time */
+            start: string;
         };
         PublishRequest: {
             /** @description The next key: a PKCS#11 key label or a Cloud KMS key version name. Omitted: the server makes a new key (file and pkcs11 backends). */
@@ -3381,7 +3561,7 @@ export interface operations {
                     "application/json": components["schemas"]["AcquireOutput"];
                 };
             };
-            /** @description validation_error or malformed_json */
+            /** @description validation_error, malformed_json or unknown_project */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3408,7 +3588,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no_seats_available */
+            /** @description no_seats_available (details.reason: seats_reserved when the free seats are kept for projects that reserved them; project_cap_reached) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4592,6 +4772,124 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedLicenseWriteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["License"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    license_policy_use: {
+        parameters: {
+            query?: {
+                /** @description Start (ISO 8601), on a day boundary; default 30 days ago. */
+                since?: string;
+                /** @description End (ISO 8601); default and at most: now. */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                license_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyUse"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    licenses_renew: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                license_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenseRenewRequest"];
             };
         };
         responses: {
