@@ -35,6 +35,18 @@ class SeatTerms:
     here and its rule to both, never a check-then-act around the store."""
 
     seats_total: int
+    # The line (issue 21). ``queue``: the license keeps one, so a newcomer never takes a
+    # seat a waiter is owed. ``wait``: a denied asker joins it (its ticket is the
+    # candidate holder). ``queue_max``: longest line, 0 no limit. ``ticket_ttl``: a
+    # waiter that does not ask again within it leaves the line.
+    queue: bool = False
+    wait: bool = False
+    queue_max: int = 0
+    ticket_ttl: int = 60
+    # Borrow (issue 21): the seat is checked out for offline use (the acquire's TTL is the
+    # borrow period); ``borrow_cap`` seats of the license may be out at once, 0 any.
+    borrow: bool = False
+    borrow_cap: int = 0
 
     def as_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -77,6 +89,18 @@ class LiveSeat:
     # beats with and its session secret's digest.
     ttl: int = 0
     secret_digest: str = ""
+    # A borrowed seat (counted against the license's borrow cap).
+    borrowed: bool = False
+
+
+@dataclass(frozen=True)
+class Waiter:
+    """A member waiting in a license's line, in order (issue 21)."""
+
+    member: str
+    ticket: str
+    joined_at: float
+    deadline: float
 
 
 # Returns the seats the database believes live for a license (Redis rebuild).
@@ -134,3 +158,11 @@ class SeatStore(Protocol):
         ...
 
     def drop_license(self, license_id: str) -> None: ...
+
+    def queue_cancel(self, license_id: str, ticket: str) -> Waiter | None:
+        """Take ``ticket`` out of the license's line; the waiter it was, or None."""
+        ...
+
+    def queue(self, license_id: str) -> list[Waiter]:
+        """The license's line, head first, without the waiters whose tickets lapsed."""
+        ...
