@@ -46,3 +46,23 @@ class InvalidSessionSecret(DomainError):
 class SigningUnavailable(DomainError):
     code = "signing_unavailable"
     message = "License tokens cannot be signed right now; retry shortly."
+
+
+class QueueFull(DomainError):
+    code = "queue_full"
+    message = "Every seat is in use and the line for one is full."
+
+
+class BorrowNotAllowed(DomainError):
+    code = "borrow_not_allowed"
+    message = "This license does not lend seats for offline use."
+
+
+class BorrowTooLong(DomainError):
+    code = "borrow_too_long"
+    message = "A seat of this license may be borrowed for fewer hours."
+
+
+class BorrowLimitReached(DomainError):
+    code = "borrow_limit_reached"
+    message = "As many seats of this license as it lends at once are borrowed."

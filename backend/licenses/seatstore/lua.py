@@ -135,6 +135,7 @@ elseif terms.queue and terms.wait then
     line_len = line_len + 1
     notes.ticket = ARGV[2]
     notes.position = line_len
+    notes.joined = true
   end
 end
 if line_len > 0 then notes.line_length = line_len end

@@ -91,6 +91,7 @@ class _Line:
                 )
                 self.length += 1
                 notes["ticket"], notes["position"] = candidate, self.length
+                notes["joined"] = True
         if self.length > 0:
             notes["line_length"] = self.length
 

@@ -36,7 +36,24 @@ from projects.models import Project
 from tenants.models import Organization
 
 logger = logging.getLogger(__name__)
-EDITABLE = ("name", "seats_total", "expires_at", "heartbeat_ttl", "offline_grace", "project")
+# The line and borrowing (issue 21): settings a license keeps, applied by the next
+# acquire's seat step.
+QUEUE_AND_BORROW = (
+    "queue_enabled",
+    "queue_max_length",
+    "queue_ticket_ttl",
+    "max_borrow_hours",
+    "max_borrowed_seats",
+)
+EDITABLE = (
+    "name",
+    "seats_total",
+    "expires_at",
+    "heartbeat_ttl",
+    "offline_grace",
+    "project",
+    *QUEUE_AND_BORROW,
+)
 
 
 def _snapshot(license_: License) -> dict[str, Any]:
@@ -51,6 +68,7 @@ def _snapshot(license_: License) -> dict[str, Any]:
         "is_active": license_.is_active,
         "is_suspended": license_.is_suspended,
         "key_prefix": license_.key_prefix,
+        **{name: getattr(license_, name) for name in QUEUE_AND_BORROW},
     }
 
 
@@ -64,6 +82,11 @@ def license_create(
     expires_at: datetime | None = None,
     heartbeat_ttl: int | None = None,
     offline_grace: int | None = None,
+    queue_enabled: bool | None = None,
+    queue_max_length: int | None = None,
+    queue_ticket_ttl: int | None = None,
+    max_borrow_hours: int | None = None,
+    max_borrowed_seats: int | None = None,
     actor: Actor,
 ) -> tuple[License, str]:
     """Create a license; returns it with its key, which is shown this once only.
@@ -84,6 +107,16 @@ def license_create(
         license_.heartbeat_ttl = heartbeat_ttl
     if offline_grace is not None:
         license_.offline_grace = offline_grace
+    given = {
+        "queue_enabled": queue_enabled,
+        "queue_max_length": queue_max_length,
+        "queue_ticket_ttl": queue_ticket_ttl,
+        "max_borrow_hours": max_borrow_hours,
+        "max_borrowed_seats": max_borrowed_seats,
+    }
+    for name, value in given.items():
+        if value is not None:
+            setattr(license_, name, value)
     license_.full_clean()
     license_.save()
     audit_record(

@@ -22,15 +22,19 @@ from audit.services import audit_record
 from core.actor import Actor
 from licenses import license_cache, selectors
 from licenses.errors import (
+    BorrowLimitReached,
+    BorrowNotAllowed,
+    BorrowTooLong,
     InvalidLicenseKey,
     InvalidSessionSecret,
     LicenseRefused,
     NoSeatsAvailable,
+    QueueFull,
     SeatStoreDown,
     SessionExpired,
     SigningUnavailable,
 )
-from licenses.models import License, LicenseSession, SeatEvent
+from licenses.models import License, LicenseSession, SeatEvent, SeatWait
 from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import (
     SeatGrant,
@@ -63,6 +67,28 @@ class AcquiredSeat:
     secret: str = dataclass_field(repr=False)
 
 
+@dataclass(frozen=True)
+class QueuedSeat:
+    """An acquire that waits in the license's line (issue 21): the client asks again
+    (the same acquire, ``wait`` on) within ``ticket_ttl`` seconds, best after
+    ``retry_after``, to keep its place; the head's ask after a seat frees is granted."""
+
+    license: License
+    ticket: str
+    position: int
+    line_length: int
+    retry_after: int
+    ticket_ttl: int
+
+
+def _retry_after(license_: License, position: int) -> int:
+    """How soon a waiter asks again: the head every second, so a freed seat waits a
+    second at most; the n-th every n seconds, so a line of 50 asks about 4.5 times a
+    second in all (within the per-key acquire limit); never later than a third of the
+    ticket's TTL (two lost asks keep the place)."""
+    return max(1, min(position, license_.queue_ticket_ttl // 3))
+
+
 def session_member(hardware_id: str, client_instance: str = "") -> str:
     """The seat store's idempotency key: one seat per fingerprint and client instance."""
     return f"{hardware_id}\x1f{client_instance}" if client_instance else hardware_id
@@ -76,18 +102,25 @@ def session_acquire(
     client_info: dict[str, Any] | None = None,
     ip_address: str | None = None,
     license_prefetch: license_cache.Prefetched | None = None,
+    wait: bool = False,
+    borrow_hours: int = 0,
     _retried: bool = False,
-) -> AcquiredSeat:
+) -> AcquiredSeat | QueuedSeat:
     """Validate the license, take a seat in one atomic step, record the session, sign a
     token. ``license_prefetch``: see ``selectors.license_get_by_key``.
 
     Every grant, a re-acquire of a live session included, comes with a new session
-    secret; the previous one is refused from then on (``licenses.session_secrets``)."""
+    secret; the previous one is refused from then on (``licenses.session_secrets``).
+
+    ``wait``: on a license that keeps a line, a denied asker joins it and gets a
+    ``QueuedSeat``; a waiter's ask keeps its place. ``borrow_hours``: the seat is
+    borrowed for that long (``session_borrow``)."""
     license_ = selectors.license_get_by_key(license_key, license_prefetch)
     if license_ is None:
         raise InvalidLicenseKey()
     if reason := license_.invalid_reason():
         raise LicenseRefused(reason)
+    ttl = borrow_hours * 3600 if borrow_hours else license_.heartbeat_ttl
 
     store = get_seat_store()
     member = session_member(hardware_id, client_instance)
@@ -99,8 +132,16 @@ def session_acquire(
             str(license_.id),
             member,
             candidate,
-            SeatTerms(seats_total=license_.seats_total),
-            license_.heartbeat_ttl,
+            SeatTerms(
+                seats_total=license_.seats_total,
+                queue=license_.queue_enabled,
+                wait=wait,
+                queue_max=license_.queue_max_length,
+                ticket_ttl=license_.queue_ticket_ttl,
+                borrow=borrow_hours > 0,
+                borrow_cap=license_.max_borrowed_seats,
+            ),
+            ttl,
             digest,
         )
     except SeatStoreUnavailable as exc:
@@ -122,12 +163,11 @@ def session_acquire(
                     {str(license_.id): before_add},
                 )
             if not grant.granted:
-                _record_denial(license_, grant)
-                raise NoSeatsAvailable(
-                    details={"seats_total": license_.seats_total, "seats_used": grant.seats_used}
-                )
+                return _denied(license_, grant)
             # Signed before the row is written: a signer that fails leaves nothing behind.
-            token = _sign_token(license_, grant.holder, hardware_id, grant)
+            token = _sign_token(
+                license_, grant.holder, hardware_id, grant, borrowed=borrow_hours > 0
+            )
             session = _record_session(
                 license_,
                 grant,
@@ -137,7 +177,10 @@ def session_acquire(
                 client_instance,
                 client_info,
                 ip_address,
+                borrowed=borrow_hours > 0,
             )
+            if "waited" in grant.notes:
+                _record_wait(license_, SeatWait.Outcome.GRANTED, grant.notes["waited"], grant)
         except _EndedHolder:
             # The store still counted a seat for a session the database has ended
             # (its release or revoke reached the database but not the store, e.g.
@@ -151,6 +194,8 @@ def session_acquire(
                 client_instance=client_instance,
                 client_info=client_info,
                 ip_address=ip_address,
+                wait=wait,
+                borrow_hours=borrow_hours,
                 _retried=True,
             )
         except Exception as exc:
@@ -167,6 +212,106 @@ def session_acquire(
     return AcquiredSeat(session, license_, token, grant.created, grant.seats_used, secret)
 
 
+def _denied(license_: License, grant: SeatGrant) -> QueuedSeat:
+    """A denial's answer: a place in the line when the seat step gave one, else the
+    refusal its notes name. A waiter's later asks are not denials: only joining the
+    line, or a refusal, records a ``deny`` event."""
+    notes = grant.notes
+    if "ticket" in notes:
+        if notes.get("joined"):
+            _record_denial(license_, grant)
+        return QueuedSeat(
+            license_,
+            notes["ticket"],
+            notes["position"],
+            notes["line_length"],
+            _retry_after(license_, notes["position"]),
+            license_.queue_ticket_ttl,
+        )
+    _record_denial(license_, grant)
+    counts = {"seats_total": license_.seats_total, "seats_used": grant.seats_used}
+    if notes.get("borrow_limit"):
+        raise BorrowLimitReached(details={"max_borrowed_seats": license_.max_borrowed_seats})
+    if notes.get("queue_full"):
+        raise QueueFull(details={**counts, "line_length": notes.get("line_length", 0)})
+    if notes.get("line_length"):
+        counts["line_length"] = notes["line_length"]
+    raise NoSeatsAvailable(details=counts)
+
+
+def _record_wait(license_: License, outcome: str, waited: float, grant_or_now: Any) -> None:
+    """One ``SeatWait`` (the analytics of waits); failing to write it changes nothing
+    for the client."""
+    at = grant_or_now.now if isinstance(grant_or_now, SeatGrant) else grant_or_now
+    try:
+        with scopes_disabled():
+            SeatWait.objects.create(
+                org_id=license_.org_id,
+                license_id=license_.id,
+                outcome=outcome,
+                waited=max(0.0, float(waited)),
+                at=as_datetime(at),
+            )
+    except DatabaseError:
+        logger.exception("could not record a wait in the line of license %s", license_.id)
+
+
+def queue_cancel(*, license_key: str, ticket: str) -> bool:
+    """Leave the license's line (a waiter's Ctrl-C): whether ``ticket`` was in it.
+    Cancelling twice, or a ticket already granted or lapsed, is not an error."""
+    license_ = selectors.license_get_by_key(license_key)
+    if license_ is None:
+        raise InvalidLicenseKey()
+    store = get_seat_store()
+    try:
+        waiter = store.queue_cancel(str(license_.id), ticket)
+        now = store.now() if waiter is not None else 0.0
+    except SeatStoreUnavailable as exc:
+        raise SeatStoreDown() from exc
+    if waiter is None:
+        return False
+    _record_wait(license_, SeatWait.Outcome.CANCELLED, now - waiter.joined_at, now)
+    return True
+
+
+def session_borrow(
+    *,
+    license_key: str,
+    hardware_id: str,
+    hours: int,
+    client_instance: str = "",
+    client_info: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AcquiredSeat:
+    """Borrow a seat for offline use (issue 21): held for ``hours`` (up to the license's
+    ``max_borrow_hours``) with a token valid as long and no heartbeats; it counts until
+    it is returned (a release) or its period ends, and the reaper never takes it before.
+    Borrowing again from the same machine renews the period (a new token)."""
+    license_ = selectors.license_get_by_key(license_key)
+    if license_ is None:
+        raise InvalidLicenseKey()
+    if reason := license_.invalid_reason():
+        raise LicenseRefused(reason)
+    if license_.max_borrow_hours == 0:
+        raise BorrowNotAllowed()
+    if hours > license_.max_borrow_hours:
+        raise BorrowTooLong(details={"max_borrow_hours": license_.max_borrow_hours})
+    seat = session_acquire(
+        license_key=license_key,
+        hardware_id=hardware_id,
+        client_instance=client_instance,
+        client_info=client_info,
+        ip_address=ip_address,
+        borrow_hours=hours,
+    )
+    if isinstance(seat, QueuedSeat):
+        # The machine waits in the line already: a borrow never jumps it.
+        raise NoSeatsAvailable(
+            details={"seats_total": license_.seats_total, "line_length": seat.line_length}
+        )
+    return seat
+
+
 class _EndedHolder(Exception):
     """The seat store's holder of a seat is a session the database has ended."""
 
@@ -180,6 +325,7 @@ def _record_session(
     client_instance: str,
     client_info: dict[str, Any] | None,
     ip_address: str | None,
+    borrowed: bool = False,
 ) -> LicenseSession:
     now, expires = as_datetime(grant.now), as_datetime(grant.expires_at)
     if not grant.created:
@@ -187,7 +333,10 @@ def _record_session(
         if session is not None and session.status == Status.ACTIVE:
             session.last_heartbeat_at, session.expires_at = now, expires
             session.secret_digest = secret_digest
-            session.save(update_fields=["last_heartbeat_at", "expires_at", "secret_digest"])
+            session.borrowed_until = expires if borrowed else None
+            session.save(
+                update_fields=["last_heartbeat_at", "expires_at", "secret_digest", "borrowed_until"]
+            )
             return session
         if session is not None:
             raise _EndedHolder()
@@ -206,6 +355,7 @@ def _record_session(
         "started_at": now,
         "last_heartbeat_at": now,
         "expires_at": expires,
+        "borrowed_until": expires if borrowed else None,
     }
     session = _insert_or_existing(fields, grant)
     if session is not None:
@@ -256,12 +406,17 @@ def _record_denial(license_: License, grant: SeatGrant) -> None:
         logger.exception("could not record a denial of license %s", license_.id)
 
 
-def _sign_token(license_: License, session_id: str, hardware_id: str, grant: SeatGrant) -> str:
+def _sign_token(
+    license_: License, session_id: str, hardware_id: str, grant: SeatGrant, *, borrowed: bool
+) -> str:
     """The license token of a grant. A signer that fails (a key file gone, an HSM or KMS
     unreachable) fails the acquire closed with a 503: never a token that does not
-    verify, and the caller gives the seat back."""
+    verify, and the caller gives the seat back. A borrowed seat's token lives as long as
+    the borrow (claim ``borrow``), so it verifies offline for the whole period."""
     issued = int(grant.now)
     lifetime = max(license_.offline_grace, license_.heartbeat_ttl)
+    if borrowed:
+        lifetime = int(grant.expires_at) - issued
     claims = {
         "iss": settings.TOKEN_ISSUER,
         "sub": session_id,
@@ -273,6 +428,8 @@ def _sign_token(license_: License, session_id: str, hardware_id: str, grant: Sea
         "exp": issued + lifetime,
         "lic_exp": int(license_.expires_at.timestamp()) if license_.expires_at else None,
     }
+    if borrowed:
+        claims["borrow"] = True
     try:
         return current_signer().sign(claims)
     except Exception as exc:

@@ -60,6 +60,7 @@ def by_serializer(serializer):
             "hardware_id": TEXT,
             "client_instance": TEXT,
             "client_info": INFO,
+            "wait": st.one_of(st.booleans(), TEXT, st.integers(-2, 2), st.none()),
             "extra": TEXT,
         },
     )

@@ -51,9 +51,10 @@ def test_waiters_join_in_arrival_order_and_keep_their_ticket(store_kind, full):
     second = store.acquire(lic, "w2", t2 := hid(), line(2), 60, D)
     assert not first.granted and first.notes["ticket"] == t1 and first.notes["position"] == 1
     assert second.notes["ticket"] == t2 and second.notes["position"] == 2
-    assert second.notes["line_length"] == 2
+    assert second.notes["line_length"] == 2 and second.notes["joined"] is True
     again = store.acquire(lic, "w1", hid(), line(2), 60, D)
     assert again.notes["ticket"] == t1 and again.notes["position"] == 1
+    assert "joined" not in again.notes
     assert [w.member for w in store.queue(lic)] == ["w1", "w2"]
     assert [w.ticket for w in store.queue(lic)] == [t1, t2]
 

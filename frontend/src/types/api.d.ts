@@ -466,6 +466,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/licenses/borrow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Borrow a seat for offline use
+         * @description Holds a seat for `hours` (up to the license's `max_borrow_hours`) with a token valid as long and no heartbeats needed. It counts against `seats_total` until returned (`/return` with the session secret) or its period ends. Borrowing again from the same machine renews it with a new token.
+         */
+        post: operations["seat_borrow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/licenses/heartbeat": {
         parameters: {
             query?: never;
@@ -486,6 +506,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/licenses/queue/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leave the line
+         * @description Takes a ticket out of the license's line (a waiter that gives up). A ticket no longer in the line (granted, lapsed or cancelled) is not an error.
+         */
+        post: operations["seat_queue_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/licenses/release": {
         parameters: {
             query?: never;
@@ -500,6 +540,26 @@ export interface paths {
          * @description Frees the seat at once. Needs the session secret of the latest acquire. Releasing twice is not an error.
          */
         post: operations["seat_release"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/licenses/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return a borrowed seat
+         * @description Frees a borrowed seat at once, from the machine that holds it (its session secret). The same as a release; returning twice is not an error.
+         */
+        post: operations["seat_return"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1055,6 +1115,11 @@ export interface components {
             client_instance?: string;
             hardware_id: string;
             license_key: string;
+            /**
+             * @description On a full license that keeps a line, join it (202 with a ticket) instead of a 409; ask again the same way to keep the place.
+             * @default false
+             */
+            wait?: boolean;
         };
         AcquireOutput: {
             /** Format: date-time */
@@ -1156,6 +1221,17 @@ export interface components {
             /** @description Trade it for a new pair at auth/refresh; each one works once. */
             refresh: string;
             user: components["schemas"]["CurrentUser"];
+        };
+        BorrowInputRequest: {
+            client_info?: {
+                [key: string]: unknown;
+            };
+            /** @default  */
+            client_instance?: string;
+            hardware_id: string;
+            /** @description How long to hold the seat offline (up to max_borrow_hours). */
+            hours: number;
+            license_key: string;
         };
         Breakdown: {
             by: string;
@@ -1299,10 +1375,15 @@ export interface components {
             readonly is_suspended: boolean;
             readonly key_prefix: string;
             readonly kind: components["schemas"]["KindEnum"];
+            readonly max_borrow_hours: number;
+            readonly max_borrowed_seats: number;
             readonly name: string;
             readonly offline_grace: number;
             /** Format: uuid */
             readonly project: string | null;
+            readonly queue_enabled: boolean;
+            readonly queue_max_length: number;
+            readonly queue_ticket_ttl: number;
             readonly seats_total: number;
             /** @description Seats held now; null if the seat store is unreachable. */
             readonly seats_used: number | null;
@@ -1330,10 +1411,20 @@ export interface components {
             expires_at?: string | null;
             /** @description Seconds without a heartbeat before a seat is reclaimed. A change applies to new sessions. */
             heartbeat_ttl?: number;
+            /** @description Longest offline checkout (borrow) in hours; 0 turns borrowing off. */
+            max_borrow_hours?: number;
+            /** @description Seats that may be borrowed at once; 0: any of them. */
+            max_borrowed_seats?: number;
             name: string;
             offline_grace?: number;
             /** Format: uuid */
             project?: string | null;
+            /** @description A full license lets clients that ask to wait join a FIFO line; a freed seat goes to the head of the line, never to a newcomer. */
+            queue_enabled?: boolean;
+            /** @description Longest line; 0: no limit. */
+            queue_max_length?: number;
+            /** @description Seconds a waiter may go without asking again before it leaves the line. */
+            queue_ticket_ttl?: number;
             /** @description May go below the seats in use: live sessions keep running, and no new seat is granted until fewer than this are in use. */
             seats_total: number;
         };
@@ -1522,10 +1613,20 @@ export interface components {
             expires_at?: string | null;
             /** @description Seconds without a heartbeat before a seat is reclaimed. A change applies to new sessions. */
             heartbeat_ttl?: number;
+            /** @description Longest offline checkout (borrow) in hours; 0 turns borrowing off. */
+            max_borrow_hours?: number;
+            /** @description Seats that may be borrowed at once; 0: any of them. */
+            max_borrowed_seats?: number;
             name?: string;
             offline_grace?: number;
             /** Format: uuid */
             project?: string | null;
+            /** @description A full license lets clients that ask to wait join a FIFO line; a freed seat goes to the head of the line, never to a newcomer. */
+            queue_enabled?: boolean;
+            /** @description Longest line; 0: no limit. */
+            queue_max_length?: number;
+            /** @description Seconds a waiter may go without asking again before it leaves the line. */
+            queue_ticket_ttl?: number;
             /** @description May go below the seats in use: live sessions keep running, and no new seat is granted until fewer than this are in use. */
             seats_total?: number;
         };
@@ -1567,6 +1668,27 @@ export interface components {
             name: string;
             slug?: string;
         };
+        QueueCancelInputRequest: {
+            license_key: string;
+            ticket: string;
+        };
+        QueueCancelOutput: {
+            /** @description False: the ticket was no longer in the line (granted, lapsed, cancelled). */
+            cancelled: boolean;
+            ticket: string;
+        };
+        QueuedOutput: {
+            line_length: number;
+            /** @description 1 is the head of the line. */
+            position: number;
+            /** @description Seconds until the next ask (the same acquire, wait on). */
+            retry_after: number;
+            seats_total: number;
+            /** @description The place in the line; cancel with it. */
+            ticket: string;
+            /** @description A ticket not asked for again within this many seconds leaves the line. */
+            ticket_ttl: number;
+        };
         RecoveryCodes: {
             /** @description Shown this once; each works once. */
             recovery_codes: string[];
@@ -1595,6 +1717,11 @@ export interface components {
          */
         RoleEnum: "owner" | "admin" | "member" | "viewer";
         Session: {
+            /**
+             * Format: date-time
+             * @description A borrowed seat (offline checkout): its token is valid until then. Revoking it frees the seat but cannot recall a token already handed out.
+             */
+            readonly borrowed_until: string | null;
             readonly client_info: unknown;
             readonly client_instance: string;
             /** Format: date-time */
@@ -2968,6 +3095,15 @@ export interface operations {
                     "application/json": components["schemas"]["AcquireOutput"];
                 };
             };
+            /** @description Waiting in the license's line (`wait` on): ask again after `retry_after` seconds; the head's ask after a seat frees gets the 201. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuedOutput"];
+                };
+            };
             /** @description validation_error or malformed_json */
             400: {
                 headers: {
@@ -2995,7 +3131,92 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no_seats_available */
+            /** @description no_seats_available or queue_full */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description seat_store_unavailable or signing_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    seat_borrow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BorrowInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcquireOutput"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcquireOutput"];
+                };
+            };
+            /** @description validation_error or borrow_too_long */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_license_key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description borrow_not_allowed, license_suspended, license_expired or license_inactive */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no_seats_available or borrow_limit_reached */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3083,7 +3304,107 @@ export interface operations {
             };
         };
     };
+    seat_queue_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueueCancelInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueCancelOutput"];
+                };
+            };
+            /** @description validation_error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_license_key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description seat_store_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     seat_release: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseOutput"];
+                };
+            };
+            /** @description validation_error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_session_secret: no session has this id and secret */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description seat_store_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    seat_return: {
         parameters: {
             query?: never;
             header?: never;
