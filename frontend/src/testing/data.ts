@@ -42,6 +42,11 @@ export function makeLicense(extra: Partial<License> = {}): License {
     heartbeat_ttl: 360,
     heartbeat_interval: 120,
     offline_grace: 0,
+    queue_enabled: false,
+    queue_max_length: 100,
+    queue_ticket_ttl: 60,
+    max_borrow_hours: 168,
+    max_borrowed_seats: 0,
     created_at: "2026-11-01T10:00:00Z",
     updated_at: "2026-11-01T10:00:00Z",
     ...extra,
@@ -66,6 +71,7 @@ export function makeSession(extra: Partial<Session> = {}): Session {
     heartbeat_count: 3,
     expires_at: new Date(now + 300_000).toISOString(),
     ended_at: null,
+    borrowed_until: null,
     ...extra,
   };
 }
