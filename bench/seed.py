@@ -115,7 +115,14 @@ class Seeder:
         return str(row[0])
 
     def licenses(
-        self, name: str, org_slug: str, count: int, *, seats_total: int, ttl: int
+        self,
+        name: str,
+        org_slug: str,
+        count: int,
+        *,
+        seats_total: int,
+        ttl: int,
+        queue: bool = False,
     ) -> LicenseSet:
         org_id = self.org(org_slug)
         ids = [str(uuid.uuid4()) for _ in range(count)]
@@ -141,6 +148,12 @@ class Seeder:
                     for i, (lid, key) in enumerate(zip(ids, keys, strict=True))
                 ],
             )
+            if queue:
+                # The line is on (issue 21); the queue columns have database defaults.
+                cur.execute(
+                    "UPDATE licenses_license SET queue_enabled = true WHERE id = ANY(%s)",
+                    [ids],
+                )
         return LicenseSet(name, org_id, ids, keys, seats_total, ttl)
 
     def sessions(self, lics: LicenseSet, tag: str, first: int, count: int) -> float:

@@ -228,6 +228,10 @@ EMBEDDED_REAPER = env_bool("EMBEDDED_REAPER", not REDIS_URL)
 
 LICENSE_KEY_PEPPER = env_str("LICENSE_KEY_PEPPER", SECRET_KEY)
 
+# The bench's acquire ceiling (bench/README.md): POST /bench/acquire-budget does what
+# an acquire's design requires and nothing else. Off everywhere but the bench.
+BENCH_BUDGET_ENDPOINT = env_bool("BENCH_BUDGET_ENDPOINT", False)
+
 TOKEN_SIGNING_ALGORITHM = env_choice(
     "TOKEN_SIGNING_ALGORITHM", "EdDSA", ("EdDSA", "RS256", "PS256")
 )

@@ -50,23 +50,24 @@ class License(models.Model):
     )
     # The line (issue 21): when on, a full license lets asking clients wait their turn
     # and a freed seat goes to the head of the line, never to a newcomer.
-    queue_enabled = models.BooleanField(default=False)
+    queue_enabled = models.BooleanField(default=False, db_default=False)
     # Longest line; 0 means no limit beyond the seat store's.
     queue_max_length = models.PositiveIntegerField(
-        default=100, validators=[MaxValueValidator(100_000)]
+        default=100, db_default=100, validators=[MaxValueValidator(100_000)]
     )
     # A waiter that does not poll within this many seconds leaves the line.
     queue_ticket_ttl = models.PositiveIntegerField(
-        default=60, validators=[MinValueValidator(5), MaxValueValidator(3600)]
+        default=60, db_default=60, validators=[MinValueValidator(5), MaxValueValidator(3600)]
     )
     # Borrow (offline checkout, issue 21): the longest a seat may be checked out for
     # (FlexLM's default, 168 h; 0 turns borrowing off) and how many seats may be out
-    # at once (0: any of them).
+    # at once (0: any of them). Database defaults too, so bulk SQL writers (the bench's
+    # seeder) need not name them.
     max_borrow_hours = models.PositiveIntegerField(
-        default=168, validators=[MaxValueValidator(24 * 365)]
+        default=168, db_default=168, validators=[MaxValueValidator(24 * 365)]
     )
     max_borrowed_seats = models.PositiveIntegerField(
-        default=0, validators=[MaxValueValidator(1_000_000)]
+        default=0, db_default=0, validators=[MaxValueValidator(1_000_000)]
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -205,7 +206,7 @@ class SeatLease(models.Model):
     expires_at = models.DateTimeField()
     secret_digest = models.CharField(max_length=64, blank=True, default="")
     # A borrowed seat (offline checkout): counted against the borrow cap.
-    borrowed = models.BooleanField(default=False)
+    borrowed = models.BooleanField(default=False, db_default=False)
 
     objects = ScopedManager(org="org")
 

@@ -903,6 +903,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/licenses/{license_id}/waits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Time spent waiting in a license's line, per day
+         * @description Waits for a seat in the license's line (issue 21) per UTC day: how many ended with a seat and their p50/p95/longest in seconds, how many were cancelled, and the day's denials. Tickets that lapsed are not counted.
+         */
+        get: operations["license_waits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/members": {
         parameters: {
             query?: never;
@@ -1893,6 +1913,39 @@ export interface components {
             seat_seconds: number;
             /** @description Sessions that held a seat in the window. */
             sessions: number;
+        };
+        WaitDay: {
+            /** @description Waits the client gave up (cancelled). */
+            cancelled: number;
+            /** Format: date */
+            day: string;
+            /** @description Refused acquires, joins of the line included. */
+            denials: number;
+            /** @description Waits that ended with a seat. */
+            granted: number;
+            /**
+             * Format: double
+             * @description Seconds.
+             */
+            longest: number | null;
+            /**
+             * Format: double
+             * @description Seconds; median wait for a seat.
+             */
+            p50: number | null;
+            /**
+             * Format: double
+             * @description Seconds; 95th percentile.
+             */
+            p95: number | null;
+        };
+        Waits: {
+            /** @description Days with any wait or denial, oldest first. */
+            days: components["schemas"]["WaitDay"][];
+            /** Format: uuid */
+            license: string;
+            /** Format: date-time */
+            since: string;
         };
     };
     responses: never;
@@ -4804,6 +4857,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Utilization"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    license_waits: {
+        parameters: {
+            query?: {
+                /** @description UTC days, today last. */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                license_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Waits"];
                 };
             };
             /** @description validation_error: the fields at fault are in details.fields */
