@@ -66,3 +66,15 @@ class BorrowTooLong(DomainError):
 class BorrowLimitReached(DomainError):
     code = "borrow_limit_reached"
     message = "As many seats of this license as it lends at once are borrowed."
+
+
+class SigningRootNotReady(DomainError):
+    """The next root has not been published long enough for every client to hold it."""
+
+    code = "signing_root_not_ready"
+    message = "The next signing root is not published long enough to certify yet."
+
+
+class SigningRootRetired(DomainError):
+    code = "signing_root_retired"
+    message = "A retired signing root cannot certify again; publish a new one."

@@ -32,6 +32,7 @@ from licenses.seatstore.base import (
     Waiter,
     WrongSessionSecret,
 )
+from licenses.seatstore.direct import ThreadConnections
 
 _REBUILD = -2
 _WRONG_SECRET = -1
@@ -68,6 +69,13 @@ class RedisSeatStore:
         self._queue_cancel = client.register_script(lua.QUEUE_CANCEL)
         self._queue = client.register_script(lua.QUEUE)
         self._now = client.register_script(lua.NOW)
+        # The client's own seat calls (acquire, heartbeat, release) skip redis-py's
+        # per-command machinery on a single Redis (``direct``).
+        if self._single:
+            self._direct = ThreadConnections(client)
+            self._script = self._direct.run
+        else:
+            self._script = lambda script, keys, args: script(keys=keys, args=args)
 
     # keys ---------------------------------------------------------------------
 
@@ -100,7 +108,7 @@ class RedisSeatStore:
     ) -> SeatGrant:
         keys = self._keys_marking_dirty(license_id)
         args: list[Any] = [member, holder, ttl, secret_digest, license_id, terms.as_json()]
-        reply = self._with_rebuild(license_id, lambda: self._acquire(keys=keys, args=args))
+        reply = self._with_rebuild(license_id, lambda: self._script(self._acquire, keys, args))
         granted, got_holder, created, used, expires, now, notes, *evicted = reply
         grant = SeatGrant(
             granted=granted == 1,
@@ -120,7 +128,7 @@ class RedisSeatStore:
         keys = self._keys_marking_dirty(license_id)
         args = [holder, secret_digest, license_id]
         alive, expires, now = self._with_rebuild(
-            license_id, lambda: self._heartbeat(keys=keys, args=args)
+            license_id, lambda: self._script(self._heartbeat, keys, args)
         )
         if alive == _WRONG_SECRET:
             raise WrongSessionSecret()
@@ -140,7 +148,7 @@ class RedisSeatStore:
     ) -> SeatRelease | None:
         keys = self.seat_keys(license_id)
         args = [holder, secret_digest or "", member or ""]
-        status, now, used = self._call(lambda: self._release(keys=keys, args=args))
+        status, now, used = self._call(lambda: self._script(self._release, keys, args))
         if status == _WRONG_SECRET:
             raise WrongSessionSecret()
         if status == _UNKNOWN:

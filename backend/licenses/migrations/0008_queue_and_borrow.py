@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('licenses', '0006_seatevent_moves_here'),
+        ('licenses', '0007_signing_roots'),
         ('tenants', '0004_sign_in_policy'),
     ]
 
