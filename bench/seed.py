@@ -134,6 +134,7 @@ class Seeder:
         ttl: int,
         overage: tuple[str, int] = ("none", 0),
         project_seats: list[dict] | None = None,
+        queue: bool = False,
     ) -> LicenseSet:
         """``count`` licenses; ``overage`` (kind, value) and ``project_seats`` (the
         license's reservations and caps, ``License.project_seats``) set its seat policy."""
@@ -165,6 +166,12 @@ class Seeder:
                     for i, (lid, key) in enumerate(zip(ids, keys, strict=True))
                 ],
             )
+            if queue:
+                # The line is on (issue 21); the queue columns have database defaults.
+                cur.execute(
+                    "UPDATE licenses_license SET queue_enabled = true WHERE id = ANY(%s)",
+                    [ids],
+                )
         return LicenseSet(name, org_id, ids, keys, seats_total, ttl)
 
     def sessions(self, lics: LicenseSet, tag: str, first: int, count: int) -> float:

@@ -44,7 +44,7 @@ from django.db.models import BigIntegerField, Func, Q, Sum
 
 from analytics.models import UsageHour, UsageRollupCursor
 from core.errors import DomainError
-from licenses.models import License, LicenseSession, SeatEvent
+from licenses.models import License, LicenseSession, SeatEvent, SeatWait
 from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import SeatStoreUnavailable
 from projects.models import Project
@@ -665,3 +665,47 @@ def license_policy_use(
         ],
         "projects": projects,
     }
+
+
+def _percentile(ordered: Sequence[float], fraction: float) -> float:
+    """The nearest-rank percentile of sorted values (what a p95 means to an operator:
+    95 % of waits were this long or shorter)."""
+    rank = max(1, -(-len(ordered) * fraction // 1))
+    return ordered[int(rank) - 1]
+
+
+def license_waits(*, license_: License, days: int = 30) -> dict[str, Any]:
+    """Time spent waiting in a license's line, per UTC day (issue 21): waits that ended
+    with a seat (p50, p95, longest) and with a cancel, and the day's denials (refused
+    acquires and joins of the line). Organization in scope."""
+    now = store_now()
+    since = datetime(now.year, now.month, now.day, tzinfo=UTC) - timedelta(days=days - 1)
+    per_day: dict[str, dict[str, Any]] = {}
+
+    def day(at: datetime) -> dict[str, Any]:
+        key = at.astimezone(UTC).date().isoformat()
+        return per_day.setdefault(key, {"day": key, "granted": [], "cancelled": 0, "denials": 0})
+
+    waits = SeatWait.objects.filter(license_id=license_.id, at__gte=since).values_list(
+        "outcome", "waited", "at"
+    )
+    for outcome, waited, at in waits:
+        if outcome == SeatWait.Outcome.GRANTED:
+            day(at)["granted"].append(waited)
+        else:
+            day(at)["cancelled"] += 1
+    denials = SeatEvent.objects.filter(
+        license_id=license_.id, kind=SeatEvent.Kind.DENY, at__gte=since
+    ).values_list("at", flat=True)
+    for at in denials:
+        day(at)["denials"] += 1
+    rows = []
+    for key in sorted(per_day):
+        entry = per_day[key]
+        granted = sorted(entry.pop("granted"))
+        entry["granted"] = len(granted)
+        entry["p50"] = _percentile(granted, 0.5) if granted else None
+        entry["p95"] = _percentile(granted, 0.95) if granted else None
+        entry["longest"] = granted[-1] if granted else None
+        rows.append(entry)
+    return {"license": license_.id, "since": since, "days": rows}

@@ -231,6 +231,10 @@ EMBEDDED_REAPER = env_bool("EMBEDDED_REAPER", not REDIS_URL)
 
 LICENSE_KEY_PEPPER = env_str("LICENSE_KEY_PEPPER", SECRET_KEY)
 
+# The bench's acquire ceiling (bench/README.md): POST /bench/acquire-budget does what
+# an acquire's design requires and nothing else. Off everywhere but the bench.
+BENCH_BUDGET_ENDPOINT = env_bool("BENCH_BUDGET_ENDPOINT", False)
+
 # Where the signing root lives (DESIGN §7, docs/tokens.md): a key file, a PKCS#11
 # token (an HSM; SoftHSM2 in tests) or Cloud KMS. Its only jobs are to certify the
 # online keys that sign tokens and to be published in the JWKS.

@@ -92,6 +92,11 @@ STATUS: dict[str, tuple[int, dict[str, str]]] = {
     "two_factor_setup_not_started": (status.HTTP_409_CONFLICT, {}),
     "two_factor_throttled": (status.HTTP_429_TOO_MANY_REQUESTS, {}),
     "provider_unavailable": (status.HTTP_502_BAD_GATEWAY, {}),
+    # The line and borrowed seats (licenses: issue 21).
+    "borrow_too_long": (status.HTTP_400_BAD_REQUEST, {}),
+    "borrow_not_allowed": (status.HTTP_403_FORBIDDEN, {}),
+    "queue_full": (status.HTTP_409_CONFLICT, {}),
+    "borrow_limit_reached": (status.HTTP_409_CONFLICT, {}),
 }
 
 

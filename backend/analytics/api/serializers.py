@@ -119,3 +119,25 @@ class PolicyUseSerializer(serializers.Serializer):
     overage_peak = serializers.IntegerField()
     overage_days = OverageDaySerializer(many=True)
     projects = ProjectUseSerializer(many=True)
+
+
+class WaitsQuerySerializer(serializers.Serializer):
+    days = serializers.IntegerField(
+        required=False, default=30, min_value=1, max_value=366, help_text="UTC days, today last."
+    )
+
+
+class WaitDaySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    granted = serializers.IntegerField(help_text="Waits that ended with a seat.")
+    cancelled = serializers.IntegerField(help_text="Waits the client gave up (cancelled).")
+    denials = serializers.IntegerField(help_text="Refused acquires, joins of the line included.")
+    p50 = serializers.FloatField(allow_null=True, help_text="Seconds; median wait for a seat.")
+    p95 = serializers.FloatField(allow_null=True, help_text="Seconds; 95th percentile.")
+    longest = serializers.FloatField(allow_null=True, help_text="Seconds.")
+
+
+class WaitsSerializer(serializers.Serializer):
+    license = serializers.UUIDField()
+    since = serializers.DateTimeField()
+    days = WaitDaySerializer(many=True, help_text="Days with any wait or denial, oldest first.")

@@ -14,6 +14,11 @@ urlpatterns = [
         name="license-policy-use",
     ),
     path(
+        "orgs/<str:org>/licenses/<uuid:license_id>/waits",
+        views.LicenseWaitsView.as_view(),
+        name="license-waits",
+    ),
+    path(
         "orgs/<str:org>/analytics/utilization",
         views.OrgUtilizationView.as_view(),
         name="org-utilization",

@@ -73,6 +73,11 @@ class LicenseSerializer(serializers.ModelSerializer):
             "heartbeat_ttl",
             "heartbeat_interval",
             "offline_grace",
+            "queue_enabled",
+            "queue_max_length",
+            "queue_ticket_ttl",
+            "max_borrow_hours",
+            "max_borrowed_seats",
             "is_active",
             "is_suspended",
             "project",
@@ -170,6 +175,32 @@ class LicenseWriteSerializer(serializers.Serializer):
         help_text="Reservations and caps per project; replaces the whole list. "
         "Reservations add up to at most seats_total.",
     )
+    queue_enabled = serializers.BooleanField(
+        required=False,
+        help_text="A full license lets clients that ask to wait join a FIFO line; a freed "
+        "seat goes to the head of the line, never to a newcomer.",
+    )
+    queue_max_length = serializers.IntegerField(
+        required=False, min_value=0, max_value=100_000, help_text="Longest line; 0: no limit."
+    )
+    queue_ticket_ttl = serializers.IntegerField(
+        required=False,
+        min_value=5,
+        max_value=3600,
+        help_text="Seconds a waiter may go without asking again before it leaves the line.",
+    )
+    max_borrow_hours = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=24 * 365,
+        help_text="Longest offline checkout (borrow) in hours; 0 turns borrowing off.",
+    )
+    max_borrowed_seats = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=_MAX_SEATS,
+        help_text="Seats that may be borrowed at once; 0: any of them.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.partial and not attrs:
@@ -210,5 +241,13 @@ class SessionSerializer(serializers.ModelSerializer):
             "heartbeat_count",
             "expires_at",
             "ended_at",
+            "borrowed_until",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "borrowed_until": {
+                "help_text": "A borrowed seat (offline checkout): its token is valid until "
+                "then. Revoking it frees the seat but cannot recall a token already "
+                "handed out."
+            }
+        }

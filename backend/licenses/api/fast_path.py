@@ -69,6 +69,9 @@ def acquire_input(data: Any) -> dict[str, Any]:
                 fast[name] = _ACQUIRE_DEFAULTS.get(name)
         info = data.get("client_info", {})
         fast["client_info"] = _plain_client_info(info)
+        # Only a JSON boolean is taken as it is; "true", 1 and the like go to the field.
+        wait = data.get("wait", False)
+        fast["wait"] = wait if isinstance(wait, bool) else None
         if fast["license_key"] and fast["hardware_id"] and None not in fast.values():
             return {**fast, "client_info": dict(info)}
     checked = AcquireInputSerializer(data=data)

@@ -24,7 +24,10 @@ from licenses.services.license_admin import (
 from licenses.services.reaper import ReapReport, heartbeats_flush, sessions_reap
 from licenses.services.seats import (
     AcquiredSeat,
+    QueuedSeat,
+    queue_cancel,
     session_acquire,
+    session_borrow,
     session_heartbeat,
     session_member,
     session_release,
@@ -35,6 +38,7 @@ __all__ = [
     "EDITABLE",
     "AcquiredSeat",
     "ExpiryWarningReport",
+    "QueuedSeat",
     "ReapReport",
     "heartbeats_flush",
     "license_create",
@@ -45,7 +49,9 @@ __all__ = [
     "license_rotate_key",
     "license_suspend",
     "license_update",
+    "queue_cancel",
     "session_acquire",
+    "session_borrow",
     "session_heartbeat",
     "session_member",
     "session_release",

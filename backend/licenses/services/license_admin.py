@@ -43,6 +43,15 @@ from projects.models import Project
 from tenants.models import Organization
 
 logger = logging.getLogger(__name__)
+# The line and borrowing (issue 21): settings a license keeps, applied by the next
+# acquire's seat step.
+QUEUE_AND_BORROW = (
+    "queue_enabled",
+    "queue_max_length",
+    "queue_ticket_ttl",
+    "max_borrow_hours",
+    "max_borrowed_seats",
+)
 EDITABLE = (
     "name",
     "seats_total",
@@ -54,6 +63,7 @@ EDITABLE = (
     "overage_value",
     "grace_days",
     "project_seats",
+    *QUEUE_AND_BORROW,
 )
 POLICY_FIELDS = ("overage_kind", "overage_value", "grace_days", "project_seats")
 
@@ -74,6 +84,7 @@ def _snapshot(license_: License) -> dict[str, Any]:
         "overage_value": license_.overage_value,
         "grace_days": license_.grace_days,
         "project_seats": license_.project_seats,
+        **{name: getattr(license_, name) for name in QUEUE_AND_BORROW},
     }
 
 
@@ -144,6 +155,11 @@ def license_create(
     overage_value: int = 0,
     grace_days: int = 0,
     project_seats: Iterable[Mapping[str, Any]] = (),
+    queue_enabled: bool | None = None,
+    queue_max_length: int | None = None,
+    queue_ticket_ttl: int | None = None,
+    max_borrow_hours: int | None = None,
+    max_borrowed_seats: int | None = None,
     actor: Actor,
 ) -> tuple[License, str]:
     """Create a license; returns it with its key, which is shown this once only.
@@ -169,6 +185,16 @@ def license_create(
         license_.heartbeat_ttl = heartbeat_ttl
     if offline_grace is not None:
         license_.offline_grace = offline_grace
+    given = {
+        "queue_enabled": queue_enabled,
+        "queue_max_length": queue_max_length,
+        "queue_ticket_ttl": queue_ticket_ttl,
+        "max_borrow_hours": max_borrow_hours,
+        "max_borrowed_seats": max_borrowed_seats,
+    }
+    for name, value in given.items():
+        if value is not None:
+            setattr(license_, name, value)
     license_.full_clean()
     license_.save()
     audit_record(

@@ -50,6 +50,11 @@ export function makeLicense(extra: Partial<License> = {}): License {
     grace_days: 0,
     grace_ends_at: null,
     in_grace: false,
+    queue_enabled: false,
+    queue_max_length: 100,
+    queue_ticket_ttl: 60,
+    max_borrow_hours: 168,
+    max_borrowed_seats: 0,
     created_at: "2026-11-01T10:00:00Z",
     updated_at: "2026-11-01T10:00:00Z",
     ...extra,
@@ -74,6 +79,7 @@ export function makeSession(extra: Partial<Session> = {}): Session {
     heartbeat_count: 3,
     expires_at: new Date(now + 300_000).toISOString(),
     ended_at: null,
+    borrowed_until: null,
     ...extra,
   };
 }

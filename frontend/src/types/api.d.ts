@@ -466,6 +466,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/licenses/borrow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Borrow a seat for offline use
+         * @description Holds a seat for `hours` (up to the license's `max_borrow_hours`) with a token valid as long and no heartbeats needed. It counts against `seats_total` until returned (`/return` with the session secret) or its period ends. Borrowing again from the same machine renews it with a new token.
+         */
+        post: operations["seat_borrow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/licenses/heartbeat": {
         parameters: {
             query?: never;
@@ -486,6 +506,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/licenses/queue/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leave the line
+         * @description Takes a ticket out of the license's line (a waiter that gives up). A ticket no longer in the line (granted, lapsed or cancelled) is not an error.
+         */
+        post: operations["seat_queue_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/licenses/release": {
         parameters: {
             query?: never;
@@ -500,6 +540,26 @@ export interface paths {
          * @description Frees the seat at once. Needs the session secret of the latest acquire. Releasing twice is not an error.
          */
         post: operations["seat_release"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/licenses/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return a borrowed seat
+         * @description Frees a borrowed seat at once, from the machine that holds it (its session secret). The same as a release; returning twice is not an error.
+         */
+        post: operations["seat_return"];
         delete?: never;
         options?: never;
         head?: never;
@@ -894,6 +954,26 @@ export interface paths {
         get: operations["license_utilization_thresholds_get"];
         /** Set a license's seat-utilization thresholds */
         put: operations["license_utilization_thresholds_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/licenses/{license_id}/waits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Time spent waiting in a license's line, per day
+         * @description Waits for a seat in the license's line (issue 21) per UTC day: how many ended with a seat and their p50/p95/longest in seconds, how many were cancelled, and the day's denials. Tickets that lapsed are not counted.
+         */
+        get: operations["license_waits"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1307,6 +1387,11 @@ export interface components {
              * @default
              */
             project?: string;
+            /**
+             * @description On a full license that keeps a line, join it (202 with a ticket) instead of a 409; ask again the same way to keep the place.
+             * @default false
+             */
+            wait?: boolean;
         };
         AcquireOutput: {
             /** Format: date-time */
@@ -1426,6 +1511,17 @@ export interface components {
         };
         /** @enum {unknown} */
         BlankEnum: "";
+        BorrowInputRequest: {
+            client_info?: {
+                [key: string]: unknown;
+            };
+            /** @default  */
+            client_instance?: string;
+            hardware_id: string;
+            /** @description How long to hold the seat offline (up to max_borrow_hours). */
+            hours: number;
+            license_key: string;
+        };
         Breakdown: {
             by: string;
             groups: components["schemas"]["BreakdownGroup"][];
@@ -1669,6 +1765,8 @@ export interface components {
             readonly is_suspended: boolean;
             readonly key_prefix: string;
             readonly kind: components["schemas"]["KindEnum"];
+            readonly max_borrow_hours: number;
+            readonly max_borrowed_seats: number;
             readonly name: string;
             readonly offline_grace: number;
             /** @description Extra seats past seats_total the overage setting allows. */
@@ -1678,6 +1776,9 @@ export interface components {
             /** Format: uuid */
             readonly project: string | null;
             readonly project_seats: components["schemas"]["ProjectSeats"][];
+            readonly queue_enabled: boolean;
+            readonly queue_max_length: number;
+            readonly queue_ticket_ttl: number;
             /** @description Seats in use past what the license allows now (after seats_total or the overage was lowered): they run until their sessions end; no new seat is granted until the count is under. */
             readonly seats_over: number;
             readonly seats_total: number;
@@ -1716,6 +1817,10 @@ export interface components {
             grace_days?: number;
             /** @description Seconds without a heartbeat before a seat is reclaimed. A change applies to new sessions. */
             heartbeat_ttl?: number;
+            /** @description Longest offline checkout (borrow) in hours; 0 turns borrowing off. */
+            max_borrow_hours?: number;
+            /** @description Seats that may be borrowed at once; 0: any of them. */
+            max_borrowed_seats?: number;
             name: string;
             offline_grace?: number;
             /**
@@ -1732,6 +1837,12 @@ export interface components {
             project?: string | null;
             /** @description Reservations and caps per project; replaces the whole list. Reservations add up to at most seats_total. */
             project_seats?: components["schemas"]["ProjectSeatsRequest"][];
+            /** @description A full license lets clients that ask to wait join a FIFO line; a freed seat goes to the head of the line, never to a newcomer. */
+            queue_enabled?: boolean;
+            /** @description Longest line; 0: no limit. */
+            queue_max_length?: number;
+            /** @description Seconds a waiter may go without asking again before it leaves the line. */
+            queue_ticket_ttl?: number;
             /** @description May go below the seats in use: live sessions keep running, and no new seat is granted until fewer than this are in use. */
             seats_total: number;
         };
@@ -1984,6 +2095,10 @@ export interface components {
             grace_days?: number;
             /** @description Seconds without a heartbeat before a seat is reclaimed. A change applies to new sessions. */
             heartbeat_ttl?: number;
+            /** @description Longest offline checkout (borrow) in hours; 0 turns borrowing off. */
+            max_borrow_hours?: number;
+            /** @description Seats that may be borrowed at once; 0: any of them. */
+            max_borrowed_seats?: number;
             name?: string;
             offline_grace?: number;
             /**
@@ -2000,6 +2115,12 @@ export interface components {
             project?: string | null;
             /** @description Reservations and caps per project; replaces the whole list. Reservations add up to at most seats_total. */
             project_seats?: components["schemas"]["ProjectSeatsRequest"][];
+            /** @description A full license lets clients that ask to wait join a FIFO line; a freed seat goes to the head of the line, never to a newcomer. */
+            queue_enabled?: boolean;
+            /** @description Longest line; 0: no limit. */
+            queue_max_length?: number;
+            /** @description Seconds a waiter may go without asking again before it leaves the line. */
+            queue_ticket_ttl?: number;
             /** @description May go below the seats in use: live sessions keep running, and no new seat is granted until fewer than this are in use. */
             seats_total?: number;
         };
@@ -2117,6 +2238,27 @@ export interface components {
             /** @description The next key: a PKCS#11 key label or a Cloud KMS key version name. Omitted: the server makes a new key (file and pkcs11 backends). */
             reference?: string;
         };
+        QueueCancelInputRequest: {
+            license_key: string;
+            ticket: string;
+        };
+        QueueCancelOutput: {
+            /** @description False: the ticket was no longer in the line (granted, lapsed, cancelled). */
+            cancelled: boolean;
+            ticket: string;
+        };
+        QueuedOutput: {
+            line_length: number;
+            /** @description 1 is the head of the line. */
+            position: number;
+            /** @description Seconds until the next ask (the same acquire, wait on). */
+            retry_after: number;
+            seats_total: number;
+            /** @description The place in the line; cancel with it. */
+            ticket: string;
+            /** @description A ticket not asked for again within this many seconds leaves the line. */
+            ticket_ttl: number;
+        };
         RecoveryCodes: {
             /** @description Shown this once; each works once. */
             recovery_codes: string[];
@@ -2149,6 +2291,11 @@ export interface components {
             overlap_seconds?: number;
         };
         Session: {
+            /**
+             * Format: date-time
+             * @description A borrowed seat (offline checkout): its token is valid until then. Revoking it frees the seat but cannot recall a token already handed out.
+             */
+            readonly borrowed_until: string | null;
             readonly client_info: unknown;
             readonly client_instance: string;
             /** Format: date-time */
@@ -2359,6 +2506,39 @@ export interface components {
             seat_seconds: number;
             /** @description Sessions that held a seat in the window. */
             sessions: number;
+        };
+        WaitDay: {
+            /** @description Waits the client gave up (cancelled). */
+            cancelled: number;
+            /** Format: date */
+            day: string;
+            /** @description Refused acquires, joins of the line included. */
+            denials: number;
+            /** @description Waits that ended with a seat. */
+            granted: number;
+            /**
+             * Format: double
+             * @description Seconds.
+             */
+            longest: number | null;
+            /**
+             * Format: double
+             * @description Seconds; median wait for a seat.
+             */
+            p50: number | null;
+            /**
+             * Format: double
+             * @description Seconds; 95th percentile.
+             */
+            p95: number | null;
+        };
+        Waits: {
+            /** @description Days with any wait or denial, oldest first. */
+            days: components["schemas"]["WaitDay"][];
+            /** Format: uuid */
+            license: string;
+            /** Format: date-time */
+            since: string;
         };
     };
     responses: never;
@@ -3561,6 +3741,15 @@ export interface operations {
                     "application/json": components["schemas"]["AcquireOutput"];
                 };
             };
+            /** @description Waiting in the license's line (`wait` on): ask again after `retry_after` seconds; the head's ask after a seat frees gets the 201. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuedOutput"];
+                };
+            };
             /** @description validation_error, malformed_json or unknown_project */
             400: {
                 headers: {
@@ -3588,7 +3777,92 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no_seats_available (details.reason: seats_reserved when the free seats are kept for projects that reserved them; project_cap_reached) */
+            /** @description no_seats_available (details.reason: seats_reserved when the free seats are kept for projects that reserved them; project_cap_reached) or queue_full */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description seat_store_unavailable or signing_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    seat_borrow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BorrowInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcquireOutput"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcquireOutput"];
+                };
+            };
+            /** @description validation_error or borrow_too_long */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_license_key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description borrow_not_allowed, license_suspended, license_expired or license_inactive */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no_seats_available or borrow_limit_reached */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3676,7 +3950,107 @@ export interface operations {
             };
         };
     };
+    seat_queue_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueueCancelInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueCancelOutput"];
+                };
+            };
+            /** @description validation_error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_license_key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description seat_store_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     seat_release: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseOutput"];
+                };
+            };
+            /** @description validation_error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_session_secret: no session has this id and secret */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description seat_store_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    seat_return: {
         parameters: {
             query?: never;
             header?: never;
@@ -5311,6 +5685,59 @@ export interface operations {
             };
             /** @description permission_denied: your role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    license_waits: {
+        parameters: {
+            query?: {
+                /** @description UTC days, today last. */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                license_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Waits"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
