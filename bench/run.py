@@ -44,6 +44,8 @@ SCALE_CLIENTS = int(os.environ.get("BENCH_SCALE_CLIENTS", "32"))
 USAGE_ROWS = int(os.environ.get("BENCH_USAGE_ROWS", "300000" if QUICK else "10000000"))
 DASHBOARD_RUNS = int(os.environ.get("BENCH_DASHBOARD_RUNS", "6" if QUICK else "30"))
 RS256_LEVELS = [32] if QUICK else LEVELS
+ROOTS_LEVELS = [int(x) for x in os.environ.get("BENCH_ROOTS_LEVELS", "8,32").split(",")]
+CERTIFY_SAMPLES = int(os.environ.get("BENCH_CERTIFY_SAMPLES", "20"))
 # gunicorn_conf's defaults on this machine: two processes per core, two threads each.
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
@@ -390,6 +392,94 @@ class Bench:
             self.results["rs256_root_token"] = self.token_header()
             self.run_op("acquire", 32, SECONDS, phase="rs256-root", server="RS256 root only", rep=0)
 
+    def phase_roots(self) -> None:
+        """Acquire with the root in a file, in a PKCS#11 token (SoftHSM2) and in Cloud
+        KMS (a local gRPC server): RS256 roots certifying online keys, paired in each
+        rep; then the time each backend takes to certify a new online key."""
+        from tests.fixtures.signing_roots import (
+            PIN,
+            RSA_LABEL,
+            TOKEN_LABEL,
+            init_softhsm,
+            kms_version,
+            serve_fake_kms,
+        )
+
+        hsm = init_softhsm(self.workdir / "softhsm")
+        kms, kms_server = serve_fake_kms()
+        common = {"TOKEN_SIGNING_ALGORITHM": "RS256", "TOKEN_ONLINE_KEYS": "1"}
+        backends = {
+            "file": {"SIGNING_BACKEND": "file"},
+            "pkcs11": hsm.env(),
+            "gcp-kms": {
+                "SIGNING_BACKEND": "gcp-kms",
+                "GCP_KMS_ENDPOINT": kms.endpoint,
+                "GCP_KMS_INSECURE": "1",
+                "GCP_KMS_KEY_VERSION": kms_version("root-pkcs1"),
+            },
+        }
+        from licenses.models import SigningKey
+
+        try:
+            for rep in range(REPS):
+                for name, env in backends.items():
+                    # Each backend as on a fresh install: its configured root becomes the
+                    # active one (otherwise the root on record, another backend's, wins).
+                    SigningKey.objects.all().delete()
+                    self.stack.start_api(**{**common, **env})
+                    self.warm_up(("acquire",))
+                    for clients in ROOTS_LEVELS:
+                        self.run_op(
+                            "acquire", clients, SECONDS, phase="roots", server=name, rep=rep
+                        )
+            self.stack.stop_api()
+            self.results["roots_certify_ms"] = self.certify_times(
+                {
+                    "file": {},
+                    "pkcs11": {
+                        "PKCS11_MODULE": hsm.module,
+                        "PKCS11_TOKEN_LABEL": TOKEN_LABEL,
+                        "PKCS11_PIN": PIN,
+                        "PKCS11_KEY_LABEL": RSA_LABEL,
+                    },
+                    "gcp-kms": {
+                        "GCP_KMS_ENDPOINT": kms.endpoint,
+                        "GCP_KMS_INSECURE": True,
+                        "GCP_KMS_KEY_VERSION": kms_version("root-pkcs1"),
+                    },
+                }
+            )
+            log(f"roots: certifying an online key, median ms {self.results['roots_certify_ms']}")
+        finally:
+            kms_server.stop(grace=None)
+
+    def certify_times(self, backends: dict[str, dict[str, Any]]) -> dict[str, float]:
+        """Median wall time of certifying one online key (the root's signature and the
+        key's row), in this process, per backend."""
+        from django.conf import settings
+
+        from licenses import signing
+        from licenses.models import SigningKey
+        from licenses.signers import gcp_kms
+
+        times: dict[str, float] = {}
+        for name, overrides in backends.items():
+            settings.TOKEN_ROOT_BACKEND = name
+            settings.TOKEN_SIGNING_ALGORITHM = "RS256"
+            for key, value in overrides.items():
+                setattr(settings, key, value)
+            gcp_kms.kms_client.cache_clear()
+            signing.reset_signers()
+            SigningKey.objects.all().delete()
+            kid = signing.active_root_kid()
+            samples = []
+            for _ in range(CERTIFY_SAMPLES):
+                started = time.perf_counter()
+                signing._certify(kid)
+                samples.append((time.perf_counter() - started) * 1000)
+            times[name] = round(median(samples), 2)
+        return times
+
     def phase_webhooks(self) -> None:
         """Acquire with no webhook endpoint vs five subscribed to ``session.*`` (each acquire
         then writes a ``session.started`` event in its transaction), paired per repetition
@@ -670,6 +760,8 @@ class Bench:
                 self.phase_churn()
             if "rs256" in PHASES:
                 self.phase_rs256()
+            if "roots" in PHASES:
+                self.phase_roots()
             if "webhooks" in PHASES:
                 if self.stack.procs.get("api") is None:
                     self.stack.start_api(TOKEN_SIGNING_ALGORITHM="EdDSA")

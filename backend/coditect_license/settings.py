@@ -231,19 +231,50 @@ EMBEDDED_REAPER = env_bool("EMBEDDED_REAPER", not REDIS_URL)
 
 LICENSE_KEY_PEPPER = env_str("LICENSE_KEY_PEPPER", SECRET_KEY)
 
+# Where the signing root lives (DESIGN §7, docs/tokens.md): a key file, a PKCS#11
+# token (an HSM; SoftHSM2 in tests) or Cloud KMS. Its only jobs are to certify the
+# online keys that sign tokens and to be published in the JWKS.
+# (Not named SIGNING_BACKEND inside Django: that setting is django.core.signing's.)
+TOKEN_ROOT_BACKEND = env_choice("SIGNING_BACKEND", "file", ("file", "pkcs11", "gcp-kms"))
+# The root's algorithm for the file and PKCS#11 backends (a Cloud KMS key version
+# names its own): EdDSA (file only), RS256/PS256 (RSA-4096) or ES256 (P-256).
 TOKEN_SIGNING_ALGORITHM = env_choice(
-    "TOKEN_SIGNING_ALGORITHM", "EdDSA", ("EdDSA", "RS256", "PS256")
+    "TOKEN_SIGNING_ALGORITHM", "EdDSA", ("EdDSA", "RS256", "PS256", "ES256")
 )
 # PEM of the token signing key (or SIGNING_KEY_FILE, a mounted secret). Unset: a key
 # is generated under DATA_DIR/signing on first use.
 SIGNING_KEY_PEM = env_str("SIGNING_KEY")
+# PKCS#11: the module (shared library), the token and the root key's label; the PIN
+# from PKCS11_PIN_FILE in production.
+PKCS11_MODULE = env_str("PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+PKCS11_TOKEN_LABEL = env_str("PKCS11_TOKEN_LABEL")
+PKCS11_KEY_LABEL = env_str("PKCS11_KEY_LABEL", "coditect-root")
+PKCS11_PIN = env_str("PKCS11_PIN")
+# Cloud KMS: the first root's key version
+# (projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/N). GCP_KMS_ENDPOINT
+# points the client elsewhere (tests: a local gRPC server, with GCP_KMS_INSECURE).
+GCP_KMS_KEY_VERSION = env_str("GCP_KMS_KEY_VERSION")
+GCP_KMS_ENDPOINT = env_str("GCP_KMS_ENDPOINT")
+GCP_KMS_INSECURE = env_bool("GCP_KMS_INSECURE", False)
+GCP_KMS_TIMEOUT = env_int("GCP_KMS_TIMEOUT", 10, minimum=1)
 TOKEN_ISSUER = env_str("TOKEN_ISSUER", "coditect-license")
 # Sign tokens with short-lived Ed25519 keys certified by the root (DESIGN §7):
-# on by default when the root is RSA, whose signatures are too slow for acquire.
+# on by default when the root is RSA/EC or not a file, so the root is off the hot path.
 TOKEN_ONLINE_KEYS = env_bool(
     "TOKEN_ONLINE_KEYS",
-    TOKEN_SIGNING_ALGORITHM != "EdDSA",  # noqa: S105 (an algorithm name, not a secret)
+    TOKEN_SIGNING_ALGORITHM != "EdDSA" or TOKEN_ROOT_BACKEND != "file",  # noqa: S105
 )
+# How long an online key's certificate lasts; a process renews it a quarter of that
+# (at most an hour) before the end, and keeps signing with it while the root is
+# unreachable until the certificate no longer covers a token's issue time.
+TOKEN_ONLINE_KEY_LIFETIME = env_int("TOKEN_ONLINE_KEY_LIFETIME", 24 * 3600, minimum=5)
+# After the root failed to certify, ask it again at most this often (seconds).
+SIGNING_RETRY_SECONDS = env_int("SIGNING_RETRY_SECONDS", 5, minimum=0)
+# Each process looks for a rotated root this often (seconds; one indexed query).
+SIGNING_ROOT_REFRESH_SECONDS = env_int("SIGNING_ROOT_REFRESH_SECONDS", 10, minimum=0)
+# A next root is published this long before it may certify: longer than the JWKS's
+# cache lifetime (300 s), so every client has it before a token depends on it.
+SIGNING_ROOT_PUBLISH_SECONDS = env_int("SIGNING_ROOT_PUBLISH_SECONDS", 600, minimum=0)
 
 # /metrics answers clients in these networks (the address after NUM_PROXIES, so a
 # request through the ingress is its internet client, never the ingress pod), or

@@ -65,6 +65,9 @@ STATUS: dict[str, tuple[int, dict[str, str]]] = {
     "session_expired": (status.HTTP_410_GONE, {}),
     "seat_store_unavailable": (status.HTTP_503_SERVICE_UNAVAILABLE, _RETRY),
     "signing_unavailable": (status.HTTP_503_SERVICE_UNAVAILABLE, _RETRY),
+    # Rotating the signing root (licenses.services.signing_roots, platform operators).
+    "signing_root_not_ready": (status.HTTP_409_CONFLICT, {}),
+    "signing_root_retired": (status.HTTP_409_CONFLICT, {}),
     "email_unavailable": (status.HTTP_503_SERVICE_UNAVAILABLE, {}),
     # Sign-in with providers and two-factor (users.providers, .identities, .two_factor,
     # .policies) and the organization's two-factor rule (tenants.api.tenancy).

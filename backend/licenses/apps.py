@@ -6,9 +6,13 @@ class LicensesConfig(AppConfig):
     name = "licenses"
 
     def ready(self) -> None:
-        from licenses import license_cache, receivers
+        from core import preflight
+        from licenses import license_cache, receivers, signing
         from licenses.models import License
         from tenants.signals import organization_deleting
+
+        # /readyz names the signer when this process cannot sign a token (503).
+        preflight.add_pod_check("signer", signing.check_signer)
 
         organization_deleting.connect(
             receivers.organization_deleting, weak=False, dispatch_uid="licenses_org_deleting"

@@ -46,3 +46,15 @@ class InvalidSessionSecret(DomainError):
 class SigningUnavailable(DomainError):
     code = "signing_unavailable"
     message = "License tokens cannot be signed right now; retry shortly."
+
+
+class SigningRootNotReady(DomainError):
+    """The next root has not been published long enough for every client to hold it."""
+
+    code = "signing_root_not_ready"
+    message = "The next signing root is not published long enough to certify yet."
+
+
+class SigningRootRetired(DomainError):
+    code = "signing_root_retired"
+    message = "A retired signing root cannot certify again; publish a new one."

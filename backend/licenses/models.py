@@ -198,14 +198,29 @@ class SigningKey(models.Model):
     """A public key that verifies license tokens; global (not tenant-owned)."""
 
     class State(models.TextChoices):
+        # A root published in the JWKS that does not certify yet (a rotation's first step).
+        NEXT = "next"
         ACTIVE = "active"
         RETIRED = "retired"
+
+    class Role(models.TextChoices):
+        # The long-lived key (a file, a PKCS#11 token or Cloud KMS) that certifies...
+        ROOT = "root"
+        # ...the short-lived Ed25519 keys of API processes, which sign tokens.
+        ONLINE = "online"
 
     kid = models.CharField(max_length=64, primary_key=True)
     algorithm = models.CharField(max_length=10)
     public_jwk = models.JSONField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.ROOT)
+    # A root's backend (file, pkcs11, gcp-kms) and where its key lives there.
+    backend = models.CharField(max_length=10, blank=True)
+    reference = models.CharField(max_length=500, blank=True)
+    # An online key's root.
+    certified_by = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
     # Published in the JWKS until then: the longest a token it signed can live.
     verify_until = models.DateTimeField(null=True, blank=True)

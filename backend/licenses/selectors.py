@@ -14,7 +14,7 @@ from django_scopes import scopes_disabled
 
 from licenses import license_cache
 from licenses.keys import DISPLAY_PREFIX_LENGTH, license_key_digest, license_key_matches
-from licenses.models import License, LicenseSession
+from licenses.models import License, LicenseSession, SigningKey
 from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import SeatStoreUnavailable
 from projects.models import Project
@@ -171,3 +171,8 @@ def session_list(
     if hardware_id:
         sessions = sessions.filter(hardware_id=hardware_id)
     return sessions
+
+
+def signing_roots() -> QuerySet:
+    """Every signing root still on record, newest first (global: not tenant-owned)."""
+    return SigningKey.objects.filter(role=SigningKey.Role.ROOT).order_by("-created_at")

@@ -1166,6 +1166,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/platform/signing-roots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List signing roots */
+        get: operations["signing_roots_list"];
+        put?: never;
+        /**
+         * Publish the next signing root
+         * @description Step one of a rotation: the next root is in the JWKS from now on and certifies nothing until activated, at `may_activate_at` at the earliest.
+         */
+        post: operations["signing_roots_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/signing-roots/{kid}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a published signing root certify
+         * @description Step two of a rotation. The active root retires and stays in the JWKS until every token it vouched for has expired.
+         */
+        post: operations["signing_roots_activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1195,8 +1236,10 @@ export interface paths {
         };
         /**
          * Readiness probe
-         * @description Readiness of this process: database reachable, migrations applied. Redis is
-         *     not checked here (a Redis outage only stops the seat calls, which answer 503).
+         * @description Readiness of this process: database reachable, migrations applied, a token signer
+         *     that can sign (503 naming the signer when its root is unreachable and its online
+         *     key's certificate has run out). Redis is not checked here (a Redis outage only
+         *     stops the seat calls, which answer 503).
          */
         get: operations["readyz"];
         put?: never;
@@ -1890,6 +1933,10 @@ export interface components {
             name: string;
             slug?: string;
         };
+        PublishRequest: {
+            /** @description The next key: a PKCS#11 key label or a Cloud KMS key version name. Omitted: the server makes a new key (file and pkcs11 backends). */
+            reference?: string;
+        };
         RecoveryCodes: {
             /** @description Shown this once; each works once. */
             recovery_codes: string[];
@@ -1979,6 +2026,22 @@ export interface components {
             /** @description `state` of the redirect's query. */
             state: string;
         };
+        SigningRoot: {
+            /** Format: date-time */
+            activated_at: string | null;
+            algorithm: string;
+            backend: string;
+            /** Format: date-time */
+            created_at: string;
+            kid: string;
+            readonly may_activate_at: string;
+            reference: string;
+            /** Format: date-time */
+            retired_at: string | null;
+            state: components["schemas"]["StateEnum"];
+            /** Format: date-time */
+            verify_until: string | null;
+        };
         SignInPolicy: {
             /** @description New people from sign_in_domains who sign in through sign_in_provider join as members. */
             auto_join?: boolean;
@@ -2019,6 +2082,13 @@ export interface components {
              */
             intent?: components["schemas"]["IntentEnum"];
         };
+        /**
+         * @description * `next` - next
+         *     * `active` - active
+         *     * `retired` - retired
+         * @enum {string}
+         */
+        StateEnum: "next" | "active" | "retired";
         TokenPair: {
             /** @description Short-lived JWT: `Authorization: Bearer <access>`. */
             access: string;
@@ -6376,6 +6446,168 @@ export interface operations {
                 };
             };
             /** @description conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    signing_roots_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRoot"][];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    signing_roots_publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PublishRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRoot"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description signing_root_retired */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description signing_unavailable: the next root cannot sign */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    signing_roots_activate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRoot"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description signing_root_not_ready (published too recently: details.ready_at) or signing_root_retired */
             409: {
                 headers: {
                     [name: string]: unknown;
