@@ -134,6 +134,7 @@ def test_the_fast_path_is_taken_for_plain_bodies(monkeypatch):
         "hardware_id": "laptop-1",
         "client_instance": "",
         "client_info": {"v": "1"},
+        "project": "",
     }
     session_id = str(uuid.uuid4())
     proof = {"session_id": session_id, "session_secret": "sks_secret"}
