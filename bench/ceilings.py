@@ -83,9 +83,13 @@ def _redis_benchmark(port: int, requests: int, command: list[str]) -> float:
         timeout=120,
         check=True,
     )
-    # "test","rps",...  then one row per test
-    rows = [ln for ln in proc.stdout.splitlines() if ln and not ln.startswith('"test"')]
-    return float(rows[-1].split(",")[1].strip('"'))
+    # "test","rps",...  then one row per test. The test's name is the command, which may
+    # hold commas and unescaped quotes (a JSON argument): count the fields from the end.
+    lines = [ln for ln in proc.stdout.splitlines() if ln]
+    header = next(ln for ln in lines if ln.startswith('"test"'))
+    after_rps = len(header.split(",")) - 2
+    row = next(ln for ln in reversed(lines) if not ln.startswith('"test"'))
+    return float(row.split(",")[-(after_rps + 1)].strip('"'))
 
 
 def seat_store_ceiling(port: int, prefix: str, requests: int) -> dict[str, float]:

@@ -222,10 +222,12 @@ class LicenseRenewView(_LicenseEndpoint):
     policy = {"POST": "licenses.manage"}
 
     def post(self, request: Request, org: str, license_id: str) -> Response:
+        # Found first: another organization's license is a 404 whatever the body.
+        license_ = self.get_license()
         data = s.LicenseRenewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         license_ = services.license_renew(
-            license_=self.get_license(),
+            license_=license_,
             expires_at=data.validated_data["expires_at"],
             actor=self.actor,
         )
