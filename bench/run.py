@@ -25,6 +25,7 @@ sys.path.insert(0, str(HERE))
 import ceilings  # noqa: E402
 import dashboard  # noqa: E402
 import report  # noqa: E402
+import waiters  # noqa: E402
 from loadgen import LoadGen, RunResult  # noqa: E402
 from seed import KEY_PREFIX, Seeder, session_line  # noqa: E402
 from stack import BACKEND, REPO, Stack  # noqa: E402
@@ -173,6 +174,10 @@ class Bench:
         s = self.seeder
         self.hot = s.licenses("hot", "bench", 16, seats_total=1_000_000, ttl=3600)
         self.tight = s.licenses("tight", "bench", 1, seats_total=TIGHT_SEATS, ttl=3600)
+        # The same as ``hot`` with the line on (issue 21): acquire with an empty line.
+        self.hot_queue = s.licenses(
+            "hotq", "bench", 16, seats_total=1_000_000, ttl=3600, queue=True
+        )
         self.heartbeat_pool = 20_000
         per_run = int(max(4000, 1500 * SECONDS))
         self.release_pool = per_run * len(LEVELS) * REPS * 2 + per_run
@@ -188,6 +193,12 @@ class Bench:
         )
         self.keys_file = self.workdir / "hot-keys.txt"
         self.keys_file.write_text("\n".join(self.hot.keys) + "\n")
+        self.queue_keys_file = self.workdir / "hotq-keys.txt"
+        self.queue_keys_file.write_text("\n".join(self.hot_queue.keys) + "\n")
+        self.budget_file = self.workdir / "budget-targets.txt"
+        self.budget_file.write_text(
+            "\n".join(f"{lid} {self.hot.org_id}" for lid in self.hot.ids) + "\n"
+        )
         self.tight_keys_file = self.workdir / "tight-keys.txt"
         self.tight_keys_file.write_text(self.tight.keys[0] + "\n")
         lines = [session_line(self.hot, "b0000001", g) for g in range(self.heartbeat_pool)]
@@ -224,9 +235,14 @@ class Bench:
                 + "\n"
             )
             spec = ("session.lua", {"path": "/api/v1/licenses/release", "sessions_file": str(path)})
-        elif op == "acquire":
-            spec = ("acquire.lua", {"keys_file": str(tags.pop("keys_file", self.keys_file))})
+        elif op in ("acquire", "acquire_q"):
+            keys_file = self.queue_keys_file if op == "acquire_q" else self.keys_file
+            spec = ("acquire.lua", {"keys_file": str(tags.pop("keys_file", keys_file))})
             spec[1]["nonce"] = f"{self.nonce}-{len(self.results['runs'])}"
+            if project := tags.get("project"):
+                spec[1]["project"] = project
+        elif op == "budget":
+            spec = ("budget.lua", {"targets_file": str(self.budget_file)})
         elif op == "churn":
             spec = (
                 "churn.lua",
@@ -317,7 +333,7 @@ class Bench:
             log(f"  {label}: {rps:.0f}/s")
 
     def phase_matrix(self) -> None:
-        self.stack.start_api(TOKEN_SIGNING_ALGORITHM="EdDSA")
+        self.stack.start_api(TOKEN_SIGNING_ALGORITHM="EdDSA", BENCH_BUDGET_ENDPOINT="1")
         self.warm_up(("healthz", "acquire"))
         self.results["eddsa_token"] = self.token_header()
         for rep in range(REPS):
@@ -325,16 +341,20 @@ class Bench:
                 for op in OPS:
                     self.run_op(op, clients, SECONDS, phase="matrix", server="EdDSA", rep=rep)
         self.paced_heartbeat()
+        self.results["ratios"] = paired_ratios(self.results["runs"])
+        for name, row in self.results["ratios"].items():
+            log(f"ratio {name}: {row}")
 
     def paced_heartbeat(self, clients: int = 32) -> None:
-        """Heartbeat latency at 32 clients offering half the measured peak rate.
+        """Heartbeat latency at 32 clients offering half the bare endpoint's peak rate.
 
         Closed-loop clients keep the server saturated, so their latency is
         clients / throughput (Little's law); paced clients show the latency at
         a load the server carries. The bare view, paced the same way, is the
-        ceiling: the latency of any request at that rate on this machine.
+        ceiling: the latency of any request at that rate on this machine
+        (target: heartbeat p99 <= 1.5 x the bare view's, and < 20 ms).
         """
-        peak = max((r["rps"] for r in self.results["runs"] if r["op"] == "heartbeat"), default=0.0)
+        peak = max((r["rps"] for r in self.results["runs"] if r["op"] == "healthz"), default=0.0)
         if not peak:
             return
         target = peak / 2
@@ -345,6 +365,19 @@ class Bench:
                 self.run_op(
                     op, clients, SECONDS, phase="paced", server="EdDSA", rep=rep, delay_ms=delay_ms
                 )
+
+    def phase_waiters(self) -> None:
+        """50 waiters on a 2-seat license with a line (issue 21), over HTTP."""
+        line = self.seeder.licenses("line", "bench", 1, seats_total=2, ttl=3600, queue=True)
+        self.results["waiters"] = []
+        for rep in range(REPS):
+            row = waiters.run_waiters(self.stack.api_url, line.keys[0])
+            self.results["waiters"].append(row)
+            log(
+                f"waiters rep {rep}: served {row['served']}/{row['waiters']}, in arrival order "
+                f"{row['in_arrival_order']}, peak holders {row['peak_holders']}, "
+                f"waits {row['wait_s']}, answers {row['statuses']}"
+            )
 
     def phase_churn(self) -> None:
         """Clients fight over a license of 8 seats; a sampler watches the seat count."""
@@ -481,6 +514,155 @@ class Bench:
                 samples.append((time.perf_counter() - started) * 1000)
             times[name] = round(median(samples), 2)
         return times
+
+    def phase_webhooks(self) -> None:
+        """Acquire with no webhook endpoint vs five subscribed to ``session.*`` (each acquire
+        then writes a ``session.started`` event in its transaction), paired per repetition
+        in alternating order; then delivery throughput of one worker process."""
+        from django_scopes import scopes_disabled
+
+        from core.actor import Actor
+        from tenants.models import Organization
+        from webhooks import services as webhook_services
+        from webhooks.models import WebhookEndpoint
+
+        org_id = self.hot.org_id
+        with scopes_disabled():
+            org = Organization.objects.get(id=org_id)
+            for n in range(5):
+                webhook_services.endpoint_create(
+                    org=org,
+                    url=f"https://hooks{n}.bench.example/in",
+                    event_types=["session.*"],
+                    is_enabled=False,
+                    actor=Actor.system_named("bench"),
+                )
+        # The API processes re-read an organization's subscriptions this often.
+        settle = float(os.environ.get("EVENT_SUBSCRIPTIONS_CACHE_SECONDS", "5")) + 1.0
+        clients = int(os.environ.get("BENCH_WEBHOOK_CLIENTS", "32"))
+        pairs = []
+        for rep in range(REPS):
+            order = (0, 5) if rep % 2 == 0 else (5, 0)
+            got = {}
+            for endpoints in order:
+                with scopes_disabled():
+                    WebhookEndpoint.objects.filter(org_id=org_id).update(is_enabled=endpoints > 0)
+                time.sleep(settle)
+                got[endpoints] = self.run_op(
+                    "acquire",
+                    clients,
+                    SECONDS,
+                    phase="webhooks",
+                    server="EdDSA",
+                    rep=rep,
+                    endpoints=endpoints,
+                ).rps
+            pairs.append({"rep": rep, "none": got[0], "five": got[5], "ratio": got[5] / got[0]})
+            ratio = got[5] / got[0]
+            log(f"webhooks: rep {rep}: {got[0]:.0f} vs {got[5]:.0f} acquires/s = {ratio:.3f}")
+        self.results["webhooks"] = {
+            "clients": clients,
+            "pairs": pairs,
+            "median_ratio": median([p["ratio"] for p in pairs]),
+            "delivery": self.webhook_delivery_throughput(org_id),
+        }
+        log(f"webhooks: {self.results['webhooks']}")
+
+    def webhook_delivery_throughput(self, org_id: str) -> dict[str, Any]:
+        """Dispatch the outbox, then attempt deliveries one after another in this process
+        (what one Celery worker process does per task, without the broker round trip)
+        against a receiver in another process on loopback that answers 204."""
+        from django.conf import settings
+        from django_scopes import scopes_disabled
+
+        from events.models import Event
+        from webhooks import services as webhook_services
+        from webhooks.models import WebhookEndpoint
+
+        port = free_port()
+        receiver = subprocess.Popen([sys.executable, "-c", RECEIVER.format(port=port)])
+        try:
+            time.sleep(1.0)
+            settings.WEBHOOK_ALLOW_LOOPBACK = True
+            with scopes_disabled():
+                WebhookEndpoint.objects.filter(org_id=org_id).update(
+                    is_enabled=True, url=f"http://127.0.0.1:{port}/in"
+                )
+                events = Event.objects.filter(org_id=org_id, dispatched_at__isnull=True).count()
+            started = time.monotonic()
+            ids: list[str] = []
+            while batch := webhook_services.events_dispatch():
+                ids += batch
+            dispatch_s = time.monotonic() - started
+            limit = int(os.environ.get("BENCH_WEBHOOK_DELIVERIES", "3000"))
+            started, cpu = time.monotonic(), time.process_time()
+            ok = 0
+            for delivery_id in ids[:limit]:
+                result = webhook_services.delivery_attempt(delivery_id)
+                ok += bool(result and result.succeeded)
+            deliver_s, deliver_cpu = time.monotonic() - started, time.process_time() - cpu
+        finally:
+            receiver.terminate()
+            receiver.wait(timeout=10)
+        attempted = min(limit, len(ids))
+        return {
+            "events": events,
+            "deliveries_created": len(ids),
+            "dispatch_s": round(dispatch_s, 3),
+            "deliveries_per_s_dispatch": round(len(ids) / dispatch_s, 1) if dispatch_s else None,
+            "attempted": attempted,
+            "succeeded": ok,
+            "deliveries_per_s_one_worker": round(attempted / deliver_s, 1) if deliver_s else None,
+            # Less sensitive to a busy machine: the worker process's own CPU per delivery.
+            "deliveries_per_cpu_s_one_worker": round(attempted / deliver_cpu, 1)
+            if deliver_cpu
+            else None,
+        }
+
+    def phase_policy(self) -> None:
+        """Acquire on licenses with a seat policy (25 % overage, a reservation, and the
+        asker's project capped) against plain acquire, paired: both in each repetition
+        and level, alternating which goes first, on the same server."""
+        s = self.seeder
+        org_id = s.org("bench")
+        reserved, capped = s.project(org_id, "reserved"), s.project(org_id, "capped")
+        rules = [
+            {"project": reserved, "slug": "reserved", "reserved": 1000, "cap": None},
+            {"project": capped, "slug": "capped", "reserved": 0, "cap": 900_000},
+        ]
+        policy = s.licenses(
+            "policy",
+            "bench",
+            16,
+            seats_total=1_000_000,
+            ttl=3600,
+            overage=("percent", 25),
+            project_seats=rules,
+        )
+        s.rebuild(policy.ids)
+        keys_file = self.workdir / "policy-keys.txt"
+        keys_file.write_text("\n".join(policy.keys) + "\n")
+        if self.stack.procs.get("api") is None:
+            self.stack.start_api(TOKEN_SIGNING_ALGORITHM="EdDSA")
+        self.warm_up(("healthz", "acquire"))
+        kinds = {
+            "plain": {"keys_file": self.keys_file},
+            "policy": {"keys_file": keys_file, "project": "capped"},
+        }
+        for rep in range(REPS):
+            for clients in LEVELS:
+                order = ["plain", "policy"] if rep % 2 == 0 else ["policy", "plain"]
+                for kind in order:
+                    self.run_op(
+                        "acquire",
+                        clients,
+                        SECONDS,
+                        phase="policy",
+                        server="EdDSA",
+                        rep=rep,
+                        policy=kind,
+                        **kinds[kind],
+                    )
 
     def phase_scale(self) -> None:
         from licenses import services
@@ -652,6 +834,10 @@ class Bench:
                 self.phase_ceilings()
             if "matrix" in PHASES:
                 self.phase_matrix()
+            if "waiters" in PHASES:
+                if self.stack.procs.get("api") is None:
+                    self.stack.start_api(TOKEN_SIGNING_ALGORITHM="EdDSA")
+                self.phase_waiters()
             if "churn" in PHASES:
                 if self.stack.procs.get("api") is None:
                     self.stack.start_api(TOKEN_SIGNING_ALGORITHM="EdDSA")
@@ -660,6 +846,13 @@ class Bench:
                 self.phase_rs256()
             if "roots" in PHASES:
                 self.phase_roots()
+            if "webhooks" in PHASES:
+                if self.stack.procs.get("api") is None:
+                    self.stack.start_api(TOKEN_SIGNING_ALGORITHM="EdDSA")
+                    self.warm_up(("healthz", "acquire"))
+                self.phase_webhooks()
+            if "policy" in PHASES:
+                self.phase_policy()
             if "scale" in PHASES:
                 self.phase_scale()
                 if "dashboard" in PHASES:
@@ -690,8 +883,68 @@ class Bench:
         return 0
 
 
+RECEIVER = """
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+class H(BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        self.send_response(204)
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+ThreadingHTTPServer(("127.0.0.1", {port}), H).serve_forever()
+"""
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
+
+
+# (name, numerator op, denominator op): throughput ratios paired within a repetition and
+# level of the matrix, the median over repetitions per level (issue 21's targets:
+# acquire with the line on but empty >= 95 % of plain acquire; acquire >= 80 % of its
+# budget, the bare endpoint doing one seat step, one insert, one signature).
+RATIOS = (
+    ("acquire_queue_on / acquire", "acquire_q", "acquire"),
+    ("acquire / budget", "acquire", "budget"),
+    ("budget / healthz", "budget", "healthz"),
+    ("heartbeat / healthz", "heartbeat", "healthz"),
+)
+
+
+def paired_ratios(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    matrix = [r for r in runs if r.get("phase") == "matrix"]
+    by_point: dict[tuple[int, int], dict[str, float]] = {}
+    for r in matrix:
+        by_point.setdefault((r.get("rep", 0), r["clients"]), {})[r["op"]] = r["rps"]
+    out: dict[str, Any] = {}
+    for name, top, bottom in RATIOS:
+        per_level: dict[int, list[float]] = {}
+        for (_, clients), ops in by_point.items():
+            if ops.get(top) and ops.get(bottom):
+                per_level.setdefault(clients, []).append(ops[top] / ops[bottom])
+        if per_level:
+            out[name] = {c: round(median(v), 3) for c, v in sorted(per_level.items())}
+    paced = [r for r in runs if r.get("phase") == "paced"]
+    if paced:
+        p99 = {
+            op: median([r["latency_ms"]["p99"] for r in paced if r["op"] == op])
+            for op in ("healthz", "heartbeat")
+        }
+        out["paced p99 ms (heartbeat, healthz, ratio)"] = (
+            round(p99["heartbeat"], 2),
+            round(p99["healthz"], 2),
+            round(p99["heartbeat"] / p99["healthz"], 2) if p99["healthz"] else None,
+        )
+    return out
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ from django.db.models import BigIntegerField, Func, Q, Sum
 
 from analytics.models import UsageHour, UsageRollupCursor
 from core.errors import DomainError
-from licenses.models import License, LicenseSession, SeatEvent
+from licenses.models import License, LicenseSession, SeatEvent, SeatWait
 from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import SeatStoreUnavailable
 from projects.models import Project
@@ -588,3 +588,124 @@ def _group_names(by: str, keys: list[Any]) -> dict[Any, str]:
     from django.contrib.auth import get_user_model
 
     return dict(get_user_model().objects.filter(id__in=keys).values_list("id", "email"))
+
+
+def _above(changes: Sequence[tuple[int, int]], cuts: list[int], floor: int) -> list[Bucket]:
+    """Sweep a level (from 0, ``changes`` as in ``sweep``) through the buckets between
+    ``cuts``, measuring only its part above ``floor``: per bucket the peak above it and
+    the area above it (seat-microseconds)."""
+    out, level, i = [], 0, 0
+    for start, stop in pairwise(cuts):
+        while i < len(changes) and changes[i][0] <= start:
+            level += changes[i][1]
+            i += 1
+        peak, peak_at, area, cursor = max(0, level - floor), start, 0, start
+        while i < len(changes) and changes[i][0] < stop:
+            at, delta = changes[i]
+            area += max(0, level - floor) * (at - cursor)
+            level += delta
+            if level - floor > peak:
+                peak, peak_at = level - floor, at
+            cursor = at
+            i += 1
+        area += max(0, level - floor) * (stop - cursor)
+        out.append(Bucket(start, stop, peak, peak_at, area))
+    return out
+
+
+def _changes(intervals: Iterable[Interval]) -> list[tuple[int, int]]:
+    changes: dict[int, int] = defaultdict(int)
+    for interval in intervals:
+        if interval.end > interval.start:
+            changes[interval.start] += 1
+            changes[interval.end] -= 1
+    return sorted(changes.items())
+
+
+def license_policy_use(
+    *, license_: License, since: datetime | None = None, until: datetime | None = None
+) -> dict[str, Any]:
+    """How a license's seat policy was used, day by day (organization in scope):
+
+    - overage: seat-hours past ``seats_total`` and the peak number of seats past it;
+      an overage period starts at the first seat past ``seats_total`` and ends when
+      the level is back at it (what ``overage.started|ended`` events describe);
+    - each project with a reservation or a cap: its seats in use (peak and
+      seat-hours) beside its reservation and cap.
+
+    Measured against today's ``seats_total`` and rules."""
+    window = window_resolve(since=since, until=until, now=store_now(), bucket="day")
+    cuts = grid(window.since, window.end, window.bucket)
+    intervals = window_data(window, license_id=license_.id).intervals
+    overage = _above(_changes(intervals), cuts, license_.seats_total)
+    projects = []
+    for rule in license_.project_seats:
+        mine = [i for i in intervals if str(i.project_id) == rule["project"]]
+        used = _above(_changes(mine), cuts, 0)
+        projects.append(
+            {
+                **rule,
+                "seat_hours": sum(b.area for b in used) / HOUR,
+                "peak_in_use": max((b.peak for b in used), default=0),
+                "days": [
+                    {"start": dt(b.start), "peak_in_use": b.peak, "seat_hours": b.area / HOUR}
+                    for b in used
+                ],
+            }
+        )
+    return {
+        "since": dt(window.since),
+        "until": dt(window.end),
+        "seats_total": license_.seats_total,
+        "overage_allowance": license_.overage_allowance,
+        "overage_seat_hours": sum(b.area for b in overage) / HOUR,
+        "overage_peak": max((b.peak for b in overage), default=0),
+        "overage_days": [
+            {"start": dt(b.start), "peak": b.peak, "seat_hours": b.area / HOUR} for b in overage
+        ],
+        "projects": projects,
+    }
+
+
+def _percentile(ordered: Sequence[float], fraction: float) -> float:
+    """The nearest-rank percentile of sorted values (what a p95 means to an operator:
+    95 % of waits were this long or shorter)."""
+    rank = max(1, -(-len(ordered) * fraction // 1))
+    return ordered[int(rank) - 1]
+
+
+def license_waits(*, license_: License, days: int = 30) -> dict[str, Any]:
+    """Time spent waiting in a license's line, per UTC day (issue 21): waits that ended
+    with a seat (p50, p95, longest) and with a cancel, and the day's denials (refused
+    acquires and joins of the line). Organization in scope."""
+    now = store_now()
+    since = datetime(now.year, now.month, now.day, tzinfo=UTC) - timedelta(days=days - 1)
+    per_day: dict[str, dict[str, Any]] = {}
+
+    def day(at: datetime) -> dict[str, Any]:
+        key = at.astimezone(UTC).date().isoformat()
+        return per_day.setdefault(key, {"day": key, "granted": [], "cancelled": 0, "denials": 0})
+
+    waits = SeatWait.objects.filter(license_id=license_.id, at__gte=since).values_list(
+        "outcome", "waited", "at"
+    )
+    for outcome, waited, at in waits:
+        if outcome == SeatWait.Outcome.GRANTED:
+            day(at)["granted"].append(waited)
+        else:
+            day(at)["cancelled"] += 1
+    denials = SeatEvent.objects.filter(
+        license_id=license_.id, kind=SeatEvent.Kind.DENY, at__gte=since
+    ).values_list("at", flat=True)
+    for at in denials:
+        day(at)["denials"] += 1
+    rows = []
+    for key in sorted(per_day):
+        entry = per_day[key]
+        granted = sorted(entry.pop("granted"))
+        entry["granted"] = len(granted)
+        entry["p50"] = _percentile(granted, 0.5) if granted else None
+        entry["p95"] = _percentile(granted, 0.95) if granted else None
+        entry["longest"] = granted[-1] if granted else None
+        rows.append(entry)
+    return {"license": license_.id, "since": since, "days": rows}

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -26,8 +27,14 @@ urlpatterns = [
     path("api/v1/", include("licenses.api.admin_urls")),
     path("api/v1/", include("licenses.api.platform_urls")),
     path("api/v1/", include("analytics.api.urls")),
+    path("api/v1/", include("webhooks.api.urls")),
     re_path(r"^(?!api/|static/|\.well-known/|healthz$|readyz$|metrics$)(?P<path>.*)$", spa_index),
 ]
+
+if settings.BENCH_BUDGET_ENDPOINT:
+    from licenses.api.bench_views import AcquireBudgetView
+
+    urlpatterns.insert(0, path("bench/acquire-budget", AcquireBudgetView.as_view()))
 
 handler404 = "core.errors.not_found_view"
 handler500 = "core.errors.server_error_view"

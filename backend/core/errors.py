@@ -39,8 +39,11 @@ _RETRY = {"Retry-After": "5"}
 STATUS: dict[str, tuple[int, dict[str, str]]] = {
     "bad_request": (status.HTTP_400_BAD_REQUEST, {}),
     "validation_error": (status.HTTP_400_BAD_REQUEST, {}),
+    "unsafe_webhook_url": (status.HTTP_400_BAD_REQUEST, {}),
+    "unknown_event_type": (status.HTTP_400_BAD_REQUEST, {}),
     "invalid_reset_token": (status.HTTP_400_BAD_REQUEST, {}),
     "invalid_invitation": (status.HTTP_400_BAD_REQUEST, {}),
+    "unknown_project": (status.HTTP_400_BAD_REQUEST, {}),
     "invalid_credentials": (status.HTTP_401_UNAUTHORIZED, {}),
     "invalid_refresh_token": (status.HTTP_401_UNAUTHORIZED, {}),
     "invalid_license_key": (status.HTTP_401_UNAUTHORIZED, {}),
@@ -57,6 +60,7 @@ STATUS: dict[str, tuple[int, dict[str, str]]] = {
     "project_slug_taken": (status.HTTP_409_CONFLICT, {}),
     "org_slug_taken": (status.HTTP_409_CONFLICT, {}),
     "last_owner": (status.HTTP_409_CONFLICT, {}),
+    "webhook_endpoint_disabled": (status.HTTP_409_CONFLICT, {}),
     "already_member": (status.HTTP_409_CONFLICT, {}),
     "email_taken": (status.HTTP_409_CONFLICT, {}),
     "session_expired": (status.HTTP_410_GONE, {}),
@@ -88,6 +92,11 @@ STATUS: dict[str, tuple[int, dict[str, str]]] = {
     "two_factor_setup_not_started": (status.HTTP_409_CONFLICT, {}),
     "two_factor_throttled": (status.HTTP_429_TOO_MANY_REQUESTS, {}),
     "provider_unavailable": (status.HTTP_502_BAD_GATEWAY, {}),
+    # The line and borrowed seats (licenses: issue 21).
+    "borrow_too_long": (status.HTTP_400_BAD_REQUEST, {}),
+    "borrow_not_allowed": (status.HTTP_403_FORBIDDEN, {}),
+    "queue_full": (status.HTTP_409_CONFLICT, {}),
+    "borrow_limit_reached": (status.HTTP_409_CONFLICT, {}),
 }
 
 

@@ -48,6 +48,26 @@ class SigningUnavailable(DomainError):
     message = "License tokens cannot be signed right now; retry shortly."
 
 
+class QueueFull(DomainError):
+    code = "queue_full"
+    message = "Every seat is in use and the line for one is full."
+
+
+class BorrowNotAllowed(DomainError):
+    code = "borrow_not_allowed"
+    message = "This license does not lend seats for offline use."
+
+
+class BorrowTooLong(DomainError):
+    code = "borrow_too_long"
+    message = "A seat of this license may be borrowed for fewer hours."
+
+
+class BorrowLimitReached(DomainError):
+    code = "borrow_limit_reached"
+    message = "As many seats of this license as it lends at once are borrowed."
+
+
 class SigningRootNotReady(DomainError):
     """The next root has not been published long enough for every client to hold it."""
 
@@ -58,3 +78,8 @@ class SigningRootNotReady(DomainError):
 class SigningRootRetired(DomainError):
     code = "signing_root_retired"
     message = "A retired signing root cannot certify again; publish a new one."
+
+
+class UnknownProject(DomainError):
+    code = "unknown_project"
+    message = "The organization has no project with this slug."

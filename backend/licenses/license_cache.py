@@ -50,7 +50,22 @@ class Prefetched:
 
 
 _GONE = "-"
-_FIELDS = ("seats_total", "heartbeat_ttl", "offline_grace", "is_active", "is_suspended")
+_FIELDS = (
+    "seats_total",
+    "heartbeat_ttl",
+    "offline_grace",
+    "is_active",
+    "is_suspended",
+    "overage_kind",
+    "overage_value",
+    "project_seats",
+    "grace_days",
+    "queue_enabled",
+    "queue_max_length",
+    "queue_ticket_ttl",
+    "max_borrow_hours",
+    "max_borrowed_seats",
+)
 
 
 def _enabled() -> bool:
@@ -89,7 +104,9 @@ def _load(raw: str) -> License | None:
         project_id=uuid.UUID(data["project_id"]) if data["project_id"] else None,
         expires_at=datetime.fromisoformat(data["expires_at"]) if data["expires_at"] else None,
         key_digest=data["key_digest"],
-        **{name: data[name] for name in _FIELDS},
+        # An entry an older release wrote lacks the newer fields: their defaults stand in
+        # until it expires (LICENSE_CACHE_SECONDS).
+        **{name: data[name] for name in _FIELDS if name in data},
     )
     license_._state.adding, license_._state.db = False, "default"
     return license_

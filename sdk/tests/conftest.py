@@ -97,13 +97,17 @@ class LicenseServer:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
         return result.stdout
 
-    def create_license(self, *, seats: int = 1, ttl: int = 3, grace: int = 30) -> License:
+    def create_license(
+        self, *, seats: int = 1, ttl: int = 3, grace: int = 30, options: tuple[str, ...] = ()
+    ) -> License:
+        """``options``: more ``create_license`` options (``--queue``, ...)."""
         out = self.manage(
             "create_license",
             "--org", "sdk-test",
             "--seats", str(seats),
             "--ttl", str(ttl),
             "--offline-grace", str(grace),
+            *options,
             "--json",
         )  # fmt: skip
         data = json.loads(out.strip().splitlines()[-1])

@@ -37,8 +37,8 @@ from licenses.api.serializers import (
 _SESSION_ID = serializers.UUIDField()
 _SESSION_SECRET = SessionInputSerializer().fields["session_secret"]
 _SECRET_MAX = _SESSION_SECRET.max_length
-_ACQUIRE_DEFAULTS = {"client_instance": "", "client_info": {}}
-_ACQUIRE_LIMITS = {"license_key": 128, "hardware_id": 128, "client_instance": 64}
+_ACQUIRE_DEFAULTS = {"client_instance": "", "client_info": {}, "project": ""}
+_ACQUIRE_LIMITS = {"license_key": 128, "hardware_id": 128, "client_instance": 64, "project": 64}
 
 
 def _plain_text(value: Any, limit: int) -> str | None:
@@ -69,6 +69,9 @@ def acquire_input(data: Any) -> dict[str, Any]:
                 fast[name] = _ACQUIRE_DEFAULTS.get(name)
         info = data.get("client_info", {})
         fast["client_info"] = _plain_client_info(info)
+        # Only a JSON boolean is taken as it is; "true", 1 and the like go to the field.
+        wait = data.get("wait", False)
+        fast["wait"] = wait if isinstance(wait, bool) else None
         if fast["license_key"] and fast["hardware_id"] and None not in fast.values():
             return {**fast, "client_info": dict(info)}
     checked = AcquireInputSerializer(data=data)

@@ -26,6 +26,20 @@ class AcquireInputSerializer(serializers.Serializer):
     hardware_id = _Text(max_length=128)
     client_instance = _Text(max_length=64, required=False, default="", allow_blank=True)
     client_info = serializers.DictField(required=False, default=dict)
+    project = _Text(
+        max_length=64,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Slug of the organization's project this seat counts against (its "
+        "reservation and cap); none: the license's project.",
+    )
+    wait = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="On a full license that keeps a line, join it (202 with a ticket) "
+        "instead of a 409; ask again the same way to keep the place.",
+    )
 
     def validate_client_info(self, value: dict) -> dict:
         if len(value) > 20 or len(repr(value)) > 2048:
@@ -48,6 +62,50 @@ class AcquireOutputSerializer(serializers.Serializer):
     license_id = serializers.UUIDField()
     license_expires_at = serializers.DateTimeField(allow_null=True)
     offline_grace = serializers.IntegerField()
+    overage = serializers.BooleanField(
+        help_text="The seat is past seats_total, within the license's overage allowance."
+    )
+    grace = serializers.BooleanField(
+        help_text="The license has expired and is in its grace period: renew it."
+    )
+
+
+class QueuedOutputSerializer(serializers.Serializer):
+    ticket = serializers.CharField(help_text="The place in the line; cancel with it.")
+    position = serializers.IntegerField(help_text="1 is the head of the line.")
+    line_length = serializers.IntegerField()
+    retry_after = serializers.IntegerField(
+        help_text="Seconds until the next ask (the same acquire, wait on)."
+    )
+    ticket_ttl = serializers.IntegerField(
+        help_text="A ticket not asked for again within this many seconds leaves the line."
+    )
+    seats_total = serializers.IntegerField()
+
+
+class QueueCancelInputSerializer(serializers.Serializer):
+    license_key = serializers.CharField(max_length=128, trim_whitespace=True)
+    ticket = serializers.CharField(max_length=64)
+
+
+class QueueCancelOutputSerializer(serializers.Serializer):
+    ticket = serializers.CharField()
+    cancelled = serializers.BooleanField(
+        help_text="False: the ticket was no longer in the line (granted, lapsed, cancelled)."
+    )
+
+
+class BorrowInputSerializer(serializers.Serializer):
+    license_key = serializers.CharField(max_length=128, trim_whitespace=True)
+    hardware_id = _Text(max_length=128)
+    client_instance = _Text(max_length=64, required=False, default="", allow_blank=True)
+    client_info = serializers.DictField(required=False, default=dict)
+    hours = serializers.IntegerField(
+        min_value=1, help_text="How long to hold the seat offline (up to max_borrow_hours)."
+    )
+
+    def validate_client_info(self, value: dict) -> dict:
+        return AcquireInputSerializer().validate_client_info(value)
 
 
 class SessionInputSerializer(serializers.Serializer):

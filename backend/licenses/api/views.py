@@ -99,7 +99,7 @@ class AcquireView(SeatEndpoint):
     license_prefetch: Prefetched | None = None
 
     def ok_result(self, response: Response) -> str:
-        return "granted" if response.status_code == 201 else "renewed"
+        return {201: "granted", 202: "queued"}.get(response.status_code, "renewed")
 
     @extend_schema(
         tags=["seats"],
@@ -112,11 +112,21 @@ class AcquireView(SeatEndpoint):
         responses={
             201: s.AcquireOutputSerializer,
             200: s.AcquireOutputSerializer,
+            202: OpenApiResponse(
+                s.QueuedOutputSerializer,
+                description="Waiting in the license's line (`wait` on): ask again after "
+                "`retry_after` seconds; the head's ask after a seat frees gets the 201.",
+            ),
             **_errors(
-                (400, "validation_error or malformed_json"),
+                (400, "validation_error, malformed_json or unknown_project"),
                 (401, "invalid_license_key"),
                 (403, "license_suspended, license_expired or license_inactive"),
-                (409, "no_seats_available"),
+                (
+                    409,
+                    "no_seats_available (details.reason: seats_reserved when the free seats "
+                    "are kept for projects that reserved them; project_cap_reached) or "
+                    "queue_full",
+                ),
                 (429, "rate_limited: see Retry-After"),
                 (503, "seat_store_unavailable or signing_unavailable"),
             ),
@@ -129,24 +139,44 @@ class AcquireView(SeatEndpoint):
             ip_address=request.META.get("REMOTE_ADDR"),
             license_prefetch=self.license_prefetch,
         )
-        lic = seat.license
-        # AcquireOutputSerializer's fields, rendered as it renders them (see _SESSION_ID).
-        body = {
-            "session_id": str(seat.session.id),
-            "session_secret": seat.secret,
-            "token": seat.token,
-            "expires_at": _DATETIME.to_representation(seat.session.expires_at),
-            "heartbeat_interval": lic.heartbeat_interval,
-            "heartbeat_ttl": lic.heartbeat_ttl,
-            "seats_total": lic.seats_total,
-            "seats_used": seat.seats_used,
-            "license_id": str(lic.id),
-            "license_expires_at": lic.expires_at and _DATETIME.to_representation(lic.expires_at),
-            "offline_grace": lic.offline_grace,
-        }
-        return Response(
-            body, status=status.HTTP_201_CREATED if seat.created else status.HTTP_200_OK
-        )
+        if isinstance(seat, services.QueuedSeat):
+            return _queued(seat)
+        return _granted(seat)
+
+
+def _queued(seat: "services.QueuedSeat") -> Response:
+    body = {
+        "ticket": seat.ticket,
+        "position": seat.position,
+        "line_length": seat.line_length,
+        "retry_after": seat.retry_after,
+        "ticket_ttl": seat.ticket_ttl,
+        "seats_total": seat.license.seats_total,
+    }
+    return Response(
+        body, status=status.HTTP_202_ACCEPTED, headers={"Retry-After": str(seat.retry_after)}
+    )
+
+
+def _granted(seat: "services.AcquiredSeat") -> Response:
+    lic = seat.license
+    # AcquireOutputSerializer's fields, rendered as it renders them (see _SESSION_ID).
+    body = {
+        "session_id": str(seat.session.id),
+        "session_secret": seat.secret,
+        "token": seat.token,
+        "expires_at": _DATETIME.to_representation(seat.session.expires_at),
+        "heartbeat_interval": lic.heartbeat_interval,
+        "heartbeat_ttl": lic.heartbeat_ttl,
+        "seats_total": lic.seats_total,
+        "seats_used": seat.seats_used,
+        "license_id": str(lic.id),
+        "license_expires_at": lic.expires_at and _DATETIME.to_representation(lic.expires_at),
+        "offline_grace": lic.offline_grace,
+        "overage": seat.overage,
+        "grace": seat.grace,
+    }
+    return Response(body, status=status.HTTP_201_CREATED if seat.created else status.HTTP_200_OK)
 
 
 class HeartbeatView(SessionProofEndpoint):
@@ -211,6 +241,101 @@ class ReleaseView(SessionProofEndpoint):
         services.session_release(session_id=session_id, session_secret=secret)
         # ReleaseOutputSerializer's fields.
         return {"session_id": session_id, "released": True}
+
+
+class QueueCancelView(SeatEndpoint):
+    counter = SEAT_ACQUIRE
+
+    def ok_result(self, response: Response) -> str:
+        return "cancelled"
+
+    @extend_schema(
+        tags=["seats"],
+        operation_id="seat_queue_cancel",
+        summary="Leave the line",
+        description="Takes a ticket out of the license's line (a waiter that gives up). "
+        "A ticket no longer in the line (granted, lapsed or cancelled) is not an error.",
+        request=s.QueueCancelInputSerializer,
+        responses={
+            200: s.QueueCancelOutputSerializer,
+            **_errors(
+                (400, "validation_error"),
+                (401, "invalid_license_key"),
+                (503, "seat_store_unavailable"),
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = s.QueueCancelInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = data.validated_data["ticket"]
+        cancelled = services.queue_cancel(
+            license_key=data.validated_data["license_key"], ticket=ticket
+        )
+        return Response({"ticket": ticket, "cancelled": cancelled})
+
+
+class BorrowView(SeatEndpoint):
+    counter = SEAT_ACQUIRE
+    throttle_classes = [AcquireThrottle]
+
+    def ok_result(self, response: Response) -> str:
+        return "borrowed"
+
+    @extend_schema(
+        tags=["seats"],
+        operation_id="seat_borrow",
+        summary="Borrow a seat for offline use",
+        description="Holds a seat for `hours` (up to the license's `max_borrow_hours`) with "
+        "a token valid as long and no heartbeats needed. It counts against `seats_total` "
+        "until returned (`/return` with the session secret) or its period ends. Borrowing "
+        "again from the same machine renews it with a new token.",
+        request=s.BorrowInputSerializer,
+        responses={
+            201: s.AcquireOutputSerializer,
+            200: s.AcquireOutputSerializer,
+            **_errors(
+                (400, "validation_error or borrow_too_long"),
+                (401, "invalid_license_key"),
+                (
+                    403,
+                    "borrow_not_allowed, license_suspended, license_expired or license_inactive",
+                ),
+                (409, "no_seats_available or borrow_limit_reached"),
+                (429, "rate_limited: see Retry-After"),
+                (503, "seat_store_unavailable or signing_unavailable"),
+            ),
+        },
+    )
+    @no_store
+    def post(self, request: Request) -> Response:
+        data = s.BorrowInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        seat = services.session_borrow(
+            **data.validated_data, ip_address=request.META.get("REMOTE_ADDR")
+        )
+        return _granted(seat)
+
+
+class ReturnView(ReleaseView):
+    @extend_schema(
+        tags=["seats"],
+        operation_id="seat_return",
+        summary="Return a borrowed seat",
+        description="Frees a borrowed seat at once, from the machine that holds it (its "
+        "session secret). The same as a release; returning twice is not an error.",
+        request=s.SessionInputSerializer,
+        responses={
+            200: s.ReleaseOutputSerializer,
+            **_errors(
+                (400, "validation_error"),
+                (401, "invalid_session_secret: no session has this id and secret"),
+                (503, "seat_store_unavailable"),
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        return super().post(request)
 
 
 class JwksView(APIView):

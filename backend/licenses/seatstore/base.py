@@ -35,6 +35,26 @@ class SeatTerms:
     here and its rule to both, never a check-then-act around the store."""
 
     seats_total: int
+    # Overage, reservations and caps (licenses.seat_policy): extra seats past
+    # seats_total; the asker's project ("" none); the seats each project has reserved
+    # (project -> K, every reserving project, for outsiders must leave their unused
+    # part free); the most the asker's project may hold (None: no cap).
+    allowance: int = 0
+    project: str = ""
+    reserved: Mapping[str, int] = field(default_factory=dict)
+    cap: int | None = None
+    # The line (issue 21). ``queue``: the license keeps one, so a newcomer never takes a
+    # seat a waiter is owed. ``wait``: a denied asker joins it (its ticket is the
+    # candidate holder). ``queue_max``: longest line, 0 no limit. ``ticket_ttl``: a
+    # waiter that does not ask again within it leaves the line.
+    queue: bool = False
+    wait: bool = False
+    queue_max: int = 0
+    ticket_ttl: int = 60
+    # Borrow (issue 21): the seat is checked out for offline use (the acquire's TTL is the
+    # borrow period); ``borrow_cap`` seats of the license may be out at once, 0 any.
+    borrow: bool = False
+    borrow_cap: int = 0
 
     def as_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -77,6 +97,20 @@ class LiveSeat:
     # beats with and its session secret's digest.
     ttl: int = 0
     secret_digest: str = ""
+    # The project the seat counts against ("" none): restores the per-project index.
+    project: str = ""
+    # A borrowed seat (counted against the license's borrow cap).
+    borrowed: bool = False
+
+
+@dataclass(frozen=True)
+class Waiter:
+    """A member waiting in a license's line, in order (issue 21)."""
+
+    member: str
+    ticket: str
+    joined_at: float
+    deadline: float
 
 
 # Returns the seats the database believes live for a license (Redis rebuild).
@@ -134,3 +168,11 @@ class SeatStore(Protocol):
         ...
 
     def drop_license(self, license_id: str) -> None: ...
+
+    def queue_cancel(self, license_id: str, ticket: str) -> Waiter | None:
+        """Take ``ticket`` out of the license's line; the waiter it was, or None."""
+        ...
+
+    def queue(self, license_id: str) -> list[Waiter]:
+        """The license's line, head first, without the waiters whose tickets lapsed."""
+        ...

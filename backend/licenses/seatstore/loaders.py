@@ -4,6 +4,7 @@ seat set. Here, not in ``licenses.selectors``, so the store depends on models on
 from datetime import timedelta
 
 from django.conf import settings
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from licenses.models import License, LicenseSession
@@ -12,19 +13,31 @@ from licenses.seatstore.base import LiveSeat
 
 def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
     """Seats the database believes live, for rebuilding a vanished Redis seat set, with
-    the TTL each beats with (the license's) and its session secret's digest.
+    the TTL each beats with (the license's), its session secret's digest and the project
+    it counts against (reservations and caps).
 
     The database's last heartbeat lags Redis by up to ``WRITE_BEHIND_MAX_LAG``,
     so each seat is kept that much longer: a rebuild may hold a dead client's
-    seat a little longer, but never frees one a live client still holds.
+    seat a little longer, but never frees one a live client still holds. A borrowed
+    seat comes back borrowed (its expiry is the borrow's end), with the rest of its
+    period as the TTL a heartbeat would extend it by.
     """
     lag = timedelta(seconds=settings.WRITE_BEHIND_MAX_LAG)
     with scopes_disabled():
         ttl = License.objects.filter(id=license_id).values_list("heartbeat_ttl", flat=True).first()
         rows = LicenseSession.objects.filter(
             license_id=license_id, status=LicenseSession.Status.ACTIVE
-        ).values_list("member", "id", "expires_at", "secret_digest")
+        ).values_list("member", "id", "expires_at", "secret_digest", "project_id", "borrowed_until")
+        now = timezone.now()
         return [
-            LiveSeat(member, str(sid), (expires + lag).timestamp(), ttl or 0, digest)
-            for member, sid, expires, digest in rows
+            LiveSeat(
+                member,
+                str(sid),
+                (expires + lag).timestamp(),
+                max(ttl or 0, round((borrowed - now).total_seconds())) if borrowed else ttl or 0,
+                digest,
+                str(project) if project else "",
+                borrowed is not None,
+            )
+            for member, sid, expires, digest, project, borrowed in rows
         ]

@@ -5,9 +5,15 @@ Keys are named, not numbered: every script receives the license's keys in the or
 ``k_<name>``: ``seats`` the seat set (zset member -> expiry), ``holders`` (hash member ->
 holder), ``ready`` the rebuilt marker, ``beats`` (hash holder -> last heartbeat),
 ``beatn`` (hash holder -> heartbeats since the last flush), ``sess`` (hash holder ->
-"member<TAB>ttl<TAB>secret digest"). A rule that needs a key of its own adds its name to
-``SEAT_KEYS``; no script's numbering moves. Times come from Redis ``TIME``; numbers
-return as strings so fractions survive the reply.
+"member<TAB>ttl<TAB>secret digest"), ``pseats`` (hash project -> its live seats) and
+``mproj`` (hash member -> project) for reservations and caps per project. The line
+(``_LINE``): ``line`` (zset member -> arrival number), ``linedl`` (zset member -> the
+deadline of its next poll), ``tickets`` (hash ticket -> member), ``waiting`` (hash
+member -> "ticket<TAB>joined at"). ``borrowed`` (zset member -> end of its borrow,
+``_BORROW``). A rule
+that needs a key of its own adds its name to ``SEAT_KEYS``; no script's numbering
+moves. Times come from Redis ``TIME``; numbers return as strings so fractions survive
+the reply.
 
 ACQUIRE and HEARTBEAT may take one more key after the license's, the write-behind's
 dirty set (``k_dirty``), and add the license to it: one round trip instead of two. Only
@@ -19,7 +25,21 @@ the license, the holder's entry gives its member, its TTL and the digest to comp
 Every path that frees a seat deletes the holder's entry with it.
 """
 
-SEAT_KEYS = ("seats", "holders", "ready", "beats", "beatn", "sess")
+SEAT_KEYS = (
+    "seats",
+    "holders",
+    "ready",
+    "beats",
+    "beatn",
+    "sess",
+    "pseats",
+    "mproj",
+    "line",
+    "linedl",
+    "tickets",
+    "waiting",
+    "borrowed",
+)
 
 _KEYS = (
     "local "
@@ -43,6 +63,19 @@ local function session_of(info)
 end
 """
 
+# The per-project seat index (``pseats``, ``mproj``) follows the seat set: every path
+# that removes a member from ``k_seats`` calls ``project_free`` with it, so a project's
+# count is its live seats. Seats without a project cost one HGET when freed.
+_PROJECT_FREE = """
+local function project_free(m)
+  local p = redis.call('HGET', k_mproj, m)
+  if p then
+    redis.call('HDEL', k_mproj, m)
+    if redis.call('HINCRBY', k_pseats, p, -1) <= 0 then redis.call('HDEL', k_pseats, p) end
+  end
+end
+"""
+
 _EVICT = """
 local evicted = {}
 local expired = redis.call('ZRANGEBYSCORE', k_seats, '-inf', now)
@@ -56,9 +89,145 @@ if #expired > 0 then
       redis.call('HDEL', k_sess, h)
     end
     redis.call('HDEL', k_holders, m)
+    project_free(m)
   end
   redis.call('ZREMRANGEBYSCORE', k_seats, '-inf', now)
 end
+"""
+
+# Overage, reservations and caps per project (licenses.seat_policy). The limit is
+# seats_total plus the overage allowance; a project's unused reserved seats are kept
+# free for it: a grant must leave used + (every reservation's unused part) within the
+# limit, counted after the grant, so a member of a reserving project takes its own
+# reserved seats first (the sum does not grow) and the shared pool after. A capped
+# project never holds more than its cap. A grant past seats_total is marked overage.
+_SEAT_POLICY = """
+local function project_used(p)
+  return tonumber(redis.call('HGET', k_pseats, p) or '0')
+end
+local function seat_policy_admits(used)
+  local limit = terms.seats_total + (terms.allowance or 0)
+  local p = terms.project or ''
+  local mine = 0
+  if p ~= '' then mine = project_used(p) end
+  local cap = terms.cap
+  if cap ~= nil and cap ~= cjson.null and mine >= cap then
+    notes.reason = 'project_cap_reached'
+    return false
+  end
+  local after = used + 1
+  if terms.reserved then
+    for q, k in pairs(terms.reserved) do
+      local u = (q == p) and (mine + 1) or project_used(q)
+      if k > u then after = after + k - u end
+    end
+  end
+  if after > limit then
+    if used < limit then notes.reason = 'seats_reserved' end
+    return false
+  end
+  if used + 1 > terms.seats_total then notes.overage = true end
+  return true
+end
+local function project_take(m)
+  if terms.project and terms.project ~= '' then
+    redis.call('HSET', k_mproj, m, terms.project)
+    redis.call('HINCRBY', k_pseats, terms.project, 1)
+  end
+end
+"""
+
+# The line (issue 21), when the license keeps one. Waiters whose deadline passed leave
+# it first; ``line_ahead`` is how many waiters are owed a free seat before this member:
+# its rank when it waits, the whole line when it is a newcomer. A member may take a seat
+# only while ``used + line_ahead < seats``: a freed seat stays for the head of the line
+# (its next poll), whoever else asks first.
+_LINE = """
+local line_len, line_ahead, line_rank = 0, 0, nil
+local function line_leave(m)
+  local w = redis.call('HGET', k_waiting, m)
+  redis.call('ZREM', k_line, m)
+  redis.call('ZREM', k_linedl, m)
+  redis.call('HDEL', k_waiting, m)
+  if not w then return nil, nil end
+  local ticket, joined = string.match(w, '^([^\t]*)\t(.*)$')
+  redis.call('HDEL', k_tickets, ticket)
+  return ticket, tonumber(joined)
+end
+if terms.queue then
+  local lapsed = redis.call('ZRANGEBYSCORE', k_linedl, '-inf', now)
+  for _, m in ipairs(lapsed) do line_leave(m) end
+  line_len = redis.call('ZCARD', k_line)
+  if line_len > 0 then
+    line_rank = redis.call('ZRANK', k_line, ARGV[1])
+    line_ahead = line_rank or line_len
+  end
+end
+"""
+
+# A seat granted from the line: the waiter leaves it, and the caller learns how long it
+# waited and with which ticket.
+_LINE_GRANTED = """
+if line_rank then
+  local ticket, joined = line_leave(ARGV[1])
+  notes.ticket = ticket
+  notes.waited = now - joined
+end
+"""
+
+# A denied asker: a waiter's poll keeps its place (and pushes its deadline); a newcomer
+# that asked to wait joins the back, unless the line is full.
+_LINE_DENIED = """
+if terms.queue and line_rank then
+  redis.call('ZADD', k_linedl, now + terms.ticket_ttl, ARGV[1])
+  notes.ticket = string.match(redis.call('HGET', k_waiting, ARGV[1]), '^([^\t]*)')
+  notes.position = line_rank + 1
+elseif terms.queue and terms.wait then
+  if terms.queue_max > 0 and line_len >= terms.queue_max then
+    notes.queue_full = true
+  else
+    local last = redis.call('ZRANGE', k_line, -1, -1, 'WITHSCORES')
+    local number = 1
+    if #last > 0 then number = tonumber(last[2]) + 1 end
+    redis.call('ZADD', k_line, number, ARGV[1])
+    redis.call('ZADD', k_linedl, now + terms.ticket_ttl, ARGV[1])
+    redis.call('HSET', k_tickets, ARGV[2], ARGV[1])
+    redis.call('HSET', k_waiting, ARGV[1], ARGV[2] .. '\t' .. tostring(now))
+    line_len = line_len + 1
+    notes.ticket = ARGV[2]
+    notes.position = line_len
+    notes.joined = true
+  end
+end
+if line_len > 0 then notes.line_length = line_len end
+"""
+
+# Borrow (issue 21): a license may cap how many of its seats are out at once. A borrowed
+# seat counts while the seat set still holds its member at least until the borrow's end
+# (a return, an eviction or a shorter re-acquire ends it), so no other script tends
+# this key. Over the cap: denied before anything changes.
+_BORROW = """
+if terms.borrow and terms.borrow_cap > 0 then
+  redis.call('ZREMRANGEBYSCORE', k_borrowed, '-inf', now)
+  local out, flat = 0, redis.call('ZRANGE', k_borrowed, 0, -1, 'WITHSCORES')
+  for i = 1, #flat, 2 do
+    local score = redis.call('ZSCORE', k_seats, flat[i])
+    if flat[i] ~= ARGV[1] and score and tonumber(score) >= tonumber(flat[i + 1]) then
+      out = out + 1
+    end
+  end
+  if out >= terms.borrow_cap then
+    notes.borrow_limit = true
+    local denied = {0, '', 0, redis.call('ZCARD', k_seats), '0', tostring(now),
+      cjson.encode(notes)}
+    for _, h in ipairs(evicted) do table.insert(denied, h) end
+    return denied
+  end
+end
+"""
+
+_BORROWED = """
+if terms.borrow and result[1] == 1 then redis.call('ZADD', k_borrowed, expires, ARGV[1]) end
 """
 
 # The acquire's terms (``SeatTerms``) arrive as one JSON object, ``terms``; a rule reads
@@ -75,7 +244,11 @@ local terms = cjson.decode(ARGV[6])
 local notes = {}
 """
     + _NOW
+    + _PROJECT_FREE
+    + _SEAT_POLICY
     + _EVICT
+    + _LINE
+    + _BORROW
     + """
 local member, holder = ARGV[1], ARGV[2]
 local ttl = tonumber(ARGV[3])
@@ -92,15 +265,25 @@ if redis.call('ZSCORE', k_seats, member) then
   result = {1, existing, 0, redis.call('ZCARD', k_seats), tostring(expires), tostring(now)}
 else
   local used = redis.call('ZCARD', k_seats)
-  if used < terms.seats_total then
+  if seat_policy_admits(used + line_ahead) then
     redis.call('ZADD', k_seats, expires, member)
     redis.call('HSET', k_holders, member, holder)
+    project_take(member)
     redis.call('HSET', k_sess, holder, info)
     result = {1, holder, 1, used + 1, tostring(expires), tostring(now)}
+"""
+    + _LINE_GRANTED
+    + """
   else
     result = {0, '', 0, used, '0', tostring(now)}
+"""
+    + _LINE_DENIED
+    + """
   end
 end
+"""
+    + _BORROWED
+    + """
 table.insert(result, next(notes) and cjson.encode(notes) or '')
 for _, h in ipairs(evicted) do table.insert(result, h) end
 return result
@@ -116,6 +299,7 @@ if redis.call('EXISTS', k_ready) == 0 then return {-2} end
 """
     + _NOW
     + _SESSION
+    + _PROJECT_FREE
     + """
 local holder = ARGV[1]
 local info = redis.call('HGET', k_sess, holder)
@@ -127,6 +311,7 @@ local alive = score and redis.call('HGET', k_holders, member) == holder
 if alive and tonumber(score) <= now then
   redis.call('ZREM', k_seats, member)
   redis.call('HDEL', k_holders, member)
+  project_free(member)
   alive = false
 end
 if not alive then
@@ -152,6 +337,7 @@ RELEASE = (
     _KEYS
     + _NOW
     + _SESSION
+    + _PROJECT_FREE
     + """
 local holder = ARGV[1]
 local info = redis.call('HGET', k_sess, holder)
@@ -169,6 +355,7 @@ end
 if member ~= '' and redis.call('HGET', k_holders, member) == holder then
   redis.call('ZREM', k_seats, member)
   redis.call('HDEL', k_holders, member)
+  project_free(member)
   status = 1
 end
 redis.call('HDEL', k_sess, holder)
@@ -186,6 +373,7 @@ REAP = (
 if redis.call('EXISTS', k_ready) == 0 then return {-2, ''} end
 """
     + _NOW
+    + _PROJECT_FREE
     + """
 local member, holder = ARGV[1], ARGV[2]
 local score = redis.call('ZSCORE', k_seats, member)
@@ -193,6 +381,7 @@ if score and redis.call('HGET', k_holders, member) == holder then
   if tonumber(score) > now then return {1, score} end
   redis.call('ZREM', k_seats, member)
   redis.call('HDEL', k_holders, member)
+  project_free(member)
 end
 redis.call('HDEL', k_sess, holder)
 return {0, ''}
@@ -200,18 +389,62 @@ return {0, ''}
 )
 
 # ARGV: now-independent rebuild: groups of member, holder, expires_at, ttl, secret
-# digest. Adds them and sets the ready marker, unless another process rebuilt first.
+# digest, project ('' none), borrowed ('1' or '0'). Adds them, the per-project index
+# and the borrowed set with them, and sets the ready marker, unless another process
+# rebuilt first. The line is not rebuilt: the database keeps no Redis line, and a
+# waiter whose ticket is gone joins again on its next poll (docs/queue-and-borrow.md).
 REBUILD = (
     _KEYS
     + """
 if redis.call('EXISTS', k_ready) == 1 then return 0 end
-for i = 1, #ARGV, 5 do
+for i = 1, #ARGV, 7 do
   redis.call('ZADD', k_seats, ARGV[i + 2], ARGV[i])
   redis.call('HSET', k_holders, ARGV[i], ARGV[i + 1])
   redis.call('HSET', k_sess, ARGV[i + 1], ARGV[i] .. '\\t' .. ARGV[i + 3] .. '\\t' .. ARGV[i + 4])
+  if ARGV[i + 5] ~= '' and redis.call('HSETNX', k_mproj, ARGV[i], ARGV[i + 5]) == 1 then
+    redis.call('HINCRBY', k_pseats, ARGV[i + 5], 1)
+  end
+  if ARGV[i + 6] == '1' then redis.call('ZADD', k_borrowed, ARGV[i + 2], ARGV[i]) end
 end
 redis.call('SET', k_ready, '1')
 return 1
+"""
+)
+
+# ARGV: ticket -> {member, ticket, joined at, deadline} of the waiter it took out of the
+# line, or {} when the ticket is not in it (granted, lapsed, lost in a flush).
+QUEUE_CANCEL = (
+    _KEYS
+    + """
+local member = redis.call('HGET', k_tickets, ARGV[1])
+if not member then return {} end
+local w = redis.call('HGET', k_waiting, member) or ''
+local joined = string.match(w, '\\t(.*)$') or '0'
+local deadline = redis.call('ZSCORE', k_linedl, member) or '0'
+redis.call('ZREM', k_line, member)
+redis.call('ZREM', k_linedl, member)
+redis.call('HDEL', k_waiting, member)
+redis.call('HDEL', k_tickets, ARGV[1])
+return {member, ARGV[1], joined, deadline}
+"""
+)
+
+# -> the line head first, lapsed waiters left out: {member, ticket, joined, deadline, ...}
+QUEUE = (
+    _KEYS
+    + _NOW
+    + """
+local out = {}
+for _, m in ipairs(redis.call('ZRANGE', k_line, 0, -1)) do
+  local deadline = redis.call('ZSCORE', k_linedl, m)
+  local w = redis.call('HGET', k_waiting, m)
+  if deadline and w and tonumber(deadline) > now then
+    local ticket, joined = string.match(w, '^([^\\t]*)\\t(.*)$')
+    table.insert(out, m); table.insert(out, ticket)
+    table.insert(out, joined); table.insert(out, deadline)
+  end
+end
+return out
 """
 )
 

@@ -29,6 +29,7 @@ from licenses.seatstore.base import (
     SeatRelease,
     SeatStoreUnavailable,
     SeatTerms,
+    Waiter,
     WrongSessionSecret,
 )
 from licenses.seatstore.direct import ThreadConnections
@@ -65,6 +66,8 @@ class RedisSeatStore:
         self._reap = client.register_script(lua.REAP)
         self._rebuild = client.register_script(lua.REBUILD)
         self._drain = client.register_script(lua.DRAIN_BEATS)
+        self._queue_cancel = client.register_script(lua.QUEUE_CANCEL)
+        self._queue = client.register_script(lua.QUEUE)
         self._now = client.register_script(lua.NOW)
         # The client's own seat calls (acquire, heartbeat, release) skip redis-py's
         # per-command machinery on a single Redis (``direct``).
@@ -193,6 +196,21 @@ class RedisSeatStore:
     def drop_license(self, license_id: str) -> None:
         self._call(lambda: self.client.delete(*self.seat_keys(license_id)))
 
+    def queue_cancel(self, license_id: str, ticket: str) -> Waiter | None:
+        keys = self.seat_keys(license_id)
+        reply = self._call(lambda: self._queue_cancel(keys=keys, args=[ticket]))
+        if not reply:
+            return None
+        member, got, joined, deadline = reply
+        return Waiter(member, got, float(joined), float(deadline))
+
+    def queue(self, license_id: str) -> list[Waiter]:
+        flat = self._call(lambda: self._queue(keys=self.seat_keys(license_id)))
+        return [
+            Waiter(flat[i], flat[i + 1], float(flat[i + 2]), float(flat[i + 3]))
+            for i in range(0, len(flat), 4)
+        ]
+
     # write-behind ---------------------------------------------------------------
 
     def drain_beats(self, limit: int) -> dict[str, list[tuple[str, float, int]]]:
@@ -227,6 +245,14 @@ class RedisSeatStore:
         args: list[Any] = []
         for seat in self.seat_loader(license_id):
             args.extend(
-                [seat.member, seat.holder, repr(seat.expires_at), seat.ttl, seat.secret_digest]
+                [
+                    seat.member,
+                    seat.holder,
+                    repr(seat.expires_at),
+                    seat.ttl,
+                    seat.secret_digest,
+                    seat.project,
+                    "1" if seat.borrowed else "0",
+                ]
             )
         return self._call(lambda: self._rebuild(keys=self.seat_keys(license_id), args=args)) == 1

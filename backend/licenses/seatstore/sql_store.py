@@ -8,13 +8,14 @@ database's, so API processes on different hosts agree on expiry.
 import hmac
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.utils import OperationalError
 from django_scopes import scopes_disabled
 
-from licenses.models import License, SeatLease
+from licenses.models import License, SeatLease, SeatTicket
 from licenses.seatstore.base import (
     LiveSeat,
     SeatBeat,
@@ -22,6 +23,7 @@ from licenses.seatstore.base import (
     SeatRelease,
     SeatStoreUnavailable,
     SeatTerms,
+    Waiter,
     WrongSessionSecret,
 )
 
@@ -42,6 +44,98 @@ def database_now() -> datetime:
             return cursor.fetchone()[0]
         cursor.execute("SELECT (julianday('now') - 2440587.5) * 86400.0")
         return _dt(cursor.fetchone()[0])
+
+
+def _seat_policy_admits(
+    leases: QuerySet[SeatLease], used: int, terms: SeatTerms
+) -> tuple[bool, dict[str, Any]]:
+    """Overage, reservations and caps per project: the SQL twin of Lua's
+    ``seat_policy_admits`` (see ``lua._SEAT_POLICY``), run under the license row lock
+    with the expired seats already gone. Whether a new seat may be granted, and notes."""
+    notes: dict[str, Any] = {}
+    limit = terms.seats_total + terms.allowance
+    projects = set(terms.reserved)
+    if terms.project:
+        projects.add(terms.project)
+    held: dict[str, int] = {}
+    if projects:
+        rows = (
+            leases.filter(project__in=projects).values_list("project").annotate(n=Count("id"))
+        ).order_by()
+        held = dict(rows)
+    mine = held.get(terms.project, 0) if terms.project else 0
+    if terms.cap is not None and mine >= terms.cap:
+        notes["reason"] = "project_cap_reached"
+        return False, notes
+    after = used + 1
+    for project, reserved in terms.reserved.items():
+        in_use = mine + 1 if project == terms.project else held.get(project, 0)
+        after += max(0, reserved - in_use)
+    if after > limit:
+        if used < limit:
+            notes["reason"] = "seats_reserved"
+        return False, notes
+    if used + 1 > terms.seats_total:
+        notes["overage"] = True
+    return True, notes
+
+
+class _Line:
+    """The license's line of waiters inside the acquire's transaction (issue 21), the
+    SQL twin of the Lua chunks ``_LINE``, ``_LINE_GRANTED`` and ``_LINE_DENIED``: the
+    same rule, under the same license row lock as the seats."""
+
+    def __init__(self, license_id: str, member: str, terms: SeatTerms, now: datetime):
+        self.license_id, self.terms, self.member, self.now = license_id, terms, member, now
+        self.tickets = SeatTicket.objects.filter(license_id=license_id)
+        self.length, self.ahead, self.mine = 0, 0, None
+        if not terms.queue:
+            return
+        self.tickets.filter(deadline__lte=now).delete()
+        order = list(self.tickets.order_by("id").values_list("member", flat=True))
+        self.length = len(order)
+        if member in order:
+            self.mine = order.index(member)
+        self.ahead = self.length if self.mine is None else self.mine
+
+    def granted(self, notes: dict) -> None:
+        if self.mine is None:
+            return
+        ticket = self.tickets.get(member=self.member)
+        ticket.delete()
+        notes["ticket"] = ticket.ticket
+        notes["waited"] = _ts(self.now) - _ts(ticket.joined_at)
+
+    def denied(self, notes: dict, org_id: int, candidate: str) -> None:
+        terms, deadline = self.terms, self.now + timedelta(seconds=self.terms.ticket_ttl)
+        if terms.queue and self.mine is not None:
+            self.tickets.filter(member=self.member).update(deadline=deadline)
+            notes["ticket"] = self.tickets.get(member=self.member).ticket
+            notes["position"] = self.mine + 1
+        elif terms.queue and terms.wait:
+            if terms.queue_max > 0 and self.length >= terms.queue_max:
+                notes["queue_full"] = True
+            else:
+                SeatTicket.objects.create(
+                    org_id=org_id,
+                    license_id=self.license_id,
+                    member=self.member,
+                    ticket=candidate,
+                    joined_at=self.now,
+                    deadline=deadline,
+                )
+                self.length += 1
+                notes["ticket"], notes["position"] = candidate, self.length
+                notes["joined"] = True
+        if self.length > 0:
+            notes["line_length"] = self.length
+
+
+def _borrow_refused(leases, member: str, terms: SeatTerms) -> bool:
+    """The license's borrow cap (issue 21), the SQL twin of the Lua chunk ``_BORROW``."""
+    if not (terms.borrow and terms.borrow_cap > 0):
+        return False
+    return leases.filter(borrowed=True).exclude(member=member).count() >= terms.borrow_cap
 
 
 class SqlSeatStore:
@@ -71,17 +165,28 @@ class SqlSeatStore:
             if expired:
                 leases.filter(expires_at__lte=now).delete()
             expires = now + timedelta(seconds=ttl)
+            notes: dict = {}
+            line = _Line(license_id, member, terms, now)
+            if _borrow_refused(leases, member, terms):
+                notes["borrow_limit"] = True
+                used = leases.count()
+                return SeatGrant(False, None, False, used, 0.0, _ts(now), tuple(expired), notes)
             existing = leases.filter(member=member).first()
             if existing is not None:
                 existing.expires_at, existing.secret_digest = expires, secret_digest
-                existing.save(update_fields=["expires_at", "secret_digest"])
+                existing.borrowed = terms.borrow
+                existing.save(update_fields=["expires_at", "secret_digest", "borrowed"])
                 used = leases.count()
                 return SeatGrant(
                     True, existing.holder, False, used, _ts(expires), _ts(now), tuple(expired)
                 )
             used = leases.count()
-            if used >= terms.seats_total:
-                return SeatGrant(False, None, False, used, 0.0, _ts(now), tuple(expired))
+            # Waiters ahead are owed seats first (the line), then the policy's limit.
+            admitted, policy_notes = _seat_policy_admits(leases, used + line.ahead, terms)
+            notes.update(policy_notes)
+            if not admitted:
+                line.denied(notes, org_id, holder)
+                return SeatGrant(False, None, False, used, 0.0, _ts(now), tuple(expired), notes)
             SeatLease.objects.create(
                 org_id=org_id,
                 license_id=license_id,
@@ -89,8 +194,13 @@ class SqlSeatStore:
                 holder=holder,
                 expires_at=expires,
                 secret_digest=secret_digest,
+                project=terms.project,
+                borrowed=terms.borrow,
             )
-            return SeatGrant(True, holder, True, used + 1, _ts(expires), _ts(now), tuple(expired))
+            line.granted(notes)
+            return SeatGrant(
+                True, holder, True, used + 1, _ts(expires), _ts(now), tuple(expired), notes
+            )
 
     def heartbeat(self, license_id: str, holder: str, secret_digest: str) -> SeatBeat | None:
         with self._guard(), transaction.atomic(), scopes_disabled():
@@ -180,6 +290,24 @@ class SqlSeatStore:
     def drop_license(self, license_id: str) -> None:
         with self._guard(), scopes_disabled():
             SeatLease.objects.filter(license_id=license_id).delete()
+
+    def queue_cancel(self, license_id: str, ticket: str) -> Waiter | None:
+        with self._guard(), transaction.atomic(), scopes_disabled():
+            License.objects.select_for_update().values_list("id", flat=True).get(id=license_id)
+            row = SeatTicket.objects.filter(license_id=license_id, ticket=ticket).first()
+            if row is None:
+                return None
+            row.delete()
+            return Waiter(row.member, row.ticket, _ts(row.joined_at), _ts(row.deadline))
+
+    def queue(self, license_id: str) -> list[Waiter]:
+        with self._guard(), scopes_disabled():
+            rows = (
+                SeatTicket.objects.filter(license_id=license_id, deadline__gt=database_now())
+                .order_by("id")
+                .values_list("member", "ticket", "joined_at", "deadline")
+            )
+            return [Waiter(m, t, _ts(j), _ts(d)) for m, t, j, d in rows]
 
     @staticmethod
     def _guard() -> "_DatabaseGuard":

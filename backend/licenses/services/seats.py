@@ -6,6 +6,7 @@ Redis, a transaction on SQL) and writes the session row with its seat event thro
 do, the database wins (``_EndedHolder``).
 """
 
+import dataclasses
 import logging
 import uuid
 from dataclasses import dataclass
@@ -22,20 +23,24 @@ from audit.services import audit_record
 from core.actor import Actor
 from licenses import license_cache, selectors
 from licenses.errors import (
+    BorrowLimitReached,
+    BorrowNotAllowed,
+    BorrowTooLong,
     InvalidLicenseKey,
     InvalidSessionSecret,
     LicenseRefused,
     NoSeatsAvailable,
+    QueueFull,
     SeatStoreDown,
     SessionExpired,
     SigningUnavailable,
 )
-from licenses.models import License, LicenseSession, SeatEvent
+from licenses.models import License, LicenseSession, SeatEvent, SeatWait
+from licenses.seat_policy import overage_observed, seat_terms
 from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import (
     SeatGrant,
     SeatStoreUnavailable,
-    SeatTerms,
     WrongSessionSecret,
 )
 from licenses.selectors import as_datetime
@@ -59,8 +64,34 @@ class AcquiredSeat:
     token: str
     created: bool
     seats_used: int
+    # Seat policy marks: a grant past seats_total within the overage allowance, and an
+    # acquire of a license past its expiry but within its grace period.
+    overage: bool
+    grace: bool
     # Shown to the client this once (licenses.session_secrets); never logged.
     secret: str = dataclass_field(repr=False)
+
+
+@dataclass(frozen=True)
+class QueuedSeat:
+    """An acquire that waits in the license's line (issue 21): the client asks again
+    (the same acquire, ``wait`` on) within ``ticket_ttl`` seconds, best after
+    ``retry_after``, to keep its place; the head's ask after a seat frees is granted."""
+
+    license: License
+    ticket: str
+    position: int
+    line_length: int
+    retry_after: int
+    ticket_ttl: int
+
+
+def _retry_after(license_: License, position: int) -> int:
+    """How soon a waiter asks again: the head every second, so a freed seat waits a
+    second at most; the n-th every n seconds, so a line of 50 asks about 4.5 times a
+    second in all (within the per-key acquire limit); never later than a third of the
+    ticket's TTL (two lost asks keep the place)."""
+    return max(1, min(position, license_.queue_ticket_ttl // 3))
 
 
 def session_member(hardware_id: str, client_instance: str = "") -> str:
@@ -76,19 +107,30 @@ def session_acquire(
     client_info: dict[str, Any] | None = None,
     ip_address: str | None = None,
     license_prefetch: license_cache.Prefetched | None = None,
+    project: str = "",
+    wait: bool = False,
+    borrow_hours: int = 0,
     _retried: bool = False,
-) -> AcquiredSeat:
+) -> AcquiredSeat | QueuedSeat:
     """Validate the license, take a seat in one atomic step, record the session, sign a
-    token. ``license_prefetch``: see ``selectors.license_get_by_key``.
+    token. ``license_prefetch``: see ``selectors.license_get_by_key``. ``project``: the
+    slug of the organization's project the seat counts against (reservations and caps,
+    ``licenses.seat_policy``); none: the license's project.
 
     Every grant, a re-acquire of a live session included, comes with a new session
-    secret; the previous one is refused from then on (``licenses.session_secrets``)."""
+    secret; the previous one is refused from then on (``licenses.session_secrets``).
+
+    ``wait``: on a license that keeps a line, a denied asker joins it and gets a
+    ``QueuedSeat``; a waiter's ask keeps its place. ``borrow_hours``: the seat is
+    borrowed for that long (``session_borrow``)."""
     license_ = selectors.license_get_by_key(license_key, license_prefetch)
     if license_ is None:
         raise InvalidLicenseKey()
     if reason := license_.invalid_reason():
         raise LicenseRefused(reason)
+    ttl = borrow_hours * 3600 if borrow_hours else license_.heartbeat_ttl
 
+    project_id = selectors.project_id_for_acquire(license_, project)
     store = get_seat_store()
     member = session_member(hardware_id, client_instance)
     candidate = str(uuid.uuid4())
@@ -99,8 +141,16 @@ def session_acquire(
             str(license_.id),
             member,
             candidate,
-            SeatTerms(seats_total=license_.seats_total),
-            license_.heartbeat_ttl,
+            dataclasses.replace(
+                seat_terms(license_, project_id),
+                queue=license_.queue_enabled,
+                wait=wait,
+                queue_max=license_.queue_max_length,
+                ticket_ttl=license_.queue_ticket_ttl,
+                borrow=borrow_hours > 0,
+                borrow_cap=license_.max_borrowed_seats,
+            ),
+            ttl,
             digest,
         )
     except SeatStoreUnavailable as exc:
@@ -122,12 +172,21 @@ def session_acquire(
                     {str(license_.id): before_add},
                 )
             if not grant.granted:
-                _record_denial(license_, grant)
-                raise NoSeatsAvailable(
-                    details={"seats_total": license_.seats_total, "seats_used": grant.seats_used}
-                )
+                return _denied(license_, grant)
+            overage = overage_observed(license_, grant.seats_used, grant.notes) or (
+                not grant.created and grant.seats_used > license_.seats_total
+            )
+            grace = license_.in_grace(as_datetime(grant.now))
             # Signed before the row is written: a signer that fails leaves nothing behind.
-            token = _sign_token(license_, grant.holder, hardware_id, grant)
+            token = _sign_token(
+                license_,
+                grant.holder,
+                hardware_id,
+                grant,
+                overage=overage,
+                grace=grace,
+                borrowed=borrow_hours > 0,
+            )
             session = _record_session(
                 license_,
                 grant,
@@ -137,7 +196,11 @@ def session_acquire(
                 client_instance,
                 client_info,
                 ip_address,
+                project_id,
+                borrowed=borrow_hours > 0,
             )
+            if "waited" in grant.notes:
+                _record_wait(license_, SeatWait.Outcome.GRANTED, grant.notes["waited"], grant)
         except _EndedHolder:
             # The store still counted a seat for a session the database has ended
             # (its release or revoke reached the database but not the store, e.g.
@@ -151,6 +214,9 @@ def session_acquire(
                 client_instance=client_instance,
                 client_info=client_info,
                 ip_address=ip_address,
+                project=project,
+                wait=wait,
+                borrow_hours=borrow_hours,
                 _retried=True,
             )
         except Exception as exc:
@@ -164,7 +230,124 @@ def session_acquire(
                 # The license was deleted while this acquire was in flight.
                 raise InvalidLicenseKey() from exc
             raise
-    return AcquiredSeat(session, license_, token, grant.created, grant.seats_used, secret)
+    return AcquiredSeat(
+        session, license_, token, grant.created, grant.seats_used, overage, grace, secret
+    )
+
+
+def _denial_details(license_: License, grant: SeatGrant) -> dict[str, Any]:
+    """What a refused client is told: the counts, and why when a policy refused it
+    (``seats_reserved``: the free seats are kept for projects that reserved them;
+    ``project_cap_reached``: the asker's project holds its cap)."""
+    details: dict[str, Any] = {
+        "seats_total": license_.seats_total,
+        "seats_used": grant.seats_used,
+    }
+    if license_.overage_allowance:
+        details["overage_allowance"] = license_.overage_allowance
+    if reason := grant.notes.get("reason"):
+        details["reason"] = reason
+    return details
+
+
+def _denied(license_: License, grant: SeatGrant) -> QueuedSeat:
+    """A denial's answer: a place in the line when the seat step gave one, else the
+    refusal its notes name. A waiter's later asks are not denials: only joining the
+    line, or a refusal, records a ``deny`` event."""
+    notes = grant.notes
+    if "ticket" in notes:
+        if notes.get("joined"):
+            _record_denial(license_, grant)
+        return QueuedSeat(
+            license_,
+            notes["ticket"],
+            notes["position"],
+            notes["line_length"],
+            _retry_after(license_, notes["position"]),
+            license_.queue_ticket_ttl,
+        )
+    _record_denial(license_, grant)
+    counts = _denial_details(license_, grant)
+    if notes.get("borrow_limit"):
+        raise BorrowLimitReached(details={"max_borrowed_seats": license_.max_borrowed_seats})
+    if notes.get("queue_full"):
+        raise QueueFull(details={**counts, "line_length": notes.get("line_length", 0)})
+    if notes.get("line_length"):
+        counts["line_length"] = notes["line_length"]
+    raise NoSeatsAvailable(details=counts)
+
+
+def _record_wait(license_: License, outcome: str, waited: float, grant_or_now: Any) -> None:
+    """One ``SeatWait`` (the analytics of waits); failing to write it changes nothing
+    for the client."""
+    at = grant_or_now.now if isinstance(grant_or_now, SeatGrant) else grant_or_now
+    try:
+        with scopes_disabled():
+            SeatWait.objects.create(
+                org_id=license_.org_id,
+                license_id=license_.id,
+                outcome=outcome,
+                waited=max(0.0, float(waited)),
+                at=as_datetime(at),
+            )
+    except DatabaseError:
+        logger.exception("could not record a wait in the line of license %s", license_.id)
+
+
+def queue_cancel(*, license_key: str, ticket: str) -> bool:
+    """Leave the license's line (a waiter's Ctrl-C): whether ``ticket`` was in it.
+    Cancelling twice, or a ticket already granted or lapsed, is not an error."""
+    license_ = selectors.license_get_by_key(license_key)
+    if license_ is None:
+        raise InvalidLicenseKey()
+    store = get_seat_store()
+    try:
+        waiter = store.queue_cancel(str(license_.id), ticket)
+        now = store.now() if waiter is not None else 0.0
+    except SeatStoreUnavailable as exc:
+        raise SeatStoreDown() from exc
+    if waiter is None:
+        return False
+    _record_wait(license_, SeatWait.Outcome.CANCELLED, now - waiter.joined_at, now)
+    return True
+
+
+def session_borrow(
+    *,
+    license_key: str,
+    hardware_id: str,
+    hours: int,
+    client_instance: str = "",
+    client_info: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AcquiredSeat:
+    """Borrow a seat for offline use (issue 21): held for ``hours`` (up to the license's
+    ``max_borrow_hours``) with a token valid as long and no heartbeats; it counts until
+    it is returned (a release) or its period ends, and the reaper never takes it before.
+    Borrowing again from the same machine renews the period (a new token)."""
+    license_ = selectors.license_get_by_key(license_key)
+    if license_ is None:
+        raise InvalidLicenseKey()
+    if reason := license_.invalid_reason():
+        raise LicenseRefused(reason)
+    if license_.max_borrow_hours == 0:
+        raise BorrowNotAllowed()
+    if hours > license_.max_borrow_hours:
+        raise BorrowTooLong(details={"max_borrow_hours": license_.max_borrow_hours})
+    seat = session_acquire(
+        license_key=license_key,
+        hardware_id=hardware_id,
+        client_instance=client_instance,
+        client_info=client_info,
+        ip_address=ip_address,
+        borrow_hours=hours,
+    )
+    if isinstance(seat, QueuedSeat):
+        # The machine waits in the line already: a borrow never jumps it.
+        raise NoSeatsAvailable(
+            details={"seats_total": license_.seats_total, "line_length": seat.line_length}
+        )
+    return seat
 
 
 class _EndedHolder(Exception):
@@ -180,6 +363,8 @@ def _record_session(
     client_instance: str,
     client_info: dict[str, Any] | None,
     ip_address: str | None,
+    project_id: str,
+    borrowed: bool = False,
 ) -> LicenseSession:
     now, expires = as_datetime(grant.now), as_datetime(grant.expires_at)
     if not grant.created:
@@ -187,7 +372,10 @@ def _record_session(
         if session is not None and session.status == Status.ACTIVE:
             session.last_heartbeat_at, session.expires_at = now, expires
             session.secret_digest = secret_digest
-            session.save(update_fields=["last_heartbeat_at", "expires_at", "secret_digest"])
+            session.borrowed_until = expires if borrowed else None
+            session.save(
+                update_fields=["last_heartbeat_at", "expires_at", "secret_digest", "borrowed_until"]
+            )
             return session
         if session is not None:
             raise _EndedHolder()
@@ -196,7 +384,7 @@ def _record_session(
         "id": uuid.UUID(grant.holder),
         "org_id": license_.org_id,
         "license": license_,
-        "project_id": license_.project_id,
+        "project_id": uuid.UUID(project_id) if project_id else None,
         "hardware_id": hardware_id,
         "client_instance": client_instance,
         "member": member,
@@ -206,6 +394,7 @@ def _record_session(
         "started_at": now,
         "last_heartbeat_at": now,
         "expires_at": expires,
+        "borrowed_until": expires if borrowed else None,
     }
     session = _insert_or_existing(fields, grant)
     if session is not None:
@@ -256,12 +445,24 @@ def _record_denial(license_: License, grant: SeatGrant) -> None:
         logger.exception("could not record a denial of license %s", license_.id)
 
 
-def _sign_token(license_: License, session_id: str, hardware_id: str, grant: SeatGrant) -> str:
+def _sign_token(
+    license_: License,
+    session_id: str,
+    hardware_id: str,
+    grant: SeatGrant,
+    *,
+    overage: bool = False,
+    grace: bool = False,
+    borrowed: bool = False,
+) -> str:
     """The license token of a grant. A signer that fails (a key file gone, an HSM or KMS
     unreachable) fails the acquire closed with a 503: never a token that does not
-    verify, and the caller gives the seat back."""
+    verify, and the caller gives the seat back. A borrowed seat's token lives as long as
+    the borrow (claim ``borrow``), so it verifies offline for the whole period."""
     issued = int(grant.now)
     lifetime = max(license_.offline_grace, license_.heartbeat_ttl)
+    if borrowed:
+        lifetime = int(grant.expires_at) - issued
     claims = {
         "iss": settings.TOKEN_ISSUER,
         "sub": session_id,
@@ -273,6 +474,13 @@ def _sign_token(license_: License, session_id: str, hardware_id: str, grant: Sea
         "exp": issued + lifetime,
         "lic_exp": int(license_.expires_at.timestamp()) if license_.expires_at else None,
     }
+    # Seat policy marks, only when set: a plain token stays as it was.
+    if overage:
+        claims["overage"] = True
+    if grace:
+        claims["grace"] = True
+    if borrowed:
+        claims["borrow"] = True
     try:
         return current_signer().sign(claims)
     except Exception as exc:

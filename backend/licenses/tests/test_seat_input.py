@@ -60,6 +60,7 @@ def by_serializer(serializer):
             "hardware_id": TEXT,
             "client_instance": TEXT,
             "client_info": INFO,
+            "wait": st.one_of(st.booleans(), TEXT, st.integers(-2, 2), st.none()),
             "extra": TEXT,
         },
     )
@@ -134,7 +135,10 @@ def test_the_fast_path_is_taken_for_plain_bodies(monkeypatch):
         "hardware_id": "laptop-1",
         "client_instance": "",
         "client_info": {"v": "1"},
+        "wait": False,
+        "project": "",
     }
+    assert fast_path.acquire_input({**body, "wait": True})["wait"] is True
     session_id = str(uuid.uuid4())
     proof = {"session_id": session_id, "session_secret": "sks_secret"}
     assert fast_path.session_input(proof) == (session_id, "sks_secret")

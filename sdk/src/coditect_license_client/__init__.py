@@ -10,6 +10,9 @@ with client.seat() as seat:
 from ._version import __version__
 from .client import LicenseClient
 from .errors import (
+    BorrowLimitReached,
+    BorrowNotAllowed,
+    BorrowTooLong,
     InvalidLicenseKey,
     InvalidRequest,
     InvalidSessionSecret,
@@ -20,6 +23,7 @@ from .errors import (
     LicenseSuspended,
     NoSeatsAvailable,
     NotAcquired,
+    QueueFull,
     RateLimited,
     SeatLost,
     SeatStoreUnavailable,
@@ -31,15 +35,20 @@ from .errors import (
     TokenInvalid,
     TransientError,
     UnexpectedResponse,
+    WaitCancelled,
+    WaitTimedOut,
 )
 from .fingerprint import hardware_fingerprint
 from .jwks import JWKSCache, StaticJWKS
-from .lease import ClientStatus, HeartbeatResult, Lease
+from .lease import ClientStatus, HeartbeatResult, Lease, WaitStatus
 from .retry import RetryPolicy
 from .seat import Seat
 from .verify import TokenClaims, verify_token
 
 __all__ = [
+    "BorrowLimitReached",
+    "BorrowNotAllowed",
+    "BorrowTooLong",
     "ClientStatus",
     "HeartbeatResult",
     "InvalidLicenseKey",
@@ -55,6 +64,7 @@ __all__ = [
     "LicenseSuspended",
     "NoSeatsAvailable",
     "NotAcquired",
+    "QueueFull",
     "RateLimited",
     "RetryPolicy",
     "Seat",
@@ -70,6 +80,9 @@ __all__ = [
     "TokenInvalid",
     "TransientError",
     "UnexpectedResponse",
+    "WaitCancelled",
+    "WaitStatus",
+    "WaitTimedOut",
     "__version__",
     "hardware_fingerprint",
     "verify_token",

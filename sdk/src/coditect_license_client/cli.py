@@ -53,11 +53,13 @@ from .errors import (
     SessionExpired,
     TokenError,
     TransientError,
+    WaitCancelled,
 )
 from .fingerprint import ENV_OVERRIDE, fingerprint_sources, hardware_fingerprint
 from .jwks import JWKS_PATH, JWKSCache, KeySource, StaticJWKS
-from .lease import Lease
+from .lease import Lease, WaitStatus
 from .retry import RetryPolicy
+from .seat import Seat
 from .transport import Transport
 from .verify import TokenClaims, verify_token
 
@@ -274,7 +276,22 @@ def build_parser() -> argparse.ArgumentParser:
         "hold a seat while COMMAND runs; exit with its status "
         "(--json: a summary on stdout once it ends)",
     )
+    run.add_argument(
+        "--wait",
+        nargs="?",
+        const="forever",
+        default=None,
+        metavar="DURATION",
+        help="when every seat is in use, wait in the license's line (for up to DURATION: "
+        "90s, 5m, 2h; as long as it takes without one); Ctrl-C gives the place up",
+    )
     run.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- COMMAND [ARGS...]")
+    borrow = add(
+        "borrow",
+        "borrow a seat for offline use (no heartbeats) for DURATION, e.g. 72h or 3d",
+    )
+    borrow.add_argument("duration", metavar="DURATION", help="hours to keep it: 72h, 3d, 8")
+    add("return", "give the borrowed seat back")
     completion = sub.add_parser(
         "completion",
         help="print a shell completion script",
@@ -460,13 +477,43 @@ def cmd_heartbeat(settings: Settings, out: Output, args: argparse.Namespace) -> 
     return ExitCode.OK
 
 
+def _borrowed_lines(client: LicenseClient, lease: Lease) -> tuple[dict[str, Any], list[str]]:
+    """The borrowed seat as ``status`` shows it: its token checked offline."""
+    try:
+        claims = client.verify_token(lease.token, offline=True)
+        valid, error = True, None
+    except LicenseError as exc:
+        claims, valid, error = None, False, str(exc)
+    until = claims.expires_at if claims else lease.session_expires_at
+    payload = {
+        "session_id": lease.session_id,
+        "license_id": lease.license_id,
+        "borrowed_until": _iso(lease.session_expires_at),
+        "token_valid": valid,
+        "token_error": error,
+    }
+    lines = [
+        f"seat borrowed: session {lease.session_id}",
+        f"  held until  {_stamp(lease.session_expires_at)}",
+        f"  token       {'valid' if valid else 'NOT valid'} until {_stamp(until)}"
+        + (f" ({error})" if error else ""),
+    ]
+    return payload, lines
+
+
 def cmd_status(settings: Settings, out: Output, args: argparse.Namespace) -> int:
     with settings.client() as client:
         status = client.status(check_server=args.check)
+        borrowed = client.borrowed_lease()
+        borrow_payload, borrow_lines = _borrowed_lines(client, borrowed) if borrowed else (None, [])
     payload = status.as_dict()
     payload["token_expires_at"] = _iso(status.token_expires_at)
     payload["session_expires_at"] = _iso(status.session_expires_at)
+    payload["borrowed"] = borrow_payload
     if status.session_id is None:
+        if borrow_payload is not None:
+            out.data(payload, borrow_lines)
+            return ExitCode.OK if borrow_payload["token_valid"] else ExitCode.NO_SEAT_HELD
         out.data(payload, [f"no seat held on this machine for {status.server_url}"])
         return ExitCode.NO_SEAT_HELD
     lines = [
@@ -482,7 +529,7 @@ def cmd_status(settings: Settings, out: Output, args: argparse.Namespace) -> int
         lines.append(
             "  server      session " + ("alive" if status.session_alive else "gone (acquire again)")
         )
-    out.data(payload, lines)
+    out.data(payload, lines + borrow_lines)
     return ExitCode.OK if status.held else ExitCode.NO_SEAT_HELD
 
 
@@ -550,6 +597,92 @@ def _foreground_of_terminal() -> bool:
         return False
 
 
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in ``90s``, ``5m``, ``2h``, ``3d``, ``1h30m`` or a plain number of seconds."""
+    value = text.strip().lower()
+    if value.replace(".", "", 1).isdigit():
+        return float(value)
+    total, number = 0.0, ""
+    for ch in value:
+        if ch.isdigit() or ch == ".":
+            number += ch
+        elif ch in _UNITS and number:
+            total += float(number) * _UNITS[ch]
+            number = ""
+        else:
+            raise UsageError(f"not a duration: {text!r} (try 90s, 5m, 2h or 3d)")
+    if number or total <= 0:
+        raise UsageError(f"not a duration: {text!r} (try 90s, 5m, 2h or 3d)")
+    return total
+
+
+def parse_hours(text: str) -> int:
+    """Whole hours of a borrow: ``72h``, ``3d``, or a plain number (hours)."""
+    value = text.strip().lower()
+    seconds = float(value) * 3600 if value.isdigit() else parse_duration(value)
+    hours = round(seconds / 3600)
+    if hours < 1:
+        raise UsageError("a borrow lasts at least one hour")
+    return hours
+
+
+def cmd_borrow(settings: Settings, out: Output, args: argparse.Namespace) -> int:
+    hours = parse_hours(args.duration)
+    with settings.client() as client:
+        lease = client.borrow(hours)
+    payload = {**_lease_payload(lease), "borrowed": True, "hours": hours}
+    until = lease.session_expires_at
+    out.data(
+        payload,
+        [
+            f"seat borrowed for {hours} h: session {lease.session_id}",
+            f"  held until  {_stamp(until)} (no heartbeats needed; the token verifies offline)",
+            f"  give it back early with: {PROG} return",
+        ],
+    )
+    return ExitCode.OK
+
+
+def cmd_return(settings: Settings, out: Output, args: argparse.Namespace) -> int:
+    with settings.client() as client:
+        lease = client.borrowed_lease()
+        returned = client.return_borrowed()
+    session = lease.session_id if lease else None
+    out.data(
+        {"returned": returned, "session_id": session},
+        [f"seat returned: session {session}" if returned else "no borrowed seat to return"],
+    )
+    return ExitCode.OK
+
+
+class _WaitLine:
+    """The live line of ``run --wait``: rewritten in place on a terminal, a new line on
+    each change of place otherwise (logs)."""
+
+    def __init__(self, out: Output) -> None:
+        self.out = out
+        self.tty = out.err.isatty() and not out.quiet
+        self.last = ""
+        self.shown = False
+
+    def __call__(self, status: WaitStatus) -> None:
+        text = status.describe()
+        if self.tty:
+            print(f"\r\x1b[K{PROG}: {text}", end="", file=self.out.err, flush=True)
+            self.shown = True
+        elif text != self.last:
+            self.out.note(text)
+        self.last = text
+
+    def done(self) -> None:
+        if self.shown:
+            print(file=self.out.err, flush=True)
+            self.shown = False
+
+
 def cmd_run(settings: Settings, out: Output, args: argparse.Namespace) -> int:
     command = list(args.cmd)
     if command and command[0] == "--":
@@ -562,8 +695,10 @@ def cmd_run(settings: Settings, out: Output, args: argparse.Namespace) -> int:
     # Each run is one running copy: it holds its own seat unless --instance names one.
     explicit = settings.instance is not None
     instance = settings.instance or f"run-{uuid.uuid4().hex[:16]}"
+    wait = getattr(args, "wait", None)
+    wait_timeout = None if wait in (None, "forever") else parse_duration(wait)
     with settings.client(client_instance=instance, cache_lease=explicit) as client:
-        runner = _Runner(client, command, out)
+        runner = _Runner(client, command, out, wait=wait is not None, wait_timeout=wait_timeout)
         code = runner.run()
     if out.json:  # after the command's own output, which shares stdout
         out.data(runner.summary(code), [])
@@ -577,13 +712,31 @@ class _Runner:
         getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
     )
 
-    def __init__(self, client: LicenseClient, command: list[str], out: Output) -> None:
+    def __init__(
+        self,
+        client: LicenseClient,
+        command: list[str],
+        out: Output,
+        *,
+        wait: bool = False,
+        wait_timeout: float | None = None,
+    ) -> None:
         self.command = command
         self.out = out
         self.lost = threading.Event()
-        self.seat = client.seat(on_lost=lambda error: self.lost.set(), handle_signals=False)
-        self.proc: subprocess.Popen[bytes] | None = None
         self.received: list[int] = []
+        self.line = _WaitLine(out)
+        # A signal while waiting in line (Ctrl-C) ends the wait: the ticket is cancelled.
+        self.seat = Seat(
+            client,
+            wait=wait,
+            wait_timeout=wait_timeout,
+            on_wait=self.line,
+            should_stop=lambda: bool(self.received),
+            on_lost=lambda error: self.lost.set(),
+            handle_signals=False,
+        )
+        self.proc: subprocess.Popen[bytes] | None = None
         self.lease: Lease | None = None  # the seat's lease is gone once it is released
 
     def summary(self, code: int) -> dict[str, Any]:
@@ -616,7 +769,14 @@ class _Runner:
     def run(self) -> int:
         previous = {s: signal.signal(s, self.on_signal) for s in self.SIGNALS}
         try:
-            self.seat.start()  # a signal during the acquire is kept in self.received
+            try:
+                self.seat.start()  # a signal during the acquire is kept in self.received
+            except WaitCancelled:
+                self.line.done()
+                self.out.note("stopped waiting; the place in line was given up")
+                return 128 + self.received[0]
+            finally:
+                self.line.done()
             try:
                 return self._run_child()
             finally:
@@ -689,6 +849,8 @@ COMMANDS = {
     "verify": cmd_verify,
     "fingerprint": cmd_fingerprint,
     "run": cmd_run,
+    "borrow": cmd_borrow,
+    "return": cmd_return,
 }
 
 

@@ -7,6 +7,7 @@ import logging
 import platform
 import socket
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,10 +26,12 @@ from .errors import (
     TokenError,
     TransientError,
     UnexpectedResponse,
+    WaitCancelled,
+    WaitTimedOut,
 )
 from .fingerprint import hardware_fingerprint, validate_hardware_id
 from .jwks import JWKS_PATH, JWKSCache
-from .lease import ClientStatus, HeartbeatResult, Lease, parse_time
+from .lease import ClientStatus, HeartbeatResult, Lease, WaitStatus, parse_time
 from .retry import RetryPolicy
 from .transport import USER_AGENT, Transport
 from .verify import TokenClaims, decode_unverified, verify_token
@@ -80,6 +83,7 @@ class LicenseClient:
         hardware_id: this machine's id (default: :func:`hardware_fingerprint`,
             or ``$CODITECT_HARDWARE_ID``); 1 to 128 characters.
         client_instance: names one of several copies on one machine (<= 64 chars).
+        project: slug of the project the seat counts against (reservations, caps).
         client_info: merged over the defaults (version, sdk, hostname, platform)
             and shown to the license's admins; pass ``{"hostname": ""}`` to hide it.
         cache_dir: where the JWKS and the last lease are kept (default
@@ -102,6 +106,7 @@ class LicenseClient:
         hardware_id: str | None = None,
         client_instance: str | None = None,
         client_info: dict[str, Any] | None = None,
+        project: str | None = None,
         cache_dir: str | Path | None = None,
         use_cache: bool = True,
         cache_lease: bool = True,
@@ -122,6 +127,9 @@ class LicenseClient:
             validate_hardware_id(hardware_id) if hardware_id else hardware_fingerprint()
         )
         self.client_instance = client_instance
+        # The slug of the organization's project the seat counts against (its
+        # reservation and cap on the license); None: the license's own project.
+        self.project = project
         self.client_info = {**default_client_info(), **(client_info or {})}
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
@@ -137,6 +145,9 @@ class LicenseClient:
         self._lease: Lease | None = None
         self._lock = threading.RLock()
         self._lease_name = "lease-" + digest(
+            self.server_url, license_key, self.hardware_id, client_instance
+        )
+        self._borrow_name = "borrow-" + digest(
             self.server_url, license_key, self.hardware_id, client_instance
         )
 
@@ -183,6 +194,10 @@ class LicenseClient:
         retry: RetryPolicy | None = None,
         timeout: float | None = None,
         offline_fallback: bool | None = None,
+        wait: bool = False,
+        wait_timeout: float | None = None,
+        on_wait: Callable[[WaitStatus], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> Lease:
         """Acquire a seat (or get back the one this fingerprint already holds).
 
@@ -190,6 +205,14 @@ class LicenseClient:
         ``allow_offline_start``) is on, a cached token of this same seat that
         still verifies (inside the license's offline grace) is used instead;
         the lease is then marked ``offline``. Raises the typed error otherwise.
+
+        ``wait``: on a full license that keeps a line, wait in it for a seat:
+        ask again when the server says (``retry_after``), calling ``on_wait``
+        with each :class:`WaitStatus`, until a seat is granted, ``wait_timeout``
+        seconds have passed (:class:`WaitTimedOut`) or ``should_stop`` returns
+        true (:class:`WaitCancelled`). Whatever ends the wait without a seat
+        (those, an error, Ctrl-C) cancels the ticket first. A license without a
+        line answers at once, as without ``wait``.
         """
         payload: dict[str, Any] = {
             "license_key": self._license_key,
@@ -198,9 +221,13 @@ class LicenseClient:
         }
         if self.client_instance:
             payload["client_instance"] = self.client_instance
+        if self.project:
+            payload["project"] = self.project
+        if wait:
+            payload["wait"] = True
         try:
-            status, body = self._request(
-                "POST", f"{API}/acquire", payload, retry=retry, timeout=timeout
+            status, body = self._ask_in_line(
+                payload, retry, timeout, wait_timeout, on_wait, should_stop
             )
         except TransientError as exc:
             fallback = self.allow_offline_start if offline_fallback is None else offline_fallback
@@ -225,6 +252,126 @@ class LicenseClient:
         if self.cache is not None and self.cache_lease:
             self.cache.write(self._lease_name, lease.to_cache())
         return lease
+
+    def _ask_in_line(
+        self,
+        payload: dict[str, Any],
+        retry: RetryPolicy | None,
+        timeout: float | None,
+        wait_timeout: float | None,
+        on_wait: Callable[[WaitStatus], None] | None,
+        should_stop: Callable[[], bool] | None,
+    ) -> tuple[int, dict[str, Any]]:
+        """The acquire, asked again while the server answers 202 (a place in the line)."""
+        started = time.monotonic()
+        deadline = None if wait_timeout is None else started + wait_timeout
+        first: tuple[float, int] | None = None
+        ticket: str | None = None
+        try:
+            while True:
+                status, body = self._request(
+                    "POST", f"{API}/acquire", payload, retry=retry, timeout=timeout
+                )
+                if status != 202:
+                    return status, body
+                try:
+                    ticket = str(body["ticket"])
+                    position = int(body["position"])
+                    line_length = int(body.get("line_length", position))
+                    retry_after = max(1, int(body.get("retry_after", 1)))
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise UnexpectedResponse(f"acquire's 202 lacks {exc}") from exc
+                now = time.monotonic()
+                first = first or (now, position)
+                moved = first[1] - position
+                estimate = (now - first[0]) / moved * position if moved > 0 else None
+                if on_wait is not None:
+                    on_wait(
+                        WaitStatus(
+                            ticket, position, line_length, retry_after, now - started, estimate
+                        )
+                    )
+                if deadline is not None and now >= deadline:
+                    raise WaitTimedOut(
+                        f"no seat came free within {wait_timeout:g} s",
+                        details={"position": position},
+                    )
+                pause = retry_after if deadline is None else min(retry_after, deadline - now)
+                if _pause(pause, should_stop):
+                    raise WaitCancelled("stopped waiting for a seat")
+        except BaseException:
+            if ticket is not None:
+                self.cancel_wait(ticket)
+            raise
+
+    def cancel_wait(self, ticket: str) -> bool:
+        """Leave the license's line; whether the ticket was still in it. Never raises
+        for a server that cannot be reached: an abandoned ticket lapses by itself
+        within the license's ticket TTL."""
+        try:
+            _, body = self._request(
+                "POST",
+                f"{API}/queue/cancel",
+                {"license_key": self._license_key, "ticket": ticket},
+                retry=RetryPolicy(attempts=2, base_delay=0.1, max_delay=0.5, deadline=3),
+            )
+        except LicenseError as exc:
+            log.info("could not cancel ticket %s: %s", ticket, exc)
+            return False
+        return bool(body.get("cancelled"))
+
+    # -- borrowing (offline checkout) -----------------------------------------------
+
+    def borrow(self, hours: int) -> Lease:
+        """Borrow a seat for ``hours`` of offline use: no heartbeats, a token valid as
+        long (verifiable offline with the cached JWKS), kept on disk so ``status`` and
+        :meth:`return_borrowed` find it from any later process. Borrowing again
+        renews the period."""
+        payload: dict[str, Any] = {
+            "license_key": self._license_key,
+            "hardware_id": self.hardware_id,
+            "client_info": self.client_info,
+            "hours": int(hours),
+        }
+        if self.client_instance:
+            payload["client_instance"] = self.client_instance
+        status, body = self._request("POST", f"{API}/borrow", payload)
+        try:
+            lease = Lease.from_acquire(body, created=status == 201)
+        except (KeyError, TypeError) as exc:
+            raise UnexpectedResponse(f"borrow answer lacks {exc}") from exc
+        lease.borrowed = True
+        lease.claims = self._claims(lease.token)
+        # The JWKS that verifies the token offline is cached by _claims above.
+        if self.cache is not None:
+            self.cache.write(self._borrow_name, lease.to_cache())
+        return lease
+
+    def borrowed_lease(self) -> Lease | None:
+        """The seat this machine borrowed (from disk), if any."""
+        if self.cache is None:
+            return None
+        data = self.cache.read(self._borrow_name)
+        try:
+            return Lease.from_cache(data) if data else None
+        except (KeyError, TypeError):
+            return None
+
+    def return_borrowed(self) -> bool:
+        """Give the borrowed seat back (from the machine that borrowed it, with its
+        session secret). False when none was borrowed; returning twice is harmless."""
+        lease = self.borrowed_lease()
+        if lease is None:
+            return False
+        with contextlib.suppress(SessionExpired):
+            self._request(
+                "POST",
+                f"{API}/return",
+                {"session_id": lease.session_id, "session_secret": lease.session_secret},
+            )
+        if self.cache is not None:
+            self.cache.delete(self._borrow_name)
+        return True
 
     def heartbeat(
         self,
@@ -364,6 +511,9 @@ class LicenseClient:
     def seat(
         self,
         *,
+        wait: bool = False,
+        timeout: float | None = None,
+        on_wait: Callable[[WaitStatus], None] | None = None,
         on_lost: Callable[[LicenseError], None] | None = None,
         handle_signals: bool = True,
         raise_in_owner: bool = True,
@@ -372,11 +522,16 @@ class LicenseClient:
     ) -> Seat:
         """A context manager that acquires a seat, heartbeats it in a background
         thread and releases it on exit, SIGTERM/SIGINT and interpreter exit.
+        ``wait``: wait in the license's line for up to ``timeout`` seconds (None:
+        as long as it takes), see :meth:`acquire`.
         See :class:`coditect_license_client.seat.Seat`."""
         from .seat import Seat
 
         return Seat(
             self,
+            wait=wait,
+            wait_timeout=timeout,
+            on_wait=on_wait,
             on_lost=on_lost,
             handle_signals=handle_signals,
             raise_in_owner=raise_in_owner,
@@ -460,3 +615,15 @@ class LicenseClient:
         if lease is None:
             raise NotAcquired("no seat held: call acquire() first")
         return lease
+
+
+def _pause(seconds: float, should_stop: Callable[[], bool] | None) -> bool:
+    """Sleep ``seconds`` in short steps; True as soon as ``should_stop`` says so."""
+    end = time.monotonic() + max(0.0, seconds)
+    while True:
+        if should_stop is not None and should_stop():
+            return True
+        left = end - time.monotonic()
+        if left <= 0:
+            return False
+        time.sleep(min(left, 0.1))

@@ -79,6 +79,39 @@ class NoSeatsAvailable(LicenseError):
     status = 409
 
 
+class QueueFull(NoSeatsAvailable):
+    """Every seat is in use and the license's line of waiters is full."""
+
+    code = "queue_full"
+
+
+class WaitTimedOut(NoSeatsAvailable):
+    """No seat came free within the time the caller was willing to wait (the place in
+    the line was given up)."""
+
+    code = "wait_timed_out"
+    status = None
+
+
+class WaitCancelled(LicenseError):
+    """The wait for a seat was stopped by the caller (Ctrl-C); the ticket was cancelled."""
+
+    code = "wait_cancelled"
+    status = None
+
+
+class BorrowLimitReached(NoSeatsAvailable):
+    """As many seats of the license as it lends at once are borrowed."""
+
+    code = "borrow_limit_reached"
+
+
+class BorrowNotAllowed(LicenseNotUsable):
+    """The license does not lend seats for offline use."""
+
+    code = "borrow_not_allowed"
+
+
 class SessionExpired(LicenseError):
     """The session is gone on the server (no heartbeat within the TTL, or revoked)."""
 
@@ -104,6 +137,12 @@ class InvalidRequest(LicenseError):
 
     code = "validation_error"
     status = 400
+
+
+class BorrowTooLong(InvalidRequest):
+    """The license lends seats for fewer hours (``details["max_borrow_hours"]``)."""
+
+    code = "borrow_too_long"
 
 
 class UnexpectedResponse(LicenseError):
@@ -201,6 +240,10 @@ _BY_CODE: dict[str, type[LicenseError]] = {
         LicenseExpired,
         LicenseInactive,
         NoSeatsAvailable,
+        QueueFull,
+        BorrowLimitReached,
+        BorrowNotAllowed,
+        BorrowTooLong,
         SessionExpired,
         InvalidSessionSecret,
         ServerError,

@@ -64,6 +64,9 @@ class Lease:
     offline: bool = False
     acquired_at: float = field(default_factory=time.time)
     claims: TokenClaims | None = field(default=None, compare=False)
+    # A borrowed seat (offline checkout): held until ``session_expires_at`` with no
+    # heartbeats; its token is valid that long.
+    borrowed: bool = False
 
     @classmethod
     def from_acquire(cls, data: dict[str, Any], *, created: bool) -> Lease:
@@ -105,6 +108,42 @@ class Lease:
         skip = ("claims", "offline", "session_secret")
         known = {f for f in cls.__dataclass_fields__ if f not in skip}
         return cls(**{k: v for k, v in data.items() if k in known}, session_secret=_secret(data))
+
+
+@dataclass(frozen=True)
+class WaitStatus:
+    """Where a waiting client stands in the license's line (an acquire's 202).
+
+    ``estimated_seconds`` is this client's own guess from how fast its place has
+    moved so far (None until it has moved): the server promises no time."""
+
+    ticket: str
+    position: int
+    line_length: int
+    retry_after: int
+    waited: float
+    estimated_seconds: float | None = None
+
+    @property
+    def ordinal(self) -> str:
+        n = self.position
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{n}{suffix}"
+
+    def describe(self) -> str:
+        """``waiting for a seat: 3rd in line (about 2 min)``."""
+        text = f"waiting for a seat: {self.ordinal} in line"
+        if self.estimated_seconds is not None:
+            text += f" (about {_about(self.estimated_seconds)})"
+        return text
+
+
+def _about(seconds: float) -> str:
+    if seconds < 60:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 3600:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ from .retry import RetryPolicy
 
 if TYPE_CHECKING:
     from .client import LicenseClient
-    from .lease import Lease
+    from .lease import Lease, WaitStatus
     from .verify import TokenClaims
 
 log = logging.getLogger("coditect_license_client")
@@ -58,6 +58,10 @@ class Seat:
         self,
         client: LicenseClient,
         *,
+        wait: bool = False,
+        wait_timeout: float | None = None,
+        on_wait: Callable[[WaitStatus], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
         on_lost: LostCallback | None = None,
         handle_signals: bool = True,
         raise_in_owner: bool = True,
@@ -70,6 +74,10 @@ class Seat:
         if not 0 <= jitter < 1:
             raise ValueError("jitter must be in [0, 1)")
         self.client = client
+        self.wait = wait
+        self.wait_timeout = wait_timeout
+        self.on_wait = on_wait
+        self.should_stop = should_stop
         self.on_lost = on_lost
         self.handle_signals = handle_signals
         self.raise_in_owner = raise_in_owner
@@ -146,7 +154,12 @@ class Seat:
             if self._started:
                 raise RuntimeError("a Seat can be started only once")
             self._started = True
-        lease = self.client.acquire()
+        lease = self.client.acquire(
+            wait=self.wait,
+            wait_timeout=self.wait_timeout,
+            on_wait=self.on_wait,
+            should_stop=self.should_stop,
+        )
         self._offline = lease.offline
         self.last_contact = None if lease.offline else time.monotonic()
         self._owner = threading.get_ident()

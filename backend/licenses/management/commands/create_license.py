@@ -18,6 +18,16 @@ class Command(BaseCommand):
         parser.add_argument("--seats", type=int, required=True)
         parser.add_argument("--ttl", type=int, default=None, help="Heartbeat TTL in seconds.")
         parser.add_argument("--offline-grace", type=int, default=None)
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            default=None,
+            help="Keep a line: clients that ask to wait get the next free seat in turn.",
+        )
+        parser.add_argument("--queue-ticket-ttl", type=int, default=None)
+        parser.add_argument(
+            "--max-borrow-hours", type=int, default=None, help="0 turns borrowing off."
+        )
         parser.add_argument("--json", action="store_true", help="Print JSON.")
 
     @transaction.atomic
@@ -33,6 +43,9 @@ class Command(BaseCommand):
                     seats_total=opts["seats"],
                     heartbeat_ttl=opts["ttl"],
                     offline_grace=opts["offline_grace"],
+                    queue_enabled=opts.get("queue"),
+                    queue_ticket_ttl=opts.get("queue_ticket_ttl"),
+                    max_borrow_hours=opts.get("max_borrow_hours"),
                     actor=Actor.system_named("command:create_license"),
                 )
             except Exception as exc:

@@ -145,6 +145,15 @@ describe("creating a license", () => {
       heartbeat_ttl: 360,
       expires_at: null,
       project: projects[0].id,
+      overage_kind: "none",
+      overage_value: 0,
+      grace_days: 0,
+      project_seats: [],
+      queue_enabled: false,
+      queue_max_length: 100,
+      queue_ticket_ttl: 60,
+      max_borrow_hours: 168,
+      max_borrowed_seats: 0,
     });
     await user.click(within(shown).getByRole("button", { name: "Copy license key" }));
     // user-event stands in for the system clipboard.

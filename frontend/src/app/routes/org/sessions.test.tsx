@@ -47,6 +47,21 @@ describe("organization sessions", () => {
     expect(mockApi.calls("POST")[0].params.session_id).toBe(newer.id);
   });
 
+  it("says honestly that revoking a borrowed seat cannot recall its offline token", async () => {
+    const until = "2026-12-09T12:00:00Z";
+    const laptop = makeSession({ hardware_id: "travel-laptop", borrowed_until: until, expires_at: until });
+    const revoked = makeSession({ hardware_id: "lost-laptop", borrowed_until: until, status: "revoked", ended_at: until });
+    mockApi.on("GET", "/api/v1/orgs/{org}/sessions", { next: null, previous: null, results: [laptop, revoked] });
+    const { user } = renderApp("/orgs/acme/sessions");
+    const table = await screen.findByRole("table", { name: "Sessions" });
+    const shown = new Date(until).toLocaleString();
+    expect(within(table).getByText(`Revoked, token valid until ${shown}`)).toBeInTheDocument();
+    expect(within(table).getByText(/\(borrowed\)/)).toBeInTheDocument();
+    await user.click(within(table).getByRole("button", { name: "Revoke session of travel-laptop" }));
+    const dialog = await screen.findByRole("alertdialog", { name: "Revoke this borrowed seat?" });
+    expect(dialog).toHaveTextContent(`stays valid until ${shown}: an offline token cannot be recalled`);
+  });
+
   it("offers no revoke to a viewer", async () => {
     cursorPages();
     renderApp("/orgs/acme/sessions", { me: makeMe("viewer") });

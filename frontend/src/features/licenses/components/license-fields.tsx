@@ -1,5 +1,9 @@
+import { useState } from "react";
+
 import { SelectField, TextField } from "@/components/ui/form";
+import type { License } from "@/features/licenses/api/get-licenses";
 import { useProjectChoices } from "@/features/licenses/api/get-project-choices";
+import { SeatPolicyFields, seatPolicyBody } from "@/features/licenses/components/seat-policy-fields";
 import type { FieldErrors } from "@/lib/api-error";
 import { fromLocalInput, toLocalInput } from "@/lib/format";
 
@@ -9,11 +13,17 @@ export type LicenseFormDefaults = {
   seats_total?: number;
   expires_at?: string | null;
   heartbeat_ttl?: number;
-};
+  queue_enabled?: boolean;
+  queue_max_length?: number;
+  queue_ticket_ttl?: number;
+  max_borrow_hours?: number;
+  max_borrowed_seats?: number;
+} & Partial<Pick<License, "overage_kind" | "overage_value" | "grace_days" | "project_seats">>;
 
 /** The fields a license is created and edited with. */
 export function LicenseFields({ org, errors, defaults = {} }: { org: string; errors: FieldErrors; defaults?: LicenseFormDefaults }) {
   const projects = useProjectChoices(org);
+  const [seats, setSeats] = useState(String(defaults.seats_total ?? 5));
   return (
     <>
       <TextField label="Name" name="name" required defaultValue={defaults.name} error={errors.name} autoComplete="off" />
@@ -25,9 +35,10 @@ export function LicenseFields({ org, errors, defaults = {} }: { org: string; err
           min={1}
           step={1}
           required
-          defaultValue={defaults.seats_total ?? 5}
+          value={seats}
+          onChange={(e) => setSeats(e.target.value)}
           error={errors.seats_total}
-          hint="Clients that may run at once."
+          hint="Clients that may run at once. Fewer than are in use now: running clients keep their seats, new ones wait until enough end."
         />
         <TextField
           label="Heartbeat TTL (seconds)"
@@ -62,6 +73,61 @@ export function LicenseFields({ org, errors, defaults = {} }: { org: string; err
           </option>
         ))}
       </SelectField>
+      <SeatPolicyFields org={org} seats={Number(seats)} errors={errors} defaults={defaults} />
+      <div className="grid gap-4 sm:grid-cols-3">
+        <SelectField
+          label="Waiting line"
+          name="queue_enabled"
+          defaultValue={defaults.queue_enabled ? "on" : "off"}
+          error={errors.queue_enabled}
+          hint="When full, clients may wait their turn."
+        >
+          <option value="off">Off</option>
+          <option value="on">On</option>
+        </SelectField>
+        <TextField
+          label="Longest line"
+          name="queue_max_length"
+          type="number"
+          min={0}
+          step={1}
+          defaultValue={defaults.queue_max_length ?? 100}
+          error={errors.queue_max_length}
+          hint="0: no limit."
+        />
+        <TextField
+          label="Ticket TTL (seconds)"
+          name="queue_ticket_ttl"
+          type="number"
+          min={5}
+          step={1}
+          defaultValue={defaults.queue_ticket_ttl ?? 60}
+          error={errors.queue_ticket_ttl}
+          hint="A waiter that stops asking leaves."
+        />
+      </div>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <TextField
+          label="Longest borrow (hours)"
+          name="max_borrow_hours"
+          type="number"
+          min={0}
+          step={1}
+          defaultValue={defaults.max_borrow_hours ?? 168}
+          error={errors.max_borrow_hours}
+          hint="Offline checkout; 0 turns borrowing off."
+        />
+        <TextField
+          label="Seats out at once"
+          name="max_borrowed_seats"
+          type="number"
+          min={0}
+          step={1}
+          defaultValue={defaults.max_borrowed_seats ?? 0}
+          error={errors.max_borrowed_seats}
+          hint="Borrowed seats allowed together; 0: any."
+        />
+      </div>
     </>
   );
 }
@@ -75,5 +141,11 @@ export function licenseBody(values: Record<string, string>) {
     heartbeat_ttl: int(values.heartbeat_ttl),
     expires_at: fromLocalInput(values.expires_at ?? ""),
     project: values.project ? values.project : null,
+    ...seatPolicyBody(values),
+    queue_enabled: values.queue_enabled === "on",
+    queue_max_length: int(values.queue_max_length),
+    queue_ticket_ttl: int(values.queue_ticket_ttl),
+    max_borrow_hours: int(values.max_borrow_hours),
+    max_borrowed_seats: int(values.max_borrowed_seats),
   };
 }

@@ -22,7 +22,18 @@ function sessionColumns(org: string, canRevoke: boolean) {
       header: "Last heartbeat",
       cell: (c) => <RelativeTime value={c.row.original.last_heartbeat_at} />,
     }),
-    col.accessor((s) => timeKey(s.expires_at), { id: "expires", header: "Expires", cell: (c) => <RelativeTime value={c.row.original.expires_at} /> }),
+    col.accessor((s) => timeKey(s.expires_at), {
+      id: "expires",
+      header: "Expires",
+      cell: (c) =>
+        c.row.original.borrowed_until ? (
+          <span>
+            Borrowed until <RelativeTime value={c.row.original.borrowed_until} />
+          </span>
+        ) : (
+          <RelativeTime value={c.row.original.expires_at} />
+        ),
+    }),
     col.display({
       id: "actions",
       header: () => <span className="sr-only">Actions</span>,

@@ -39,7 +39,23 @@ function sessionColumns(org: string, canRevoke: boolean) {
     col.accessor((s) => statusLabel(s.status), {
       id: "status",
       header: "Status",
-      cell: (c) => <Badge tone={TONE[c.row.original.status]}>{c.getValue()}</Badge>,
+      cell: (c) => {
+        const session = c.row.original;
+        if (session.borrowed_until && session.status === "revoked") {
+          // A borrowed token was handed out for offline use: revoking cannot recall it.
+          return (
+            <Badge tone={TONE.revoked}>
+              Revoked, token valid until {new Date(session.borrowed_until).toLocaleString()}
+            </Badge>
+          );
+        }
+        return (
+          <Badge tone={TONE[session.status]}>
+            {c.getValue()}
+            {session.borrowed_until ? " (borrowed)" : ""}
+          </Badge>
+        );
+      },
     }),
     col.accessor((s) => timeKey(s.started_at), {
       id: "started",
