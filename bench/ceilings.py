@@ -83,9 +83,13 @@ def _redis_benchmark(port: int, requests: int, command: list[str]) -> float:
         timeout=120,
         check=True,
     )
-    # "test","rps",...  then one row per test
-    rows = [ln for ln in proc.stdout.splitlines() if ln and not ln.startswith('"test"')]
-    return float(rows[-1].split(",")[1].strip('"'))
+    # "test","rps",...  then one row per test. The test's name is the command, which may
+    # hold commas and unescaped quotes (a JSON argument): count the fields from the end.
+    lines = [ln for ln in proc.stdout.splitlines() if ln]
+    header = next(ln for ln in lines if ln.startswith('"test"'))
+    after_rps = len(header.split(",")) - 2
+    row = next(ln for ln in reversed(lines) if not ln.startswith('"test"'))
+    return float(row.split(",")[-(after_rps + 1)].strip('"'))
 
 
 def seat_store_ceiling(port: int, prefix: str, requests: int) -> dict[str, float]:
@@ -128,6 +132,36 @@ def seat_store_ceiling(port: int, prefix: str, requests: int) -> dict[str, float
                 license_id,
                 terms,
             ],
+        )
+        # The same with a seat policy: 25 % overage, a project's reservation, and the
+        # asker's project capped (licenses.seat_policy), on a license of its own.
+        policy_id = str(uuid.uuid4())
+        policy_keys = [*store.seat_keys(policy_id), store.dirty_key]
+        client.set(policy_keys[2], "1")
+        policy_terms = SeatTerms(
+            seats_total=100_000_000,
+            allowance=25_000_000,
+            project="capped",
+            reserved={"reserved": 1000},
+            cap=90_000_000,
+        ).as_json()
+        out["acquire script with overage, reservation, cap, redis-benchmark -P16 -c8"] = (
+            _redis_benchmark(
+                port,
+                requests,
+                [
+                    "EVALSHA",
+                    sha_acquire,
+                    nkeys,
+                    *policy_keys,
+                    "hw-__rand_int__",
+                    "h-__rand_int__",
+                    "3600",
+                    digest,
+                    policy_id,
+                    policy_terms,
+                ],
+            )
         )
         out["heartbeat script, redis-benchmark -P16 -c8"] = _redis_benchmark(
             port, requests, ["EVALSHA", sha_heartbeat, nkeys, *keys, holder, digest, license_id]

@@ -239,6 +239,8 @@ class Bench:
             keys_file = self.queue_keys_file if op == "acquire_q" else self.keys_file
             spec = ("acquire.lua", {"keys_file": str(tags.pop("keys_file", keys_file))})
             spec[1]["nonce"] = f"{self.nonce}-{len(self.results['runs'])}"
+            if project := tags.get("project"):
+                spec[1]["project"] = project
         elif op == "budget":
             spec = ("budget.lua", {"targets_file": str(self.budget_file)})
         elif op == "churn":
@@ -458,7 +460,9 @@ class Bench:
                     # active one (otherwise the root on record, another backend's, wins).
                     SigningKey.objects.all().delete()
                     self.stack.start_api(**{**common, **env})
-                    self.warm_up(("acquire",))
+                    # Every worker certifies its online key on its first acquire (a root
+                    # call, and for KMS the client library's first import): not measured.
+                    self.warm_up(("acquire", "acquire", "acquire"))
                     for clients in ROOTS_LEVELS:
                         self.run_op(
                             "acquire", clients, SECONDS, phase="roots", server=name, rep=rep
@@ -510,6 +514,155 @@ class Bench:
                 samples.append((time.perf_counter() - started) * 1000)
             times[name] = round(median(samples), 2)
         return times
+
+    def phase_webhooks(self) -> None:
+        """Acquire with no webhook endpoint vs five subscribed to ``session.*`` (each acquire
+        then writes a ``session.started`` event in its transaction), paired per repetition
+        in alternating order; then delivery throughput of one worker process."""
+        from django_scopes import scopes_disabled
+
+        from core.actor import Actor
+        from tenants.models import Organization
+        from webhooks import services as webhook_services
+        from webhooks.models import WebhookEndpoint
+
+        org_id = self.hot.org_id
+        with scopes_disabled():
+            org = Organization.objects.get(id=org_id)
+            for n in range(5):
+                webhook_services.endpoint_create(
+                    org=org,
+                    url=f"https://hooks{n}.bench.example/in",
+                    event_types=["session.*"],
+                    is_enabled=False,
+                    actor=Actor.system_named("bench"),
+                )
+        # The API processes re-read an organization's subscriptions this often.
+        settle = float(os.environ.get("EVENT_SUBSCRIPTIONS_CACHE_SECONDS", "5")) + 1.0
+        clients = int(os.environ.get("BENCH_WEBHOOK_CLIENTS", "32"))
+        pairs = []
+        for rep in range(REPS):
+            order = (0, 5) if rep % 2 == 0 else (5, 0)
+            got = {}
+            for endpoints in order:
+                with scopes_disabled():
+                    WebhookEndpoint.objects.filter(org_id=org_id).update(is_enabled=endpoints > 0)
+                time.sleep(settle)
+                got[endpoints] = self.run_op(
+                    "acquire",
+                    clients,
+                    SECONDS,
+                    phase="webhooks",
+                    server="EdDSA",
+                    rep=rep,
+                    endpoints=endpoints,
+                ).rps
+            pairs.append({"rep": rep, "none": got[0], "five": got[5], "ratio": got[5] / got[0]})
+            ratio = got[5] / got[0]
+            log(f"webhooks: rep {rep}: {got[0]:.0f} vs {got[5]:.0f} acquires/s = {ratio:.3f}")
+        self.results["webhooks"] = {
+            "clients": clients,
+            "pairs": pairs,
+            "median_ratio": median([p["ratio"] for p in pairs]),
+            "delivery": self.webhook_delivery_throughput(org_id),
+        }
+        log(f"webhooks: {self.results['webhooks']}")
+
+    def webhook_delivery_throughput(self, org_id: str) -> dict[str, Any]:
+        """Dispatch the outbox, then attempt deliveries one after another in this process
+        (what one Celery worker process does per task, without the broker round trip)
+        against a receiver in another process on loopback that answers 204."""
+        from django.conf import settings
+        from django_scopes import scopes_disabled
+
+        from events.models import Event
+        from webhooks import services as webhook_services
+        from webhooks.models import WebhookEndpoint
+
+        port = free_port()
+        receiver = subprocess.Popen([sys.executable, "-c", RECEIVER.format(port=port)])
+        try:
+            time.sleep(1.0)
+            settings.WEBHOOK_ALLOW_LOOPBACK = True
+            with scopes_disabled():
+                WebhookEndpoint.objects.filter(org_id=org_id).update(
+                    is_enabled=True, url=f"http://127.0.0.1:{port}/in"
+                )
+                events = Event.objects.filter(org_id=org_id, dispatched_at__isnull=True).count()
+            started = time.monotonic()
+            ids: list[str] = []
+            while batch := webhook_services.events_dispatch():
+                ids += batch
+            dispatch_s = time.monotonic() - started
+            limit = int(os.environ.get("BENCH_WEBHOOK_DELIVERIES", "3000"))
+            started, cpu = time.monotonic(), time.process_time()
+            ok = 0
+            for delivery_id in ids[:limit]:
+                result = webhook_services.delivery_attempt(delivery_id)
+                ok += bool(result and result.succeeded)
+            deliver_s, deliver_cpu = time.monotonic() - started, time.process_time() - cpu
+        finally:
+            receiver.terminate()
+            receiver.wait(timeout=10)
+        attempted = min(limit, len(ids))
+        return {
+            "events": events,
+            "deliveries_created": len(ids),
+            "dispatch_s": round(dispatch_s, 3),
+            "deliveries_per_s_dispatch": round(len(ids) / dispatch_s, 1) if dispatch_s else None,
+            "attempted": attempted,
+            "succeeded": ok,
+            "deliveries_per_s_one_worker": round(attempted / deliver_s, 1) if deliver_s else None,
+            # Less sensitive to a busy machine: the worker process's own CPU per delivery.
+            "deliveries_per_cpu_s_one_worker": round(attempted / deliver_cpu, 1)
+            if deliver_cpu
+            else None,
+        }
+
+    def phase_policy(self) -> None:
+        """Acquire on licenses with a seat policy (25 % overage, a reservation, and the
+        asker's project capped) against plain acquire, paired: both in each repetition
+        and level, alternating which goes first, on the same server."""
+        s = self.seeder
+        org_id = s.org("bench")
+        reserved, capped = s.project(org_id, "reserved"), s.project(org_id, "capped")
+        rules = [
+            {"project": reserved, "slug": "reserved", "reserved": 1000, "cap": None},
+            {"project": capped, "slug": "capped", "reserved": 0, "cap": 900_000},
+        ]
+        policy = s.licenses(
+            "policy",
+            "bench",
+            16,
+            seats_total=1_000_000,
+            ttl=3600,
+            overage=("percent", 25),
+            project_seats=rules,
+        )
+        s.rebuild(policy.ids)
+        keys_file = self.workdir / "policy-keys.txt"
+        keys_file.write_text("\n".join(policy.keys) + "\n")
+        if self.stack.procs.get("api") is None:
+            self.stack.start_api(TOKEN_SIGNING_ALGORITHM="EdDSA")
+        self.warm_up(("healthz", "acquire"))
+        kinds = {
+            "plain": {"keys_file": self.keys_file},
+            "policy": {"keys_file": keys_file, "project": "capped"},
+        }
+        for rep in range(REPS):
+            for clients in LEVELS:
+                order = ["plain", "policy"] if rep % 2 == 0 else ["policy", "plain"]
+                for kind in order:
+                    self.run_op(
+                        "acquire",
+                        clients,
+                        SECONDS,
+                        phase="policy",
+                        server="EdDSA",
+                        rep=rep,
+                        policy=kind,
+                        **kinds[kind],
+                    )
 
     def phase_scale(self) -> None:
         from licenses import services
@@ -693,6 +846,13 @@ class Bench:
                 self.phase_rs256()
             if "roots" in PHASES:
                 self.phase_roots()
+            if "webhooks" in PHASES:
+                if self.stack.procs.get("api") is None:
+                    self.stack.start_api(TOKEN_SIGNING_ALGORITHM="EdDSA")
+                    self.warm_up(("healthz", "acquire"))
+                self.phase_webhooks()
+            if "policy" in PHASES:
+                self.phase_policy()
             if "scale" in PHASES:
                 self.phase_scale()
                 if "dashboard" in PHASES:
@@ -721,6 +881,27 @@ class Bench:
         md = report.write(self.results, HERE, Path(custom) if custom else None)
         log(f"done in {self.results['total_s']}s: {md} and the plots beside it")
         return 0
+
+
+RECEIVER = """
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+class H(BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        self.send_response(204)
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+ThreadingHTTPServer(("127.0.0.1", {port}), H).serve_forever()
+"""
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def median(values: list[float]) -> float:

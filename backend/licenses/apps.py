@@ -9,6 +9,7 @@ class LicensesConfig(AppConfig):
         from core import preflight
         from licenses import license_cache, receivers, signing
         from licenses.models import License
+        from projects.models import Project
         from tenants.signals import organization_deleting
 
         # /readyz names the signer when this process cannot sign a token (503).
@@ -31,4 +32,20 @@ class LicensesConfig(AppConfig):
             sender=License,
             weak=False,
             dispatch_uid="license_cache_deleted",
+        )
+
+        # A project's seat rules on licenses follow its slug and go with it.
+        post_save.connect(
+            lambda instance, created, **_: (
+                None if created else receivers.project_changed(project=instance, deleted=False)
+            ),
+            sender=Project,
+            weak=False,
+            dispatch_uid="licenses_project_saved",
+        )
+        post_delete.connect(
+            lambda instance, **_: receivers.project_changed(project=instance, deleted=True),
+            sender=Project,
+            weak=False,
+            dispatch_uid="licenses_project_deleted",
         )

@@ -78,3 +78,8 @@ class SigningRootNotReady(DomainError):
 class SigningRootRetired(DomainError):
     code = "signing_root_retired"
     message = "A retired signing root cannot certify again; publish a new one."
+
+
+class UnknownProject(DomainError):
+    code = "unknown_project"
+    message = "The organization has no project with this slug."

@@ -9,6 +9,11 @@ urlpatterns = [
         name="license-utilization",
     ),
     path(
+        "orgs/<str:org>/licenses/<uuid:license_id>/policy-use",
+        views.LicensePolicyUseView.as_view(),
+        name="license-policy-use",
+    ),
+    path(
         "orgs/<str:org>/licenses/<uuid:license_id>/waits",
         views.LicenseWaitsView.as_view(),
         name="license-waits",

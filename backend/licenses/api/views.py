@@ -118,10 +118,15 @@ class AcquireView(SeatEndpoint):
                 "`retry_after` seconds; the head's ask after a seat frees gets the 201.",
             ),
             **_errors(
-                (400, "validation_error or malformed_json"),
+                (400, "validation_error, malformed_json or unknown_project"),
                 (401, "invalid_license_key"),
                 (403, "license_suspended, license_expired or license_inactive"),
-                (409, "no_seats_available or queue_full"),
+                (
+                    409,
+                    "no_seats_available (details.reason: seats_reserved when the free seats "
+                    "are kept for projects that reserved them; project_cap_reached) or "
+                    "queue_full",
+                ),
                 (429, "rate_limited: see Retry-After"),
                 (503, "seat_store_unavailable or signing_unavailable"),
             ),
@@ -168,6 +173,8 @@ def _granted(seat: "services.AcquiredSeat") -> Response:
         "license_id": str(lic.id),
         "license_expires_at": lic.expires_at and _DATETIME.to_representation(lic.expires_at),
         "offline_grace": lic.offline_grace,
+        "overage": seat.overage,
+        "grace": seat.grace,
     }
     return Response(body, status=status.HTTP_201_CREATED if seat.created else status.HTTP_200_OK)
 

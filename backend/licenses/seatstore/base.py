@@ -35,6 +35,14 @@ class SeatTerms:
     here and its rule to both, never a check-then-act around the store."""
 
     seats_total: int
+    # Overage, reservations and caps (licenses.seat_policy): extra seats past
+    # seats_total; the asker's project ("" none); the seats each project has reserved
+    # (project -> K, every reserving project, for outsiders must leave their unused
+    # part free); the most the asker's project may hold (None: no cap).
+    allowance: int = 0
+    project: str = ""
+    reserved: Mapping[str, int] = field(default_factory=dict)
+    cap: int | None = None
     # The line (issue 21). ``queue``: the license keeps one, so a newcomer never takes a
     # seat a waiter is owed. ``wait``: a denied asker joins it (its ticket is the
     # candidate holder). ``queue_max``: longest line, 0 no limit. ``ticket_ttl``: a
@@ -89,6 +97,8 @@ class LiveSeat:
     # beats with and its session secret's digest.
     ttl: int = 0
     secret_digest: str = ""
+    # The project the seat counts against ("" none): restores the per-project index.
+    project: str = ""
     # A borrowed seat (counted against the license's borrow cap).
     borrowed: bool = False
 

@@ -13,7 +13,8 @@ from licenses.seatstore.base import LiveSeat
 
 def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
     """Seats the database believes live, for rebuilding a vanished Redis seat set, with
-    the TTL each beats with (the license's) and its session secret's digest.
+    the TTL each beats with (the license's), its session secret's digest and the project
+    it counts against (reservations and caps).
 
     The database's last heartbeat lags Redis by up to ``WRITE_BEHIND_MAX_LAG``,
     so each seat is kept that much longer: a rebuild may hold a dead client's
@@ -26,7 +27,7 @@ def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
         ttl = License.objects.filter(id=license_id).values_list("heartbeat_ttl", flat=True).first()
         rows = LicenseSession.objects.filter(
             license_id=license_id, status=LicenseSession.Status.ACTIVE
-        ).values_list("member", "id", "expires_at", "secret_digest", "borrowed_until")
+        ).values_list("member", "id", "expires_at", "secret_digest", "project_id", "borrowed_until")
         now = timezone.now()
         return [
             LiveSeat(
@@ -35,7 +36,8 @@ def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
                 (expires + lag).timestamp(),
                 max(ttl or 0, round((borrowed - now).total_seconds())) if borrowed else ttl or 0,
                 digest,
+                str(project) if project else "",
                 borrowed is not None,
             )
-            for member, sid, expires, digest, borrowed in rows
+            for member, sid, expires, digest, project, borrowed in rows
         ]

@@ -5,12 +5,15 @@ Keys are named, not numbered: every script receives the license's keys in the or
 ``k_<name>``: ``seats`` the seat set (zset member -> expiry), ``holders`` (hash member ->
 holder), ``ready`` the rebuilt marker, ``beats`` (hash holder -> last heartbeat),
 ``beatn`` (hash holder -> heartbeats since the last flush), ``sess`` (hash holder ->
-"member<TAB>ttl<TAB>secret digest"). The line (``_LINE``): ``line`` (zset member ->
-arrival number), ``linedl`` (zset member -> the deadline of its next poll), ``tickets``
-(hash ticket -> member), ``waiting`` (hash member -> "ticket<TAB>joined at").
-``borrowed`` (zset member -> end of its borrow, ``_BORROW``). A rule that needs a key of
-its own adds its name to ``SEAT_KEYS``; no script's numbering moves. Times come from
-Redis ``TIME``; numbers return as strings so fractions survive the reply.
+"member<TAB>ttl<TAB>secret digest"), ``pseats`` (hash project -> its live seats) and
+``mproj`` (hash member -> project) for reservations and caps per project. The line
+(``_LINE``): ``line`` (zset member -> arrival number), ``linedl`` (zset member -> the
+deadline of its next poll), ``tickets`` (hash ticket -> member), ``waiting`` (hash
+member -> "ticket<TAB>joined at"). ``borrowed`` (zset member -> end of its borrow,
+``_BORROW``). A rule
+that needs a key of its own adds its name to ``SEAT_KEYS``; no script's numbering
+moves. Times come from Redis ``TIME``; numbers return as strings so fractions survive
+the reply.
 
 ACQUIRE and HEARTBEAT may take one more key after the license's, the write-behind's
 dirty set (``k_dirty``), and add the license to it: one round trip instead of two. Only
@@ -29,6 +32,8 @@ SEAT_KEYS = (
     "beats",
     "beatn",
     "sess",
+    "pseats",
+    "mproj",
     "line",
     "linedl",
     "tickets",
@@ -58,6 +63,19 @@ local function session_of(info)
 end
 """
 
+# The per-project seat index (``pseats``, ``mproj``) follows the seat set: every path
+# that removes a member from ``k_seats`` calls ``project_free`` with it, so a project's
+# count is its live seats. Seats without a project cost one HGET when freed.
+_PROJECT_FREE = """
+local function project_free(m)
+  local p = redis.call('HGET', k_mproj, m)
+  if p then
+    redis.call('HDEL', k_mproj, m)
+    if redis.call('HINCRBY', k_pseats, p, -1) <= 0 then redis.call('HDEL', k_pseats, p) end
+  end
+end
+"""
+
 _EVICT = """
 local evicted = {}
 local expired = redis.call('ZRANGEBYSCORE', k_seats, '-inf', now)
@@ -71,8 +89,51 @@ if #expired > 0 then
       redis.call('HDEL', k_sess, h)
     end
     redis.call('HDEL', k_holders, m)
+    project_free(m)
   end
   redis.call('ZREMRANGEBYSCORE', k_seats, '-inf', now)
+end
+"""
+
+# Overage, reservations and caps per project (licenses.seat_policy). The limit is
+# seats_total plus the overage allowance; a project's unused reserved seats are kept
+# free for it: a grant must leave used + (every reservation's unused part) within the
+# limit, counted after the grant, so a member of a reserving project takes its own
+# reserved seats first (the sum does not grow) and the shared pool after. A capped
+# project never holds more than its cap. A grant past seats_total is marked overage.
+_SEAT_POLICY = """
+local function project_used(p)
+  return tonumber(redis.call('HGET', k_pseats, p) or '0')
+end
+local function seat_policy_admits(used)
+  local limit = terms.seats_total + (terms.allowance or 0)
+  local p = terms.project or ''
+  local mine = 0
+  if p ~= '' then mine = project_used(p) end
+  local cap = terms.cap
+  if cap ~= nil and cap ~= cjson.null and mine >= cap then
+    notes.reason = 'project_cap_reached'
+    return false
+  end
+  local after = used + 1
+  if terms.reserved then
+    for q, k in pairs(terms.reserved) do
+      local u = (q == p) and (mine + 1) or project_used(q)
+      if k > u then after = after + k - u end
+    end
+  end
+  if after > limit then
+    if used < limit then notes.reason = 'seats_reserved' end
+    return false
+  end
+  if used + 1 > terms.seats_total then notes.overage = true end
+  return true
+end
+local function project_take(m)
+  if terms.project and terms.project ~= '' then
+    redis.call('HSET', k_mproj, m, terms.project)
+    redis.call('HINCRBY', k_pseats, terms.project, 1)
+  end
 end
 """
 
@@ -187,6 +248,8 @@ local terms = cjson.decode(ARGV[6])
 local notes = {}
 """
     + _NOW
+    + _PROJECT_FREE
+    + _SEAT_POLICY
     + _EVICT
     + _LINE
     + _BORROW
@@ -206,9 +269,10 @@ if redis.call('ZSCORE', k_seats, member) then
   result = {1, existing, 0, redis.call('ZCARD', k_seats), tostring(expires), tostring(now)}
 else
   local used = redis.call('ZCARD', k_seats)
-  if used + line_ahead < terms.seats_total then
+  if seat_policy_admits(used + line_ahead) then
     redis.call('ZADD', k_seats, expires, member)
     redis.call('HSET', k_holders, member, holder)
+    project_take(member)
     redis.call('HSET', k_sess, holder, info)
     result = {1, holder, 1, used + 1, tostring(expires), tostring(now)}
 """
@@ -239,6 +303,7 @@ if redis.call('EXISTS', k_ready) == 0 then return {-2} end
 """
     + _NOW
     + _SESSION
+    + _PROJECT_FREE
     + """
 local holder = ARGV[1]
 local info = redis.call('HGET', k_sess, holder)
@@ -250,6 +315,7 @@ local alive = score and redis.call('HGET', k_holders, member) == holder
 if alive and tonumber(score) <= now then
   redis.call('ZREM', k_seats, member)
   redis.call('HDEL', k_holders, member)
+  project_free(member)
   alive = false
 end
 if not alive then
@@ -275,6 +341,7 @@ RELEASE = (
     _KEYS
     + _NOW
     + _SESSION
+    + _PROJECT_FREE
     + """
 local holder = ARGV[1]
 local info = redis.call('HGET', k_sess, holder)
@@ -292,6 +359,7 @@ end
 if member ~= '' and redis.call('HGET', k_holders, member) == holder then
   redis.call('ZREM', k_seats, member)
   redis.call('HDEL', k_holders, member)
+  project_free(member)
   status = 1
 end
 redis.call('HDEL', k_sess, holder)
@@ -309,6 +377,7 @@ REAP = (
 if redis.call('EXISTS', k_ready) == 0 then return {-2, ''} end
 """
     + _NOW
+    + _PROJECT_FREE
     + """
 local member, holder = ARGV[1], ARGV[2]
 local score = redis.call('ZSCORE', k_seats, member)
@@ -316,6 +385,7 @@ if score and redis.call('HGET', k_holders, member) == holder then
   if tonumber(score) > now then return {1, score} end
   redis.call('ZREM', k_seats, member)
   redis.call('HDEL', k_holders, member)
+  project_free(member)
 end
 redis.call('HDEL', k_sess, holder)
 return {0, ''}
@@ -323,18 +393,22 @@ return {0, ''}
 )
 
 # ARGV: now-independent rebuild: groups of member, holder, expires_at, ttl, secret
-# digest, borrowed ('1' or '0'). Adds them and sets the ready marker, unless another
-# process rebuilt first. The line is not rebuilt: the database keeps no Redis line, and
-# a waiter whose ticket is gone joins again on its next poll (docs/queue-and-borrow.md).
+# digest, project ('' none), borrowed ('1' or '0'). Adds them, the per-project index
+# and the borrowed set with them, and sets the ready marker, unless another process
+# rebuilt first. The line is not rebuilt: the database keeps no Redis line, and a
+# waiter whose ticket is gone joins again on its next poll (docs/queue-and-borrow.md).
 REBUILD = (
     _KEYS
     + """
 if redis.call('EXISTS', k_ready) == 1 then return 0 end
-for i = 1, #ARGV, 6 do
+for i = 1, #ARGV, 7 do
   redis.call('ZADD', k_seats, ARGV[i + 2], ARGV[i])
   redis.call('HSET', k_holders, ARGV[i], ARGV[i + 1])
   redis.call('HSET', k_sess, ARGV[i + 1], ARGV[i] .. '\\t' .. ARGV[i + 3] .. '\\t' .. ARGV[i + 4])
-  if ARGV[i + 5] == '1' then redis.call('ZADD', k_borrowed, ARGV[i + 2], ARGV[i]) end
+  if ARGV[i + 5] ~= '' and redis.call('HSETNX', k_mproj, ARGV[i], ARGV[i + 5]) == 1 then
+    redis.call('HINCRBY', k_pseats, ARGV[i + 5], 1)
+  end
+  if ARGV[i + 6] == '1' then redis.call('ZADD', k_borrowed, ARGV[i + 2], ARGV[i]) end
 end
 redis.call('SET', k_ready, '1')
 return 1

@@ -251,6 +251,7 @@ class RedisSeatStore:
                     repr(seat.expires_at),
                     seat.ttl,
                     seat.secret_digest,
+                    seat.project,
                     "1" if seat.borrowed else "0",
                 ]
             )

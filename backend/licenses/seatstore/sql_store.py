@@ -8,9 +8,10 @@ database's, so API processes on different hosts agree on expiry.
 import hmac
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.utils import OperationalError
 from django_scopes import scopes_disabled
 
@@ -43,6 +44,40 @@ def database_now() -> datetime:
             return cursor.fetchone()[0]
         cursor.execute("SELECT (julianday('now') - 2440587.5) * 86400.0")
         return _dt(cursor.fetchone()[0])
+
+
+def _seat_policy_admits(
+    leases: QuerySet[SeatLease], used: int, terms: SeatTerms
+) -> tuple[bool, dict[str, Any]]:
+    """Overage, reservations and caps per project: the SQL twin of Lua's
+    ``seat_policy_admits`` (see ``lua._SEAT_POLICY``), run under the license row lock
+    with the expired seats already gone. Whether a new seat may be granted, and notes."""
+    notes: dict[str, Any] = {}
+    limit = terms.seats_total + terms.allowance
+    projects = set(terms.reserved)
+    if terms.project:
+        projects.add(terms.project)
+    held: dict[str, int] = {}
+    if projects:
+        rows = (
+            leases.filter(project__in=projects).values_list("project").annotate(n=Count("id"))
+        ).order_by()
+        held = dict(rows)
+    mine = held.get(terms.project, 0) if terms.project else 0
+    if terms.cap is not None and mine >= terms.cap:
+        notes["reason"] = "project_cap_reached"
+        return False, notes
+    after = used + 1
+    for project, reserved in terms.reserved.items():
+        in_use = mine + 1 if project == terms.project else held.get(project, 0)
+        after += max(0, reserved - in_use)
+    if after > limit:
+        if used < limit:
+            notes["reason"] = "seats_reserved"
+        return False, notes
+    if used + 1 > terms.seats_total:
+        notes["overage"] = True
+    return True, notes
 
 
 class _Line:
@@ -150,7 +185,10 @@ class SqlSeatStore:
                     True, existing.holder, False, used, _ts(expires), _ts(now), tuple(expired)
                 )
             used = leases.count()
-            if used + line.ahead >= terms.seats_total:
+            # Waiters ahead are owed seats first (the line), then the policy's limit.
+            admitted, policy_notes = _seat_policy_admits(leases, used + line.ahead, terms)
+            notes.update(policy_notes)
+            if not admitted:
                 line.denied(notes, org_id, holder)
                 return SeatGrant(False, None, False, used, 0.0, _ts(now), tuple(expired), notes)
             SeatLease.objects.create(
@@ -160,6 +198,7 @@ class SqlSeatStore:
                 holder=holder,
                 expires_at=expires,
                 secret_digest=secret_digest,
+                project=terms.project,
                 borrowed=terms.borrow,
             )
             line.granted(notes)

@@ -6,6 +6,7 @@ Redis, a transaction on SQL) and writes the session row with its seat event thro
 do, the database wins (``_EndedHolder``).
 """
 
+import dataclasses
 import logging
 import uuid
 from dataclasses import dataclass
@@ -35,11 +36,11 @@ from licenses.errors import (
     SigningUnavailable,
 )
 from licenses.models import License, LicenseSession, SeatEvent, SeatWait
+from licenses.seat_policy import overage_observed, seat_terms
 from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import (
     SeatGrant,
     SeatStoreUnavailable,
-    SeatTerms,
     WrongSessionSecret,
 )
 from licenses.selectors import as_datetime
@@ -63,6 +64,10 @@ class AcquiredSeat:
     token: str
     created: bool
     seats_used: int
+    # Seat policy marks: a grant past seats_total within the overage allowance, and an
+    # acquire of a license past its expiry but within its grace period.
+    overage: bool
+    grace: bool
     # Shown to the client this once (licenses.session_secrets); never logged.
     secret: str = dataclass_field(repr=False)
 
@@ -102,12 +107,15 @@ def session_acquire(
     client_info: dict[str, Any] | None = None,
     ip_address: str | None = None,
     license_prefetch: license_cache.Prefetched | None = None,
+    project: str = "",
     wait: bool = False,
     borrow_hours: int = 0,
     _retried: bool = False,
 ) -> AcquiredSeat | QueuedSeat:
     """Validate the license, take a seat in one atomic step, record the session, sign a
-    token. ``license_prefetch``: see ``selectors.license_get_by_key``.
+    token. ``license_prefetch``: see ``selectors.license_get_by_key``. ``project``: the
+    slug of the organization's project the seat counts against (reservations and caps,
+    ``licenses.seat_policy``); none: the license's project.
 
     Every grant, a re-acquire of a live session included, comes with a new session
     secret; the previous one is refused from then on (``licenses.session_secrets``).
@@ -122,6 +130,7 @@ def session_acquire(
         raise LicenseRefused(reason)
     ttl = borrow_hours * 3600 if borrow_hours else license_.heartbeat_ttl
 
+    project_id = selectors.project_id_for_acquire(license_, project)
     store = get_seat_store()
     member = session_member(hardware_id, client_instance)
     candidate = str(uuid.uuid4())
@@ -132,8 +141,8 @@ def session_acquire(
             str(license_.id),
             member,
             candidate,
-            SeatTerms(
-                seats_total=license_.seats_total,
+            dataclasses.replace(
+                seat_terms(license_, project_id),
                 queue=license_.queue_enabled,
                 wait=wait,
                 queue_max=license_.queue_max_length,
@@ -164,9 +173,19 @@ def session_acquire(
                 )
             if not grant.granted:
                 return _denied(license_, grant)
+            overage = overage_observed(license_, grant.seats_used, grant.notes) or (
+                not grant.created and grant.seats_used > license_.seats_total
+            )
+            grace = license_.in_grace(as_datetime(grant.now))
             # Signed before the row is written: a signer that fails leaves nothing behind.
             token = _sign_token(
-                license_, grant.holder, hardware_id, grant, borrowed=borrow_hours > 0
+                license_,
+                grant.holder,
+                hardware_id,
+                grant,
+                overage=overage,
+                grace=grace,
+                borrowed=borrow_hours > 0,
             )
             session = _record_session(
                 license_,
@@ -177,6 +196,7 @@ def session_acquire(
                 client_instance,
                 client_info,
                 ip_address,
+                project_id,
                 borrowed=borrow_hours > 0,
             )
             if "waited" in grant.notes:
@@ -194,6 +214,7 @@ def session_acquire(
                 client_instance=client_instance,
                 client_info=client_info,
                 ip_address=ip_address,
+                project=project,
                 wait=wait,
                 borrow_hours=borrow_hours,
                 _retried=True,
@@ -209,7 +230,24 @@ def session_acquire(
                 # The license was deleted while this acquire was in flight.
                 raise InvalidLicenseKey() from exc
             raise
-    return AcquiredSeat(session, license_, token, grant.created, grant.seats_used, secret)
+    return AcquiredSeat(
+        session, license_, token, grant.created, grant.seats_used, overage, grace, secret
+    )
+
+
+def _denial_details(license_: License, grant: SeatGrant) -> dict[str, Any]:
+    """What a refused client is told: the counts, and why when a policy refused it
+    (``seats_reserved``: the free seats are kept for projects that reserved them;
+    ``project_cap_reached``: the asker's project holds its cap)."""
+    details: dict[str, Any] = {
+        "seats_total": license_.seats_total,
+        "seats_used": grant.seats_used,
+    }
+    if license_.overage_allowance:
+        details["overage_allowance"] = license_.overage_allowance
+    if reason := grant.notes.get("reason"):
+        details["reason"] = reason
+    return details
 
 
 def _denied(license_: License, grant: SeatGrant) -> QueuedSeat:
@@ -229,7 +267,7 @@ def _denied(license_: License, grant: SeatGrant) -> QueuedSeat:
             license_.queue_ticket_ttl,
         )
     _record_denial(license_, grant)
-    counts = {"seats_total": license_.seats_total, "seats_used": grant.seats_used}
+    counts = _denial_details(license_, grant)
     if notes.get("borrow_limit"):
         raise BorrowLimitReached(details={"max_borrowed_seats": license_.max_borrowed_seats})
     if notes.get("queue_full"):
@@ -325,6 +363,7 @@ def _record_session(
     client_instance: str,
     client_info: dict[str, Any] | None,
     ip_address: str | None,
+    project_id: str,
     borrowed: bool = False,
 ) -> LicenseSession:
     now, expires = as_datetime(grant.now), as_datetime(grant.expires_at)
@@ -345,7 +384,7 @@ def _record_session(
         "id": uuid.UUID(grant.holder),
         "org_id": license_.org_id,
         "license": license_,
-        "project_id": license_.project_id,
+        "project_id": uuid.UUID(project_id) if project_id else None,
         "hardware_id": hardware_id,
         "client_instance": client_instance,
         "member": member,
@@ -407,7 +446,14 @@ def _record_denial(license_: License, grant: SeatGrant) -> None:
 
 
 def _sign_token(
-    license_: License, session_id: str, hardware_id: str, grant: SeatGrant, *, borrowed: bool
+    license_: License,
+    session_id: str,
+    hardware_id: str,
+    grant: SeatGrant,
+    *,
+    overage: bool = False,
+    grace: bool = False,
+    borrowed: bool = False,
 ) -> str:
     """The license token of a grant. A signer that fails (a key file gone, an HSM or KMS
     unreachable) fails the acquire closed with a 503: never a token that does not
@@ -428,6 +474,11 @@ def _sign_token(
         "exp": issued + lifetime,
         "lic_exp": int(license_.expires_at.timestamp()) if license_.expires_at else None,
     }
+    # Seat policy marks, only when set: a plain token stays as it was.
+    if overage:
+        claims["overage"] = True
+    if grace:
+        claims["grace"] = True
     if borrowed:
         claims["borrow"] = True
     try:

@@ -50,16 +50,20 @@ def load_pem(data: bytes, algorithm: str) -> PrivateKey:
 
 
 def write_new_key(path: Path, algorithm: str) -> None:
-    """Create a key file once; several processes may race, one wins (O_EXCL)."""
+    """Create a key file once. Several processes may start at once: one generates
+    (under the lock), and the file appears whole (a rename), so a process that finds
+    it never reads half a key."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with open(path.parent / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if path.exists():
             return
         logger.info("generating a %s token signing key in %s", algorithm, path)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(pem_of(generate_private_key(algorithm)))
+        os.replace(partial, path)
 
 
 def default_reference() -> str:

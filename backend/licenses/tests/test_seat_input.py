@@ -136,6 +136,7 @@ def test_the_fast_path_is_taken_for_plain_bodies(monkeypatch):
         "client_instance": "",
         "client_info": {"v": "1"},
         "wait": False,
+        "project": "",
     }
     assert fast_path.acquire_input({**body, "wait": True})["wait"] is True
     session_id = str(uuid.uuid4())

@@ -166,3 +166,15 @@ def test_acquire_fails_closed_while_kms_is_down_and_recovers(
     assert response.status_code == 201
     verify_chain_with_pyjwt(response.json()["token"], jwks())
     assert APIClient().get("/readyz").status_code == 200
+
+
+def test_processes_starting_at_once_share_one_whole_key_file(tmp_path, settings):
+    """The embedded default generates its root on first use: racing processes (threads
+    here) never read a half-written file, and all end with the same key."""
+    from licenses.signers.file import FileRootSigner
+    from tests.fixtures.concurrency import race
+
+    settings.DATA_DIR = tmp_path
+    path = str(tmp_path / "signing" / "rs256.pem")
+    kids = race(lambda i: FileRootSigner(path, "RS256").kid, 6)
+    assert len(set(kids)) == 1

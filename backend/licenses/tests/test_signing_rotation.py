@@ -25,6 +25,9 @@ from tests.fixtures.signing_roots import kms_version
 from tests.fixtures.world import client_for, new_user
 
 OPERATOR = Actor.system_named("tests")
+# Certifying and retiring serialize on the root's row (select_for_update on PostgreSQL,
+# the single writer on SQLite).
+pytestmark = pytest.mark.sqlite
 
 
 def jwks() -> dict:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('licenses', '0007_signing_roots'),
+        ('licenses', '0008_seat_policy'),
         ('tenants', '0004_sign_in_policy'),
     ]
 
