@@ -164,7 +164,8 @@ if terms.queue then
     line_ahead = line_rank or line_len
     -- Grants go in exact arrival order: only the head of the line may take a seat,
     -- even when several are free (the next waiter takes the next one after it).
-    if line_rank and line_rank > 0 then line_ahead = terms.seats_total end
+    -- (A number past any limit, overage allowance included.)
+    if line_rank and line_rank > 0 then line_ahead = 1000000000 end
   end
 end
 """

@@ -100,7 +100,8 @@ class _Line:
         if self.mine is None:
             self.ahead = self.length
         else:
-            self.ahead = 0 if self.mine == 0 else terms.seats_total
+            # (A number past any limit, overage allowance included.)
+            self.ahead = 0 if self.mine == 0 else 10**9
 
     def granted(self, notes: dict) -> None:
         if self.mine is None:
