@@ -139,9 +139,10 @@ end
 
 # The line (issue 21), when the license keeps one. Waiters whose deadline passed leave
 # it first; ``line_ahead`` is how many waiters are owed a free seat before this member:
-# its rank when it waits, the whole line when it is a newcomer. A member may take a seat
-# only while ``used + line_ahead < seats``: a freed seat stays for the head of the line
-# (its next poll), whoever else asks first.
+# the whole line when it is a newcomer, none for the head; a waiter behind the head may
+# take nothing yet (grants go in exact arrival order). A member may take a seat only
+# while ``used + line_ahead < seats``: a freed seat stays for the head of the line (its
+# next poll), whoever else asks first.
 _LINE = """
 local line_len, line_ahead, line_rank = 0, 0, nil
 local function line_leave(m)
@@ -161,6 +162,10 @@ if terms.queue then
   if line_len > 0 then
     line_rank = redis.call('ZRANK', k_line, ARGV[1])
     line_ahead = line_rank or line_len
+    -- Grants go in exact arrival order: only the head of the line may take a seat,
+    -- even when several are free (the next waiter takes the next one after it).
+    -- (A number past any limit, overage allowance included.)
+    if line_rank and line_rank > 0 then line_ahead = 1000000000 end
   end
 end
 """

@@ -96,7 +96,12 @@ class _Line:
         self.length = len(order)
         if member in order:
             self.mine = order.index(member)
-        self.ahead = self.length if self.mine is None else self.mine
+        # Exact arrival order: only the head may take a seat, as in the Lua chunk.
+        if self.mine is None:
+            self.ahead = self.length
+        else:
+            # (A number past any limit, overage allowance included.)
+            self.ahead = 0 if self.mine == 0 else 10**9
 
     def granted(self, notes: dict) -> None:
         if self.mine is None:

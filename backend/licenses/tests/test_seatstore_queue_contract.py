@@ -77,16 +77,20 @@ def test_a_freed_seat_goes_to_the_head_never_to_a_newcomer(store_kind, full):
     assert [w.member for w in store.queue(lic)] == ["w2"]
 
 
-def test_two_free_seats_serve_the_first_two_waiters_in_any_poll_order(store_kind, full):
+def test_with_two_seats_free_the_second_waiter_still_waits_for_the_head(store_kind, full):
+    """Grants go in exact arrival order, even when more than one seat is free."""
     lic, holders = full
     store = get_seat_store()
     for m in ("w1", "w2", "w3"):
         store.acquire(lic, m, hid(), line(2), 60, D)
     for holder in holders.values():
         store.release(lic, holder, secret_digest=D)
-    assert store.acquire(lic, "w2", hid(), line(2), 60, D).granted
-    assert not store.acquire(lic, "w3", hid(), line(2), 60, D).granted
+    early = store.acquire(lic, "w2", hid(), line(2), 60, D)
+    assert not early.granted and early.notes["position"] == 2
+    assert not store.acquire(lic, "newcomer", hid(), line(2, wait=False), 60, D).granted
     assert store.acquire(lic, "w1", hid(), line(2), 60, D).granted
+    assert not store.acquire(lic, "w3", hid(), line(2), 60, D).granted
+    assert store.acquire(lic, "w2", hid(), line(2), 60, D).granted
     assert store.acquire(lic, "w3", hid(), line(2), 60, D).notes["position"] == 1
 
 
