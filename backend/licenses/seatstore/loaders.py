@@ -12,7 +12,8 @@ from licenses.seatstore.base import LiveSeat
 
 def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
     """Seats the database believes live, for rebuilding a vanished Redis seat set, with
-    the TTL each beats with (the license's) and its session secret's digest.
+    the TTL each beats with (the license's), its session secret's digest, and for a
+    person's seat the person and its start (the per-person index is rebuilt with it).
 
     The database's last heartbeat lags Redis by up to ``WRITE_BEHIND_MAX_LAG``,
     so each seat is kept that much longer: a rebuild may hold a dead client's
@@ -23,8 +24,16 @@ def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
         ttl = License.objects.filter(id=license_id).values_list("heartbeat_ttl", flat=True).first()
         rows = LicenseSession.objects.filter(
             license_id=license_id, status=LicenseSession.Status.ACTIVE
-        ).values_list("member", "id", "expires_at", "secret_digest")
+        ).values_list("member", "id", "expires_at", "secret_digest", "user_id", "started_at")
         return [
-            LiveSeat(member, str(sid), (expires + lag).timestamp(), ttl or 0, digest)
-            for member, sid, expires, digest in rows
+            LiveSeat(
+                member,
+                str(sid),
+                (expires + lag).timestamp(),
+                ttl or 0,
+                digest,
+                str(user_id) if user_id else "",
+                started.timestamp(),
+            )
+            for member, sid, expires, digest, user_id, started in rows
         ]

@@ -5,7 +5,9 @@ Keys are named, not numbered: every script receives the license's keys in the or
 ``k_<name>``: ``seats`` the seat set (zset member -> expiry), ``holders`` (hash member ->
 holder), ``ready`` the rebuilt marker, ``beats`` (hash holder -> last heartbeat),
 ``beatn`` (hash holder -> heartbeats since the last flush), ``sess`` (hash holder ->
-"member<TAB>ttl<TAB>secret digest"). A rule that needs a key of its own adds its name to
+"member<TAB>ttl<TAB>secret digest"), ``people`` (the per-person index: a sorted set of
+"person<TAB>member" entries, all scored 0 so one person's seats are one lexical range)
+and ``owner`` (hash member -> "person<TAB>granted at") for the seats people hold. A rule that needs a key of its own adds its name to
 ``SEAT_KEYS``; no script's numbering moves. Times come from Redis ``TIME``; numbers
 return as strings so fractions survive the reply.
 
@@ -19,7 +21,7 @@ the license, the holder's entry gives its member, its TTL and the digest to comp
 Every path that frees a seat deletes the holder's entry with it.
 """
 
-SEAT_KEYS = ("seats", "holders", "ready", "beats", "beatn", "sess")
+SEAT_KEYS = ("seats", "holders", "ready", "beats", "beatn", "sess", "people", "owner")
 
 _KEYS = (
     "local "
@@ -43,6 +45,27 @@ local function session_of(info)
 end
 """
 
+# The per-person index: every path that frees a member's seat calls ``person_forget``
+# with it, so a person's range in ``people`` lists exactly their live seats.
+_PEOPLE = """
+local function person_forget(m)
+  local o = redis.call('HGET', k_owner, m)
+  if o then
+    local p = string.match(o, '^([^\\t]*)\\t')
+    redis.call('ZREM', k_people, p .. '\\t' .. m)
+    redis.call('HDEL', k_owner, m)
+  end
+end
+local function person_members(p)
+  local out = {}
+  local prefix = p .. '\\t'
+  for _, e in ipairs(redis.call('ZRANGEBYLEX', k_people, '[' .. prefix, '(' .. p .. '\\n')) do
+    table.insert(out, string.sub(e, #prefix + 1))
+  end
+  return out
+end
+"""
+
 _EVICT = """
 local evicted = {}
 local expired = redis.call('ZRANGEBYSCORE', k_seats, '-inf', now)
@@ -56,8 +79,68 @@ if #expired > 0 then
       redis.call('HDEL', k_sess, h)
     end
     redis.call('HDEL', k_holders, m)
+    person_forget(m)
   end
   redis.call('ZREMRANGEBYSCORE', k_seats, '-inf', now)
+end
+"""
+
+# Who may take a seat as a person (``SeatTerms.person``): an ``assigned`` license refuses
+# a person the service found unassigned, re-acquire included (an unassign ended their
+# seats; nothing may come back after it).
+_PERSON_ASSIGNMENT = """
+local person = terms.person or ''
+if person ~= '' and terms.assigned_only and not terms.person_assigned then
+  notes.reason = 'license_not_assigned'
+  result = {0, '', 0, redis.call('ZCARD', k_seats), '0', tostring(now)}
+end
+"""
+
+# A person at ``max_machines_per_person`` asking from one more machine: refused with the
+# holders of the person's seats, or (``evict_oldest``) the person's oldest seats end
+# (their holders in ``notes.evicted_person``) so the new one fits. Nothing is evicted
+# when the license's own limit would refuse the new seat anyway.
+_PERSON_CAP = """
+local cap = tonumber(terms.max_machines_per_person) or 0
+if person ~= '' and cap > 0 then
+  local mine = person_members(person)
+  if #mine >= cap then
+    local excess = #mine - cap + 1
+    if not terms.evict_oldest then
+      local holders = {}
+      for _, m in ipairs(mine) do table.insert(holders, redis.call('HGET', k_holders, m)) end
+      notes.reason = 'person_seat_limit'
+      notes.person_holders = holders
+      result = {0, '', 0, redis.call('ZCARD', k_seats), '0', tostring(now)}
+    elseif redis.call('ZCARD', k_seats) - excess < terms.seats_total then
+      local aged = {}
+      for _, m in ipairs(mine) do
+        local o = redis.call('HGET', k_owner, m)
+        table.insert(aged, {tonumber(string.match(o, '\\t(.*)$')), m})
+      end
+      table.sort(aged, function(a, b) return a[1] < b[1] end)
+      notes.evicted_person = {}
+      for i = 1, excess do
+        local m = aged[i][2]
+        local h = redis.call('HGET', k_holders, m)
+        redis.call('ZREM', k_seats, m)
+        redis.call('HDEL', k_holders, m)
+        redis.call('HDEL', k_sess, h)
+        redis.call('HDEL', k_beats, h)
+        redis.call('HDEL', k_beatn, h)
+        person_forget(m)
+        table.insert(notes.evicted_person, h)
+      end
+    end
+  end
+end
+"""
+
+# A person's new seat joins the per-person index.
+_PERSON_GRANT = """
+if person ~= '' then
+  redis.call('ZADD', k_people, 0, person .. '\\t' .. member)
+  redis.call('HSET', k_owner, member, person .. '\\t' .. tostring(now))
 end
 """
 
@@ -73,16 +156,20 @@ ACQUIRE = (
 if redis.call('EXISTS', k_ready) == 0 then return {-2} end
 local terms = cjson.decode(ARGV[6])
 local notes = {}
+local result
 """
     + _NOW
+    + _PEOPLE
     + _EVICT
+    + _PERSON_ASSIGNMENT
     + """
 local member, holder = ARGV[1], ARGV[2]
 local ttl = tonumber(ARGV[3])
 local expires = now + ttl
 local info = member .. '\\t' .. ARGV[3] .. '\\t' .. ARGV[4]
-local result
-if redis.call('ZSCORE', k_seats, member) then
+if result then
+  -- refused by a rule above
+elseif redis.call('ZSCORE', k_seats, member) then
   local existing = redis.call('HGET', k_holders, member)
   redis.call('ZADD', k_seats, expires, member)
   redis.call('HSET', k_sess, existing, info)
@@ -91,11 +178,19 @@ if redis.call('ZSCORE', k_seats, member) then
   if k_dirty then redis.call('SADD', k_dirty, ARGV[5]) end
   result = {1, existing, 0, redis.call('ZCARD', k_seats), tostring(expires), tostring(now)}
 else
+"""
+    + _PERSON_CAP
+    + """
   local used = redis.call('ZCARD', k_seats)
-  if used < terms.seats_total then
+  if result then
+    -- refused by a rule above
+  elseif used < terms.seats_total then
     redis.call('ZADD', k_seats, expires, member)
     redis.call('HSET', k_holders, member, holder)
     redis.call('HSET', k_sess, holder, info)
+"""
+    + _PERSON_GRANT
+    + """
     result = {1, holder, 1, used + 1, tostring(expires), tostring(now)}
   else
     result = {0, '', 0, used, '0', tostring(now)}
@@ -116,6 +211,7 @@ if redis.call('EXISTS', k_ready) == 0 then return {-2} end
 """
     + _NOW
     + _SESSION
+    + _PEOPLE
     + """
 local holder = ARGV[1]
 local info = redis.call('HGET', k_sess, holder)
@@ -127,6 +223,7 @@ local alive = score and redis.call('HGET', k_holders, member) == holder
 if alive and tonumber(score) <= now then
   redis.call('ZREM', k_seats, member)
   redis.call('HDEL', k_holders, member)
+  person_forget(member)
   alive = false
 end
 if not alive then
@@ -152,6 +249,7 @@ RELEASE = (
     _KEYS
     + _NOW
     + _SESSION
+    + _PEOPLE
     + """
 local holder = ARGV[1]
 local info = redis.call('HGET', k_sess, holder)
@@ -169,6 +267,7 @@ end
 if member ~= '' and redis.call('HGET', k_holders, member) == holder then
   redis.call('ZREM', k_seats, member)
   redis.call('HDEL', k_holders, member)
+  person_forget(member)
   status = 1
 end
 redis.call('HDEL', k_sess, holder)
@@ -186,6 +285,7 @@ REAP = (
 if redis.call('EXISTS', k_ready) == 0 then return {-2, ''} end
 """
     + _NOW
+    + _PEOPLE
     + """
 local member, holder = ARGV[1], ARGV[2]
 local score = redis.call('ZSCORE', k_seats, member)
@@ -193,6 +293,7 @@ if score and redis.call('HGET', k_holders, member) == holder then
   if tonumber(score) > now then return {1, score} end
   redis.call('ZREM', k_seats, member)
   redis.call('HDEL', k_holders, member)
+  person_forget(member)
 end
 redis.call('HDEL', k_sess, holder)
 return {0, ''}
@@ -200,15 +301,20 @@ return {0, ''}
 )
 
 # ARGV: now-independent rebuild: groups of member, holder, expires_at, ttl, secret
-# digest. Adds them and sets the ready marker, unless another process rebuilt first.
+# digest, person ('' for a machine), granted at. Adds them (and the per-person index)
+# and sets the ready marker, unless another process rebuilt first.
 REBUILD = (
     _KEYS
     + """
 if redis.call('EXISTS', k_ready) == 1 then return 0 end
-for i = 1, #ARGV, 5 do
+for i = 1, #ARGV, 7 do
   redis.call('ZADD', k_seats, ARGV[i + 2], ARGV[i])
   redis.call('HSET', k_holders, ARGV[i], ARGV[i + 1])
   redis.call('HSET', k_sess, ARGV[i + 1], ARGV[i] .. '\\t' .. ARGV[i + 3] .. '\\t' .. ARGV[i + 4])
+  if ARGV[i + 5] ~= '' then
+    redis.call('ZADD', k_people, 0, ARGV[i + 5] .. '\\t' .. ARGV[i])
+    redis.call('HSET', k_owner, ARGV[i], ARGV[i + 5] .. '\\t' .. ARGV[i + 6])
+  end
 end
 redis.call('SET', k_ready, '1')
 return 1

@@ -219,6 +219,14 @@ class RedisSeatStore:
         args: list[Any] = []
         for seat in self.seat_loader(license_id):
             args.extend(
-                [seat.member, seat.holder, repr(seat.expires_at), seat.ttl, seat.secret_digest]
+                [
+                    seat.member,
+                    seat.holder,
+                    repr(seat.expires_at),
+                    seat.ttl,
+                    seat.secret_digest,
+                    seat.person,
+                    repr(seat.granted_at),
+                ]
             )
         return self._call(lambda: self._rebuild(keys=self.seat_keys(license_id), args=args)) == 1

@@ -8,9 +8,10 @@ database's, so API processes on different hosts agree on expiry.
 import hmac
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.utils import OperationalError
 from django_scopes import scopes_disabled
 
@@ -44,6 +45,35 @@ def database_now() -> datetime:
         return _dt(cursor.fetchone()[0])
 
 
+def _person_assigned(terms: SeatTerms) -> bool:
+    """The assignment rule (``SeatTerms.assigned_only``): the service's verdict was read
+    under the assignment row's share lock, held until after this step."""
+    return not (terms.person and terms.assigned_only and not terms.person_assigned)
+
+
+def _person_cap(leases: QuerySet[SeatLease], terms: SeatTerms, used: int) -> dict[str, Any]:
+    """The per-person cap, under the license row lock (expired leases already gone):
+    the denial's notes, or the person's oldest leases deleted (``evict_oldest``) so the
+    new seat fits, their holders in ``evicted_person``. Nothing is evicted when the
+    license's own limit would refuse the new seat anyway. Lua: ``lua._PERSON_CAP``."""
+    cap = terms.max_machines_per_person
+    if not terms.person or cap <= 0:
+        return {}
+    mine = list(
+        leases.filter(person=terms.person).order_by("granted_at", "id").values_list("id", "holder")
+    )
+    if len(mine) < cap:
+        return {}
+    excess = len(mine) - cap + 1
+    if not terms.evict_oldest:
+        return {"reason": "person_seat_limit", "person_holders": [h for _, h in mine]}
+    if used - excess >= terms.seats_total:
+        return {}
+    oldest = mine[:excess]
+    SeatLease.objects.filter(id__in=[lease_id for lease_id, _ in oldest]).delete()
+    return {"evicted_person": [h for _, h in oldest]}
+
+
 class SqlSeatStore:
     write_behind = False
 
@@ -71,6 +101,10 @@ class SqlSeatStore:
             if expired:
                 leases.filter(expires_at__lte=now).delete()
             expires = now + timedelta(seconds=ttl)
+            if not _person_assigned(terms):
+                used = leases.count()
+                notes = {"reason": "license_not_assigned"}
+                return SeatGrant(False, None, False, used, 0.0, _ts(now), tuple(expired), notes)
             existing = leases.filter(member=member).first()
             if existing is not None:
                 existing.expires_at, existing.secret_digest = expires, secret_digest
@@ -80,6 +114,10 @@ class SqlSeatStore:
                     True, existing.holder, False, used, _ts(expires), _ts(now), tuple(expired)
                 )
             used = leases.count()
+            notes = _person_cap(leases, terms, used)
+            if "reason" in notes:
+                return SeatGrant(False, None, False, used, 0.0, _ts(now), tuple(expired), notes)
+            used -= len(notes.get("evicted_person", ()))
             if used >= terms.seats_total:
                 return SeatGrant(False, None, False, used, 0.0, _ts(now), tuple(expired))
             SeatLease.objects.create(
@@ -89,8 +127,12 @@ class SqlSeatStore:
                 holder=holder,
                 expires_at=expires,
                 secret_digest=secret_digest,
+                person=terms.person,
+                granted_at=now,
             )
-            return SeatGrant(True, holder, True, used + 1, _ts(expires), _ts(now), tuple(expired))
+            return SeatGrant(
+                True, holder, True, used + 1, _ts(expires), _ts(now), tuple(expired), notes
+            )
 
     def heartbeat(self, license_id: str, holder: str, secret_digest: str) -> SeatBeat | None:
         with self._guard(), transaction.atomic(), scopes_disabled():
