@@ -7,9 +7,9 @@ holder), ``ready`` the rebuilt marker, ``beats`` (hash holder -> last heartbeat)
 ``beatn`` (hash holder -> heartbeats since the last flush), ``sess`` (hash holder ->
 "member<TAB>ttl<TAB>secret digest"), ``people`` (the per-person index: a sorted set of
 "person<TAB>member" entries, all scored 0 so one person's seats are one lexical range)
-and ``owner`` (hash member -> "person<TAB>granted at") for the seats people hold. A rule that needs a key of its own adds its name to
-``SEAT_KEYS``; no script's numbering moves. Times come from Redis ``TIME``; numbers
-return as strings so fractions survive the reply.
+and ``owner`` (hash member -> "person<TAB>granted at") for the seats people hold. A rule
+that needs a key of its own adds its name to ``SEAT_KEYS``; no script's numbering moves.
+Times come from Redis ``TIME``; numbers return as strings so fractions survive the reply.
 
 ACQUIRE and HEARTBEAT may take one more key after the license's, the write-behind's
 dirty set (``k_dirty``), and add the license to it: one round trip instead of two. Only
