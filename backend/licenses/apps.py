@@ -8,10 +8,13 @@ class LicensesConfig(AppConfig):
     def ready(self) -> None:
         from licenses import license_cache, receivers
         from licenses.models import License
-        from tenants.signals import organization_deleting
+        from tenants.signals import member_removed, organization_deleting
 
         organization_deleting.connect(
             receivers.organization_deleting, weak=False, dispatch_uid="licenses_org_deleting"
+        )
+        member_removed.connect(
+            receivers.member_removed, weak=False, dispatch_uid="licenses_member_removed"
         )
 
         # Every write of a license through the ORM reaches acquire's cache, whoever

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from core.roles import POLICY, Role
 from licenses import license_cache
 from licenses.keys import DISPLAY_PREFIX_LENGTH, license_key_digest, license_key_matches
 from licenses.models import License, LicenseSession
@@ -171,3 +172,63 @@ def session_list(
     if hardware_id:
         sessions = sessions.filter(hardware_id=hardware_id)
     return sessions
+
+
+# Roles whose members may hold a seat as a person (``core.roles.POLICY["licenses.use"]``).
+_SEAT_ROLES = tuple(
+    name for name in ("member", "admin", "owner") if Role.parse(name) >= POLICY["licenses.use"]
+)
+
+
+def license_for_person(
+    *, user_id: Any, family_id: Any, license_id: Any = None
+) -> License | None:
+    """The license a person's acquire is for, in one query: the one named, if the person
+    is an active member (with a role that uses licenses) of its organization and the
+    sign-in (``family_id``) is not revoked; else, with none named, the one license
+    assigned to them. None: nothing the person may use has that id (one answer for a
+    license of another organization and for no license at all).
+
+    ``NoLicenseAssigned`` / ``SeveralLicensesAssigned`` when none is named and the
+    person has no, or more than one, assigned license."""
+    from licenses.errors import NoLicenseAssigned, SeveralLicensesAssigned
+
+    person = {
+        "org__memberships__user_id": user_id,
+        "org__memberships__role__in": _SEAT_ROLES,
+        "org__memberships__user__is_active": True,
+        "org__memberships__user__refresh_families__id": family_id,
+        "org__memberships__user__refresh_families__revoked_at__isnull": True,
+    }
+    with scopes_disabled():
+        if license_id is not None:
+            return License.objects.filter(id=license_id, **person).first()
+        found = list(
+            License.objects.filter(assignments__user_id=user_id, **person).order_by("name")[:10]
+        )
+    if not found:
+        raise NoLicenseAssigned()
+    if len(found) > 1:
+        raise SeveralLicensesAssigned(
+            details={"licenses": [{"id": str(x.id), "name": x.name} for x in found]}
+        )
+    return found[0]
+
+
+def sessions_of_holders(holders: Iterable[str]) -> list[dict[str, Any]]:
+    """The machines holding these sessions, in words, oldest first (a person's
+    ``person_seat_limit`` answer lists them)."""
+    with scopes_disabled():
+        rows = LicenseSession.objects.filter(id__in=list(holders)).order_by("started_at")
+        return [
+            {
+                "session_id": str(row.id),
+                "hostname": (row.client_info or {}).get("hostname", ""),
+                "platform": (row.client_info or {}).get("platform", ""),
+                "client_version": (row.client_info or {}).get("version", ""),
+                "hardware_id": row.hardware_id,
+                "started_at": row.started_at.isoformat(),
+                "last_heartbeat_at": row.last_heartbeat_at.isoformat(),
+            }
+            for row in rows
+        ]

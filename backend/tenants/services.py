@@ -258,6 +258,7 @@ def membership_remove(
         after={"left": leaving},
     )
     membership.delete()
+    signals.member_removed.send(sender=Membership, org=membership.org, user=membership.user)
 
 
 def membership_leave(*, acting_user: Any, acting_role: Role, actor: Actor):

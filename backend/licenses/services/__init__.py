@@ -1,5 +1,6 @@
 """Writes of the licenses app, the seed's ``LicenseService`` as functions, by job:
 
+- ``assignments``: who may hold an ``assigned`` license's seats as a person;
 - ``seats``: the client seat protocol (acquire, heartbeat, release) and an admin's revoke;
 - ``license_admin``: creating, changing, suspending, rotating and deleting licenses;
 - ``reaper``: heartbeats written behind, expired seats reclaimed;
@@ -9,6 +10,7 @@ Callers use the names below; each takes plain values and a ``core.actor.Actor`` 
 someone acts, raises ``licenses.errors``, and knows nothing of HTTP.
 """
 
+from licenses.services.assignments import assignment_add, assignment_remove
 from licenses.services.license_admin import (
     EDITABLE,
     license_create,
@@ -22,6 +24,7 @@ from licenses.services.reaper import ReapReport, heartbeats_flush, sessions_reap
 from licenses.services.seats import (
     AcquiredSeat,
     session_acquire,
+    session_acquire_as_person,
     session_heartbeat,
     session_member,
     session_release,
@@ -32,6 +35,8 @@ __all__ = [
     "EDITABLE",
     "AcquiredSeat",
     "ReapReport",
+    "assignment_add",
+    "assignment_remove",
     "heartbeats_flush",
     "license_create",
     "license_delete",
@@ -40,6 +45,7 @@ __all__ = [
     "license_suspend",
     "license_update",
     "session_acquire",
+    "session_acquire_as_person",
     "session_heartbeat",
     "session_member",
     "session_release",

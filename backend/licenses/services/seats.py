@@ -8,7 +8,7 @@ do, the database wins (``_EndedHolder``).
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from datetime import datetime
 from typing import Any
@@ -20,12 +20,17 @@ from django_scopes import scope, scopes_disabled
 
 from audit.services import audit_record
 from core.actor import Actor
+from core.errors import DomainError
 from licenses import license_cache, selectors
 from licenses.errors import (
     InvalidLicenseKey,
+    InvalidPersonToken,
     InvalidSessionSecret,
+    LicenseNotAssigned,
+    LicenseNotFound,
     LicenseRefused,
     NoSeatsAvailable,
+    PersonSeatLimit,
     SeatStoreDown,
     SessionExpired,
     SigningUnavailable,
@@ -40,12 +45,14 @@ from licenses.seatstore.base import (
 )
 from licenses.selectors import as_datetime
 from licenses.services import session_rows
+from licenses.services.assignments import assignment_share_lock
 from licenses.session_secrets import (
     session_secret_digest,
     session_secret_license,
     session_secret_new,
 )
 from licenses.signing import current_signer
+from users.selectors import sign_in_live
 
 logger = logging.getLogger(__name__)
 Status = LicenseSession.Status
@@ -76,7 +83,6 @@ def session_acquire(
     client_info: dict[str, Any] | None = None,
     ip_address: str | None = None,
     license_prefetch: license_cache.Prefetched | None = None,
-    _retried: bool = False,
 ) -> AcquiredSeat:
     """Validate the license, take a seat in one atomic step, record the session, sign a
     token. ``license_prefetch``: see ``selectors.license_get_by_key``.
@@ -88,20 +94,90 @@ def session_acquire(
         raise InvalidLicenseKey()
     if reason := license_.invalid_reason():
         raise LicenseRefused(reason)
+    return _take_seat(
+        license_,
+        SeatTerms(seats_total=license_.seats_total),
+        _Asker(hardware_id, client_instance, client_info, ip_address),
+    )
 
+
+def session_acquire_as_person(
+    *,
+    user_id: str,
+    family_id: str,
+    hardware_id: str,
+    license_id: str | None = None,
+    client_instance: str = "",
+    client_info: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AcquiredSeat:
+    """A person's acquire (DESIGN §10): the license named, else the one assigned to
+    them; the session and its token name the person.
+
+    The license's rules for people run inside the seat step (``SeatTerms``): who may
+    (``assigned``) and on how many machines. For an ``assigned`` license the verdict is
+    read under a share lock of the person's assignment row, held until the session row
+    is written: an unassign takes that row's update lock, so it waits for this acquire
+    and then ends the seat it granted, or this acquire waits for the unassign and finds
+    no assignment (``services.assignments``)."""
+    license_ = selectors.license_for_person(
+        user_id=user_id, family_id=family_id, license_id=license_id
+    )
+    if license_ is None:
+        # Only a refusal reads more: a revoked sign-in is told to sign in again.
+        if not sign_in_live(user_id=user_id, family_id=family_id):
+            raise InvalidPersonToken()
+        raise LicenseNotFound()
+    if reason := license_.invalid_reason():
+        raise LicenseRefused(reason)
+    asker = _Asker(hardware_id, client_instance, client_info, ip_address, str(user_id))
+    terms = SeatTerms(
+        seats_total=license_.seats_total,
+        person=str(user_id),
+        max_machines_per_person=license_.max_machines_per_person or 0,
+        evict_oldest=license_.person_limit_action == License.PersonLimitAction.EVICT_OLDEST,
+    )
+    if license_.assignment != License.Assignment.ASSIGNED:
+        return _take_seat(license_, terms, asker)
+    refused: DomainError
+    with transaction.atomic():
+        assigned = assignment_share_lock(license_id=license_.id, user_id=user_id)
+        terms = replace(terms, assigned_only=True, person_assigned=assigned)
+        try:
+            return _take_seat(license_, terms, asker)
+        except DomainError as exc:
+            # A refusal commits what it recorded (its seat event, expired sessions).
+            refused = exc
+    raise refused
+
+
+@dataclass(frozen=True)
+class _Asker:
+    hardware_id: str
+    client_instance: str
+    client_info: dict[str, Any] | None
+    ip_address: str | None
+    person: str = ""
+
+    @property
+    def member(self) -> str:
+        """A person's seat is theirs on that machine: two people on one shared machine
+        hold a seat each, and a machine's license-key seat is not a person's."""
+        member = session_member(self.hardware_id, self.client_instance)
+        return f"{member}\x1e{self.person}" if self.person else member
+
+
+def _take_seat(
+    license_: License, terms: SeatTerms, asker: _Asker, *, _retried: bool = False
+) -> AcquiredSeat:
     store = get_seat_store()
-    member = session_member(hardware_id, client_instance)
+    member = asker.member
     candidate = str(uuid.uuid4())
     secret = session_secret_new(license_.id)
     digest = session_secret_digest(secret)
     try:
         grant = store.acquire(
-            str(license_.id),
-            member,
-            candidate,
-            SeatTerms(seats_total=license_.seats_total),
-            license_.heartbeat_ttl,
-            digest,
+            str(license_.id), member, candidate, terms, license_.heartbeat_ttl, digest
         )
     except SeatStoreUnavailable as exc:
         logger.error("acquire refused: %s", exc)
@@ -112,32 +188,13 @@ def session_acquire(
 
     with scope(org=license_.org_id):
         try:
-            if grant.evicted:
-                # Counted before this grant's own seat was added.
-                before_add = grant.seats_used - (1 if grant.granted and grant.created else 0)
-                session_rows.sessions_end(
-                    grant.evicted,
-                    Status.ZOMBIE,
-                    as_datetime(grant.now),
-                    {str(license_.id): before_add},
-                )
+            _end_evicted(license_, grant)
             if not grant.granted:
-                _record_denial(license_, grant)
-                raise NoSeatsAvailable(
-                    details={"seats_total": license_.seats_total, "seats_used": grant.seats_used}
-                )
+                _record_denial(license_, grant, asker.person)
+                raise _refusal(license_, grant)
             # Signed before the row is written: a signer that fails leaves nothing behind.
-            token = _sign_token(license_, grant.holder, hardware_id, grant)
-            session = _record_session(
-                license_,
-                grant,
-                member,
-                digest,
-                hardware_id,
-                client_instance,
-                client_info,
-                ip_address,
-            )
+            token = _sign_token(license_, grant.holder, asker, grant)
+            session = _record_session(license_, grant, member, digest, asker)
         except _EndedHolder:
             # The store still counted a seat for a session the database has ended
             # (its release or revoke reached the database but not the store, e.g.
@@ -145,14 +202,7 @@ def session_acquire(
             store.release(str(license_.id), grant.holder, member=member)
             if _retried:
                 raise
-            return session_acquire(
-                license_key=license_key,
-                hardware_id=hardware_id,
-                client_instance=client_instance,
-                client_info=client_info,
-                ip_address=ip_address,
-                _retried=True,
-            )
+            return _take_seat(license_, terms, asker, _retried=True)
         except Exception as exc:
             if grant.granted and grant.created:
                 # Nothing half-written: the seat goes back with the failed insert.
@@ -167,19 +217,44 @@ def session_acquire(
     return AcquiredSeat(session, license_, token, grant.created, grant.seats_used, secret)
 
 
+def _end_evicted(license_: License, grant: SeatGrant) -> None:
+    """End the sessions the seat step dropped: expired ones (zombies), and a person's
+    oldest ones that ``evict_oldest`` made room with (revoked: their next heartbeat is
+    a 410). Counted before this grant's own seat was added."""
+    before_add = grant.seats_used - (1 if grant.granted and grant.created else 0)
+    at = as_datetime(grant.now)
+    if grant.evicted:
+        by_person = len(grant.notes.get("evicted_person", ()))
+        session_rows.sessions_end(
+            grant.evicted, Status.ZOMBIE, at, {str(license_.id): before_add + by_person}
+        )
+    if evicted := grant.notes.get("evicted_person"):
+        session_rows.sessions_end(evicted, Status.REVOKED, at, {str(license_.id): before_add})
+
+
+def _refusal(license_: License, grant: SeatGrant) -> DomainError:
+    reason = grant.notes.get("reason")
+    if reason == "license_not_assigned":
+        return LicenseNotAssigned()
+    if reason == "person_seat_limit":
+        machines = selectors.sessions_of_holders(grant.notes.get("person_holders", ()))
+        return PersonSeatLimit(
+            details={
+                "max_machines_per_person": license_.max_machines_per_person,
+                "machines": machines,
+            }
+        )
+    return NoSeatsAvailable(
+        details={"seats_total": license_.seats_total, "seats_used": grant.seats_used}
+    )
+
+
 class _EndedHolder(Exception):
     """The seat store's holder of a seat is a session the database has ended."""
 
 
 def _record_session(
-    license_: License,
-    grant: SeatGrant,
-    member: str,
-    secret_digest: str,
-    hardware_id: str,
-    client_instance: str,
-    client_info: dict[str, Any] | None,
-    ip_address: str | None,
+    license_: License, grant: SeatGrant, member: str, secret_digest: str, asker: _Asker
 ) -> LicenseSession:
     now, expires = as_datetime(grant.now), as_datetime(grant.expires_at)
     if not grant.created:
@@ -197,12 +272,13 @@ def _record_session(
         "org_id": license_.org_id,
         "license": license_,
         "project_id": license_.project_id,
-        "hardware_id": hardware_id,
-        "client_instance": client_instance,
+        "user_id": asker.person or None,
+        "hardware_id": asker.hardware_id,
+        "client_instance": asker.client_instance,
         "member": member,
-        "client_info": client_info or {},
+        "client_info": asker.client_info or {},
         "secret_digest": secret_digest,
-        "ip_address": ip_address,
+        "ip_address": asker.ip_address,
         "started_at": now,
         "last_heartbeat_at": now,
         "expires_at": expires,
@@ -241,13 +317,15 @@ def _insert_or_existing(fields: dict[str, Any], grant: SeatGrant) -> LicenseSess
     return existing
 
 
-def _record_denial(license_: License, grant: SeatGrant) -> None:
-    """One ``deny`` event; failing to write it never changes the client's answer."""
+def _record_denial(license_: License, grant: SeatGrant, person: str) -> None:
+    """One ``deny`` event naming who was refused (a person, or None for a machine);
+    failing to write it never changes the client's answer."""
     try:
         session_rows.seat_event_record(
             org_id=license_.org_id,
             license_id=license_.id,
             project_id=license_.project_id,
+            user_id=person or None,
             kind=Event.DENY,
             seats_used=grant.seats_used,
             at=as_datetime(grant.now),
@@ -256,7 +334,7 @@ def _record_denial(license_: License, grant: SeatGrant) -> None:
         logger.exception("could not record a denial of license %s", license_.id)
 
 
-def _sign_token(license_: License, session_id: str, hardware_id: str, grant: SeatGrant) -> str:
+def _sign_token(license_: License, session_id: str, asker: _Asker, grant: SeatGrant) -> str:
     """The license token of a grant. A signer that fails (a key file gone, an HSM or KMS
     unreachable) fails the acquire closed with a 503: never a token that does not
     verify, and the caller gives the seat back."""
@@ -267,7 +345,9 @@ def _sign_token(license_: License, session_id: str, hardware_id: str, grant: Sea
         "sub": session_id,
         "lic": str(license_.id),
         "org": str(license_.org_id),
-        "hwid": hardware_id,
+        "hwid": asker.hardware_id,
+        # The person holding the seat (a user id); absent for a license-key machine.
+        **({"usr": asker.person} if asker.person else {}),
         "seats": license_.seats_total,
         "iat": issued,
         "exp": issued + lifetime,
