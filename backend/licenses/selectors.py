@@ -180,9 +180,7 @@ _SEAT_ROLES = tuple(
 )
 
 
-def license_for_person(
-    *, user_id: Any, family_id: Any, license_id: Any = None
-) -> License | None:
+def license_for_person(*, user_id: Any, family_id: Any, license_id: Any = None) -> License | None:
     """The license a person's acquire is for, in one query: the one named, if the person
     is an active member (with a role that uses licenses) of its organization and the
     sign-in (``family_id``) is not revoked; else, with none named, the one license

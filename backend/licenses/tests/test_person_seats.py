@@ -182,9 +182,7 @@ def test_the_person_cap_refuses_the_next_machine_listing_the_machines(
 def test_evict_oldest_ends_the_oldest_session_whose_heartbeat_then_gets_410(
     store_kind, org_a, bob, license_a
 ):
-    license_, _ = license_a(
-        seats=5, max_machines_per_person=2, person_limit_action="evict_oldest"
-    )
+    license_, _ = license_a(seats=5, max_machines_per_person=2, person_limit_action="evict_oldest")
     access = sign_in(bob)["access"]
     seats = [
         person_acquire(access, hwid, license_id=str(license_.id)).json()
@@ -259,9 +257,7 @@ def test_fifty_people_on_ten_seats_get_ten(store_kind, org, make_license):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_unassigned_person_never_holds_a_seat_after_the_unassign(
-    store_kind, org, make_license
-):
+def test_an_unassigned_person_never_holds_a_seat_after_the_unassign(store_kind, org, make_license):
     """Acquires race an unassign: whatever the interleaving, once the unassign has
     returned the person holds nothing, in the database and in the store."""
     person = new_user(f"p-{uuid.uuid4().hex[:6]}@x.example")
