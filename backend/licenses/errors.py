@@ -79,3 +79,8 @@ class NoLicenseAssigned(DomainError):
 class SeveralLicensesAssigned(DomainError):
     code = "several_licenses_assigned"
     message = "Several licenses are assigned to you: name one (license_id)."
+
+
+class PersonNotFound(DomainError):
+    code = "not_found"
+    message = "No such person in this organization."

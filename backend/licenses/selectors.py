@@ -14,11 +14,14 @@ from django_scopes import scopes_disabled
 
 from core.roles import POLICY, Role
 from licenses import license_cache
+from licenses.errors import NoLicenseAssigned, PersonNotFound, SeveralLicensesAssigned
 from licenses.keys import DISPLAY_PREFIX_LENGTH, license_key_digest, license_key_matches
-from licenses.models import License, LicenseSession
+from licenses.models import License, LicenseAssignment, LicenseSession
 from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import SeatStoreUnavailable
 from projects.models import Project
+from tenants.models import Membership
+from users.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -159,8 +162,11 @@ def session_list(
     project_id: Any = None,
     hardware_id: str | None = None,
 ) -> QuerySet[LicenseSession]:
-    """Sessions of the organization in scope, newest first."""
-    sessions = LicenseSession.objects.order_by("-started_at", "id")
+    """Sessions of the organization in scope, newest first, with their person and
+    license (names, not ids, in the dashboard)."""
+    sessions = LicenseSession.objects.select_related("user", "license").order_by(
+        "-started_at", "id"
+    )
     if license_id:
         sessions = sessions.filter(license_id=license_id)
     if status:
@@ -189,8 +195,6 @@ def license_for_person(*, user_id: Any, family_id: Any, license_id: Any = None) 
 
     ``NoLicenseAssigned`` / ``SeveralLicensesAssigned`` when none is named and the
     person has no, or more than one, assigned license."""
-    from licenses.errors import NoLicenseAssigned, SeveralLicensesAssigned
-
     person = {
         "org__memberships__user_id": user_id,
         "org__memberships__role__in": _SEAT_ROLES,
@@ -230,3 +234,24 @@ def sessions_of_holders(holders: Iterable[str]) -> list[dict[str, Any]]:
             }
             for row in rows
         ]
+
+
+def assignment_list(*, license_: License) -> QuerySet[LicenseAssignment]:
+    """The people assigned to a license, by name."""
+    return (
+        LicenseAssignment.objects.filter(license=license_)
+        .select_related("user")
+        .order_by("user__name", "user__email")
+    )
+
+
+def member_user(*, user_id: Any, include_former: bool = False) -> Any:
+    """A person of the organization in scope (a member; with ``include_former``, also
+    anyone who held a session of it), else ``NotFound``: one answer for a person of
+    another organization and for nobody."""
+    membership = Membership.objects.select_related("user").filter(user_id=user_id).first()
+    if membership is not None:
+        return membership.user
+    if include_former and LicenseSession.objects.filter(user_id=user_id).exists():
+        return User.objects.get(pk=user_id)
+    raise PersonNotFound()

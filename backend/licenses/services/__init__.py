@@ -23,6 +23,7 @@ from licenses.services.license_admin import (
 from licenses.services.reaper import ReapReport, heartbeats_flush, sessions_reap
 from licenses.services.seats import (
     AcquiredSeat,
+    person_sessions_revoke,
     session_acquire,
     session_acquire_as_person,
     session_heartbeat,
@@ -44,6 +45,7 @@ __all__ = [
     "license_rotate_key",
     "license_suspend",
     "license_update",
+    "person_sessions_revoke",
     "session_acquire",
     "session_acquire_as_person",
     "session_heartbeat",

@@ -463,3 +463,12 @@ def session_revoke(*, session: LicenseSession, actor: Actor) -> bool:
         )
     session.status, session.ended_at = Status.REVOKED, now
     return True
+
+
+def person_sessions_revoke(*, user_id: Any, actor: Actor) -> int:
+    """An admin ends every live session of a person in the organization in scope (their
+    page's "revoke all"): seats free at once, each audited like a single revoke."""
+    sessions = list(
+        LicenseSession.objects.filter(user_id=user_id, status=Status.ACTIVE).select_related("org")
+    )
+    return sum(session_revoke(session=session, actor=actor) for session in sessions)

@@ -18,6 +18,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/device/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or deny a CLI's sign-in
+         * @description Approved: the CLI gets a sign-in of the person at its next poll. Denied: it gets `access_denied`. Decided once.
+         */
+        post: operations["auth_device_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/device/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What is asking to sign in with this code
+         * @description The dashboard's `/device` page shows it before the person approves. Rate limited per IP and per person (guessing codes).
+         */
+        post: operations["auth_device_lookup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in person's CLI sign-ins
+         * @description An endpoint for a signed-in person (JWT); API tokens are not accepted.
+         */
+        get: operations["auth_devices_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/devices/{family_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke one of the person's CLI sign-ins
+         * @description Its refresh token stops working at once, and so do its seat acquires.
+         */
+        delete: operations["auth_device_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/id-token": {
         parameters: {
             query?: never;
@@ -457,7 +537,7 @@ export interface paths {
         put?: never;
         /**
          * Acquire a seat
-         * @description Idempotent per hardware id and client instance: a live session is returned again (200) instead of taking a second seat. Rate limited per client IP and per license key (429 `rate_limited` with `Retry-After`).
+         * @description Idempotent per hardware id and client instance: a live session is returned again (200) instead of taking a second seat. Rate limited per client IP and per license key (429 `rate_limited` with `Retry-After`). A person's client sends `Authorization: Bearer <access token>` and no license key (the second body): the license named by `license_id`, else the one assigned to the person; the session and the token (claim `usr`) name the person.
          */
         post: operations["seat_acquire"];
         delete?: never;
@@ -743,6 +823,47 @@ export interface paths {
         patch: operations["licenses_update"];
         trace?: never;
     };
+    "/api/v1/orgs/{org}/licenses/{license_id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The people assigned to a license */
+        get: operations["license_assignments_list"];
+        put?: never;
+        /**
+         * Assign a member to a license
+         * @description Only assigned people may hold seats of an `assigned` license as themselves. Assigning twice changes nothing. Audited (`license.assign`).
+         */
+        post: operations["license_assignments_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/licenses/{license_id}/assignments/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unassign a person from a license
+         * @description Their live sessions of the license end at once (seats free, next heartbeat 410), and no acquire of theirs that the unassign did not end can get a seat after it. Audited (`license.unassign`).
+         */
+        delete: operations["license_assignments_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/licenses/{license_id}/resume": {
         parameters: {
             query?: never;
@@ -884,6 +1005,23 @@ export interface paths {
         patch: operations["members_update"];
         trace?: never;
     };
+    "/api/v1/orgs/{org}/members/{user_id}/devices/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke all of a member's CLI sign-ins */
+        post: operations["member_devices_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/members/me": {
         parameters: {
             query?: never;
@@ -899,6 +1037,26 @@ export interface paths {
          * @description Every member may leave; the last owner may not (409 last_owner: make someone else owner first). API tokens cannot leave (403).
          */
         delete: operations["members_leave"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/people/{user_id}/sessions/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End every live session of a person in the organization
+         * @description Seats free at once; each client's next heartbeat gets 410. Audited per session (`session.revoke`).
+         */
+        post: operations["person_sessions_revoke"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1075,6 +1233,7 @@ export interface components {
             /** @description Signed license token (JWT); verify with the JWKS. */
             token: string;
         };
+        AcquireRequestRequest: components["schemas"]["AcquireInputRequest"] | components["schemas"]["PersonAcquireInputRequest"];
         ApiToken: {
             /** Format: date-time */
             readonly created_at: string;
@@ -1115,6 +1274,24 @@ export interface components {
             /** Format: uuid */
             readonly id: string;
             name?: string;
+        };
+        Assignment: {
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly person: components["schemas"]["Person"];
+        };
+        /**
+         * @description * `open` - Open
+         *     * `assigned` - Assigned
+         * @enum {string}
+         */
+        AssignmentEnum: "open" | "assigned";
+        AssignmentWriteRequest: {
+            /**
+             * Format: uuid
+             * @description A member of the organization (not a viewer).
+             */
+            user: string;
         };
         AuditActor: {
             /** Format: email */
@@ -1188,6 +1365,42 @@ export interface components {
             /** @description The organizations the user belongs to, with their role in each. */
             readonly memberships: components["schemas"]["UserMembership"][];
             name?: string;
+        };
+        DeviceDecisionRequest: {
+            approve: boolean;
+            user_code: string;
+        };
+        DeviceRequest: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description What the CLI said it is: hostname, platform, client_version. */
+            device_info: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            expires_at: string;
+            ip_address: string | null;
+            status: string;
+        };
+        DeviceSignIn: {
+            /**
+             * Format: date-time
+             * @description When the person approved it.
+             */
+            created_at: string;
+            device_info: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            revoke_reason: string;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /**
+             * Format: date-time
+             * @description Its last token refresh: roughly when it was last used.
+             */
+            rotated_at: string | null;
         };
         Error: {
             error: components["schemas"]["ErrorDetail"];
@@ -1287,6 +1500,7 @@ export interface components {
         KindEnum: "floating" | "node_locked";
         /** @description A license as admins see it; ``seats_used`` comes from the seat store. */
         License: {
+            readonly assignment: components["schemas"]["AssignmentEnum"];
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1299,8 +1513,10 @@ export interface components {
             readonly is_suspended: boolean;
             readonly key_prefix: string;
             readonly kind: components["schemas"]["KindEnum"];
+            readonly max_machines_per_person: number | null;
             readonly name: string;
             readonly offline_grace: number;
+            readonly person_limit_action: components["schemas"]["PersonLimitActionEnum"];
             /** Format: uuid */
             readonly project: string | null;
             readonly seats_total: number;
@@ -1326,12 +1542,28 @@ export interface components {
         LicenseStatusEnum: "active" | "suspended" | "expired" | "inactive";
         /** @description Create (``name`` and ``seats_total`` required) and update (any subset). */
         LicenseWriteRequest: {
+            /**
+             * @description `open`: any member may hold a seat as a person; `assigned`: only the people assigned to it. License-key machines are not people: either way they may.
+             *
+             *     * `open` - Open
+             *     * `assigned` - Assigned
+             */
+            assignment?: components["schemas"]["AssignmentEnum"];
             /** Format: date-time */
             expires_at?: string | null;
             /** @description Seconds without a heartbeat before a seat is reclaimed. A change applies to new sessions. */
             heartbeat_ttl?: number;
+            /** @description How many machines one person may hold seats on at once; null: no cap. */
+            max_machines_per_person?: number | null;
             name: string;
             offline_grace?: number;
+            /**
+             * @description At the cap: `refuse` the next machine (409 `person_seat_limit`) or `evict_oldest` (the person's oldest session ends; its next heartbeat gets 410).
+             *
+             *     * `refuse` - Refuse
+             *     * `evict_oldest` - Evict Oldest
+             */
+            person_limit_action?: components["schemas"]["PersonLimitActionEnum"];
             /** Format: uuid */
             project?: string | null;
             /** @description May go below the seats in use: live sessions keep running, and no new seat is granted until fewer than this are in use. */
@@ -1351,6 +1583,9 @@ export interface components {
             readonly role: components["schemas"]["RoleEnum"];
             /** Format: uuid */
             readonly user_id: string;
+        };
+        MemberDevicesRevokeOutput: {
+            revoked: number;
         };
         MembershipOrganization: {
             /** Format: uuid */
@@ -1392,6 +1627,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["ApiToken"][];
+        };
+        PaginatedAssignmentList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Assignment"][];
         };
         PaginatedAuditEventList: {
             /** @example 123 */
@@ -1518,12 +1768,28 @@ export interface components {
         };
         /** @description Create (``name`` and ``seats_total`` required) and update (any subset). */
         PatchedLicenseWriteRequest: {
+            /**
+             * @description `open`: any member may hold a seat as a person; `assigned`: only the people assigned to it. License-key machines are not people: either way they may.
+             *
+             *     * `open` - Open
+             *     * `assigned` - Assigned
+             */
+            assignment?: components["schemas"]["AssignmentEnum"];
             /** Format: date-time */
             expires_at?: string | null;
             /** @description Seconds without a heartbeat before a seat is reclaimed. A change applies to new sessions. */
             heartbeat_ttl?: number;
+            /** @description How many machines one person may hold seats on at once; null: no cap. */
+            max_machines_per_person?: number | null;
             name?: string;
             offline_grace?: number;
+            /**
+             * @description At the cap: `refuse` the next machine (409 `person_seat_limit`) or `evict_oldest` (the person's oldest session ends; its next heartbeat gets 410).
+             *
+             *     * `refuse` - Refuse
+             *     * `evict_oldest` - Evict Oldest
+             */
+            person_limit_action?: components["schemas"]["PersonLimitActionEnum"];
             /** Format: uuid */
             project?: string | null;
             /** @description May go below the seats in use: live sessions keep running, and no new seat is granted until fewer than this are in use. */
@@ -1553,6 +1819,33 @@ export interface components {
             /** @description Members must sign in through sign_in_provider: no password. */
             sso_only?: boolean;
         };
+        Person: {
+            /** Format: email */
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        /**
+         * @description The body of an acquire made with ``Authorization: Bearer <person's access token>``:
+         *     no license key; the license named, else the one assigned to the person.
+         */
+        PersonAcquireInputRequest: {
+            client_info?: {
+                [key: string]: unknown;
+            };
+            /** @default  */
+            client_instance?: string;
+            hardware_id: string;
+            /** Format: uuid */
+            license_id?: string | null;
+        };
+        /**
+         * @description * `refuse` - Refuse
+         *     * `evict_oldest` - Evict Oldest
+         * @enum {string}
+         */
+        PersonLimitActionEnum: "refuse" | "evict_oldest";
         Project: {
             /** Format: date-time */
             readonly created_at: string;
@@ -1586,6 +1879,9 @@ export interface components {
             /** Format: uuid */
             session_id: string;
         };
+        RevokedCount: {
+            sessions_ended: number;
+        };
         /**
          * @description * `owner` - Owner
          *     * `admin` - Admin
@@ -1594,6 +1890,11 @@ export interface components {
          * @enum {string}
          */
         RoleEnum: "owner" | "admin" | "member" | "viewer";
+        /**
+         * @description A session in words: the person holding it (null for a license-key machine), the
+         *     license's name, and the machine as its client described itself (``client_info``:
+         *     hostname, platform, version).
+         */
         Session: {
             readonly client_info: unknown;
             readonly client_instance: string;
@@ -1610,6 +1911,8 @@ export interface components {
             readonly last_heartbeat_at: string;
             /** Format: uuid */
             readonly license: string;
+            readonly license_name: string;
+            readonly person: components["schemas"]["Person"] | null;
             /** Format: uuid */
             readonly project: string | null;
             /** Format: date-time */
@@ -1721,6 +2024,9 @@ export interface components {
             /** @description Organizations that require two-factor of you (you are an owner or admin). */
             required_by: string[];
         };
+        UserCodeRequest: {
+            user_code: string;
+        };
         UserMembership: {
             org: components["schemas"]["MembershipOrganization"];
             role: components["schemas"]["RoleEnum"];
@@ -1791,6 +2097,199 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Jwks"];
+                };
+            };
+        };
+    };
+    auth_device_decide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceDecisionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceRequest"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_user_code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description device_code_decided */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_device_lookup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserCodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceRequest"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_user_code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_devices_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceSignIn"][];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_device_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2946,9 +3445,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["AcquireInputRequest"];
+                "application/json": components["schemas"]["AcquireRequestRequest"];
             };
         };
         responses: {
@@ -2977,7 +3476,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid_license_key */
+            /** @description invalid_license_key, or invalid_person_token with a bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2986,7 +3485,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description license_suspended, license_expired or license_inactive */
+            /** @description license_suspended, license_expired, license_inactive, license_not_assigned or permission_denied */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2995,8 +3494,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no_seats_available */
+            /** @description license_not_found: a person's license_id names nothing they may use */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no_seats_available, person_seat_limit (details.machines) or several_licenses_assigned (details.licenses) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no_license_assigned: a person with no license named and none assigned */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4228,6 +4745,175 @@ export interface operations {
             };
         };
     };
+    license_assignments_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                license_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAssignmentList"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    license_assignments_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                license_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assignment"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    license_assignments_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                license_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedCount"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description seat_store_unavailable: retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     licenses_resume: {
         parameters: {
             query?: never;
@@ -4689,6 +5375,56 @@ export interface operations {
             };
         };
     };
+    member_devices_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's slug or id. */
+                org: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberDevicesRevokeOutput"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     members_leave: {
         parameters: {
             query?: never;
@@ -4737,6 +5473,65 @@ export interface operations {
             };
             /** @description conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    person_sessions_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's slug or id. */
+                org: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedCount"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description seat_store_unavailable: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
