@@ -652,6 +652,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/analytics/denials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Refused acquires, newest first
+         * @description Who was refused (a person, or null for a license-key machine), when, on which license. Cursor pages (follow `next`).
+         */
+        get: operations["denials_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/analytics/utilization": {
         parameters: {
             query?: never;
@@ -728,6 +748,26 @@ export interface paths {
          * @description Who changed what in the organization, newest first.
          */
         get: operations["audit_events_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/exports/{kind}.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export sessions, usage or audit events as CSV
+         * @description A streaming `text/csv` download of the window (`since` inclusive, `until` exclusive; both optional): `sessions` started in it, closed `usage` hours of the rollup, or `audit` events (admins only). Memory stays flat at millions of rows.
+         */
+        get: operations["export_csv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1365,6 +1405,37 @@ export interface components {
             /** @description The organizations the user belongs to, with their role in each. */
             readonly memberships: components["schemas"]["UserMembership"][];
             name?: string;
+        };
+        Denial: {
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            license: string;
+            license_name: string | null;
+            /** @description Who was refused; null for a license-key machine. */
+            person: components["schemas"]["DenialPerson"] | null;
+            /** @description Seats in use when it was refused. */
+            seats_used: number;
+        };
+        DenialCursorPage: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Denial"][];
+        };
+        DenialPerson: {
+            /** Format: email */
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
         };
         DeviceDecisionRequest: {
             approve: boolean;
@@ -3969,6 +4040,65 @@ export interface operations {
             };
         };
     };
+    denials_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                license?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Start (ISO 8601), inclusive. */
+                since?: string;
+                /** @description End (ISO 8601), exclusive. */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DenialCursorPage"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     org_utilization: {
         parameters: {
             query?: {
@@ -4232,6 +4362,69 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PaginatedAuditEventList"];
                 };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    export_csv: {
+        parameters: {
+            query?: {
+                /** @description Start (ISO 8601), inclusive. */
+                since?: string;
+                /** @description End (ISO 8601), exclusive. */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                kind: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV with a header line. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description validation_error: the fields at fault are in details.fields */
             400: {
