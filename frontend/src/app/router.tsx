@@ -20,6 +20,7 @@ import { PersonRoute } from "@/app/routes/org/person";
 import { ProjectsRoute } from "@/app/routes/org/projects";
 import { SessionsRoute } from "@/app/routes/org/sessions";
 import { SettingsRoute } from "@/app/routes/org/settings";
+import { UsageRoute } from "@/app/routes/org/usage";
 import { RequireAuth } from "@/lib/auth";
 
 // No route may start with /api, /static, /.well-known, /healthz, /readyz or
@@ -55,6 +56,7 @@ export const routes: RouteObject[] = [
               { path: "licenses/:licenseId", element: <LicenseRoute /> },
               { path: "sessions", element: <SessionsRoute /> },
               { path: "people/:userId", element: <PersonRoute /> },
+              { path: "usage", element: <UsageRoute /> },
               { path: "projects", element: <ProjectsRoute /> },
               { path: "members", element: <MembersRoute /> },
               { path: "api-tokens", element: <ApiTokensRoute /> },
