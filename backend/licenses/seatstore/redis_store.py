@@ -31,6 +31,7 @@ from licenses.seatstore.base import (
     SeatTerms,
     WrongSessionSecret,
 )
+from licenses.seatstore.direct import ThreadConnections
 
 _REBUILD = -2
 _WRONG_SECRET = -1
@@ -65,6 +66,13 @@ class RedisSeatStore:
         self._rebuild = client.register_script(lua.REBUILD)
         self._drain = client.register_script(lua.DRAIN_BEATS)
         self._now = client.register_script(lua.NOW)
+        # The client's own seat calls (acquire, heartbeat, release) skip redis-py's
+        # per-command machinery on a single Redis (``direct``).
+        if self._single:
+            self._direct = ThreadConnections(client)
+            self._script = self._direct.run
+        else:
+            self._script = lambda script, keys, args: script(keys=keys, args=args)
 
     # keys ---------------------------------------------------------------------
 
@@ -97,7 +105,7 @@ class RedisSeatStore:
     ) -> SeatGrant:
         keys = self._keys_marking_dirty(license_id)
         args: list[Any] = [member, holder, ttl, secret_digest, license_id, terms.as_json()]
-        reply = self._with_rebuild(license_id, lambda: self._acquire(keys=keys, args=args))
+        reply = self._with_rebuild(license_id, lambda: self._script(self._acquire, keys, args))
         granted, got_holder, created, used, expires, now, notes, *evicted = reply
         grant = SeatGrant(
             granted=granted == 1,
@@ -117,7 +125,7 @@ class RedisSeatStore:
         keys = self._keys_marking_dirty(license_id)
         args = [holder, secret_digest, license_id]
         alive, expires, now = self._with_rebuild(
-            license_id, lambda: self._heartbeat(keys=keys, args=args)
+            license_id, lambda: self._script(self._heartbeat, keys, args)
         )
         if alive == _WRONG_SECRET:
             raise WrongSessionSecret()
@@ -137,7 +145,7 @@ class RedisSeatStore:
     ) -> SeatRelease | None:
         keys = self.seat_keys(license_id)
         args = [holder, secret_digest or "", member or ""]
-        status, now, used = self._call(lambda: self._release(keys=keys, args=args))
+        status, now, used = self._call(lambda: self._script(self._release, keys, args))
         if status == _WRONG_SECRET:
             raise WrongSessionSecret()
         if status == _UNKNOWN:
