@@ -169,7 +169,10 @@ people = [User.objects.create_user(f"p{i}-__N__@example.com", None) for i in ran
 with scopes_disabled():
     from licenses.services import license_create
     from core.actor import Actor
-    licenses = [lic] + [license_create(org=org, name=f"L{i}", seats_total=100, actor=Actor.system_named("bench"))[0] for i in range(19)]
+    bench = Actor.system_named("bench")
+    licenses = [lic] + [
+        license_create(org=org, name=f"L{i}", seats_total=100, actor=bench)[0] for i in range(19)
+    ]
 t0 = time.monotonic()
 with connection.cursor() as c:
     c.execute('''
@@ -199,8 +202,9 @@ with scope(org=org):
         lines += 1; size += len(line)
     export_s = time.monotonic() - t
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print("SCALE " + json.dumps({"rows": ROWS, "seed_s": round(seeded, 1), "person_sessions_page": person,
-      "license_sessions_page": one_license, "csv_lines": lines, "csv_mb": round(size / 1e6, 1),
+print("SCALE " + json.dumps({"rows": ROWS, "seed_s": round(seeded, 1),
+      "person_sessions_page": person, "license_sessions_page": one_license,
+      "csv_lines": lines, "csv_mb": round(size / 1e6, 1),
       "csv_seconds": round(export_s, 1), "rss_before_export_mb": round(before / 1024, 1),
       "rss_peak_after_export_mb": round(after / 1024, 1)}))
 """
