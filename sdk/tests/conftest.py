@@ -129,7 +129,7 @@ class LicenseServer:
             for row, spec in zip(rows, specs, strict=True)
         ]
 
-    def start(self, timeout: float = 60) -> None:
+    def start(self, timeout: float = 180) -> None:
         assert self.process is None or self.process.poll() is not None, "already running"
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
