@@ -160,9 +160,7 @@ class AcquireView(SeatEndpoint):
             person = person_of_access_token(person_token)
             if person is None:
                 raise InvalidPersonToken()
-            body = s.PersonAcquireInputSerializer(data=request.data)
-            body.is_valid(raise_exception=True)
-            data = body.validated_data
+            data = fast_path.person_acquire_input(request.data)
             seat = services.session_acquire_as_person(
                 user_id=person[0],
                 family_id=str(person[1]),
