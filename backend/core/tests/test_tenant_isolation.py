@@ -79,6 +79,9 @@ def world(org_a, org_b, alice, bob, charlie):
         "event_id": event.id,
         # Sign-in providers are no organization's: any id fills the path.
         "provider": "google",
+        # A person's CLI sign-in (refresh-token family): any id fills the path.
+        "family_id": uuid.uuid4(),
+        "kind": "sessions",
     }
     return values
 
