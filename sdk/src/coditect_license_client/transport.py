@@ -114,6 +114,8 @@ class Transport:
             body = response.json() if response.content else None
         except ValueError:
             body = None
+        if response.status_code == 204:
+            return 204, {}  # No Content: a logout, say
         if response.status_code < 400:
             if not isinstance(body, dict):
                 raise UnexpectedResponse(
