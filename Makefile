@@ -20,7 +20,7 @@ BACKEND_TEST_ENV = TEST_REDIS_WORKER_DBS=$(TEST_REDIS_WORKER_DBS)
 STAGE_TIMES := var/test-stage-times
 TEST_STAGES := lint test-backend-pg test-backend-sqlite coverage test-sdk test-deploy test-frontend e2e sbom
 
-.PHONY: help uv setup runtime run sbom test lint format schema services test-backend test-backend-pg test-backend-sqlite coverage test-sdk test-deploy soak frontend dev-frontend test-frontend e2e screenshots bench
+.PHONY: help uv setup runtime run sbom test lint format schema services test-backend test-backend-pg test-backend-sqlite coverage test-sdk test-deploy soak frontend dev-frontend test-frontend e2e screenshots bench softhsm
 
 # `make run` runs the server from the runtime packages alone: `uv run --no-sync` keeps
 # uv from installing the development group back on each command.
@@ -101,12 +101,16 @@ test-backend: test-backend-pg test-backend-sqlite coverage
 coverage: setup
 	$(UV) run coverage report --fail-under=90
 
-test-backend-pg: setup services
+# The PKCS#11 signing root's tests run against SoftHSM2 (Debian's softhsm2), a real token.
+softhsm:
+	@test -e /usr/lib/softhsm/libsofthsm2.so || (apt-get update -qq && apt-get install -y -qq softhsm2)
+
+test-backend-pg: setup services softhsm
 	rm -f .coverage .coverage.*
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(TEST_REDIS_URL) DATA_DIR=$(CURDIR)/var/test-pg $(BACKEND_TEST_ENV) \
 	  $(UV) run pytest backend $(XDIST) --cov --cov-report= --durations=10
 
-test-backend-sqlite: setup services
+test-backend-sqlite: setup services softhsm
 	DATA_DIR=$(CURDIR)/var/test-sqlite TEST_REDIS_URL=$(TEST_REDIS_URL) $(BACKEND_TEST_ENV) \
 	  $(UV) run pytest backend -m sqlite $(XDIST) --cov --cov-append --cov-report= --durations=10
 
@@ -162,7 +166,7 @@ sbom: setup
 
 # Hot-path and scale benchmarks on the production stack (bench/README.md):
 # about 15 minutes; BENCH_QUICK=1 for a smoke run under 2 minutes.
-bench: setup services
+bench: setup services softhsm
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(UV) run --with matplotlib python bench/run.py
 

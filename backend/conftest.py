@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.fixtures.stores",
     "tests.fixtures.servers",
     "tests.fixtures.private_services",
+    "tests.fixtures.signing_roots",
 ]

@@ -129,6 +129,36 @@ def seat_store_ceiling(port: int, prefix: str, requests: int) -> dict[str, float
                 terms,
             ],
         )
+        # The same with a seat policy: 25 % overage, a project's reservation, and the
+        # asker's project capped (licenses.seat_policy), on a license of its own.
+        policy_id = str(uuid.uuid4())
+        policy_keys = [*store.seat_keys(policy_id), store.dirty_key]
+        client.set(policy_keys[2], "1")
+        policy_terms = SeatTerms(
+            seats_total=100_000_000,
+            allowance=25_000_000,
+            project="capped",
+            reserved={"reserved": 1000},
+            cap=90_000_000,
+        ).as_json()
+        out["acquire script with overage, reservation, cap, redis-benchmark -P16 -c8"] = (
+            _redis_benchmark(
+                port,
+                requests,
+                [
+                    "EVALSHA",
+                    sha_acquire,
+                    nkeys,
+                    *policy_keys,
+                    "hw-__rand_int__",
+                    "h-__rand_int__",
+                    "3600",
+                    digest,
+                    policy_id,
+                    policy_terms,
+                ],
+            )
+        )
         out["heartbeat script, redis-benchmark -P16 -c8"] = _redis_benchmark(
             port, requests, ["EVALSHA", sha_heartbeat, nkeys, *keys, holder, digest, license_id]
         )

@@ -44,6 +44,8 @@ SCALE_CLIENTS = int(os.environ.get("BENCH_SCALE_CLIENTS", "32"))
 USAGE_ROWS = int(os.environ.get("BENCH_USAGE_ROWS", "300000" if QUICK else "10000000"))
 DASHBOARD_RUNS = int(os.environ.get("BENCH_DASHBOARD_RUNS", "6" if QUICK else "30"))
 RS256_LEVELS = [32] if QUICK else LEVELS
+ROOTS_LEVELS = [int(x) for x in os.environ.get("BENCH_ROOTS_LEVELS", "8,32").split(",")]
+CERTIFY_SAMPLES = int(os.environ.get("BENCH_CERTIFY_SAMPLES", "20"))
 # gunicorn_conf's defaults on this machine: two processes per core, two threads each.
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
@@ -225,6 +227,8 @@ class Bench:
         elif op == "acquire":
             spec = ("acquire.lua", {"keys_file": str(tags.pop("keys_file", self.keys_file))})
             spec[1]["nonce"] = f"{self.nonce}-{len(self.results['runs'])}"
+            if project := tags.get("project"):
+                spec[1]["project"] = project
         elif op == "churn":
             spec = (
                 "churn.lua",
@@ -389,6 +393,243 @@ class Bench:
             self.warm_up(("acquire",))
             self.results["rs256_root_token"] = self.token_header()
             self.run_op("acquire", 32, SECONDS, phase="rs256-root", server="RS256 root only", rep=0)
+
+    def phase_roots(self) -> None:
+        """Acquire with the root in a file, in a PKCS#11 token (SoftHSM2) and in Cloud
+        KMS (a local gRPC server): RS256 roots certifying online keys, paired in each
+        rep; then the time each backend takes to certify a new online key."""
+        from tests.fixtures.signing_roots import (
+            PIN,
+            RSA_LABEL,
+            TOKEN_LABEL,
+            init_softhsm,
+            kms_version,
+            serve_fake_kms,
+        )
+
+        hsm = init_softhsm(self.workdir / "softhsm")
+        kms, kms_server = serve_fake_kms()
+        common = {"TOKEN_SIGNING_ALGORITHM": "RS256", "TOKEN_ONLINE_KEYS": "1"}
+        backends = {
+            "file": {"SIGNING_BACKEND": "file"},
+            "pkcs11": hsm.env(),
+            "gcp-kms": {
+                "SIGNING_BACKEND": "gcp-kms",
+                "GCP_KMS_ENDPOINT": kms.endpoint,
+                "GCP_KMS_INSECURE": "1",
+                "GCP_KMS_KEY_VERSION": kms_version("root-pkcs1"),
+            },
+        }
+        from licenses.models import SigningKey
+
+        try:
+            for rep in range(REPS):
+                for name, env in backends.items():
+                    # Each backend as on a fresh install: its configured root becomes the
+                    # active one (otherwise the root on record, another backend's, wins).
+                    SigningKey.objects.all().delete()
+                    self.stack.start_api(**{**common, **env})
+                    self.warm_up(("acquire",))
+                    for clients in ROOTS_LEVELS:
+                        self.run_op(
+                            "acquire", clients, SECONDS, phase="roots", server=name, rep=rep
+                        )
+            self.stack.stop_api()
+            self.results["roots_certify_ms"] = self.certify_times(
+                {
+                    "file": {},
+                    "pkcs11": {
+                        "PKCS11_MODULE": hsm.module,
+                        "PKCS11_TOKEN_LABEL": TOKEN_LABEL,
+                        "PKCS11_PIN": PIN,
+                        "PKCS11_KEY_LABEL": RSA_LABEL,
+                    },
+                    "gcp-kms": {
+                        "GCP_KMS_ENDPOINT": kms.endpoint,
+                        "GCP_KMS_INSECURE": True,
+                        "GCP_KMS_KEY_VERSION": kms_version("root-pkcs1"),
+                    },
+                }
+            )
+            log(f"roots: certifying an online key, median ms {self.results['roots_certify_ms']}")
+        finally:
+            kms_server.stop(grace=None)
+
+    def certify_times(self, backends: dict[str, dict[str, Any]]) -> dict[str, float]:
+        """Median wall time of certifying one online key (the root's signature and the
+        key's row), in this process, per backend."""
+        from django.conf import settings
+
+        from licenses import signing
+        from licenses.models import SigningKey
+        from licenses.signers import gcp_kms
+
+        times: dict[str, float] = {}
+        for name, overrides in backends.items():
+            settings.TOKEN_ROOT_BACKEND = name
+            settings.TOKEN_SIGNING_ALGORITHM = "RS256"
+            for key, value in overrides.items():
+                setattr(settings, key, value)
+            gcp_kms.kms_client.cache_clear()
+            signing.reset_signers()
+            SigningKey.objects.all().delete()
+            kid = signing.active_root_kid()
+            samples = []
+            for _ in range(CERTIFY_SAMPLES):
+                started = time.perf_counter()
+                signing._certify(kid)
+                samples.append((time.perf_counter() - started) * 1000)
+            times[name] = round(median(samples), 2)
+        return times
+
+    def phase_webhooks(self) -> None:
+        """Acquire with no webhook endpoint vs five subscribed to ``session.*`` (each acquire
+        then writes a ``session.started`` event in its transaction), paired per repetition
+        in alternating order; then delivery throughput of one worker process."""
+        from django_scopes import scopes_disabled
+
+        from core.actor import Actor
+        from tenants.models import Organization
+        from webhooks import services as webhook_services
+        from webhooks.models import WebhookEndpoint
+
+        org_id = self.hot.org_id
+        with scopes_disabled():
+            org = Organization.objects.get(id=org_id)
+            for n in range(5):
+                webhook_services.endpoint_create(
+                    org=org,
+                    url=f"https://hooks{n}.bench.example/in",
+                    event_types=["session.*"],
+                    is_enabled=False,
+                    actor=Actor.system_named("bench"),
+                )
+        # The API processes re-read an organization's subscriptions this often.
+        settle = float(os.environ.get("EVENT_SUBSCRIPTIONS_CACHE_SECONDS", "5")) + 1.0
+        clients = int(os.environ.get("BENCH_WEBHOOK_CLIENTS", "32"))
+        pairs = []
+        for rep in range(REPS):
+            order = (0, 5) if rep % 2 == 0 else (5, 0)
+            got = {}
+            for endpoints in order:
+                with scopes_disabled():
+                    WebhookEndpoint.objects.filter(org_id=org_id).update(is_enabled=endpoints > 0)
+                time.sleep(settle)
+                got[endpoints] = self.run_op(
+                    "acquire",
+                    clients,
+                    SECONDS,
+                    phase="webhooks",
+                    server="EdDSA",
+                    rep=rep,
+                    endpoints=endpoints,
+                ).rps
+            pairs.append({"rep": rep, "none": got[0], "five": got[5], "ratio": got[5] / got[0]})
+            ratio = got[5] / got[0]
+            log(f"webhooks: rep {rep}: {got[0]:.0f} vs {got[5]:.0f} acquires/s = {ratio:.3f}")
+        self.results["webhooks"] = {
+            "clients": clients,
+            "pairs": pairs,
+            "median_ratio": median([p["ratio"] for p in pairs]),
+            "delivery": self.webhook_delivery_throughput(org_id),
+        }
+        log(f"webhooks: {self.results['webhooks']}")
+
+    def webhook_delivery_throughput(self, org_id: str) -> dict[str, Any]:
+        """Dispatch the outbox, then attempt deliveries one after another in this process
+        (what one Celery worker process does per task, without the broker round trip)
+        against a receiver in another process on loopback that answers 204."""
+        from django.conf import settings
+        from django_scopes import scopes_disabled
+
+        from events.models import Event
+        from webhooks import services as webhook_services
+        from webhooks.models import WebhookEndpoint
+
+        port = free_port()
+        receiver = subprocess.Popen([sys.executable, "-c", RECEIVER.format(port=port)])
+        try:
+            time.sleep(1.0)
+            settings.WEBHOOK_ALLOW_LOOPBACK = True
+            with scopes_disabled():
+                WebhookEndpoint.objects.filter(org_id=org_id).update(
+                    is_enabled=True, url=f"http://127.0.0.1:{port}/in"
+                )
+                events = Event.objects.filter(org_id=org_id, dispatched_at__isnull=True).count()
+            started = time.monotonic()
+            ids: list[str] = []
+            while batch := webhook_services.events_dispatch():
+                ids += batch
+            dispatch_s = time.monotonic() - started
+            limit = int(os.environ.get("BENCH_WEBHOOK_DELIVERIES", "3000"))
+            started, cpu = time.monotonic(), time.process_time()
+            ok = 0
+            for delivery_id in ids[:limit]:
+                result = webhook_services.delivery_attempt(delivery_id)
+                ok += bool(result and result.succeeded)
+            deliver_s, deliver_cpu = time.monotonic() - started, time.process_time() - cpu
+        finally:
+            receiver.terminate()
+            receiver.wait(timeout=10)
+        attempted = min(limit, len(ids))
+        return {
+            "events": events,
+            "deliveries_created": len(ids),
+            "dispatch_s": round(dispatch_s, 3),
+            "deliveries_per_s_dispatch": round(len(ids) / dispatch_s, 1) if dispatch_s else None,
+            "attempted": attempted,
+            "succeeded": ok,
+            "deliveries_per_s_one_worker": round(attempted / deliver_s, 1) if deliver_s else None,
+            # Less sensitive to a busy machine: the worker process's own CPU per delivery.
+            "deliveries_per_cpu_s_one_worker": round(attempted / deliver_cpu, 1)
+            if deliver_cpu
+            else None,
+        }
+
+    def phase_policy(self) -> None:
+        """Acquire on licenses with a seat policy (25 % overage, a reservation, and the
+        asker's project capped) against plain acquire, paired: both in each repetition
+        and level, alternating which goes first, on the same server."""
+        s = self.seeder
+        org_id = s.org("bench")
+        reserved, capped = s.project(org_id, "reserved"), s.project(org_id, "capped")
+        rules = [
+            {"project": reserved, "slug": "reserved", "reserved": 1000, "cap": None},
+            {"project": capped, "slug": "capped", "reserved": 0, "cap": 900_000},
+        ]
+        policy = s.licenses(
+            "policy",
+            "bench",
+            16,
+            seats_total=1_000_000,
+            ttl=3600,
+            overage=("percent", 25),
+            project_seats=rules,
+        )
+        s.rebuild(policy.ids)
+        keys_file = self.workdir / "policy-keys.txt"
+        keys_file.write_text("\n".join(policy.keys) + "\n")
+        if self.stack.procs.get("api") is None:
+            self.stack.start_api(TOKEN_SIGNING_ALGORITHM="EdDSA")
+        self.warm_up(("healthz", "acquire"))
+        kinds = {
+            "plain": {"keys_file": self.keys_file},
+            "policy": {"keys_file": keys_file, "project": "capped"},
+        }
+        for rep in range(REPS):
+            for clients in LEVELS:
+                order = ["plain", "policy"] if rep % 2 == 0 else ["policy", "plain"]
+                for kind in order:
+                    self.run_op(
+                        "acquire",
+                        clients,
+                        SECONDS,
+                        phase="policy",
+                        server="EdDSA",
+                        rep=rep,
+                        policy=kind,
+                        **kinds[kind],
+                    )
 
     def phase_scale(self) -> None:
         from licenses import services
@@ -566,6 +807,15 @@ class Bench:
                 self.phase_churn()
             if "rs256" in PHASES:
                 self.phase_rs256()
+            if "roots" in PHASES:
+                self.phase_roots()
+            if "webhooks" in PHASES:
+                if self.stack.procs.get("api") is None:
+                    self.stack.start_api(TOKEN_SIGNING_ALGORITHM="EdDSA")
+                    self.warm_up(("healthz", "acquire"))
+                self.phase_webhooks()
+            if "policy" in PHASES:
+                self.phase_policy()
             if "scale" in PHASES:
                 self.phase_scale()
                 if "dashboard" in PHASES:
@@ -594,6 +844,27 @@ class Bench:
         md = report.write(self.results, HERE, Path(custom) if custom else None)
         log(f"done in {self.results['total_s']}s: {md} and the plots beside it")
         return 0
+
+
+RECEIVER = """
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+class H(BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        self.send_response(204)
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+ThreadingHTTPServer(("127.0.0.1", {port}), H).serve_forever()
+"""
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def median(values: list[float]) -> float:

@@ -18,6 +18,7 @@ the same names from ``g``.
 import base64
 import hashlib
 import hmac
+import json
 import time
 import uuid
 from collections.abc import Iterable
@@ -114,19 +115,40 @@ class Seeder:
         ).fetchone()
         return str(row[0])
 
+    def project(self, org_id: str, slug: str) -> str:
+        row = self.db.execute(
+            "INSERT INTO projects_project (id, org_id, name, slug, description, created_at) "
+            "VALUES (%s, %s, %s, %s, '', now()) "
+            "ON CONFLICT (org_id, slug) DO UPDATE SET name = EXCLUDED.name RETURNING id",
+            (uuid.uuid4(), org_id, slug, slug),
+        ).fetchone()
+        return str(row[0])
+
     def licenses(
-        self, name: str, org_slug: str, count: int, *, seats_total: int, ttl: int
+        self,
+        name: str,
+        org_slug: str,
+        count: int,
+        *,
+        seats_total: int,
+        ttl: int,
+        overage: tuple[str, int] = ("none", 0),
+        project_seats: list[dict] | None = None,
     ) -> LicenseSet:
+        """``count`` licenses; ``overage`` (kind, value) and ``project_seats`` (the
+        license's reservations and caps, ``License.project_seats``) set its seat policy."""
         org_id = self.org(org_slug)
         ids = [str(uuid.uuid4()) for _ in range(count)]
         keys = [license_key(name, i) for i in range(count)]
+        rules = json.dumps(project_seats or [])
         with self.db.cursor() as cur:
             cur.executemany(
                 "INSERT INTO licenses_license (id, org_id, project_id, name, key_digest, "
                 "key_prefix, kind, seats_total, expires_at, is_active, is_suspended, "
-                "heartbeat_ttl, offline_grace, created_at, updated_at) VALUES "
+                "heartbeat_ttl, offline_grace, overage_kind, overage_value, project_seats, "
+                "grace_days, created_at, updated_at) VALUES "
                 "(%s, %s, NULL, %s, %s, %s, 'floating', %s, NULL, true, false, %s, 86400, "
-                "now() - make_interval(secs => %s), now())",
+                "%s, %s, %s, 0, now() - make_interval(secs => %s), now())",
                 [
                     (
                         lid,
@@ -136,6 +158,8 @@ class Seeder:
                         key[:12],
                         seats_total,
                         ttl,
+                        *overage,
+                        rules,
                         i,
                     )
                     for i, (lid, key) in enumerate(zip(ids, keys, strict=True))

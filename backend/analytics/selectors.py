@@ -588,3 +588,80 @@ def _group_names(by: str, keys: list[Any]) -> dict[Any, str]:
     from django.contrib.auth import get_user_model
 
     return dict(get_user_model().objects.filter(id__in=keys).values_list("id", "email"))
+
+
+def _above(changes: Sequence[tuple[int, int]], cuts: list[int], floor: int) -> list[Bucket]:
+    """Sweep a level (from 0, ``changes`` as in ``sweep``) through the buckets between
+    ``cuts``, measuring only its part above ``floor``: per bucket the peak above it and
+    the area above it (seat-microseconds)."""
+    out, level, i = [], 0, 0
+    for start, stop in pairwise(cuts):
+        while i < len(changes) and changes[i][0] <= start:
+            level += changes[i][1]
+            i += 1
+        peak, peak_at, area, cursor = max(0, level - floor), start, 0, start
+        while i < len(changes) and changes[i][0] < stop:
+            at, delta = changes[i]
+            area += max(0, level - floor) * (at - cursor)
+            level += delta
+            if level - floor > peak:
+                peak, peak_at = level - floor, at
+            cursor = at
+            i += 1
+        area += max(0, level - floor) * (stop - cursor)
+        out.append(Bucket(start, stop, peak, peak_at, area))
+    return out
+
+
+def _changes(intervals: Iterable[Interval]) -> list[tuple[int, int]]:
+    changes: dict[int, int] = defaultdict(int)
+    for interval in intervals:
+        if interval.end > interval.start:
+            changes[interval.start] += 1
+            changes[interval.end] -= 1
+    return sorted(changes.items())
+
+
+def license_policy_use(
+    *, license_: License, since: datetime | None = None, until: datetime | None = None
+) -> dict[str, Any]:
+    """How a license's seat policy was used, day by day (organization in scope):
+
+    - overage: seat-hours past ``seats_total`` and the peak number of seats past it;
+      an overage period starts at the first seat past ``seats_total`` and ends when
+      the level is back at it (what ``overage.started|ended`` events describe);
+    - each project with a reservation or a cap: its seats in use (peak and
+      seat-hours) beside its reservation and cap.
+
+    Measured against today's ``seats_total`` and rules."""
+    window = window_resolve(since=since, until=until, now=store_now(), bucket="day")
+    cuts = grid(window.since, window.end, window.bucket)
+    intervals = window_data(window, license_id=license_.id).intervals
+    overage = _above(_changes(intervals), cuts, license_.seats_total)
+    projects = []
+    for rule in license_.project_seats:
+        mine = [i for i in intervals if str(i.project_id) == rule["project"]]
+        used = _above(_changes(mine), cuts, 0)
+        projects.append(
+            {
+                **rule,
+                "seat_hours": sum(b.area for b in used) / HOUR,
+                "peak_in_use": max((b.peak for b in used), default=0),
+                "days": [
+                    {"start": dt(b.start), "peak_in_use": b.peak, "seat_hours": b.area / HOUR}
+                    for b in used
+                ],
+            }
+        )
+    return {
+        "since": dt(window.since),
+        "until": dt(window.end),
+        "seats_total": license_.seats_total,
+        "overage_allowance": license_.overage_allowance,
+        "overage_seat_hours": sum(b.area for b in overage) / HOUR,
+        "overage_peak": max((b.peak for b in overage), default=0),
+        "overage_days": [
+            {"start": dt(b.start), "peak": b.peak, "seat_hours": b.area / HOUR} for b in overage
+        ],
+        "projects": projects,
+    }

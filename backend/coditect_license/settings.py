@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from coditect_license.env import (
@@ -88,7 +89,9 @@ INSTALLED_APPS = [
     "projects",
     "licenses",
     "audit",
+    "events",
     "analytics",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -228,19 +231,50 @@ EMBEDDED_REAPER = env_bool("EMBEDDED_REAPER", not REDIS_URL)
 
 LICENSE_KEY_PEPPER = env_str("LICENSE_KEY_PEPPER", SECRET_KEY)
 
+# Where the signing root lives (DESIGN §7, docs/tokens.md): a key file, a PKCS#11
+# token (an HSM; SoftHSM2 in tests) or Cloud KMS. Its only jobs are to certify the
+# online keys that sign tokens and to be published in the JWKS.
+# (Not named SIGNING_BACKEND inside Django: that setting is django.core.signing's.)
+TOKEN_ROOT_BACKEND = env_choice("SIGNING_BACKEND", "file", ("file", "pkcs11", "gcp-kms"))
+# The root's algorithm for the file and PKCS#11 backends (a Cloud KMS key version
+# names its own): EdDSA (file only), RS256/PS256 (RSA-4096) or ES256 (P-256).
 TOKEN_SIGNING_ALGORITHM = env_choice(
-    "TOKEN_SIGNING_ALGORITHM", "EdDSA", ("EdDSA", "RS256", "PS256")
+    "TOKEN_SIGNING_ALGORITHM", "EdDSA", ("EdDSA", "RS256", "PS256", "ES256")
 )
 # PEM of the token signing key (or SIGNING_KEY_FILE, a mounted secret). Unset: a key
 # is generated under DATA_DIR/signing on first use.
 SIGNING_KEY_PEM = env_str("SIGNING_KEY")
+# PKCS#11: the module (shared library), the token and the root key's label; the PIN
+# from PKCS11_PIN_FILE in production.
+PKCS11_MODULE = env_str("PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+PKCS11_TOKEN_LABEL = env_str("PKCS11_TOKEN_LABEL")
+PKCS11_KEY_LABEL = env_str("PKCS11_KEY_LABEL", "coditect-root")
+PKCS11_PIN = env_str("PKCS11_PIN")
+# Cloud KMS: the first root's key version
+# (projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/N). GCP_KMS_ENDPOINT
+# points the client elsewhere (tests: a local gRPC server, with GCP_KMS_INSECURE).
+GCP_KMS_KEY_VERSION = env_str("GCP_KMS_KEY_VERSION")
+GCP_KMS_ENDPOINT = env_str("GCP_KMS_ENDPOINT")
+GCP_KMS_INSECURE = env_bool("GCP_KMS_INSECURE", False)
+GCP_KMS_TIMEOUT = env_int("GCP_KMS_TIMEOUT", 10, minimum=1)
 TOKEN_ISSUER = env_str("TOKEN_ISSUER", "coditect-license")
 # Sign tokens with short-lived Ed25519 keys certified by the root (DESIGN §7):
-# on by default when the root is RSA, whose signatures are too slow for acquire.
+# on by default when the root is RSA/EC or not a file, so the root is off the hot path.
 TOKEN_ONLINE_KEYS = env_bool(
     "TOKEN_ONLINE_KEYS",
-    TOKEN_SIGNING_ALGORITHM != "EdDSA",  # noqa: S105 (an algorithm name, not a secret)
+    TOKEN_SIGNING_ALGORITHM != "EdDSA" or TOKEN_ROOT_BACKEND != "file",  # noqa: S105
 )
+# How long an online key's certificate lasts; a process renews it a quarter of that
+# (at most an hour) before the end, and keeps signing with it while the root is
+# unreachable until the certificate no longer covers a token's issue time.
+TOKEN_ONLINE_KEY_LIFETIME = env_int("TOKEN_ONLINE_KEY_LIFETIME", 24 * 3600, minimum=5)
+# After the root failed to certify, ask it again at most this often (seconds).
+SIGNING_RETRY_SECONDS = env_int("SIGNING_RETRY_SECONDS", 5, minimum=0)
+# Each process looks for a rotated root this often (seconds; one indexed query).
+SIGNING_ROOT_REFRESH_SECONDS = env_int("SIGNING_ROOT_REFRESH_SECONDS", 10, minimum=0)
+# A next root is published this long before it may certify: longer than the JWKS's
+# cache lifetime (300 s), so every client has it before a token depends on it.
+SIGNING_ROOT_PUBLISH_SECONDS = env_int("SIGNING_ROOT_PUBLISH_SECONDS", 600, minimum=0)
 
 # /metrics answers clients in these networks (the address after NUM_PROXIES, so a
 # request through the ingress is its internet client, never the ingress pod), or
@@ -251,10 +285,46 @@ METRICS_TOKEN = env_str("METRICS_TOKEN")
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 
+# Webhooks and notifications (webhooks app) ----------------------------------
+
+# Deliveries go only to https URLs on public addresses; this also allows loopback
+# addresses (and plain http to them): development and tests only.
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", False)
+WEBHOOK_CONNECT_TIMEOUT = env_int("WEBHOOK_CONNECT_TIMEOUT", 5, minimum=1)
+WEBHOOK_READ_TIMEOUT = env_int("WEBHOOK_READ_TIMEOUT", 10, minimum=1)
+# The whole response, whatever the receiver does: reading stops there.
+WEBHOOK_TOTAL_TIMEOUT = env_int("WEBHOOK_TOTAL_TIMEOUT", 15, minimum=1)
+WEBHOOK_RESPONSE_MAX_BYTES = env_int("WEBHOOK_RESPONSE_MAX_BYTES", 1024, minimum=0)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 5, minimum=0)
+WEBHOOK_RETRY_MAX_DELAY_SECONDS = env_int("WEBHOOK_RETRY_MAX_DELAY_SECONDS", 6 * 3600, minimum=1)
+WEBHOOK_RETRY_FOR_SECONDS = env_int("WEBHOOK_RETRY_FOR_SECONDS", 3 * 24 * 3600, minimum=0)
+# A worker holds a delivery this long per attempt; longer than any attempt can take.
+WEBHOOK_LEASE_SECONDS = env_int("WEBHOOK_LEASE_SECONDS", 60, minimum=1)
+WEBHOOK_SWEEP_INTERVAL = env_int("WEBHOOK_SWEEP_INTERVAL", 5, minimum=1)
+WEBHOOK_DISABLE_AFTER_SECONDS = env_int("WEBHOOK_DISABLE_AFTER_SECONDS", 3 * 24 * 3600, minimum=0)
+WEBHOOK_DISABLE_MIN_FAILURES = env_int("WEBHOOK_DISABLE_MIN_FAILURES", 10, minimum=1)
+# Events, deliveries and their log are kept this long (pending deliveries longer).
+WEBHOOK_LOG_RETENTION_DAYS = env_int("WEBHOOK_LOG_RETENTION_DAYS", 30, minimum=1)
+WEBHOOK_SECRET_OVERLAP_SECONDS = env_int("WEBHOOK_SECRET_OVERLAP_SECONDS", 24 * 3600, minimum=0)
+# Encrypts endpoint signing secrets at rest (default: SECRET_KEY).
+WEBHOOK_SECRETS_KEY = env_str("WEBHOOK_SECRETS_KEY")
+# A process wakes the dispatcher at most this often (from a thread of its own).
+WEBHOOK_PUBLISH_COALESCE_SECONDS = float(env_str("WEBHOOK_PUBLISH_COALESCE_SECONDS", "0.2"))
+# How long a process trusts what it read of an organization's subscriptions to opt-in
+# (session.*, seat.denied) events: a new subscription applies within this time.
+EVENT_SUBSCRIPTIONS_CACHE_SECONDS = env_int("EVENT_SUBSCRIPTIONS_CACHE_SECONDS", 5, minimum=0)
+UTILIZATION_THRESHOLDS = [int(t) for t in env_list("UTILIZATION_THRESHOLDS", ["80", "90", "100"])]
+UTILIZATION_HYSTERESIS = env_int("UTILIZATION_HYSTERESIS", 5, minimum=0)
+UTILIZATION_CHECK_INTERVAL = env_int("UTILIZATION_CHECK_INTERVAL", 60, minimum=5)
+DENIALS_DIGEST_HOUR_UTC = env_int("DENIALS_DIGEST_HOUR_UTC", 7, minimum=0)
+LICENSE_EXPIRING_DAYS = env_int("LICENSE_EXPIRING_DAYS", 14, minimum=1)
+
 # Background work -------------------------------------------------------------
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_TASK_IGNORE_RESULT = True
+# Deployments (or test runs) that share a broker keep their tasks apart by queue name.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     "reap-sessions": {
         "task": "licenses.tasks.reap_sessions",
@@ -264,12 +334,36 @@ CELERY_BEAT_SCHEDULE = {
         "task": "analytics.tasks.usage_rollup",
         "schedule": timedelta(seconds=USAGE_ROLLUP_INTERVAL),
     },
+    "license-expiry-warnings": {
+        "task": "licenses.tasks.expiry_warnings",
+        "schedule": timedelta(hours=1),
+    },
     "sessions-clear-expired": {
         "task": "users.tasks.sessions_clear_expired",
         "schedule": timedelta(hours=1),
     },
     "device-authorizations-clear-expired": {
         "task": "users.tasks.device_authorizations_clear_expired",
+        "schedule": timedelta(hours=1),
+    },
+    "webhooks-sweep": {
+        "task": "webhooks.tasks.sweep",
+        "schedule": timedelta(seconds=WEBHOOK_SWEEP_INTERVAL),
+    },
+    "utilization-check": {
+        "task": "webhooks.tasks.utilization_check",
+        "schedule": timedelta(seconds=UTILIZATION_CHECK_INTERVAL),
+    },
+    "denials-digest": {
+        "task": "webhooks.tasks.denials_digest",
+        "schedule": crontab(hour=DENIALS_DIGEST_HOUR_UTC, minute=0),
+    },
+    "events-prune": {
+        "task": "webhooks.tasks.events_prune",
+        "schedule": timedelta(days=1),
+    },
+    "licenses-expiring": {
+        "task": "webhooks.tasks.licenses_expiring",
         "schedule": timedelta(hours=1),
     },
 }

@@ -24,7 +24,9 @@ urlpatterns = [
     path("api/v1/", include("tenants.api.urls")),
     path("api/v1/", include("projects.api.urls")),
     path("api/v1/", include("licenses.api.admin_urls")),
+    path("api/v1/", include("licenses.api.platform_urls")),
     path("api/v1/", include("analytics.api.urls")),
+    path("api/v1/", include("webhooks.api.urls")),
     re_path(r"^(?!api/|static/|\.well-known/|healthz$|readyz$|metrics$)(?P<path>.*)$", spa_index),
 ]
 

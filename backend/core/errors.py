@@ -39,8 +39,11 @@ _RETRY = {"Retry-After": "5"}
 STATUS: dict[str, tuple[int, dict[str, str]]] = {
     "bad_request": (status.HTTP_400_BAD_REQUEST, {}),
     "validation_error": (status.HTTP_400_BAD_REQUEST, {}),
+    "unsafe_webhook_url": (status.HTTP_400_BAD_REQUEST, {}),
+    "unknown_event_type": (status.HTTP_400_BAD_REQUEST, {}),
     "invalid_reset_token": (status.HTTP_400_BAD_REQUEST, {}),
     "invalid_invitation": (status.HTTP_400_BAD_REQUEST, {}),
+    "unknown_project": (status.HTTP_400_BAD_REQUEST, {}),
     "invalid_credentials": (status.HTTP_401_UNAUTHORIZED, {}),
     "invalid_refresh_token": (status.HTTP_401_UNAUTHORIZED, {}),
     "invalid_license_key": (status.HTTP_401_UNAUTHORIZED, {}),
@@ -57,11 +60,15 @@ STATUS: dict[str, tuple[int, dict[str, str]]] = {
     "project_slug_taken": (status.HTTP_409_CONFLICT, {}),
     "org_slug_taken": (status.HTTP_409_CONFLICT, {}),
     "last_owner": (status.HTTP_409_CONFLICT, {}),
+    "webhook_endpoint_disabled": (status.HTTP_409_CONFLICT, {}),
     "already_member": (status.HTTP_409_CONFLICT, {}),
     "email_taken": (status.HTTP_409_CONFLICT, {}),
     "session_expired": (status.HTTP_410_GONE, {}),
     "seat_store_unavailable": (status.HTTP_503_SERVICE_UNAVAILABLE, _RETRY),
     "signing_unavailable": (status.HTTP_503_SERVICE_UNAVAILABLE, _RETRY),
+    # Rotating the signing root (licenses.services.signing_roots, platform operators).
+    "signing_root_not_ready": (status.HTTP_409_CONFLICT, {}),
+    "signing_root_retired": (status.HTTP_409_CONFLICT, {}),
     "email_unavailable": (status.HTTP_503_SERVICE_UNAVAILABLE, {}),
     # People holding seats (licenses.services.seats, .assignments; users.device_flow).
     "invalid_person_token": (status.HTTP_401_UNAUTHORIZED, {"WWW-Authenticate": "Bearer"}),

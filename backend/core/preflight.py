@@ -5,6 +5,7 @@ Memorystore AUTH string and the database URL its password, and these lines end u
 HTTP bodies and logs.
 """
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -65,8 +66,18 @@ def check_migrations() -> None:
         raise ServiceUnavailable("database migrations are not applied (run: manage.py migrate)")
 
 
+# Checks an app above adds to readiness (core imports no app): the licenses app adds
+# its token signer, so a pod whose root cannot sign says so by name.
+_pod_checks: dict[str, Callable[[], None]] = {}
+
+
+def add_pod_check(name: str, check: Callable[[], None]) -> None:
+    _pod_checks[name] = check
+
+
 def check_pod() -> None:
-    """Whether this process can serve: its database answers, its schema is current.
+    """Whether this process can serve: its database answers, its schema is current, and
+    every check an app added passes (the token signer: see licenses.signing.check_signer).
 
     Redis is not asked: it is shared by every pod, so a Redis blip would make all of
     them unready at once and leave the ingress with no backend, even for the reads
@@ -75,6 +86,13 @@ def check_pod() -> None:
     """
     check_database()
     check_migrations()
+    for name, check in _pod_checks.items():
+        try:
+            check()
+        except ServiceUnavailable:
+            raise
+        except Exception as exc:
+            raise ServiceUnavailable(f"{name}: {exc}") from None
 
 
 def check_all(*, migrations: bool = True) -> None:

@@ -41,6 +41,10 @@ POLICY: dict[str, Role] = {
     "audit.read": Role.ADMIN,
     "sign_in_policy.read": Role.ADMIN,
     "sign_in_policy.manage": Role.OWNER,
+    "webhooks.read": Role.ADMIN,
+    "webhooks.manage": Role.ADMIN,
+    # A person's own email preferences (only owners and admins are emailed).
+    "notifications.self": Role.VIEWER,
     # Any member may remove themself (leave); removing others is members.manage.
     "members.leave": Role.VIEWER,
 }

@@ -6,9 +6,14 @@ class LicensesConfig(AppConfig):
     name = "licenses"
 
     def ready(self) -> None:
-        from licenses import license_cache, receivers
+        from core import preflight
+        from licenses import license_cache, receivers, signing
         from licenses.models import License
+        from projects.models import Project
         from tenants.signals import member_removed, organization_deleting
+
+        # /readyz names the signer when this process cannot sign a token (503).
+        preflight.add_pod_check("signer", signing.check_signer)
 
         organization_deleting.connect(
             receivers.organization_deleting, weak=False, dispatch_uid="licenses_org_deleting"
@@ -30,4 +35,20 @@ class LicensesConfig(AppConfig):
             sender=License,
             weak=False,
             dispatch_uid="license_cache_deleted",
+        )
+
+        # A project's seat rules on licenses follow its slug and go with it.
+        post_save.connect(
+            lambda instance, created, **_: (
+                None if created else receivers.project_changed(project=instance, deleted=False)
+            ),
+            sender=Project,
+            weak=False,
+            dispatch_uid="licenses_project_saved",
+        )
+        post_delete.connect(
+            lambda instance, **_: receivers.project_changed(project=instance, deleted=True),
+            sender=Project,
+            weak=False,
+            dispatch_uid="licenses_project_deleted",
         )

@@ -84,3 +84,20 @@ class SeveralLicensesAssigned(DomainError):
 class PersonNotFound(DomainError):
     code = "not_found"
     message = "No such person in this organization."
+
+
+class SigningRootNotReady(DomainError):
+    """The next root has not been published long enough for every client to hold it."""
+
+    code = "signing_root_not_ready"
+    message = "The next signing root is not published long enough to certify yet."
+
+
+class SigningRootRetired(DomainError):
+    code = "signing_root_retired"
+    message = "A retired signing root cannot certify again; publish a new one."
+
+
+class UnknownProject(DomainError):
+    code = "unknown_project"
+    message = "The organization has no project with this slug."

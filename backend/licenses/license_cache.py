@@ -50,7 +50,17 @@ class Prefetched:
 
 
 _GONE = "-"
-_FIELDS = ("seats_total", "heartbeat_ttl", "offline_grace", "is_active", "is_suspended")
+_FIELDS = (
+    "seats_total",
+    "heartbeat_ttl",
+    "offline_grace",
+    "is_active",
+    "is_suspended",
+    "overage_kind",
+    "overage_value",
+    "project_seats",
+    "grace_days",
+)
 
 
 def _enabled() -> bool:

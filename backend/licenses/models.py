@@ -1,5 +1,5 @@
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -35,6 +35,11 @@ class License(models.Model):
         REFUSE = "refuse"
         EVICT_OLDEST = "evict_oldest"
 
+    class OverageKind(models.TextChoices):
+        NONE = "none"
+        PERCENT = "percent"
+        SEATS = "seats"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="licenses")
     project = models.ForeignKey(
@@ -68,6 +73,20 @@ class License(models.Model):
     person_limit_action = models.CharField(
         max_length=12, choices=PersonLimitAction.choices, default="refuse"
     )
+    # Seat policy (licenses.seat_policy): how far past seats_total a grant may go ...
+    overage_kind = models.CharField(
+        max_length=10, choices=OverageKind.choices, default=OverageKind.NONE
+    )
+    # ... as a percentage of seats_total (25, 50, 100) or a number of extra seats.
+    overage_value = models.PositiveIntegerField(
+        default=0, validators=[MaxValueValidator(1_000_000)]
+    )
+    # Per project: seats reserved for it and the most it may hold, as
+    # [{"project": id, "slug": slug, "reserved": K, "cap": M or null}]. On the license
+    # row, not a table of its own, so acquire reads it with the license (license_cache).
+    project_seats = models.JSONField(default=list, blank=True)
+    # Days after expires_at during which acquires still succeed, marked "grace".
+    grace_days = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(365)])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -84,13 +103,33 @@ class License(models.Model):
         # A third of the TTL: two heartbeats may be lost before the seat is.
         return max(1, self.heartbeat_ttl // 3)
 
+    @property
+    def overage_allowance(self) -> int:
+        """Extra seats past ``seats_total`` (a percentage rounds down: 25 % of 25 is 6)."""
+        if self.overage_kind == self.OverageKind.PERCENT:
+            return self.seats_total * self.overage_value // 100
+        if self.overage_kind == self.OverageKind.SEATS:
+            return self.overage_value
+        return 0
+
+    @property
+    def grace_ends_at(self) -> datetime | None:
+        if self.expires_at is None:
+            return None
+        return self.expires_at + timedelta(days=self.grace_days)
+
+    def in_grace(self, at: datetime | None = None) -> bool:
+        """Past ``expires_at`` but within the grace period: acquires succeed, marked."""
+        now = at or timezone.now()
+        return self.expires_at is not None and self.expires_at <= now < self.grace_ends_at
+
     def invalid_reason(self, at: datetime | None = None) -> str | None:
         """The error code that refuses this license now, or None if it is usable."""
         if not self.is_active:
             return "license_inactive"
         if self.is_suspended:
             return "license_suspended"
-        if self.expires_at is not None and self.expires_at <= (at or timezone.now()):
+        if self.expires_at is not None and self.grace_ends_at <= (at or timezone.now()):
             return "license_expired"
         return None
 
@@ -211,6 +250,8 @@ class SeatLease(models.Model):
     # granted: the per-person cap counts by the first, evicts the oldest by the second.
     person = models.CharField(max_length=64, blank=True, default="")
     granted_at = models.DateTimeField(null=True, blank=True)
+    # The project the seat counts against (reservations and caps), "" for none.
+    project = models.CharField(max_length=64, blank=True, default="")
 
     objects = ScopedManager(org="org")
 
@@ -252,18 +293,58 @@ class LicenseAssignment(models.Model):
         return f"{self.user_id} on {self.license_id}"
 
 
+class LicenseExpiryWarning(models.Model):
+    """An expiry warning sent to the organization's admins: one per license, threshold
+    (30, 7 or 1 days before) and expiry date, so a warning is never sent twice and a
+    renewal (a new date) starts the warnings over."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    license = models.ForeignKey(License, on_delete=models.CASCADE, related_name="+")
+    days_before = models.PositiveSmallIntegerField()
+    expires_at = models.DateTimeField()
+    recipients = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(org="org")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["license", "days_before", "expires_at"], name="uniq_expiry_warning"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.license_id} -{self.days_before}d"
+
+
 class SigningKey(models.Model):
     """A public key that verifies license tokens; global (not tenant-owned)."""
 
     class State(models.TextChoices):
+        # A root published in the JWKS that does not certify yet (a rotation's first step).
+        NEXT = "next"
         ACTIVE = "active"
         RETIRED = "retired"
+
+    class Role(models.TextChoices):
+        # The long-lived key (a file, a PKCS#11 token or Cloud KMS) that certifies...
+        ROOT = "root"
+        # ...the short-lived Ed25519 keys of API processes, which sign tokens.
+        ONLINE = "online"
 
     kid = models.CharField(max_length=64, primary_key=True)
     algorithm = models.CharField(max_length=10)
     public_jwk = models.JSONField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.ROOT)
+    # A root's backend (file, pkcs11, gcp-kms) and where its key lives there.
+    backend = models.CharField(max_length=10, blank=True)
+    reference = models.CharField(max_length=500, blank=True)
+    # An online key's root.
+    certified_by = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
     # Published in the JWKS until then: the longest a token it signed can live.
     verify_until = models.DateTimeField(null=True, blank=True)

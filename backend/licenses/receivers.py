@@ -55,3 +55,27 @@ def member_removed(*, org: Any, user: Any, **_: Any) -> None:
             logger.warning("seat store unavailable: sessions of a removed member left live")
 
     transaction.on_commit(end_sessions)
+
+
+def project_changed(*, project: Any, deleted: bool) -> None:
+    """A project's rules on licenses (``License.project_seats``) follow it: a renamed
+    project keeps them under its new slug (acquire names projects by slug), a deleted
+    one's reservation and cap go, so its reserved seats return to everyone. Each
+    license changed is saved, so acquire's cache learns it at once. An organization
+    has few licenses: they are read whole."""
+    project_id = str(project.pk)
+    with scope(org=project.org_id):
+        for license_ in License.objects.all():
+            rules = license_.project_seats
+            if not any(r["project"] == project_id for r in rules):
+                continue
+            if deleted:
+                rules = [r for r in rules if r["project"] != project_id]
+            elif all(r["slug"] == project.slug for r in rules if r["project"] == project_id):
+                continue
+            else:
+                rules = [
+                    {**r, "slug": project.slug} if r["project"] == project_id else r for r in rules
+                ]
+            license_.project_seats = rules
+            license_.save(update_fields=["project_seats", "updated_at"])

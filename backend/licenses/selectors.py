@@ -15,10 +15,15 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from core.roles import POLICY, Role
-from licenses import license_cache
-from licenses.errors import NoLicenseAssigned, PersonNotFound, SeveralLicensesAssigned
+from licenses import license_cache, seat_policy
+from licenses.errors import (
+    NoLicenseAssigned,
+    PersonNotFound,
+    SeveralLicensesAssigned,
+    UnknownProject,
+)
 from licenses.keys import DISPLAY_PREFIX_LENGTH, license_key_digest, license_key_matches
-from licenses.models import License, LicenseAssignment, LicenseSession
+from licenses.models import License, LicenseAssignment, LicenseSession, SigningKey
 from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import SeatStoreUnavailable
 from projects.models import Project
@@ -56,6 +61,28 @@ def license_get_by_key(
 
 
 _LICENSE_BY_DIGEST = f"SELECT * FROM {License._meta.db_table} WHERE key_digest = %s"  # noqa: S608
+
+
+def project_id_for_acquire(license_: License, slug: str) -> str:
+    """The project an acquire's seat counts against: the named one (by slug, among the
+    license's organization's projects), else the license's own ("" for none).
+
+    Cross-tenant only in name: the license (found by its key) gives the organization.
+    A project named in the license's seat rules is found without a query."""
+    if not slug:
+        return str(license_.project_id) if license_.project_id else ""
+    known = seat_policy.project_by_slug(license_, slug)
+    if known is not None:
+        return known
+    with scopes_disabled():
+        found = (
+            Project.objects.filter(org_id=license_.org_id, slug=slug)
+            .values_list("id", flat=True)
+            .first()
+        )
+    if found is None:
+        raise UnknownProject()
+    return str(found)
 
 
 def session_by_secret(session_id: str, secret_digest: str) -> tuple[str, str] | None:
@@ -289,3 +316,8 @@ def _person_license_statement() -> str:
         f"WHERE l.id = %s AND m.user_id = %s AND m.role IN ({roles}) AND u.is_active "
         "AND f.id = %s AND f.revoked_at IS NULL"
     )
+
+
+def signing_roots() -> QuerySet:
+    """Every signing root still on record, newest first (global: not tenant-owned)."""
+    return SigningKey.objects.filter(role=SigningKey.Role.ROOT).order_by("-created_at")

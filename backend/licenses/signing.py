@@ -1,231 +1,416 @@
-"""License token signing: compact JWS (JWT) with EdDSA (Ed25519) or RS256/PS256 (RSA-4096).
+"""License token signing: compact JWS (JWT) signed by a root or by online keys it certifies.
 
-The *root* private key comes from ``SIGNING_KEY`` / ``SIGNING_KEY_FILE`` (a
-PEM), or in the embedded default from ``DATA_DIR/signing/<alg>.pem``,
-generated on first use. Its public half is recorded as a ``SigningKey`` so the
-JWKS keeps publishing it after a rotation for as long as a token it signed can
-live.
+The *root* (DESIGN §7) lives where ``SIGNING_BACKEND`` says: a PEM file (``file``,
+the embedded default: ``SIGNING_KEY``/``SIGNING_KEY_FILE`` or a key generated under
+``DATA_DIR/signing``), a PKCS#11 token (``pkcs11``) or Cloud KMS (``gcp-kms``); each
+backend is a ``licenses.signers`` module behind the ``RootSigner`` interface. Every
+root is a ``SigningKey`` row (``role=root``): ``next`` (published, not certifying
+yet), ``active`` (the one that certifies) or ``retired`` (published until every
+token it vouched for has expired). ``licenses.services.signing_roots`` rotates them.
 
-Online keys (DESIGN §7): an RSA-4096 root signs about 235 times a second per
-core, which would cap acquire throughput. With ``TOKEN_ONLINE_KEYS`` (on by
-default for an RSA root) each API process makes a short-lived Ed25519 key in
-memory, the root certifies it once, and tokens are signed by it. The online
-key's JWK carries ``cert``: a JWT signed by the root whose ``sub`` is the
-online key's ``kid`` and whose ``nbf``/``exp`` bound when it may sign. Stock
-JWT libraries verify tokens from the JWKS alone; a strict client pins the root
-key and checks the chain (see docs/tokens.md).
+Online keys: an RSA-4096 root, let alone one in an HSM or a KMS, cannot sign on
+acquire's hot path. With ``TOKEN_ONLINE_KEYS`` (on by default unless the root is a
+local Ed25519 file) each API process makes a short-lived Ed25519 key in memory, the
+root certifies it once, and tokens are signed by it. The certificate (a JWT the root
+signs, ``typ: key-cert+jwt``) carries the online key's public JWK; it is published
+as the online key's ``cert`` in the JWKS and travels in every token's header
+(``kcert``), so a client verifies a token with nothing but a root from any JWKS it
+holds (docs/tokens.md).
+
+Failing closed: when the root cannot certify, a process keeps signing with its
+online key while the key's certificate covers a token's issue time; after that
+``current_signer`` raises and acquire answers ``503 signing_unavailable``. The root
+is asked again at most every ``SIGNING_RETRY_SECONDS``, so recovery needs no restart.
 """
 
-import base64
-import fcntl
-import hashlib
-import json
 import logging
-import os
 import threading
+import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import cache
-from typing import Any
+from datetime import timedelta
+from typing import Any, Protocol
 
 import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
-from jwt.algorithms import OKPAlgorithm, RSAAlgorithm
 
 from licenses.models import SigningKey
+from licenses.signers.base import RootSigner, RootUnavailable, compact_jws, jwk_of, jwk_thumbprint
+from licenses.signers.file import FileRootSigner, default_reference, generate_private_key
 
 logger = logging.getLogger(__name__)
 
 # Longest a token may live (the License.offline_grace ceiling): a retired key
-# stays published this long.
+# stays published this long after the last token it vouched for was issued.
 MAX_TOKEN_LIFETIME = timedelta(days=30)
-ONLINE_KEY_LIFETIME = timedelta(hours=24)
+# Tokens take iat from the seat store's clock: a certificate starts this much earlier.
 CLOCK_SKEW_SECONDS = 60
-PrivateKey = ed25519.Ed25519PrivateKey | rsa.RSAPrivateKey
+
+__all__ = [
+    "MAX_TOKEN_LIFETIME",
+    "RootUnavailable",
+    "active_root",
+    "current_signer",
+    "generate_private_key",
+    "jwk_thumbprint",
+    "open_root",
+    "published_keys",
+    "reset_signers",
+]
 
 
-@dataclass(frozen=True)
-class Signer:
+class TokenSigner(Protocol):
     kid: str
-    algorithm: str
-    private_key: PrivateKey
 
-    def sign(self, claims: dict[str, Any]) -> str:
-        return jwt.encode(
-            claims, self.private_key, algorithm=self.algorithm, headers={"kid": self.kid}
-        )
+    def sign(self, claims: dict[str, Any]) -> str: ...
 
 
-def public_jwk(private_key: PrivateKey, algorithm: str) -> dict[str, Any]:
-    public = private_key.public_key()
-    if isinstance(public, ed25519.Ed25519PublicKey):
-        jwk = OKPAlgorithm.to_jwk(public, as_dict=True)
-    else:
-        jwk = RSAAlgorithm.to_jwk(public, as_dict=True)
-    jwk["kid"] = jwk_thumbprint(jwk)
-    jwk["alg"] = algorithm
-    jwk["use"] = "sig"
-    return jwk
+class SigningRefused(Exception):
+    """This process has no key that may sign the token now."""
 
 
-def jwk_thumbprint(jwk: dict[str, Any]) -> str:
-    """RFC 7638 thumbprint: a stable key id derived from the public key alone."""
-    required = ("crv", "kty", "x") if jwk["kty"] == "OKP" else ("e", "kty", "n")
-    canonical = json.dumps({k: jwk[k] for k in required}, separators=(",", ":"), sort_keys=True)
-    digest = hashlib.sha256(canonical.encode()).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+def open_root(backend: str, reference: str, algorithm: str) -> RootSigner:
+    """The root signer of a backend; nothing is asked of the backend until it is used."""
+    if backend == "file":
+        return FileRootSigner(reference, algorithm)
+    if backend == "pkcs11":
+        from licenses.signers.pkcs11 import Pkcs11RootSigner
+
+        return Pkcs11RootSigner(reference, algorithm)
+    if backend == "gcp-kms":
+        from licenses.signers.gcp_kms import GcpKmsRootSigner
+
+        return GcpKmsRootSigner(reference)
+    raise ImproperlyConfigured(f"SIGNING_BACKEND: unknown backend {backend!r}")
 
 
-def generate_private_key(algorithm: str) -> PrivateKey:
-    if algorithm == "EdDSA":
-        return ed25519.Ed25519PrivateKey.generate()
-    return rsa.generate_private_key(public_exponent=65537, key_size=4096)
+def configured_reference() -> str:
+    backend = settings.TOKEN_ROOT_BACKEND
+    if backend == "file":
+        return default_reference()
+    if backend == "pkcs11":
+        if not settings.PKCS11_TOKEN_LABEL:
+            raise ImproperlyConfigured("SIGNING_BACKEND=pkcs11 needs PKCS11_TOKEN_LABEL")
+        return settings.PKCS11_KEY_LABEL
+    if not settings.GCP_KMS_KEY_VERSION:
+        raise ImproperlyConfigured("SIGNING_BACKEND=gcp-kms needs GCP_KMS_KEY_VERSION")
+    return settings.GCP_KMS_KEY_VERSION
 
 
-def _pem(private_key: PrivateKey) -> bytes:
-    return private_key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
+def record_root(root: RootSigner, state: str) -> SigningKey:
+    """The root's row, created in ``state`` when it is new (publishing it)."""
+    jwk = root.public_jwk()
+    defaults = {
+        "algorithm": root.algorithm,
+        "public_jwk": jwk,
+        "state": state,
+        "role": SigningKey.Role.ROOT,
+        "backend": root.backend,
+        "reference": root.reference,
+    }
+    try:
+        with transaction.atomic():
+            key, _ = SigningKey.objects.get_or_create(kid=jwk["kid"], defaults=defaults)
+    except IntegrityError:
+        key = SigningKey.objects.get(kid=jwk["kid"])
+    return key
+
+
+def retirement_end(root_kid: str) -> Any:
+    """When a root may leave the JWKS: after the last token it or its online keys signed."""
+    now = timezone.now()
+    online = SigningKey.objects.filter(certified_by=root_kid).aggregate(end=Max("verify_until"))
+    ends = [now + MAX_TOKEN_LIFETIME]
+    if online["end"] is not None:
+        ends.append(online["end"])
+    return max(ends)
+
+
+@transaction.atomic
+def make_root_active(kid: str) -> SigningKey:
+    """Move certification to ``kid``; every other active root retires but stays published.
+
+    The row locks serialize this with ``_certify``: once it commits, no retired root
+    certifies again, so its end date covers every certificate it ever made.
+    """
+    roots = SigningKey.objects.select_for_update().filter(role=SigningKey.Role.ROOT)
+    key = roots.get(kid=kid)
+    now = timezone.now()
+    for old in roots.filter(state=SigningKey.State.ACTIVE).exclude(kid=kid):
+        old.state, old.retired_at = SigningKey.State.RETIRED, now
+        old.verify_until = retirement_end(old.kid)
+        old.save(update_fields=["state", "retired_at", "verify_until"])
+    key.state, key.activated_at, key.retired_at, key.verify_until = (
+        SigningKey.State.ACTIVE,
+        now,
+        None,
+        None,
+    )
+    key.save(update_fields=["state", "activated_at", "retired_at", "verify_until"])
+    return key
+
+
+# The active root, as this process last read it ------------------------------------
+
+_root_lock = threading.RLock()
+_bootstrapped = False
+_active_kid: str | None = None
+_active_read_at = 0.0
+_roots: dict[str, RootSigner] = {}
+
+
+def _bootstrap() -> None:
+    """Make the configured root active if the database has never seen it: a fresh
+    install, or an operator who configured a new key (an immediate switch; the
+    ``signing_root`` command rotates with a publication period instead)."""
+    global _bootstrapped
+    backend, reference = settings.TOKEN_ROOT_BACKEND, configured_reference()
+    known = SigningKey.objects.filter(
+        role=SigningKey.Role.ROOT, backend=backend, reference=reference
+    ).exists()
+    if known and backend != "file":
+        # Already on record: after a rotation the configured (first) root may be
+        # retired and its key disabled, so it is not asked for anything.
+        _bootstrapped = True
+        return
+    configured = open_root(backend, reference, settings.TOKEN_SIGNING_ALGORITHM)
+    kid = configured.kid
+    _roots[kid] = configured
+    if not SigningKey.objects.filter(kid=kid).exists():
+        had_root = SigningKey.objects.filter(
+            role=SigningKey.Role.ROOT, state=SigningKey.State.ACTIVE
+        ).exists()
+        record_root(configured, SigningKey.State.NEXT)
+        make_root_active(kid)
+        if had_root:
+            logger.warning(
+                "a newly configured signing root %s replaced the active one at once; "
+                "`manage.py signing_root rotate` publishes the next root first",
+                kid,
+            )
+    _bootstrapped = True
+
+
+def _active_row() -> SigningKey | None:
+    return (
+        SigningKey.objects.filter(role=SigningKey.Role.ROOT, state=SigningKey.State.ACTIVE)
+        .order_by("-activated_at")
+        .first()
     )
 
 
-def _load_pem(data: bytes, algorithm: str) -> PrivateKey:
-    try:
-        key = serialization.load_pem_private_key(data, password=None)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"SIGNING_KEY: not a readable PEM private key ({exc})") from None
-    wants_ed = algorithm == "EdDSA"
-    if wants_ed and not isinstance(key, ed25519.Ed25519PrivateKey):
-        raise ImproperlyConfigured(
-            "SIGNING_KEY: TOKEN_SIGNING_ALGORITHM=EdDSA needs an Ed25519 key"
-        )
-    if not wants_ed and not isinstance(key, rsa.RSAPrivateKey):
-        raise ImproperlyConfigured(f"SIGNING_KEY: {algorithm} needs an RSA key")
-    return key
+def active_root_kid() -> str:
+    """The active root's kid, read again every ``SIGNING_ROOT_REFRESH_SECONDS``."""
+    global _active_kid, _active_read_at
+    now = time.monotonic()
+    if _active_kid is not None and now - _active_read_at < settings.SIGNING_ROOT_REFRESH_SECONDS:
+        return _active_kid
+    with _root_lock:
+        if not _bootstrapped:
+            _bootstrap()
+        row = _active_row()
+        if row is None:
+            # No active root on record (a database restored from before the first
+            # one): the configured root becomes it again.
+            _bootstrap()
+            row = _active_row()
+        if row is None:
+            raise RootUnavailable("no active signing root")
+        if row.kid not in _roots:
+            _roots[row.kid] = open_root(row.backend, row.reference, row.algorithm)
+        _active_kid, _active_read_at = row.kid, now
+        return row.kid
 
 
-def _local_key(algorithm: str) -> PrivateKey:
-    folder = settings.DATA_DIR / "signing"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = folder / f"{algorithm.lower()}.pem"
-    # Several server processes may start at once: one generates, the others read.
-    with open(folder / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not path.exists():
-            logger.info("generating a %s token signing key in %s", algorithm, path)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as out:
-                out.write(_pem(generate_private_key(algorithm)))
-        return _load_pem(path.read_bytes(), algorithm)
+def active_root() -> RootSigner:
+    kid = active_root_kid()
+    return _roots[kid]
 
 
-def register_signing_key(private_key: PrivateKey, algorithm: str) -> SigningKey:
-    """Record the key as active; any other active key retires but stays published."""
-    jwk = public_jwk(private_key, algorithm)
-    now = timezone.now()
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                key, _ = SigningKey.objects.get_or_create(
-                    kid=jwk["kid"], defaults={"algorithm": algorithm, "public_jwk": jwk}
-                )
-        except IntegrityError:
-            key = SigningKey.objects.get(kid=jwk["kid"])
-        if key.state != SigningKey.State.ACTIVE:
-            key.state, key.retired_at, key.verify_until = SigningKey.State.ACTIVE, None, None
-            key.save(update_fields=["state", "retired_at", "verify_until"])
-        # Root keys are the active ones without an end date; online keys end by themselves.
-        SigningKey.objects.filter(state=SigningKey.State.ACTIVE, verify_until__isnull=True).exclude(
-            kid=key.kid
-        ).update(
-            state=SigningKey.State.RETIRED, retired_at=now, verify_until=now + MAX_TOKEN_LIFETIME
-        )
-    return key
+# Token signers -----------------------------------------------------------------
 
 
-@cache
-def root_signer() -> Signer:
-    algorithm = settings.TOKEN_SIGNING_ALGORITHM
-    if settings.SIGNING_KEY_PEM:
-        private_key = _load_pem(settings.SIGNING_KEY_PEM.encode(), algorithm)
-    else:
-        private_key = _local_key(algorithm)
-    key = register_signing_key(private_key, algorithm)
-    return Signer(kid=key.kid, algorithm=algorithm, private_key=private_key)
+@dataclass(frozen=True)
+class RootTokenSigner:
+    """Tokens signed by the root itself (``TOKEN_ONLINE_KEYS`` off)."""
+
+    root: RootSigner
+
+    @property
+    def kid(self) -> str:
+        return self.root.kid
+
+    def sign(self, claims: dict[str, Any]) -> str:
+        return compact_jws(self.root, claims, {"typ": "JWT"})
 
 
 @dataclass(frozen=True)
 class OnlineKey:
-    signer: Signer
-    renew_after: datetime
+    kid: str
+    private_key: ed25519.Ed25519PrivateKey
+    cert: str
+    root_kid: str
+    not_before: int
+    not_after: int
+    renew_after: float
+
+    def covers(self, moment: float) -> bool:
+        return self.not_before <= moment <= self.not_after
+
+    def sign(self, claims: dict[str, Any]) -> str:
+        # The strict check a client makes (cert.nbf <= iat <= cert.exp): never sign a
+        # token the certificate does not cover.
+        if not self.covers(claims["iat"]):
+            raise SigningRefused("the online key's certificate does not cover this token")
+        return jwt.encode(
+            claims,
+            self.private_key,
+            algorithm="EdDSA",
+            headers={"kid": self.kid, "kcert": self.cert},
+        )
 
 
 _online_lock = threading.Lock()
 _online: OnlineKey | None = None
+_retry_at = 0.0
+_last_failure = ""
 
 
-def certify_online_key(root: Signer, private_key: ed25519.Ed25519PrivateKey) -> SigningKey:
-    """Have the root sign a certificate for a new online key and publish both."""
-    jwk = public_jwk(private_key, "EdDSA")
-    now = timezone.now()
-    not_after = now + ONLINE_KEY_LIFETIME
-    jwk["cert"] = jwt.encode(
-        {
-            "iss": settings.TOKEN_ISSUER,
-            "sub": jwk["kid"],
-            "iat": int(now.timestamp()),
-            # Tokens take iat from the seat store's clock: allow for skew with this process.
-            "nbf": int(now.timestamp()) - CLOCK_SKEW_SECONDS,
-            "exp": int(not_after.timestamp()),
-        },
-        root.private_key,
-        algorithm=root.algorithm,
-        headers={"kid": root.kid, "typ": "key-cert+jwt"},
-    )
-    return SigningKey.objects.create(
+def _certify(root_kid: str) -> OnlineKey:
+    """Have the active root certify a new online key, and publish the key."""
+    root = _roots[root_kid]
+    private_key = ed25519.Ed25519PrivateKey.generate()
+    jwk = jwk_of(private_key.public_key(), "EdDSA")
+    now = int(time.time())
+    lifetime = settings.TOKEN_ONLINE_KEY_LIFETIME
+    claims = {
+        "iss": settings.TOKEN_ISSUER,
+        "sub": jwk["kid"],
+        "iat": now,
+        "nbf": now - CLOCK_SKEW_SECONDS,
+        "exp": now + lifetime,
+        "jwk": jwk,
+    }
+    with transaction.atomic():
+        # Locked against make_root_active: a root retired meanwhile certifies nothing.
+        row = (
+            SigningKey.objects.select_for_update()
+            .filter(kid=root_kid, role=SigningKey.Role.ROOT, state=SigningKey.State.ACTIVE)
+            .first()
+        )
+        if row is None:
+            raise RootUnavailable("the signing root was rotated; retrying with the new one")
+        if root.kid != root_kid:
+            raise RootUnavailable(f"this process cannot open the active root {root_kid}")
+        cert = compact_jws(root, claims, {"typ": "key-cert+jwt"})
+        SigningKey.objects.create(
+            kid=jwk["kid"],
+            algorithm="EdDSA",
+            role=SigningKey.Role.ONLINE,
+            certified_by=root_kid,
+            public_jwk={**jwk, "cert": cert},
+            verify_until=timezone.now() + timedelta(seconds=lifetime) + MAX_TOKEN_LIFETIME,
+        )
+    margin = min(3600, lifetime // 4)
+    return OnlineKey(
         kid=jwk["kid"],
-        algorithm="EdDSA",
-        public_jwk=jwk,
-        verify_until=not_after + MAX_TOKEN_LIFETIME,
+        private_key=private_key,
+        cert=cert,
+        root_kid=root_kid,
+        not_before=claims["nbf"],
+        not_after=claims["exp"],
+        renew_after=now + lifetime - margin,
     )
 
 
-def current_signer() -> Signer:
-    """The key that signs tokens now: the root, or this process's certified online key."""
-    root = root_signer()
+def _wants_new_key(online: OnlineKey | None) -> bool:
+    if online is None or time.time() >= online.renew_after:
+        return True
+    try:
+        return active_root_kid() != online.root_kid
+    except Exception:
+        # Cannot read the active root (database or backend): keep the key while it lasts.
+        logger.warning("could not read the active signing root", exc_info=True)
+        return False
+
+
+def current_signer() -> TokenSigner:
+    """The key that signs tokens now: the root, or this process's certified online key.
+
+    Raises (``RootUnavailable``, ``SigningRefused``...) when nothing may sign: the
+    caller answers 503 and never hands out a token that does not verify.
+    """
+    global _online, _retry_at, _last_failure
     if not settings.TOKEN_ONLINE_KEYS:
-        return root
-    global _online
+        return RootTokenSigner(active_root())
     online = _online
-    if online is not None and timezone.now() < online.renew_after:
-        return online.signer
+    if not _wants_new_key(online):
+        return online  # type: ignore[return-value]
     with _online_lock:
-        if _online is None or timezone.now() >= _online.renew_after:
-            private_key = ed25519.Ed25519PrivateKey.generate()
-            record = certify_online_key(root, private_key)
-            # Renewed well before the certificate ends, so no token outlives its signer's cert
-            # by more than the token's own lifetime.
-            renew_after = timezone.now() + ONLINE_KEY_LIFETIME - timedelta(hours=1)
-            _online = OnlineKey(Signer(record.kid, "EdDSA", private_key), renew_after)
-        return _online.signer
+        online = _online
+        if not _wants_new_key(online):
+            return online  # type: ignore[return-value]
+        now = time.time()
+        if now < _retry_at:
+            if online is not None and online.covers(now):
+                return online
+            raise RootUnavailable(_last_failure)
+        try:
+            try:
+                _online = _certify(active_root_kid())
+            except RootUnavailable as exc:
+                if "rotated" not in str(exc):
+                    raise
+                _forget_active_root()
+                _online = _certify(active_root_kid())
+        except ImproperlyConfigured:
+            raise
+        except Exception as exc:
+            _retry_at, _last_failure = now + settings.SIGNING_RETRY_SECONDS, str(exc)
+            logger.warning("the signing root could not certify an online key: %s", exc)
+            if online is not None and online.covers(now):
+                return online
+            raise
+        _retry_at = 0.0
+        return _online
+
+
+def check_signer() -> None:
+    """Raise ``RootUnavailable`` (or another error) when this process cannot sign a token."""
+    signer = current_signer()
+    remote = settings.TOKEN_ROOT_BACKEND != "file"  # noqa: S105 (a backend name)
+    if isinstance(signer, RootTokenSigner) and remote:
+        signer.root.sign(b"readiness probe")
+
+
+def _forget_active_root() -> None:
+    global _active_kid
+    _active_kid = None
 
 
 def reset_signers() -> None:
-    """Forget cached keys (settings changed, e.g. in tests or after a key rotation)."""
-    global _online
-    root_signer.cache_clear()
-    _online = None
+    """Forget cached keys (settings changed, e.g. in tests, or a backend reconfigured)."""
+    global _online, _bootstrapped, _active_kid, _retry_at, _last_failure
+    with _root_lock, _online_lock:
+        _online = None
+        _bootstrapped = False
+        _active_kid = None
+        _roots.clear()
+        _retry_at, _last_failure = 0.0, ""
 
 
 def published_keys() -> list[dict[str, Any]]:
-    """Every key that may still verify a live token: active, or retired but within reach."""
-    current_signer()
+    """Every key that may still verify a live token: roots next, active, or retired but
+    within reach, and the online keys they certified. Served even while the root
+    cannot sign: a client must always be able to verify what it holds."""
+    try:
+        current_signer()
+    except Exception:
+        logger.warning("publishing the JWKS while no key can sign", exc_info=True)
     now = timezone.now()
     keys = SigningKey.objects.exclude(verify_until__lte=now).order_by("-created_at")
     return [key.public_jwk for key in keys]

@@ -26,6 +26,8 @@ from core.actor import Actor
 from core.errors import DomainError
 from core.roles import POLICY, Role
 from core.secrets import new_secret, secret_digest
+from events import types as event_types
+from events.services import event_record
 from tenants import signals
 from tenants.authentication import TOKEN_PREFIX
 from tenants.models import ApiToken, Invitation, Membership, Organization
@@ -257,8 +259,27 @@ def membership_remove(
         before={"email": membership.user.email, "role": membership.role},
         after={"left": leaving},
     )
+    event_record(
+        org_id=membership.org_id,
+        type=event_types.MEMBER_REMOVED,
+        data=_member_event_data(membership, left=leaving),
+        actor=actor,
+    )
     membership.delete()
     signals.member_removed.send(sender=Membership, org=membership.org, user=membership.user)
+
+
+def _member_event_data(membership: Membership, **extra: Any) -> dict[str, Any]:
+    person = membership.user
+    return {
+        "member": {
+            "user_id": str(person.pk),
+            "email": person.email,
+            "name": person.name,
+            "role": membership.role,
+        },
+        **extra,
+    }
 
 
 def membership_leave(*, acting_user: Any, acting_role: Role, actor: Actor):
@@ -421,6 +442,12 @@ def invitation_accept(
                 "user_id": str(person.pk),
                 "user_created": created,
             },
+            actor=actor.as_user(person),
+        )
+        event_record(
+            org_id=org.id,
+            type=event_types.MEMBER_ADDED,
+            data=_member_event_data(membership, via="invitation"),
             actor=actor.as_user(person),
         )
     return membership, created

@@ -9,8 +9,10 @@ end
 function request()
   n = n + 1
   local key = keys[((n + tid) % #keys) + 1]
+  local project = ''
+  if PARAMS.project then project = string.format(',"project":"%s"', PARAMS.project) end
   local body = string.format(
-    '{"license_key":"%s","hardware_id":"hw-%s-%d-%d","client_info":{"bench":"1"}}',
-    key, PARAMS.nonce, tid, n)
+    '{"license_key":"%s","hardware_id":"hw-%s-%d-%d","client_info":{"bench":"1"}%s}',
+    key, PARAMS.nonce, tid, n, project)
   return wrk.format("POST", "/api/v1/licenses/acquire", headers, body)
 end

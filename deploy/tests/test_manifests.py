@@ -319,7 +319,12 @@ def test_app_secrets_are_secret_manager_files(rendered: dict, overlay: str) -> N
                 assert value in files, f"{name}: {key}={value} is not mounted"
     api = pod_spec(one(objects, "Deployment", "coditect-api"))
     env = {e["name"]: e.get("value") for e in api["containers"][0]["env"]}
-    assert env["SIGNING_KEY_FILE"] == "/var/run/secrets/coditect/signing/signing-key.pem"
+    if config(objects).get("SIGNING_BACKEND", "file") == "file":
+        assert env["SIGNING_KEY_FILE"] == "/var/run/secrets/coditect/signing/signing-key.pem"
+    else:
+        # A root in Cloud KMS: no PEM of it exists, none is mounted.
+        assert "SIGNING_KEY_FILE" not in env
+        assert not any("signing" in f for f in mounted_files(objects, api_deployment(objects)))
     # Only the API mounts the signing key.
     for obj in app_workloads(objects):
         if obj["metadata"]["name"] != "coditect-api":
@@ -377,8 +382,8 @@ def test_api_ingress_only_from_ingress_controller_and_prometheus(
 @overlays
 def test_datastore_egress_is_narrow(rendered: dict, overlay: str) -> None:
     for policy in by_kind(rendered[overlay], "NetworkPolicy"):
-        if policy["metadata"]["name"] == "smtp-egress":
-            continue  # its own test below
+        if policy["metadata"]["name"] in ("smtp-egress", "kms-egress"):
+            continue  # their own tests below
         for rule in policy["spec"].get("egress", []):
             ports = {p["port"] for p in rule["ports"]}
             assert ports <= {53, 5432, 6378, 6379}, policy["metadata"]["name"]
@@ -566,3 +571,23 @@ def test_sign_in_client_secrets_are_secret_manager_files_of_the_api_only(
             assert not any("/sign-in/" in f for f in mounted_files(objects, obj))
             [container] = pod_spec(obj)["containers"]
             assert not any("CLIENT_SECRET" in e["name"] for e in container.get("env", []))
+
+
+def api_deployment(objects: list) -> dict:
+    return one(objects, "Deployment", "coditect-api")
+
+
+def test_prod_signs_with_its_cloud_kms_root(rendered: dict) -> None:
+    settings = config(rendered["prod"])
+    assert settings["SIGNING_BACKEND"] == "gcp-kms"
+    version = settings["GCP_KMS_KEY_VERSION"]
+    assert version.startswith("projects/coditect-prod/locations/europe-west1/keyRings/")
+    assert "/cryptoKeys/license-token-signing/cryptoKeyVersions/" in version
+    assert settings["TOKEN_ONLINE_KEYS"] == "true"
+    policy = one(rendered["prod"], "NetworkPolicy", "kms-egress")["spec"]
+    assert policy["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "coditect-api"}
+    [google, metadata, metadata_v2] = policy["egress"]
+    assert google["ports"] == [{"protocol": "TCP", "port": 443}]
+    assert "10.0.0.0/8" in google["to"][0]["ipBlock"]["except"]
+    assert metadata["to"][0]["ipBlock"]["cidr"] == "169.254.169.254/32"
+    assert metadata_v2["to"][0]["ipBlock"]["cidr"] == "169.254.169.252/32"

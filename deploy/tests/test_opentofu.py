@@ -220,13 +220,34 @@ def test_kms_signing_key_is_rsa_4096() -> None:
     [key] = resources(OPENTOFU_DIR / "modules" / "kms", "google_kms_crypto_key")
     assert unquote(key["purpose"]) == "ASYMMETRIC_SIGN"
     [template] = key["version_template"]
-    assert unquote(template["algorithm"]) == "RSA_SIGN_PKCS1_4096_SHA256"
+    assert unquote(template["algorithm"]) == "${var.signing_algorithm}"
     [lifecycle] = key["lifecycle"]
     assert lifecycle["prevent_destroy"] is True
-    assert (
-        unquote(labelled(OPENTOFU_DIR / "envs" / "prod", "module")["kms"]["protection_level"])
-        == "HSM"
+    prod = labelled(OPENTOFU_DIR / "envs" / "prod", "module")["kms"]
+    assert unquote(prod["protection_level"]) == "HSM"
+    assert unquote(prod["signing_algorithm"]) in (
+        "RSA_SIGN_PKCS1_4096_SHA256",
+        "RSA_SIGN_PSS_4096_SHA256",
     )
+
+
+def test_the_api_may_only_sign_with_the_root_key() -> None:
+    """signerVerifier on the signing key alone: no project-wide KMS role, no admin or
+    importer role anywhere, and prod grants the API nothing else on the key."""
+    kms = OPENTOFU_DIR / "modules" / "kms"
+    grants = resources(kms, "google_kms_crypto_key_iam_member")
+    roles = {unquote(grant["role"]) for grant in grants}
+    assert roles == {"roles/cloudkms.signerVerifier", "roles/cloudkms.publicKeyViewer"}
+    for grant in grants:
+        assert unquote(grant["crypto_key_id"]) == "${google_kms_crypto_key.signing.id}"
+    assert not resources(kms, "google_kms_key_ring_iam_member")
+    prod = labelled(OPENTOFU_DIR / "envs" / "prod", "module")["kms"]
+    assert "public_key_viewer_members" not in prod
+    assert unquote(prod["signer_members"][0]) == "${module.api_identity.member}"
+    for module in (OPENTOFU_DIR / "modules").iterdir():
+        for tf in module.glob("*.tf"):
+            text = tf.read_text()
+            assert "cloudkms.admin" not in text and "cloudkms.importer" not in text, tf
 
 
 def test_network_is_private_with_nat() -> None:

@@ -158,3 +158,14 @@ def test_acquire_is_idempotent_for_one_machine(make_license, make_client):
     assert again.session_id == first.session_id and not again.created and again.seats_used == 1
     third = make_client(lic, hardware_id="same-box", client_instance="copy-2").acquire()
     assert third.session_id != first.session_id and third.seats_used == 2
+
+
+def test_the_project_is_sent_with_the_acquire(make_license, make_client):
+    """The server checks the slug against the organization's projects: an unknown one
+    comes back as its code, proving the SDK sent it."""
+    from coditect_license_client.errors import InvalidRequest
+
+    client = make_client(make_license(seats=1), project="no-such-project")
+    with pytest.raises(InvalidRequest) as refused:
+        client.acquire()
+    assert refused.value.code == "unknown_project"

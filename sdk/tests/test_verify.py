@@ -144,3 +144,92 @@ def test_an_unknown_kid_fetches_the_jwks_again(tmp_path, ed_key):
     verify_token(sign(ed_key[0]), cache)
     assert verify_token(sign(rotated_private, kid="ed-2"), cache).kid == "ed-2"
     assert documents == []
+
+
+# The chain: token -> online key (its certificate) -> root ----------------------------
+
+
+def certified_online_key(root_private, root_jwk, *, nbf=None, exp=None, sub=None):
+    online = ed25519.Ed25519PrivateKey.generate()
+    jwk = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(online.public_key()))
+    from coditect_license_client.verify import jwk_thumbprint
+
+    jwk.update(kid=jwk_thumbprint(jwk), alg="EdDSA", use="sig")
+    now = int(time.time())
+    cert = jwt.encode(
+        {
+            "iss": "coditect",
+            "sub": sub or jwk["kid"],
+            "iat": now,
+            "nbf": now - 60 if nbf is None else nbf,
+            "exp": now + 3600 if exp is None else exp,
+            "jwk": jwk,
+        },
+        root_private,
+        algorithm=root_jwk["alg"],
+        headers={"kid": root_jwk["kid"], "typ": "key-cert+jwt"},
+    )
+    return online, jwk, cert
+
+
+@pytest.fixture(scope="module")
+def rsa_root():
+    return make_key("PS256", "root-1")
+
+
+def chained_token(online, jwk, cert, **claims):
+    now = int(time.time())
+    body = {"iss": "coditect", "sub": "s", "hwid": "hw-a", "iat": now, "exp": now + 60}
+    body.update(claims)
+    return jwt.encode(body, online, algorithm="EdDSA", headers={"kid": jwk["kid"], "kcert": cert})
+
+
+def test_a_token_verifies_through_its_certificate_with_only_the_root_known(rsa_root):
+    root_private, root_jwk = rsa_root
+    online, jwk, cert = certified_online_key(root_private, root_jwk)
+    token = chained_token(online, jwk, cert)
+    claims = verify_token(token, StaticJWKS({"keys": [root_jwk]}), hardware_id="hw-a")
+    assert claims.kid == jwk["kid"]
+    # The same key published in the JWKS with its cert (no kcert header) verifies too.
+    plain = jwt.encode(
+        {"iss": "c", "sub": "s", "iat": int(time.time()), "exp": int(time.time()) + 60},
+        online,
+        algorithm="EdDSA",
+        headers={"kid": jwk["kid"]},
+    )
+    verify_token(plain, StaticJWKS({"keys": [root_jwk, {**jwk, "cert": cert}]}))
+
+
+def test_a_certificate_not_made_by_a_root_is_refused(rsa_root):
+    _, root_jwk = rsa_root
+    impostor_private, impostor_jwk = make_key("PS256", "root-1")
+    online, jwk, cert = certified_online_key(impostor_private, impostor_jwk)
+    with pytest.raises(TokenInvalid, match="certificate rejected"):
+        verify_token(chained_token(online, jwk, cert), StaticJWKS({"keys": [root_jwk]}))
+
+
+def test_a_certificate_for_another_key_is_refused(rsa_root):
+    root_private, root_jwk = rsa_root
+    online, jwk, _ = certified_online_key(root_private, root_jwk)
+    _, _, other_cert = certified_online_key(root_private, root_jwk)
+    with pytest.raises(TokenInvalid, match="another key"):
+        verify_token(chained_token(online, jwk, other_cert), StaticJWKS({"keys": [root_jwk]}))
+
+
+def test_a_token_issued_outside_its_certificate_is_refused(rsa_root):
+    root_private, root_jwk = rsa_root
+    now = int(time.time())
+    online, jwk, cert = certified_online_key(root_private, root_jwk, nbf=now - 60, exp=now - 10)
+    with pytest.raises(TokenInvalid, match="outside its key's certificate"):
+        verify_token(chained_token(online, jwk, cert), StaticJWKS({"keys": [root_jwk]}))
+
+
+def test_a_client_that_pins_roots_ignores_other_roots_in_the_jwks(rsa_root):
+    _, root_jwk = rsa_root
+    other_private, other_jwk = make_key("PS256", "root-2")
+    online, jwk, cert = certified_online_key(other_private, other_jwk)
+    token = chained_token(online, jwk, cert)
+    served = StaticJWKS({"keys": [root_jwk, other_jwk]})
+    assert verify_token(token, served).kid == jwk["kid"]
+    with pytest.raises(TokenInvalid, match="no key 'root-2'"):
+        verify_token(token, served, root_keys=StaticJWKS({"keys": [root_jwk]}))

@@ -102,3 +102,45 @@ class DenialSerializer(serializers.Serializer):
         allow_null=True, help_text="Who was refused; null for a license-key machine."
     )
     seats_used = serializers.IntegerField(help_text="Seats in use when it was refused.")
+
+
+class PolicyUseQuerySerializer(serializers.Serializer):
+    since = serializers.DateTimeField(
+        required=False, help_text="Start (ISO 8601), on a day boundary; default 30 days ago."
+    )
+    until = serializers.DateTimeField(
+        required=False, help_text="End (ISO 8601); default and at most: now."
+    )
+
+
+class OverageDaySerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    peak = serializers.IntegerField(help_text="Most seats past seats_total at once.")
+    seat_hours = serializers.FloatField(help_text="Seat-hours past seats_total.")
+
+
+class ProjectUseDaySerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    peak_in_use = serializers.IntegerField()
+    seat_hours = serializers.FloatField()
+
+
+class ProjectUseSerializer(serializers.Serializer):
+    project = serializers.UUIDField()
+    slug = serializers.CharField()
+    reserved = serializers.IntegerField()
+    cap = serializers.IntegerField(allow_null=True)
+    peak_in_use = serializers.IntegerField()
+    seat_hours = serializers.FloatField()
+    days = ProjectUseDaySerializer(many=True)
+
+
+class PolicyUseSerializer(serializers.Serializer):
+    since = serializers.DateTimeField()
+    until = serializers.DateTimeField()
+    seats_total = serializers.IntegerField()
+    overage_allowance = serializers.IntegerField()
+    overage_seat_hours = serializers.FloatField(help_text="The period's total.")
+    overage_peak = serializers.IntegerField()
+    overage_days = OverageDaySerializer(many=True)
+    projects = ProjectUseSerializer(many=True)

@@ -9,6 +9,11 @@ urlpatterns = [
         name="license-utilization",
     ),
     path(
+        "orgs/<str:org>/licenses/<uuid:license_id>/policy-use",
+        views.LicensePolicyUseView.as_view(),
+        name="license-policy-use",
+    ),
+    path(
         "orgs/<str:org>/analytics/utilization",
         views.OrgUtilizationView.as_view(),
         name="org-utilization",

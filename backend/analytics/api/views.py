@@ -189,3 +189,27 @@ def _in_scope(org: Any, lines: Any) -> Any:
     generator enters the organization's scope itself."""
     with scope(org=org):
         yield from lines
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="license_policy_use",
+        summary="A license's overage and reservation use, by day",
+        description="Seat-hours and peak past `seats_total` (overage) per day with the "
+        "period's total, and the seats in use of each project with a reservation or cap. "
+        "Measured against today's seats_total and rules.",
+        tags=TAGS,
+        parameters=[s.PolicyUseQuerySerializer],
+        responses={200: s.PolicyUseSerializer, **error_responses(400, 401, 404)},
+    )
+)
+class LicensePolicyUseView(OrganizationEndpoint):
+    policy = {"GET": "analytics.read"}
+    serializer_class = s.PolicyUseSerializer
+
+    def get(self, request: Request, org: str, license_id: str) -> Response:
+        license_ = self.get_object_or_404(License, license_id)
+        query = _query(s.PolicyUseQuerySerializer, request)
+        return Response(
+            s.PolicyUseSerializer(selectors.license_policy_use(license_=license_, **query)).data
+        )

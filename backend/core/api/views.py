@@ -24,8 +24,10 @@ class HealthView(APIView):
 
 
 class ReadyView(APIView):
-    """Readiness of this process: database reachable, migrations applied. Redis is
-    not checked here (a Redis outage only stops the seat calls, which answer 503)."""
+    """Readiness of this process: database reachable, migrations applied, a token signer
+    that can sign (503 naming the signer when its root is unreachable and its online
+    key's certificate has run out). Redis is not checked here (a Redis outage only
+    stops the seat calls, which answer 503)."""
 
     authentication_classes: list = []
     permission_classes: list = []

@@ -6,7 +6,17 @@ import pkgutil
 
 from core.errors import STATUS, DomainError
 
-APPS = ("analytics", "audit", "core", "licenses", "projects", "tenants", "users")
+APPS = (
+    "analytics",
+    "audit",
+    "core",
+    "events",
+    "licenses",
+    "projects",
+    "tenants",
+    "users",
+    "webhooks",
+)
 
 
 def _every_subclass(cls: type) -> list[type]:

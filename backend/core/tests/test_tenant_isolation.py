@@ -22,6 +22,8 @@ from licenses.models import License, LicenseSession
 from projects.models import Project
 from tenants.models import ApiToken, Invitation, Membership
 from tests.fixtures.world import client_for, new_user
+from webhooks import services as webhook_services
+from webhooks.models import NotificationPreference, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -68,6 +70,15 @@ def world(org_a, org_b, alice, bob, charlie):
         event = AuditEvent.objects.create(
             org=org_a, action="test.seed", target_type="x", target_id="1"
         )
+        endpoint, _ = webhook_services.endpoint_create(
+            org=org_a,
+            url="https://hooks.a.example/in",
+            event_types=["license.*"],
+            actor=Actor.system_named("tests"),
+        )
+        delivery = webhook_services.endpoint_test_send(
+            endpoint=endpoint, actor=Actor.system_named("tests")
+        )
     values = {
         "org": org_a.slug,
         "project_id": project.id,
@@ -77,6 +88,8 @@ def world(org_a, org_b, alice, bob, charlie):
         "token_id": token.id,
         "invitation_id": invitation.id,
         "event_id": event.id,
+        "endpoint_id": endpoint.id,
+        "delivery_id": delivery.id,
         # Sign-in providers are no organization's: any id fills the path.
         "provider": "google",
         # A person's CLI sign-in (refresh-token family): any id fills the path.
@@ -169,5 +182,9 @@ def test_scoped_models_all_carry_an_org(db):
             Invitation,
             ApiToken,
             AuditEvent,
+            WebhookEndpoint,
+            WebhookDelivery,
+            WebhookAttempt,
+            NotificationPreference,
         ):
             assert any(f.name == "org" for f in model._meta.fields), model

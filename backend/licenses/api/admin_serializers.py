@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from licenses.models import License, LicenseAssignment, LicenseSession
+from licenses.seat_policy import OVERAGE_PERCENTAGES, over_limit
 from licenses.selectors import LICENSE_STATUSES, license_status
 
 _MAX_SEATS = 1_000_000
@@ -24,12 +25,39 @@ class LicenseFilterSerializer(serializers.Serializer):
     )
 
 
+class ProjectSeatsSerializer(serializers.Serializer):
+    """Seats of a license kept for one project, and the most it may hold."""
+
+    project = serializers.UUIDField(help_text="A project of the organization.")
+    slug = serializers.CharField(read_only=True, help_text="What clients name it by.")
+    reserved = serializers.IntegerField(
+        min_value=0,
+        max_value=_MAX_SEATS,
+        default=0,
+        help_text="Seats only this project's clients can take, even when the rest are full.",
+    )
+    cap = serializers.IntegerField(
+        min_value=0,
+        max_value=_MAX_SEATS,
+        allow_null=True,
+        default=None,
+        help_text="The most seats this project may hold at once; null for no cap.",
+    )
+
+
 class LicenseSerializer(serializers.ModelSerializer):
     """A license as admins see it; ``seats_used`` comes from the seat store."""
 
     status = serializers.SerializerMethodField()
     seats_used = serializers.SerializerMethodField()
+    seats_over = serializers.SerializerMethodField()
     heartbeat_interval = serializers.IntegerField(read_only=True)
+    overage_allowance = serializers.IntegerField(
+        read_only=True, help_text="Extra seats past seats_total the overage setting allows."
+    )
+    project_seats = ProjectSeatsSerializer(many=True, read_only=True)
+    in_grace = serializers.SerializerMethodField()
+    grace_ends_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = License
@@ -51,6 +79,14 @@ class LicenseSerializer(serializers.ModelSerializer):
             "assignment",
             "max_machines_per_person",
             "person_limit_action",
+            "overage_kind",
+            "overage_value",
+            "overage_allowance",
+            "seats_over",
+            "project_seats",
+            "grace_days",
+            "grace_ends_at",
+            "in_grace",
             "created_at",
             "updated_at",
         ]
@@ -67,6 +103,22 @@ class LicenseSerializer(serializers.ModelSerializer):
     )
     def get_seats_used(self, license_: License) -> int | None:
         return self.context.get("seats_used", {}).get(str(license_.id))
+
+    @extend_schema_field(
+        serializers.IntegerField(
+            help_text="Seats in use past what the license allows now (after seats_total or "
+            "the overage was lowered): they run until their sessions end; no new seat is "
+            "granted until the count is under."
+        )
+    )
+    def get_seats_over(self, license_: License) -> int:
+        return over_limit(license_, self.get_seats_used(license_))
+
+    @extend_schema_field(
+        serializers.BooleanField(help_text="Expired, and acquires succeed within the grace days.")
+    )
+    def get_in_grace(self, license_: License) -> bool:
+        return license_.in_grace()
 
 
 class LicenseKeySerializer(serializers.Serializer):
@@ -115,11 +167,40 @@ class LicenseWriteSerializer(serializers.Serializer):
         help_text="At the cap: `refuse` the next machine (409 `person_seat_limit`) or "
         "`evict_oldest` (the person's oldest session ends; its next heartbeat gets 410).",
     )
+    overage_kind = serializers.ChoiceField(
+        choices=License.OverageKind.choices,
+        required=False,
+        help_text="none: never past seats_total; percent: overage_value % more (25, 50 or "
+        "100); seats: overage_value extra seats. Grants past seats_total are marked overage.",
+    )
+    overage_value = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=_MAX_SEATS,
+        help_text=f"The percentage ({', '.join(map(str, OVERAGE_PERCENTAGES))}) or the number "
+        "of extra seats.",
+    )
+    grace_days = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=365,
+        help_text="Days after expires_at during which acquires still succeed, marked grace.",
+    )
+    project_seats = ProjectSeatsSerializer(
+        many=True,
+        required=False,
+        help_text="Reservations and caps per project; replaces the whole list. "
+        "Reservations add up to at most seats_total.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.partial and not attrs:
             raise serializers.ValidationError("Nothing to change.")
         return attrs
+
+
+class LicenseRenewSerializer(serializers.Serializer):
+    expires_at = serializers.DateTimeField(help_text="The new expiry, later than the current one.")
 
 
 class SessionFilterSerializer(serializers.Serializer):

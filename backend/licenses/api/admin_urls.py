@@ -10,6 +10,7 @@ urlpatterns = [
     path(f"{LICENSE}/suspend", views.LicenseSuspendView.as_view(), name="license-suspend"),
     path(f"{LICENSE}/resume", views.LicenseResumeView.as_view(), name="license-resume"),
     path(f"{LICENSE}/rotate-key", views.LicenseRotateKeyView.as_view(), name="license-rotate-key"),
+    path(f"{LICENSE}/renew", views.LicenseRenewView.as_view(), name="license-renew"),
     path(f"{LICENSE}/sessions", views.LicenseSessionListView.as_view(), name="license-sessions"),
     path(
         f"{LICENSE}/assignments",

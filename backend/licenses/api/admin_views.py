@@ -104,9 +104,11 @@ class _LicenseEndpoint(OrganizationEndpoint):
         operation_id="licenses_update",
         summary="Update a license",
         description="Any of name, seats_total, expires_at, heartbeat_ttl, offline_grace, "
-        "project. Lowering `seats_total` below the seats in use is allowed: live sessions "
-        "keep running and no new seat is granted until fewer are in use. A new "
-        "`heartbeat_ttl` applies to new sessions.",
+        "project, overage_kind, overage_value, grace_days, project_seats. Lowering "
+        "`seats_total` (or the overage) below the seats in use is allowed: live sessions "
+        "keep running (`seats_over` counts them) and no new seat is granted until fewer are "
+        "in use. Lowering it below what the project reservations add up to is refused "
+        "(400, naming the reservations). A new `heartbeat_ttl` applies to new sessions.",
         tags=TAGS,
         request=s.LicenseWriteSerializer(partial=True),
         responses={200: s.LicenseSerializer, **error_responses(400, 401, 403, 404)},
@@ -203,6 +205,31 @@ class LicenseRotateKeyView(_LicenseEndpoint):
         license_, key = services.license_rotate_key(license_=self.get_license(), actor=self.actor)
         body = {"license": license_, "license_key": key}
         return Response(s.LicenseKeySerializer(body, context=_seats([license_])).data)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="licenses_renew",
+        summary="Renew a license",
+        description="Moves `expires_at` later (audited as `license.renew`); a license in "
+        "its grace period grants unmarked seats again.",
+        tags=TAGS,
+        request=s.LicenseRenewSerializer,
+        responses={200: s.LicenseSerializer, **error_responses(400, 401, 403, 404)},
+    )
+)
+class LicenseRenewView(_LicenseEndpoint):
+    policy = {"POST": "licenses.manage"}
+
+    def post(self, request: Request, org: str, license_id: str) -> Response:
+        data = s.LicenseRenewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        license_ = services.license_renew(
+            license_=self.get_license(),
+            expires_at=data.validated_data["expires_at"],
+            actor=self.actor,
+        )
+        return Response(s.LicenseSerializer(license_, context=_seats([license_])).data)
 
 
 @extend_schema_view(

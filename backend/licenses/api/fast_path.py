@@ -38,8 +38,8 @@ from licenses.api.serializers import (
 _SESSION_ID = serializers.UUIDField()
 _SESSION_SECRET = SessionInputSerializer().fields["session_secret"]
 _SECRET_MAX = _SESSION_SECRET.max_length
-_ACQUIRE_DEFAULTS = {"client_instance": "", "client_info": {}}
-_ACQUIRE_LIMITS = {"license_key": 128, "hardware_id": 128, "client_instance": 64}
+_ACQUIRE_DEFAULTS = {"client_instance": "", "client_info": {}, "project": ""}
+_ACQUIRE_LIMITS = {"license_key": 128, "hardware_id": 128, "client_instance": 64, "project": 64}
 
 
 def _plain_text(value: Any, limit: int) -> str | None:

@@ -26,6 +26,14 @@ class AcquireInputSerializer(serializers.Serializer):
     hardware_id = _Text(max_length=128)
     client_instance = _Text(max_length=64, required=False, default="", allow_blank=True)
     client_info = serializers.DictField(required=False, default=dict)
+    project = _Text(
+        max_length=64,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Slug of the organization's project this seat counts against (its "
+        "reservation and cap); none: the license's project.",
+    )
 
     def validate_client_info(self, value: dict) -> dict:
         if len(value) > 20 or len(repr(value)) > 2048:
@@ -61,6 +69,12 @@ class AcquireOutputSerializer(serializers.Serializer):
     license_id = serializers.UUIDField()
     license_expires_at = serializers.DateTimeField(allow_null=True)
     offline_grace = serializers.IntegerField()
+    overage = serializers.BooleanField(
+        help_text="The seat is past seats_total, within the license's overage allowance."
+    )
+    grace = serializers.BooleanField(
+        help_text="The license has expired and is in its grace period: renew it."
+    )
 
 
 class SessionInputSerializer(serializers.Serializer):

@@ -128,18 +128,19 @@ class AcquireView(SeatEndpoint):
             201: s.AcquireOutputSerializer,
             200: s.AcquireOutputSerializer,
             **_errors(
-                (400, "validation_error or malformed_json"),
+                (400, "validation_error, malformed_json or unknown_project"),
                 (401, "invalid_license_key, or invalid_person_token with a bearer token"),
                 (
                     403,
-                    "license_suspended, license_expired, license_inactive, "
-                    "license_not_assigned or permission_denied",
+                    "license_suspended, license_expired, license_inactive or license_not_assigned",
                 ),
                 (404, "license_not_found: a person's license_id names nothing they may use"),
                 (
                     409,
-                    "no_seats_available, person_seat_limit (details.machines) or "
-                    "several_licenses_assigned (details.licenses)",
+                    "no_seats_available (details.reason: seats_reserved when the free seats "
+                    "are kept for projects that reserved them; project_cap_reached), "
+                    "person_seat_limit (details.machines) or several_licenses_assigned "
+                    "(details.licenses)",
                 ),
                 (422, "no_license_assigned: a person with no license named and none assigned"),
                 (429, "rate_limited: see Retry-After"),
@@ -184,6 +185,8 @@ class AcquireView(SeatEndpoint):
             "license_id": str(lic.id),
             "license_expires_at": lic.expires_at and _DATETIME.to_representation(lic.expires_at),
             "offline_grace": lic.offline_grace,
+            "overage": seat.overage,
+            "grace": seat.grace,
         }
         return Response(
             body, status=status.HTTP_201_CREATED if seat.created else status.HTTP_200_OK

@@ -48,6 +48,14 @@ class SeatTerms:
     # ``evict_oldest`` ends the person's oldest seat instead of refusing.
     max_machines_per_person: int = 0
     evict_oldest: bool = False
+    # Overage, reservations and caps (licenses.seat_policy): extra seats past
+    # seats_total; the asker's project ("" none); the seats each project has reserved
+    # (project -> K, every reserving project, for outsiders must leave their unused
+    # part free); the most the asker's project may hold (None: no cap).
+    allowance: int = 0
+    project: str = ""
+    reserved: Mapping[str, int] = field(default_factory=dict)
+    cap: int | None = None
 
     def as_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -93,6 +101,8 @@ class LiveSeat:
     # A person's seat: the person's user id and when it was granted (epoch seconds).
     person: str = ""
     granted_at: float = 0.0
+    # The project the seat counts against ("" none): restores the per-project index.
+    project: str = ""
 
 
 # Returns the seats the database believes live for a license (Redis rebuild).

@@ -12,8 +12,9 @@ from licenses.seatstore.base import LiveSeat
 
 def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
     """Seats the database believes live, for rebuilding a vanished Redis seat set, with
-    the TTL each beats with (the license's), its session secret's digest, and for a
-    person's seat the person and its start (the per-person index is rebuilt with it).
+    the TTL each beats with (the license's), its session secret's digest, the project it
+    counts against (reservations and caps), and for a person's seat the person and its
+    start (the per-person index is rebuilt with it).
 
     The database's last heartbeat lags Redis by up to ``WRITE_BEHIND_MAX_LAG``,
     so each seat is kept that much longer: a rebuild may hold a dead client's
@@ -24,7 +25,9 @@ def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
         ttl = License.objects.filter(id=license_id).values_list("heartbeat_ttl", flat=True).first()
         rows = LicenseSession.objects.filter(
             license_id=license_id, status=LicenseSession.Status.ACTIVE
-        ).values_list("member", "id", "expires_at", "secret_digest", "user_id", "started_at")
+        ).values_list(
+            "member", "id", "expires_at", "secret_digest", "project_id", "user_id", "started_at"
+        )
         return [
             LiveSeat(
                 member,
@@ -32,8 +35,9 @@ def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
                 (expires + lag).timestamp(),
                 ttl or 0,
                 digest,
-                str(user_id) if user_id else "",
-                started.timestamp(),
+                project=str(project) if project else "",
+                person=str(user_id) if user_id else "",
+                granted_at=started.timestamp(),
             )
-            for member, sid, expires, digest, user_id, started in rows
+            for member, sid, expires, digest, project, user_id, started in rows
         ]

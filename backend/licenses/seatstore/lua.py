@@ -5,11 +5,13 @@ Keys are named, not numbered: every script receives the license's keys in the or
 ``k_<name>``: ``seats`` the seat set (zset member -> expiry), ``holders`` (hash member ->
 holder), ``ready`` the rebuilt marker, ``beats`` (hash holder -> last heartbeat),
 ``beatn`` (hash holder -> heartbeats since the last flush), ``sess`` (hash holder ->
-"member<TAB>ttl<TAB>secret digest"), ``people`` (the per-person index: a sorted set of
-"person<TAB>member" entries, all scored 0 so one person's seats are one lexical range)
-and ``owner`` (hash member -> "person<TAB>granted at") for the seats people hold. A rule
-that needs a key of its own adds its name to ``SEAT_KEYS``; no script's numbering moves.
-Times come from Redis ``TIME``; numbers return as strings so fractions survive the reply.
+"member<TAB>ttl<TAB>secret digest"), ``pseats`` (hash project -> its live seats) and
+``mproj`` (hash member -> project) for reservations and caps per project, ``people``
+(the per-person index: a sorted set of "person<TAB>member" entries, all scored 0 so one
+person's seats are one lexical range) and ``owner`` (hash member -> "person<TAB>granted
+at") for the seats people hold. A rule that needs a key of its own adds its name to
+``SEAT_KEYS``; no script's numbering moves. Times come from Redis ``TIME``; numbers
+return as strings so fractions survive the reply.
 
 ACQUIRE and HEARTBEAT may take one more key after the license's, the write-behind's
 dirty set (``k_dirty``), and add the license to it: one round trip instead of two. Only
@@ -21,7 +23,18 @@ the license, the holder's entry gives its member, its TTL and the digest to comp
 Every path that frees a seat deletes the holder's entry with it.
 """
 
-SEAT_KEYS = ("seats", "holders", "ready", "beats", "beatn", "sess", "people", "owner")
+SEAT_KEYS = (
+    "seats",
+    "holders",
+    "ready",
+    "beats",
+    "beatn",
+    "sess",
+    "pseats",
+    "mproj",
+    "people",
+    "owner",
+)
 
 _KEYS = (
     "local "
@@ -66,6 +79,19 @@ local function person_members(p)
 end
 """
 
+# The per-project seat index (``pseats``, ``mproj``) follows the seat set: every path
+# that removes a member from ``k_seats`` calls ``project_free`` with it, so a project's
+# count is its live seats. Seats without a project cost one HGET when freed.
+_PROJECT_FREE = """
+local function project_free(m)
+  local p = redis.call('HGET', k_mproj, m)
+  if p then
+    redis.call('HDEL', k_mproj, m)
+    if redis.call('HINCRBY', k_pseats, p, -1) <= 0 then redis.call('HDEL', k_pseats, p) end
+  end
+end
+"""
+
 _EVICT = """
 local evicted = {}
 local expired = redis.call('ZRANGEBYSCORE', k_seats, '-inf', now)
@@ -80,6 +106,7 @@ if #expired > 0 then
     end
     redis.call('HDEL', k_holders, m)
     person_forget(m)
+    project_free(m)
   end
   redis.call('ZREMRANGEBYSCORE', k_seats, '-inf', now)
 end
@@ -112,7 +139,7 @@ if person ~= '' and cap > 0 then
       notes.reason = 'person_seat_limit'
       notes.person_holders = holders
       result = {0, '', 0, redis.call('ZCARD', k_seats), '0', tostring(now)}
-    elseif redis.call('ZCARD', k_seats) - excess < terms.seats_total then
+    elseif redis.call('ZCARD', k_seats) - excess < terms.seats_total + (terms.allowance or 0) then
       local aged = {}
       for _, m in ipairs(mine) do
         local o = redis.call('HGET', k_owner, m)
@@ -129,6 +156,7 @@ if person ~= '' and cap > 0 then
         redis.call('HDEL', k_beats, h)
         redis.call('HDEL', k_beatn, h)
         person_forget(m)
+        project_free(m)
         table.insert(notes.evicted_person, h)
       end
     end
@@ -141,6 +169,48 @@ _PERSON_GRANT = """
 if person ~= '' then
   redis.call('ZADD', k_people, 0, person .. '\\t' .. member)
   redis.call('HSET', k_owner, member, person .. '\\t' .. tostring(now))
+end
+"""
+
+# Overage, reservations and caps per project (licenses.seat_policy). The limit is
+# seats_total plus the overage allowance; a project's unused reserved seats are kept
+# free for it: a grant must leave used + (every reservation's unused part) within the
+# limit, counted after the grant, so a member of a reserving project takes its own
+# reserved seats first (the sum does not grow) and the shared pool after. A capped
+# project never holds more than its cap. A grant past seats_total is marked overage.
+_SEAT_POLICY = """
+local function project_used(p)
+  return tonumber(redis.call('HGET', k_pseats, p) or '0')
+end
+local function seat_policy_admits(used)
+  local limit = terms.seats_total + (terms.allowance or 0)
+  local p = terms.project or ''
+  local mine = 0
+  if p ~= '' then mine = project_used(p) end
+  local cap = terms.cap
+  if cap ~= nil and cap ~= cjson.null and mine >= cap then
+    notes.reason = 'project_cap_reached'
+    return false
+  end
+  local after = used + 1
+  if terms.reserved then
+    for q, k in pairs(terms.reserved) do
+      local u = (q == p) and (mine + 1) or project_used(q)
+      if k > u then after = after + k - u end
+    end
+  end
+  if after > limit then
+    if used < limit then notes.reason = 'seats_reserved' end
+    return false
+  end
+  if used + 1 > terms.seats_total then notes.overage = true end
+  return true
+end
+local function project_take(m)
+  if terms.project and terms.project ~= '' then
+    redis.call('HSET', k_mproj, m, terms.project)
+    redis.call('HINCRBY', k_pseats, terms.project, 1)
+  end
 end
 """
 
@@ -160,6 +230,8 @@ local result
 """
     + _NOW
     + _PEOPLE
+    + _PROJECT_FREE
+    + _SEAT_POLICY
     + _EVICT
     + _PERSON_ASSIGNMENT
     + """
@@ -184,9 +256,10 @@ else
   local used = redis.call('ZCARD', k_seats)
   if result then
     -- refused by a rule above
-  elseif used < terms.seats_total then
+  elseif seat_policy_admits(used) then
     redis.call('ZADD', k_seats, expires, member)
     redis.call('HSET', k_holders, member, holder)
+    project_take(member)
     redis.call('HSET', k_sess, holder, info)
 """
     + _PERSON_GRANT
@@ -212,6 +285,7 @@ if redis.call('EXISTS', k_ready) == 0 then return {-2} end
     + _NOW
     + _SESSION
     + _PEOPLE
+    + _PROJECT_FREE
     + """
 local holder = ARGV[1]
 local info = redis.call('HGET', k_sess, holder)
@@ -224,6 +298,7 @@ if alive and tonumber(score) <= now then
   redis.call('ZREM', k_seats, member)
   redis.call('HDEL', k_holders, member)
   person_forget(member)
+  project_free(member)
   alive = false
 end
 if not alive then
@@ -250,6 +325,7 @@ RELEASE = (
     + _NOW
     + _SESSION
     + _PEOPLE
+    + _PROJECT_FREE
     + """
 local holder = ARGV[1]
 local info = redis.call('HGET', k_sess, holder)
@@ -268,6 +344,7 @@ if member ~= '' and redis.call('HGET', k_holders, member) == holder then
   redis.call('ZREM', k_seats, member)
   redis.call('HDEL', k_holders, member)
   person_forget(member)
+  project_free(member)
   status = 1
 end
 redis.call('HDEL', k_sess, holder)
@@ -286,6 +363,7 @@ if redis.call('EXISTS', k_ready) == 0 then return {-2, ''} end
 """
     + _NOW
     + _PEOPLE
+    + _PROJECT_FREE
     + """
 local member, holder = ARGV[1], ARGV[2]
 local score = redis.call('ZSCORE', k_seats, member)
@@ -294,6 +372,7 @@ if score and redis.call('HGET', k_holders, member) == holder then
   redis.call('ZREM', k_seats, member)
   redis.call('HDEL', k_holders, member)
   person_forget(member)
+  project_free(member)
 end
 redis.call('HDEL', k_sess, holder)
 return {0, ''}
@@ -301,19 +380,23 @@ return {0, ''}
 )
 
 # ARGV: now-independent rebuild: groups of member, holder, expires_at, ttl, secret
-# digest, person ('' for a machine), granted at. Adds them (and the per-person index)
-# and sets the ready marker, unless another process rebuilt first.
+# digest, project ('' none), person ('' for a machine), granted at. Adds them, the
+# per-project and per-person indexes with them, and sets the ready marker, unless
+# another process rebuilt first.
 REBUILD = (
     _KEYS
     + """
 if redis.call('EXISTS', k_ready) == 1 then return 0 end
-for i = 1, #ARGV, 7 do
+for i = 1, #ARGV, 8 do
   redis.call('ZADD', k_seats, ARGV[i + 2], ARGV[i])
   redis.call('HSET', k_holders, ARGV[i], ARGV[i + 1])
   redis.call('HSET', k_sess, ARGV[i + 1], ARGV[i] .. '\\t' .. ARGV[i + 3] .. '\\t' .. ARGV[i + 4])
-  if ARGV[i + 5] ~= '' then
-    redis.call('ZADD', k_people, 0, ARGV[i + 5] .. '\\t' .. ARGV[i])
-    redis.call('HSET', k_owner, ARGV[i], ARGV[i + 5] .. '\\t' .. ARGV[i + 6])
+  if ARGV[i + 5] ~= '' and redis.call('HSETNX', k_mproj, ARGV[i], ARGV[i + 5]) == 1 then
+    redis.call('HINCRBY', k_pseats, ARGV[i + 5], 1)
+  end
+  if ARGV[i + 6] ~= '' then
+    redis.call('ZADD', k_people, 0, ARGV[i + 6] .. '\\t' .. ARGV[i])
+    redis.call('HSET', k_owner, ARGV[i], ARGV[i + 6] .. '\\t' .. ARGV[i + 7])
   end
 end
 redis.call('SET', k_ready, '1')

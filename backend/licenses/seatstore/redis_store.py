@@ -233,6 +233,7 @@ class RedisSeatStore:
                     repr(seat.expires_at),
                     seat.ttl,
                     seat.secret_digest,
+                    seat.project,
                     seat.person,
                     repr(seat.granted_at),
                 ]

@@ -67,11 +67,45 @@ def _person_cap(leases: QuerySet[SeatLease], terms: SeatTerms, used: int) -> dic
     excess = len(mine) - cap + 1
     if not terms.evict_oldest:
         return {"reason": "person_seat_limit", "person_holders": [h for _, h in mine]}
-    if used - excess >= terms.seats_total:
+    if used - excess >= terms.seats_total + terms.allowance:
         return {}
     oldest = mine[:excess]
     SeatLease.objects.filter(id__in=[lease_id for lease_id, _ in oldest]).delete()
     return {"evicted_person": [h for _, h in oldest]}
+
+
+def _seat_policy_admits(
+    leases: QuerySet[SeatLease], used: int, terms: SeatTerms
+) -> tuple[bool, dict[str, Any]]:
+    """Overage, reservations and caps per project: the SQL twin of Lua's
+    ``seat_policy_admits`` (see ``lua._SEAT_POLICY``), run under the license row lock
+    with the expired seats already gone. Whether a new seat may be granted, and notes."""
+    notes: dict[str, Any] = {}
+    limit = terms.seats_total + terms.allowance
+    projects = set(terms.reserved)
+    if terms.project:
+        projects.add(terms.project)
+    held: dict[str, int] = {}
+    if projects:
+        rows = (
+            leases.filter(project__in=projects).values_list("project").annotate(n=Count("id"))
+        ).order_by()
+        held = dict(rows)
+    mine = held.get(terms.project, 0) if terms.project else 0
+    if terms.cap is not None and mine >= terms.cap:
+        notes["reason"] = "project_cap_reached"
+        return False, notes
+    after = used + 1
+    for project, reserved in terms.reserved.items():
+        in_use = mine + 1 if project == terms.project else held.get(project, 0)
+        after += max(0, reserved - in_use)
+    if after > limit:
+        if used < limit:
+            notes["reason"] = "seats_reserved"
+        return False, notes
+    if used + 1 > terms.seats_total:
+        notes["overage"] = True
+    return True, notes
 
 
 class SqlSeatStore:
@@ -114,12 +148,16 @@ class SqlSeatStore:
                     True, existing.holder, False, used, _ts(expires), _ts(now), tuple(expired)
                 )
             used = leases.count()
-            notes = _person_cap(leases, terms, used)
-            if "reason" in notes:
+            person_notes = _person_cap(leases, terms, used)
+            if "reason" in person_notes:
+                return SeatGrant(
+                    False, None, False, used, 0.0, _ts(now), tuple(expired), person_notes
+                )
+            used -= len(person_notes.get("evicted_person", ()))
+            admitted, notes = _seat_policy_admits(leases, used, terms)
+            notes = {**person_notes, **notes}
+            if not admitted:
                 return SeatGrant(False, None, False, used, 0.0, _ts(now), tuple(expired), notes)
-            used -= len(notes.get("evicted_person", ()))
-            if used >= terms.seats_total:
-                return SeatGrant(False, None, False, used, 0.0, _ts(now), tuple(expired))
             SeatLease.objects.create(
                 org_id=org_id,
                 license_id=license_id,
@@ -127,6 +165,7 @@ class SqlSeatStore:
                 holder=holder,
                 expires_at=expires,
                 secret_digest=secret_digest,
+                project=terms.project,
                 person=terms.person,
                 granted_at=now,
             )

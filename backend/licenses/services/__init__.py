@@ -4,6 +4,7 @@
 - ``seats``: the client seat protocol (acquire, heartbeat, release) and an admin's revoke;
 - ``license_admin``: creating, changing, suspending, rotating and deleting licenses;
 - ``reaper``: heartbeats written behind, expired seats reclaimed;
+- ``expiry``: warnings to the organization's admins before a license expires;
 - ``session_rows``: the session rows and their seat events, the only writer of either.
 
 Callers use the names below; each takes plain values and a ``core.actor.Actor`` where
@@ -11,10 +12,12 @@ someone acts, raises ``licenses.errors``, and knows nothing of HTTP.
 """
 
 from licenses.services.assignments import assignment_add, assignment_remove
+from licenses.services.expiry import ExpiryWarningReport, license_expiry_warnings_send
 from licenses.services.license_admin import (
     EDITABLE,
     license_create,
     license_delete,
+    license_renew,
     license_resume,
     license_rotate_key,
     license_suspend,
@@ -35,12 +38,15 @@ from licenses.services.seats import (
 __all__ = [
     "EDITABLE",
     "AcquiredSeat",
+    "ExpiryWarningReport",
     "ReapReport",
     "assignment_add",
     "assignment_remove",
     "heartbeats_flush",
     "license_create",
     "license_delete",
+    "license_expiry_warnings_send",
+    "license_renew",
     "license_resume",
     "license_rotate_key",
     "license_suspend",

@@ -1,8 +1,11 @@
 """License administration (DESIGN §6 semantics).
 
-- Lowering ``seats_total`` below the seats in use is allowed: live sessions keep
-  running (and may re-acquire idempotently); no new seat is granted until the count
-  is below the new total.
+- Lowering ``seats_total`` (or the overage allowance) below the seats in use is
+  allowed: live sessions keep running (and may re-acquire idempotently); no new seat
+  is granted until the count is below the new limit. Lowering it below what the
+  project reservations add up to is refused, naming the reservations to lower first.
+- Seat policy (``licenses.seat_policy``): overage, reservations and caps per project,
+  a grace period after expiry; renewing extends ``expires_at`` (``license_renew``).
 - A new ``heartbeat_ttl`` applies to new sessions at once; a live session on the
   Redis store keeps the TTL it started with until it acquires again.
 - Suspending ends every live session at once (seats freed, status ``revoked``; their
@@ -19,15 +22,19 @@
 """
 
 import logging
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_scopes import scopes_disabled
 
 from audit.services import audit_record
 from core.actor import Actor
-from licenses import license_cache
+from events import types as event_types
+from events.services import event_record
+from licenses import license_cache, seat_policy
 from licenses.errors import SeatStoreDown
 from licenses.keys import generate_license_key, license_key_digest, license_key_display_prefix
 from licenses.models import License, LicenseSession
@@ -48,7 +55,12 @@ EDITABLE = (
     "assignment",
     "max_machines_per_person",
     "person_limit_action",
+    "overage_kind",
+    "overage_value",
+    "grace_days",
+    "project_seats",
 )
+POLICY_FIELDS = ("overage_kind", "overage_value", "grace_days", "project_seats")
 
 
 def _snapshot(license_: License) -> dict[str, Any]:
@@ -66,7 +78,64 @@ def _snapshot(license_: License) -> dict[str, Any]:
         "assignment": license_.assignment,
         "max_machines_per_person": license_.max_machines_per_person,
         "person_limit_action": license_.person_limit_action,
+        "overage_kind": license_.overage_kind,
+        "overage_value": license_.overage_value,
+        "grace_days": license_.grace_days,
+        "project_seats": license_.project_seats,
     }
+
+
+def _license_event(license_: License, type: str, actor: Actor, **extra: Any) -> None:
+    """The license's webhook event, in the caller's transaction (the outbox)."""
+    event_record(
+        org_id=license_.org_id,
+        type=type,
+        data={"license": {"id": str(license_.id), **_snapshot(license_)}, **extra},
+        actor=actor,
+    )
+
+
+def _project_seats_normalize(org_id: Any, rules: Iterable[Mapping[str, Any]]) -> list[dict]:
+    """An admin's per-project rules as stored: each project of the organization once,
+    with its slug (acquire names projects by slug), its reservation and its cap."""
+    rules = list(rules)
+    ids = [str(r["project"]) for r in rules]
+    if len(set(ids)) != len(ids):
+        raise ValidationError({"project_seats": ["Name each project once."]})
+    with scopes_disabled():
+        slugs = {
+            str(pid): slug
+            for pid, slug in Project.objects.filter(org_id=org_id, id__in=ids).values_list(
+                "id", "slug"
+            )
+        }
+    if missing := [pid for pid in ids if pid not in slugs]:
+        raise ValidationError({"project_seats": [f"No such project: {', '.join(missing)}."]})
+    return [
+        {
+            "project": str(r["project"]),
+            "slug": slugs[str(r["project"])],
+            "reserved": int(r.get("reserved") or 0),
+            "cap": None if r.get("cap") is None else int(r["cap"]),
+        }
+        for r in rules
+    ]
+
+
+def _policy_check(license_: License) -> None:
+    """Refuse settings that cannot hold, telling the admin what breaks (a lower
+    ``seats_total`` than the reservations add up to, a cap under its reservation...)."""
+    problems = seat_policy.policy_problems(
+        seats_total=license_.seats_total,
+        overage_kind=license_.overage_kind,
+        overage_value=license_.overage_value,
+        rules=license_.project_seats,
+    )
+    if problems:
+        fields: dict[str, list[str]] = {}
+        for problem in problems:
+            fields.setdefault(problem.field, []).append(problem.message)
+        raise ValidationError(fields)
 
 
 @transaction.atomic
@@ -82,6 +151,10 @@ def license_create(
     assignment: str = License.Assignment.OPEN,
     max_machines_per_person: int | None = None,
     person_limit_action: str = License.PersonLimitAction.REFUSE,
+    overage_kind: str = License.OverageKind.NONE,
+    overage_value: int = 0,
+    grace_days: int = 0,
+    project_seats: Iterable[Mapping[str, Any]] = (),
     actor: Actor,
 ) -> tuple[License, str]:
     """Create a license; returns it with its key, which is shown this once only.
@@ -100,7 +173,12 @@ def license_create(
         assignment=assignment,
         max_machines_per_person=max_machines_per_person,
         person_limit_action=person_limit_action,
+        overage_kind=overage_kind,
+        overage_value=overage_value if overage_kind != License.OverageKind.NONE else 0,
+        grace_days=grace_days,
+        project_seats=_project_seats_normalize(org.id, project_seats),
     )
+    _policy_check(license_)
     if heartbeat_ttl is not None:
         license_.heartbeat_ttl = heartbeat_ttl
     if offline_grace is not None:
@@ -114,6 +192,7 @@ def license_create(
         target=license_,
         after=_snapshot(license_),
     )
+    _license_event(license_, event_types.LICENSE_CREATED, actor)
     return license_, key
 
 
@@ -127,7 +206,14 @@ def license_update(*, license_: License, data: dict[str, Any], actor: Actor) -> 
     before = _snapshot(license_)
     changed = [field for field in EDITABLE if field in data]
     for field in changed:
-        setattr(license_, field, data[field])
+        value = data[field]
+        if field == "project_seats":
+            value = _project_seats_normalize(license_.org_id, value)
+        setattr(license_, field, value)
+    if license_.overage_kind == License.OverageKind.NONE and license_.overage_value:
+        license_.overage_value = 0
+        changed = list(dict.fromkeys([*changed, "overage_value"]))
+    _policy_check(license_)
     license_.full_clean(validate_unique=False, validate_constraints=False)
     license_.save(update_fields=[*changed, "updated_at"])
     audit_record(
@@ -138,6 +224,7 @@ def license_update(*, license_: License, data: dict[str, Any], actor: Actor) -> 
         before=before,
         after=_snapshot(license_),
     )
+    _license_event(license_, event_types.LICENSE_UPDATED, actor, previous=before)
     return license_
 
 
@@ -171,6 +258,11 @@ def _license_set_suspended(license_: License, suspended: bool, actor: Actor) -> 
             before=before,
             after=_snapshot(license_),
         )
+        _license_event(
+            license_,
+            event_types.LICENSE_SUSPENDED if suspended else event_types.LICENSE_RESUMED,
+            actor,
+        )
     return license_
 
 
@@ -193,6 +285,7 @@ def license_rotate_key(*, license_: License, actor: Actor) -> tuple[License, str
         before=before,
         after={"key_prefix": license_.key_prefix},
     )
+    _license_event(license_, event_types.LICENSE_KEY_ROTATED, actor)
     return license_, key
 
 
@@ -210,6 +303,7 @@ def license_delete(*, license_: License, actor: Actor) -> int:
             target=license_,
             before={**_snapshot(license_), "sessions_revoked": revoked},
         )
+        _license_event(license_, event_types.LICENSE_DELETED, actor, sessions_revoked=revoked)
         license_.delete()
     try:
         # Whatever a racing acquire left behind; a heartbeat of such a seat then
@@ -234,3 +328,24 @@ def _license_end_live_sessions(license_: License) -> int:
     except SeatStoreUnavailable as exc:
         logger.error("revoking sessions of license %s failed: %s", license_.id, exc)
         raise SeatStoreDown() from exc
+
+
+@transaction.atomic
+def license_renew(*, license_: License, expires_at: datetime, actor: Actor) -> License:
+    """Extend the license to ``expires_at`` (audited as ``license.renew``): acquires
+    succeed unmarked again, and expiry warnings start over for the new date."""
+    license_ = License.objects.select_for_update().get(pk=license_.pk)
+    if license_.expires_at is not None and expires_at <= license_.expires_at:
+        raise ValidationError({"expires_at": ["A renewal moves the expiry later."]})
+    before = {"expires_at": license_.expires_at.isoformat() if license_.expires_at else None}
+    license_.expires_at = expires_at
+    license_.save(update_fields=["expires_at", "updated_at"])
+    audit_record(
+        org=license_.org,
+        actor=actor,
+        action="license.renew",
+        target=license_,
+        before=before,
+        after={"expires_at": expires_at.isoformat()},
+    )
+    return license_

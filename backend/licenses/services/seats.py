@@ -36,6 +36,7 @@ from licenses.errors import (
     SigningUnavailable,
 )
 from licenses.models import License, LicenseSession, SeatEvent
+from licenses.seat_policy import overage_observed, seat_terms
 from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import (
     SeatGrant,
@@ -66,6 +67,10 @@ class AcquiredSeat:
     token: str
     created: bool
     seats_used: int
+    # Seat policy marks: a grant past seats_total within the overage allowance, and an
+    # acquire of a license past its expiry but within its grace period.
+    overage: bool
+    grace: bool
     # Shown to the client this once (licenses.session_secrets); never logged.
     secret: str = dataclass_field(repr=False)
 
@@ -83,9 +88,12 @@ def session_acquire(
     client_info: dict[str, Any] | None = None,
     ip_address: str | None = None,
     license_prefetch: license_cache.Prefetched | None = None,
+    project: str = "",
 ) -> AcquiredSeat:
     """Validate the license, take a seat in one atomic step, record the session, sign a
-    token. ``license_prefetch``: see ``selectors.license_get_by_key``.
+    token. ``license_prefetch``: see ``selectors.license_get_by_key``. ``project``: the
+    slug of the organization's project the seat counts against (reservations and caps,
+    ``licenses.seat_policy``); none: the license's project.
 
     Every grant, a re-acquire of a live session included, comes with a new session
     secret; the previous one is refused from then on (``licenses.session_secrets``)."""
@@ -94,11 +102,10 @@ def session_acquire(
         raise InvalidLicenseKey()
     if reason := license_.invalid_reason():
         raise LicenseRefused(reason)
-    return _take_seat(
-        license_,
-        SeatTerms(seats_total=license_.seats_total),
-        _Asker(hardware_id, client_instance, client_info, ip_address),
-    )
+
+    project_id = selectors.project_id_for_acquire(license_, project)
+    asker = _Asker(hardware_id, client_instance, client_info, ip_address, project_id=project_id)
+    return _take_seat(license_, seat_terms(license_, project_id), asker)
 
 
 def session_acquire_as_person(
@@ -130,9 +137,10 @@ def session_acquire_as_person(
         raise LicenseNotFound()
     if reason := license_.invalid_reason():
         raise LicenseRefused(reason)
-    asker = _Asker(hardware_id, client_instance, client_info, ip_address, str(user_id))
-    terms = SeatTerms(
-        seats_total=license_.seats_total,
+    project_id = selectors.project_id_for_acquire(license_, "")
+    asker = _Asker(hardware_id, client_instance, client_info, ip_address, str(user_id), project_id)
+    terms = replace(
+        seat_terms(license_, project_id),
         person=str(user_id),
         max_machines_per_person=license_.max_machines_per_person or 0,
         evict_oldest=license_.person_limit_action == License.PersonLimitAction.EVICT_OLDEST,
@@ -158,6 +166,7 @@ class _Asker:
     client_info: dict[str, Any] | None
     ip_address: str | None
     person: str = ""
+    project_id: str = ""
 
     @property
     def member(self) -> str:
@@ -192,9 +201,26 @@ def _take_seat(
             if not grant.granted:
                 _record_denial(license_, grant, asker.person)
                 raise _refusal(license_, grant)
+            overage = overage_observed(license_, grant.seats_used, grant.notes) or (
+                not grant.created and grant.seats_used > license_.seats_total
+            )
+            grace = license_.in_grace(as_datetime(grant.now))
             # Signed before the row is written: a signer that fails leaves nothing behind.
-            token = _sign_token(license_, grant.holder, asker, grant)
-            session = _record_session(license_, grant, member, digest, asker)
+            token = _sign_token(
+                license_, grant.holder, asker.hardware_id, grant, overage, grace, asker.person
+            )
+            session = _record_session(
+                license_,
+                grant,
+                member,
+                digest,
+                asker.hardware_id,
+                asker.client_instance,
+                asker.client_info,
+                asker.ip_address,
+                asker.project_id,
+                asker.person,
+            )
         except _EndedHolder:
             # The store still counted a seat for a session the database has ended
             # (its release or revoke reached the database but not the store, e.g.
@@ -214,7 +240,9 @@ def _take_seat(
                 # The license was deleted while this acquire was in flight.
                 raise InvalidLicenseKey() from exc
             raise
-    return AcquiredSeat(session, license_, token, grant.created, grant.seats_used, secret)
+    return AcquiredSeat(
+        session, license_, token, grant.created, grant.seats_used, overage, grace, secret
+    )
 
 
 def _end_evicted(license_: License, grant: SeatGrant) -> None:
@@ -244,9 +272,22 @@ def _refusal(license_: License, grant: SeatGrant) -> DomainError:
                 "machines": machines,
             }
         )
-    return NoSeatsAvailable(
-        details={"seats_total": license_.seats_total, "seats_used": grant.seats_used}
-    )
+    return NoSeatsAvailable(details=_denial_details(license_, grant))
+
+
+def _denial_details(license_: License, grant: SeatGrant) -> dict[str, Any]:
+    """What a refused client is told: the counts, and why when a policy refused it
+    (``seats_reserved``: the free seats are kept for projects that reserved them;
+    ``project_cap_reached``: the asker's project holds its cap)."""
+    details: dict[str, Any] = {
+        "seats_total": license_.seats_total,
+        "seats_used": grant.seats_used,
+    }
+    if license_.overage_allowance:
+        details["overage_allowance"] = license_.overage_allowance
+    if reason := grant.notes.get("reason"):
+        details["reason"] = reason
+    return details
 
 
 class _EndedHolder(Exception):
@@ -254,7 +295,16 @@ class _EndedHolder(Exception):
 
 
 def _record_session(
-    license_: License, grant: SeatGrant, member: str, secret_digest: str, asker: _Asker
+    license_: License,
+    grant: SeatGrant,
+    member: str,
+    secret_digest: str,
+    hardware_id: str,
+    client_instance: str,
+    client_info: dict[str, Any] | None,
+    ip_address: str | None,
+    project_id: str,
+    user_id: str = "",
 ) -> LicenseSession:
     now, expires = as_datetime(grant.now), as_datetime(grant.expires_at)
     if not grant.created:
@@ -271,14 +321,14 @@ def _record_session(
         "id": uuid.UUID(grant.holder),
         "org_id": license_.org_id,
         "license": license_,
-        "project_id": license_.project_id,
-        "user_id": asker.person or None,
-        "hardware_id": asker.hardware_id,
-        "client_instance": asker.client_instance,
+        "project_id": uuid.UUID(project_id) if project_id else None,
+        "user_id": user_id or None,
+        "hardware_id": hardware_id,
+        "client_instance": client_instance,
         "member": member,
-        "client_info": asker.client_info or {},
+        "client_info": client_info or {},
         "secret_digest": secret_digest,
-        "ip_address": asker.ip_address,
+        "ip_address": ip_address,
         "started_at": now,
         "last_heartbeat_at": now,
         "expires_at": expires,
@@ -317,9 +367,8 @@ def _insert_or_existing(fields: dict[str, Any], grant: SeatGrant) -> LicenseSess
     return existing
 
 
-def _record_denial(license_: License, grant: SeatGrant, person: str) -> None:
-    """One ``deny`` event naming who was refused (a person, or None for a machine);
-    failing to write it never changes the client's answer."""
+def _record_denial(license_: License, grant: SeatGrant, person: str = "") -> None:
+    """One ``deny`` event; failing to write it never changes the client's answer."""
     try:
         session_rows.seat_event_record(
             org_id=license_.org_id,
@@ -334,7 +383,15 @@ def _record_denial(license_: License, grant: SeatGrant, person: str) -> None:
         logger.exception("could not record a denial of license %s", license_.id)
 
 
-def _sign_token(license_: License, session_id: str, asker: _Asker, grant: SeatGrant) -> str:
+def _sign_token(
+    license_: License,
+    session_id: str,
+    hardware_id: str,
+    grant: SeatGrant,
+    overage: bool = False,
+    grace: bool = False,
+    person: str = "",
+) -> str:
     """The license token of a grant. A signer that fails (a key file gone, an HSM or KMS
     unreachable) fails the acquire closed with a 503: never a token that does not
     verify, and the caller gives the seat back."""
@@ -345,14 +402,20 @@ def _sign_token(license_: License, session_id: str, asker: _Asker, grant: SeatGr
         "sub": session_id,
         "lic": str(license_.id),
         "org": str(license_.org_id),
-        "hwid": asker.hardware_id,
-        # The person holding the seat (a user id); absent for a license-key machine.
-        **({"usr": asker.person} if asker.person else {}),
+        "hwid": hardware_id,
         "seats": license_.seats_total,
         "iat": issued,
         "exp": issued + lifetime,
         "lic_exp": int(license_.expires_at.timestamp()) if license_.expires_at else None,
     }
+    # The person holding the seat (a user id); absent for a license-key machine.
+    if person:
+        claims["usr"] = person
+    # Seat policy marks, only when set: a plain token stays as it was.
+    if overage:
+        claims["overage"] = True
+    if grace:
+        claims["grace"] = True
     try:
         return current_signer().sign(claims)
     except Exception as exc:

@@ -239,6 +239,8 @@ def test_seat_responses_match_their_serializers(api, store_kind, make_license, e
                 "license_id": license_.id,
                 "license_expires_at": license_.expires_at,
                 "offline_grace": license_.offline_grace,
+                "overage": False,
+                "grace": False,
             }
         ).data
     )

@@ -15,12 +15,14 @@ import { AuditRoute } from "@/app/routes/org/audit";
 import { OrgLayoutRoute } from "@/app/routes/org/layout";
 import { LicenseRoute, LicensesRoute } from "@/app/routes/org/licenses";
 import { MembersRoute } from "@/app/routes/org/members";
+import { NotificationsRoute } from "@/app/routes/org/notifications";
 import { OverviewRoute } from "@/app/routes/org/overview";
 import { PersonRoute } from "@/app/routes/org/person";
 import { ProjectsRoute } from "@/app/routes/org/projects";
 import { SessionsRoute } from "@/app/routes/org/sessions";
 import { SettingsRoute } from "@/app/routes/org/settings";
 import { UsageRoute } from "@/app/routes/org/usage";
+import { WebhookRoute, WebhooksRoute } from "@/app/routes/org/webhooks";
 import { RequireAuth } from "@/lib/auth";
 
 // No route may start with /api, /static, /.well-known, /healthz, /readyz or
@@ -60,7 +62,10 @@ export const routes: RouteObject[] = [
               { path: "projects", element: <ProjectsRoute /> },
               { path: "members", element: <MembersRoute /> },
               { path: "api-tokens", element: <ApiTokensRoute /> },
+              { path: "webhooks", element: <WebhooksRoute /> },
+              { path: "webhooks/:endpointId", element: <WebhookRoute /> },
               { path: "audit", element: <AuditRoute /> },
+              { path: "notifications", element: <NotificationsRoute /> },
               { path: "settings", element: <SettingsRoute /> },
               { path: "*", element: <NotFound /> },
             ],

@@ -26,6 +26,9 @@ export const POLICY = {
   "audit.read": "admin",
   "sign_in_policy.read": "admin",
   "sign_in_policy.manage": "owner",
+  "webhooks.read": "admin",
+  "webhooks.manage": "admin",
+  "notifications.self": "viewer",
 } as const satisfies Record<string, Role>;
 
 export type Policy = keyof typeof POLICY;

@@ -19,4 +19,8 @@ export const queryKeys = {
   apiTokens: (org: string) => ["orgs", org, "api-tokens"] as const,
   audit: (org: string) => ["orgs", org, "audit"] as const,
   signInPolicy: (org: string) => ["orgs", org, "sign-in-policy"] as const,
+  webhooks: (org: string) => ["orgs", org, "webhooks"] as const,
+  webhook: (org: string, id: string) => ["orgs", org, "webhooks", id] as const,
+  webhookDeliveries: (org: string, id: string) => ["orgs", org, "webhooks", id, "deliveries"] as const,
+  notificationPreferences: (org: string) => ["orgs", org, "notification-preferences"] as const,
 };

@@ -858,7 +858,7 @@ export interface paths {
         head?: never;
         /**
          * Update a license
-         * @description Any of name, seats_total, expires_at, heartbeat_ttl, offline_grace, project. Lowering `seats_total` below the seats in use is allowed: live sessions keep running and no new seat is granted until fewer are in use. A new `heartbeat_ttl` applies to new sessions.
+         * @description Any of name, seats_total, expires_at, heartbeat_ttl, offline_grace, project, overage_kind, overage_value, grace_days, project_seats. Lowering `seats_total` (or the overage) below the seats in use is allowed: live sessions keep running (`seats_over` counts them) and no new seat is granted until fewer are in use. Lowering it below what the project reservations add up to is refused (400, naming the reservations). A new `heartbeat_ttl` applies to new sessions.
          */
         patch: operations["licenses_update"];
         trace?: never;
@@ -899,6 +899,46 @@ export interface paths {
          * @description Their live sessions of the license end at once (seats free, next heartbeat 410), and no acquire of theirs that the unassign did not end can get a seat after it. Audited (`license.unassign`).
          */
         delete: operations["license_assignments_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/licenses/{license_id}/policy-use": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A license's overage and reservation use, by day
+         * @description Seat-hours and peak past `seats_total` (overage) per day with the period's total, and the seats in use of each project with a reservation or cap. Measured against today's seats_total and rules.
+         */
+        get: operations["license_policy_use"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/licenses/{license_id}/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew a license
+         * @description Moves `expires_at` later (audited as `license.renew`); a license in its grace period grants unmarked seats again.
+         */
+        post: operations["licenses_renew"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1004,6 +1044,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/licenses/{license_id}/utilization-thresholds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A license's seat-utilization thresholds (events and emails) */
+        get: operations["license_utilization_thresholds_get"];
+        /** Set a license's seat-utilization thresholds */
+        put: operations["license_utilization_thresholds_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/members": {
         parameters: {
             query?: never;
@@ -1080,6 +1138,27 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your email notification preferences in this organization */
+        get: operations["notification_preferences_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change your email notification preferences
+         * @description Emails go to owners and admins; these say which of them you want.
+         */
+        patch: operations["notification_preferences_update"];
         trace?: never;
     };
     "/api/v1/orgs/{org}/people/{user_id}/sessions/revoke": {
@@ -1200,6 +1279,172 @@ export interface paths {
         patch: operations["sign_in_policy_set"];
         trace?: never;
     };
+    "/api/v1/orgs/{org}/webhook-event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event types an endpoint can subscribe to */
+        get: operations["webhooks_event_types"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook endpoints */
+        get: operations["webhooks_list"];
+        put?: never;
+        /** Create a webhook endpoint (its signing secret is shown this once) */
+        post: operations["webhooks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/webhooks/{endpoint_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook endpoint */
+        get: operations["webhooks_get"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook endpoint and its delivery log */
+        delete: operations["webhooks_delete"];
+        options?: never;
+        head?: never;
+        /** Change a webhook endpoint (url, events, enabled) */
+        patch: operations["webhooks_update"];
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/webhooks/{endpoint_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An endpoint's delivery log, newest first, with every attempt */
+        get: operations["webhooks_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/webhooks/{endpoint_id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver an event again (same webhook-id) */
+        post: operations["webhooks_redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/webhooks/{endpoint_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give an endpoint a new signing secret (shown this once)
+         * @description The previous secret keeps signing too for `overlap_seconds`: each request then carries both signatures.
+         */
+        post: operations["webhooks_rotate_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/webhooks/{endpoint_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a `webhook.test` event to this endpoint */
+        post: operations["webhooks_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/signing-roots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List signing roots */
+        get: operations["signing_roots_list"];
+        put?: never;
+        /**
+         * Publish the next signing root
+         * @description Step one of a rotation: the next root is in the JWKS from now on and certifies nothing until activated, at `may_activate_at` at the earliest.
+         */
+        post: operations["signing_roots_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/signing-roots/{kid}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a published signing root certify
+         * @description Step two of a rotation. The active root retires and stays in the JWKS until every token it vouched for has expired.
+         */
+        post: operations["signing_roots_activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1229,8 +1474,10 @@ export interface paths {
         };
         /**
          * Readiness probe
-         * @description Readiness of this process: database reachable, migrations applied. Redis is
-         *     not checked here (a Redis outage only stops the seat calls, which answer 503).
+         * @description Readiness of this process: database reachable, migrations applied, a token signer
+         *     that can sign (503 naming the signer when its root is unreachable and its online
+         *     key's certificate has run out). Redis is not checked here (a Redis outage only
+         *     stops the seat calls, which answer 503).
          */
         get: operations["readyz"];
         put?: never;
@@ -1253,10 +1500,17 @@ export interface components {
             client_instance?: string;
             hardware_id: string;
             license_key: string;
+            /**
+             * @description Slug of the organization's project this seat counts against (its reservation and cap); none: the license's project.
+             * @default
+             */
+            project?: string;
         };
         AcquireOutput: {
             /** Format: date-time */
             expires_at: string;
+            /** @description The license has expired and is in its grace period: renew it. */
+            grace: boolean;
             heartbeat_interval: number;
             heartbeat_ttl: number;
             /** Format: date-time */
@@ -1264,6 +1518,8 @@ export interface components {
             /** Format: uuid */
             license_id: string;
             offline_grace: number;
+            /** @description The seat is past seats_total, within the license's overage allowance. */
+            overage: boolean;
             seats_total: number;
             seats_used: number;
             /** Format: uuid */
@@ -1333,6 +1589,17 @@ export interface components {
              */
             user: string;
         };
+        Attempt: {
+            readonly error: string;
+            readonly latency_ms: number;
+            readonly number: number;
+            readonly response_excerpt: string;
+            /** Format: date-time */
+            readonly started_at: string;
+            readonly status_code: number | null;
+            readonly succeeded: boolean;
+            readonly trigger: components["schemas"]["TriggerEnum"];
+        };
         AuditActor: {
             /** Format: email */
             email: string;
@@ -1374,6 +1641,8 @@ export interface components {
             refresh: string;
             user: components["schemas"]["CurrentUser"];
         };
+        /** @enum {unknown} */
+        BlankEnum: "";
         Breakdown: {
             by: string;
             groups: components["schemas"]["BreakdownGroup"][];
@@ -1406,6 +1675,33 @@ export interface components {
             readonly memberships: components["schemas"]["UserMembership"][];
             name?: string;
         };
+        Delivery: {
+            readonly attempt_log: components["schemas"]["Attempt"][];
+            readonly attempts: number;
+            /** Format: date-time */
+            readonly completed_at: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: uuid */
+            readonly event_id: string;
+            readonly event_type: string;
+            /** Format: uuid */
+            readonly id: string;
+            readonly last_status_code: number | null;
+            /** Format: date-time */
+            readonly next_attempt_at: string;
+            /** Format: date-time */
+            readonly retry_until: string;
+            readonly status: components["schemas"]["DeliveryStatusEnum"];
+            readonly webhook_id: string;
+        };
+        /**
+         * @description * `pending` - Pending
+         *     * `succeeded` - Succeeded
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        DeliveryStatusEnum: "pending" | "succeeded" | "failed";
         Denial: {
             /** Format: date-time */
             at: string;
@@ -1473,6 +1769,69 @@ export interface components {
              */
             rotated_at: string | null;
         };
+        /**
+         * @description * `` - enabled
+         *     * `manual` - disabled by an admin
+         *     * `failing` - disabled after failing for too long
+         * @enum {string}
+         */
+        DisabledReasonEnum: "manual" | "failing";
+        Endpoint: {
+            readonly consecutive_failures: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            description?: string;
+            /** Format: date-time */
+            readonly disabled_at: string | null;
+            readonly disabled_reason: components["schemas"]["DisabledReasonEnum"] | components["schemas"]["BlankEnum"];
+            /** @description Event types or patterns: `license.created`, `license.*`, `*`. Known types: license.created, license.deleted, license.expiring, license.key_rotated, license.resumed, license.suspended, license.updated, member.added, member.removed, overage.ended, overage.started, seat.denied, seat.utilization_crossed, session.ended, session.revoked, session.started, session.zombie. */
+            event_types: string[];
+            /** Format: date-time */
+            readonly failing_since: string | null;
+            /** Format: uuid */
+            readonly id: string;
+            is_enabled?: boolean;
+            /** Format: date-time */
+            readonly previous_secret_expires_at: string | null;
+            readonly secret_prefix: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /** Format: uri */
+            url: string;
+        };
+        EndpointRequest: {
+            description?: string;
+            /** @description Event types or patterns: `license.created`, `license.*`, `*`. Known types: license.created, license.deleted, license.expiring, license.key_rotated, license.resumed, license.suspended, license.updated, member.added, member.removed, overage.ended, overage.started, seat.denied, seat.utilization_crossed, session.ended, session.revoked, session.started, session.zombie. */
+            event_types: string[];
+            is_enabled?: boolean;
+            /** Format: uri */
+            url: string;
+        };
+        EndpointWithSecret: {
+            readonly consecutive_failures: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            description?: string;
+            /** Format: date-time */
+            readonly disabled_at: string | null;
+            readonly disabled_reason: components["schemas"]["DisabledReasonEnum"] | components["schemas"]["BlankEnum"];
+            /** @description Event types or patterns: `license.created`, `license.*`, `*`. Known types: license.created, license.deleted, license.expiring, license.key_rotated, license.resumed, license.suspended, license.updated, member.added, member.removed, overage.ended, overage.started, seat.denied, seat.utilization_crossed, session.ended, session.revoked, session.started, session.zombie. */
+            event_types: string[];
+            /** Format: date-time */
+            readonly failing_since: string | null;
+            /** Format: uuid */
+            readonly id: string;
+            is_enabled?: boolean;
+            /** Format: date-time */
+            readonly previous_secret_expires_at: string | null;
+            /** @description The signing secret (`whsec_…`): shown this once only. */
+            readonly secret: string;
+            readonly secret_prefix: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            /** Format: uri */
+            url: string;
+        };
         Error: {
             error: components["schemas"]["ErrorDetail"];
         };
@@ -1482,6 +1841,12 @@ export interface components {
                 [key: string]: unknown;
             };
             message: string;
+        };
+        EventType: {
+            description: string;
+            /** @description High volume: written only when subscribed. */
+            opt_in: boolean;
+            type: string;
         };
         HealthStatus: {
             status: string;
@@ -1576,10 +1941,15 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly expires_at: string | null;
+            readonly grace_days: number;
+            /** Format: date-time */
+            readonly grace_ends_at: string | null;
             readonly heartbeat_interval: number;
             readonly heartbeat_ttl: number;
             /** Format: uuid */
             readonly id: string;
+            /** @description Expired, and acquires succeed within the grace days. */
+            readonly in_grace: boolean;
             readonly is_active: boolean;
             readonly is_suspended: boolean;
             readonly key_prefix: string;
@@ -1587,9 +1957,16 @@ export interface components {
             readonly max_machines_per_person: number | null;
             readonly name: string;
             readonly offline_grace: number;
+            /** @description Extra seats past seats_total the overage setting allows. */
+            readonly overage_allowance: number;
+            readonly overage_kind: components["schemas"]["OverageKindEnum"];
+            readonly overage_value: number;
             readonly person_limit_action: components["schemas"]["PersonLimitActionEnum"];
             /** Format: uuid */
             readonly project: string | null;
+            readonly project_seats: components["schemas"]["ProjectSeats"][];
+            /** @description Seats in use past what the license allows now (after seats_total or the overage was lowered): they run until their sessions end; no new seat is granted until the count is under. */
+            readonly seats_over: number;
             readonly seats_total: number;
             /** @description Seats held now; null if the seat store is unreachable. */
             readonly seats_used: number | null;
@@ -1602,6 +1979,13 @@ export interface components {
             license: components["schemas"]["License"];
             /** @description The license key. Shown this once: store it. */
             license_key: string;
+        };
+        LicenseRenewRequest: {
+            /**
+             * Format: date-time
+             * @description The new expiry, later than the current one.
+             */
+            expires_at: string;
         };
         /**
          * @description * `active` - active
@@ -1622,12 +2006,24 @@ export interface components {
             assignment?: components["schemas"]["AssignmentEnum"];
             /** Format: date-time */
             expires_at?: string | null;
+            /** @description Days after expires_at during which acquires still succeed, marked grace. */
+            grace_days?: number;
             /** @description Seconds without a heartbeat before a seat is reclaimed. A change applies to new sessions. */
             heartbeat_ttl?: number;
             /** @description How many machines one person may hold seats on at once; null: no cap. */
             max_machines_per_person?: number | null;
             name: string;
             offline_grace?: number;
+            /**
+             * @description none: never past seats_total; percent: overage_value % more (25, 50 or 100); seats: overage_value extra seats. Grants past seats_total are marked overage.
+             *
+             *     * `none` - None
+             *     * `percent` - Percent
+             *     * `seats` - Seats
+             */
+            overage_kind?: components["schemas"]["OverageKindEnum"];
+            /** @description The percentage (25, 50, 100) or the number of extra seats. */
+            overage_value?: number;
             /**
              * @description At the cap: `refuse` the next machine (409 `person_seat_limit`) or `evict_oldest` (the person's oldest session ends; its next heartbeat gets 410).
              *
@@ -1637,6 +2033,8 @@ export interface components {
             person_limit_action?: components["schemas"]["PersonLimitActionEnum"];
             /** Format: uuid */
             project?: string | null;
+            /** @description Reservations and caps per project; replaces the whole list. Reservations add up to at most seats_total. */
+            project_seats?: components["schemas"]["ProjectSeatsRequest"][];
             /** @description May go below the seats in use: live sessions keep running, and no new seat is granted until fewer than this are in use. */
             seats_total: number;
         };
@@ -1664,6 +2062,12 @@ export interface components {
             name: string;
             slug: string;
         };
+        NotificationPreference: {
+            denials_digest?: boolean;
+            endpoint_disabled?: boolean;
+            license_expiring?: boolean;
+            utilization?: boolean;
+        };
         /** @description An organization with the caller's role in it. */
         Organization: {
             /** Format: date-time */
@@ -1684,6 +2088,24 @@ export interface components {
             readonly name: string;
             readonly slug: string;
         };
+        OverageDay: {
+            /** @description Most seats past seats_total at once. */
+            peak: number;
+            /**
+             * Format: double
+             * @description Seat-hours past seats_total.
+             */
+            seat_hours: number;
+            /** Format: date-time */
+            start: string;
+        };
+        /**
+         * @description * `none` - None
+         *     * `percent` - Percent
+         *     * `seats` - Seats
+         * @enum {string}
+         */
+        OverageKindEnum: "none" | "percent" | "seats";
         PaginatedApiTokenList: {
             /** @example 123 */
             count: number;
@@ -1728,6 +2150,36 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["AuditEvent"][];
+        };
+        PaginatedDeliveryList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Delivery"][];
+        };
+        PaginatedEndpointList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Endpoint"][];
         };
         PaginatedInvitationList: {
             /** @example 123 */
@@ -1837,6 +2289,14 @@ export interface components {
             email?: string;
             name?: string;
         };
+        PatchedEndpointRequest: {
+            description?: string;
+            /** @description Event types or patterns: `license.created`, `license.*`, `*`. Known types: license.created, license.deleted, license.expiring, license.key_rotated, license.resumed, license.suspended, license.updated, member.added, member.removed, overage.ended, overage.started, seat.denied, seat.utilization_crossed, session.ended, session.revoked, session.started, session.zombie. */
+            event_types?: string[];
+            is_enabled?: boolean;
+            /** Format: uri */
+            url?: string;
+        };
         /** @description Create (``name`` and ``seats_total`` required) and update (any subset). */
         PatchedLicenseWriteRequest: {
             /**
@@ -1848,12 +2308,24 @@ export interface components {
             assignment?: components["schemas"]["AssignmentEnum"];
             /** Format: date-time */
             expires_at?: string | null;
+            /** @description Days after expires_at during which acquires still succeed, marked grace. */
+            grace_days?: number;
             /** @description Seconds without a heartbeat before a seat is reclaimed. A change applies to new sessions. */
             heartbeat_ttl?: number;
             /** @description How many machines one person may hold seats on at once; null: no cap. */
             max_machines_per_person?: number | null;
             name?: string;
             offline_grace?: number;
+            /**
+             * @description none: never past seats_total; percent: overage_value % more (25, 50 or 100); seats: overage_value extra seats. Grants past seats_total are marked overage.
+             *
+             *     * `none` - None
+             *     * `percent` - Percent
+             *     * `seats` - Seats
+             */
+            overage_kind?: components["schemas"]["OverageKindEnum"];
+            /** @description The percentage (25, 50, 100) or the number of extra seats. */
+            overage_value?: number;
             /**
              * @description At the cap: `refuse` the next machine (409 `person_seat_limit`) or `evict_oldest` (the person's oldest session ends; its next heartbeat gets 410).
              *
@@ -1863,11 +2335,19 @@ export interface components {
             person_limit_action?: components["schemas"]["PersonLimitActionEnum"];
             /** Format: uuid */
             project?: string | null;
+            /** @description Reservations and caps per project; replaces the whole list. Reservations add up to at most seats_total. */
+            project_seats?: components["schemas"]["ProjectSeatsRequest"][];
             /** @description May go below the seats in use: live sessions keep running, and no new seat is granted until fewer than this are in use. */
             seats_total?: number;
         };
         PatchedMemberUpdateRequest: {
             role?: components["schemas"]["RoleEnum"];
+        };
+        PatchedNotificationPreferenceRequest: {
+            denials_digest?: boolean;
+            endpoint_disabled?: boolean;
+            license_expiring?: boolean;
+            utilization?: boolean;
         };
         PatchedOrganizationUpdateRequest: {
             name?: string;
@@ -1917,6 +2397,22 @@ export interface components {
          * @enum {string}
          */
         PersonLimitActionEnum: "refuse" | "evict_oldest";
+        PolicyUse: {
+            overage_allowance: number;
+            overage_days: components["schemas"]["OverageDay"][];
+            overage_peak: number;
+            /**
+             * Format: double
+             * @description The period's total.
+             */
+            overage_seat_hours: number;
+            projects: components["schemas"]["ProjectUse"][];
+            seats_total: number;
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            until: string;
+        };
         Project: {
             /** Format: date-time */
             readonly created_at: string;
@@ -1930,6 +2426,60 @@ export interface components {
             description?: string;
             name: string;
             slug?: string;
+        };
+        /** @description Seats of a license kept for one project, and the most it may hold. */
+        ProjectSeats: {
+            /** @description The most seats this project may hold at once; null for no cap. */
+            cap?: number | null;
+            /**
+             * Format: uuid
+             * @description A project of the organization.
+             */
+            project: string;
+            /**
+             * @description Seats only this project's clients can take, even when the rest are full.
+             * @default 0
+             */
+            reserved?: number;
+            /** @description What clients name it by. */
+            readonly slug: string;
+        };
+        /** @description Seats of a license kept for one project, and the most it may hold. */
+        ProjectSeatsRequest: {
+            /** @description The most seats this project may hold at once; null for no cap. */
+            cap?: number | null;
+            /**
+             * Format: uuid
+             * @description A project of the organization.
+             */
+            project: string;
+            /**
+             * @description Seats only this project's clients can take, even when the rest are full.
+             * @default 0
+             */
+            reserved?: number;
+        };
+        ProjectUse: {
+            cap: number | null;
+            days: components["schemas"]["ProjectUseDay"][];
+            peak_in_use: number;
+            /** Format: uuid */
+            project: string;
+            reserved: number;
+            /** Format: double */
+            seat_hours: number;
+            slug: string;
+        };
+        ProjectUseDay: {
+            peak_in_use: number;
+            /** Format: double */
+            seat_hours: number;
+            /** Format: date-time */
+            start: string;
+        };
+        PublishRequest: {
+            /** @description The next key: a PKCS#11 key label or a Cloud KMS key version name. Omitted: the server makes a new key (file and pkcs11 backends). */
+            reference?: string;
         };
         RecoveryCodes: {
             /** @description Shown this once; each works once. */
@@ -1961,6 +2511,10 @@ export interface components {
          * @enum {string}
          */
         RoleEnum: "owner" | "admin" | "member" | "viewer";
+        RotateSecretRequest: {
+            /** @description How long the previous secret keeps signing too (default: a day). */
+            overlap_seconds?: number;
+        };
         /**
          * @description A session in words: the person holding it (null for a license-key machine), the
          *     license's name, and the machine as its client described itself (``client_info``:
@@ -2026,6 +2580,22 @@ export interface components {
             /** @description `state` of the redirect's query. */
             state: string;
         };
+        SigningRoot: {
+            /** Format: date-time */
+            activated_at: string | null;
+            algorithm: string;
+            backend: string;
+            /** Format: date-time */
+            created_at: string;
+            kid: string;
+            readonly may_activate_at: string;
+            reference: string;
+            /** Format: date-time */
+            retired_at: string | null;
+            state: components["schemas"]["StateEnum"];
+            /** Format: date-time */
+            verify_until: string | null;
+        };
         SignInPolicy: {
             /** @description New people from sign_in_domains who sign in through sign_in_provider join as members. */
             auto_join?: boolean;
@@ -2066,6 +2636,13 @@ export interface components {
              */
             intent?: components["schemas"]["IntentEnum"];
         };
+        /**
+         * @description * `next` - next
+         *     * `active` - active
+         *     * `retired` - retired
+         * @enum {string}
+         */
+        StateEnum: "next" | "active" | "retired";
         TokenPair: {
             /** @description Short-lived JWT: `Authorization: Bearer <access>`. */
             access: string;
@@ -2079,6 +2656,12 @@ export interface components {
             /** @description Base32, for typing into the app by hand. */
             secret: string;
         };
+        /**
+         * @description * `automatic` - Automatic
+         *     * `manual` - Manual
+         * @enum {string}
+         */
+        TriggerEnum: "automatic" | "manual";
         TwoFactorCodeRequest: {
             /** @description 6 digits from the authenticator app, or a recovery code. */
             code: string;
@@ -2132,6 +2715,16 @@ export interface components {
             seat_seconds: number;
             /** Format: date-time */
             start: string;
+        };
+        UtilizationThresholds: {
+            /** @description The highest threshold the license is at now (0: none). */
+            readonly level: number;
+            /** @description Percentages of the license's seats (e.g. [80, 90, 100]); empty: the deployment's default (UTILIZATION_THRESHOLDS). */
+            thresholds: number[];
+        };
+        UtilizationThresholdsRequest: {
+            /** @description Percentages of the license's seats (e.g. [80, 90, 100]); empty: the deployment's default (UTILIZATION_THRESHOLDS). */
+            thresholds: number[];
         };
         UtilizationTotals: {
             acquires: number;
@@ -3538,7 +4131,7 @@ export interface operations {
                     "application/json": components["schemas"]["AcquireOutput"];
                 };
             };
-            /** @description validation_error or malformed_json */
+            /** @description validation_error, malformed_json or unknown_project */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3556,7 +4149,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description license_suspended, license_expired, license_inactive, license_not_assigned or permission_denied */
+            /** @description license_suspended, license_expired, license_inactive or license_not_assigned */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3574,7 +4167,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no_seats_available, person_seat_limit (details.machines) or several_licenses_assigned (details.licenses) */
+            /** @description no_seats_available (details.reason: seats_reserved when the free seats are kept for projects that reserved them; project_cap_reached), person_seat_limit (details.machines) or several_licenses_assigned (details.licenses) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5107,6 +5700,124 @@ export interface operations {
             };
         };
     };
+    license_policy_use: {
+        parameters: {
+            query?: {
+                /** @description Start (ISO 8601), on a day boundary; default 30 days ago. */
+                since?: string;
+                /** @description End (ISO 8601); default and at most: now. */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                license_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyUse"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    licenses_renew: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                license_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenseRenewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["License"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     licenses_resume: {
         parameters: {
             query?: never;
@@ -5375,6 +6086,110 @@ export interface operations {
             };
             /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    license_utilization_thresholds_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                license_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UtilizationThresholds"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    license_utilization_thresholds_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                license_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UtilizationThresholdsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UtilizationThresholds"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5666,6 +6481,117 @@ export interface operations {
             };
             /** @description conflict with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notification_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreference"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notification_preferences_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedNotificationPreferenceRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreference"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6241,6 +7167,734 @@ export interface operations {
             };
             /** @description not_found: no such object in this organization */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_event_types: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventType"][];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedEndpointList"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndpointRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointWithSecret"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Endpoint"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedEndpointRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Endpoint"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_deliveries: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Only these. */
+                status?: "failed" | "pending" | "succeeded";
+            };
+            header?: never;
+            path: {
+                endpoint_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDeliveryList"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delivery_id: string;
+                endpoint_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_rotate_secret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RotateSecretRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointWithSecret"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    webhooks_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    signing_roots_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRoot"][];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    signing_roots_publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PublishRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRoot"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description signing_root_retired */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description signing_unavailable: the next root cannot sign */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    signing_roots_activate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRoot"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description signing_root_not_ready (published too recently: details.ready_at) or signing_root_retired */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -83,6 +83,7 @@ class LicenseClient:
         hardware_id: this machine's id (default: :func:`hardware_fingerprint`,
             or ``$CODITECT_HARDWARE_ID``); 1 to 128 characters.
         client_instance: names one of several copies on one machine (<= 64 chars).
+        project: slug of the project the seat counts against (reservations, caps).
         client_info: merged over the defaults (version, sdk, hostname, platform)
             and shown to the license's admins; pass ``{"hostname": ""}`` to hide it.
         cache_dir: where the JWKS and the last lease are kept (default
@@ -107,6 +108,7 @@ class LicenseClient:
         hardware_id: str | None = None,
         client_instance: str | None = None,
         client_info: dict[str, Any] | None = None,
+        project: str | None = None,
         cache_dir: str | Path | None = None,
         use_cache: bool = True,
         cache_lease: bool = True,
@@ -130,6 +132,9 @@ class LicenseClient:
             validate_hardware_id(hardware_id) if hardware_id else hardware_fingerprint()
         )
         self.client_instance = client_instance
+        # The slug of the organization's project the seat counts against (its
+        # reservation and cap on the license); None: the license's own project.
+        self.project = project
         self.client_info = {**default_client_info(), **(client_info or {})}
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
@@ -215,6 +220,8 @@ class LicenseClient:
                 payload["license_id"] = self.license_id
         if self.client_instance:
             payload["client_instance"] = self.client_instance
+        if self.project:
+            payload["project"] = self.project
         try:
             status, body = self.transport.request(
                 "POST", f"{API}/acquire", payload, retry=retry, timeout=timeout, headers=headers

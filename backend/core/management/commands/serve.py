@@ -62,6 +62,12 @@ class Command(BaseCommand):
                     [sys.executable, manage, "reap_sessions", "--every", every], env=env
                 )
             )
+            # Webhooks and notifications (the webhooks app), what Celery does elsewhere.
+            children.append(
+                subprocess.Popen(
+                    [sys.executable, manage, "deliver_webhooks", "--every", "5"], env=env
+                )
+            )
             rollup_every = str(settings.USAGE_ROLLUP_INTERVAL)
             children.append(
                 subprocess.Popen(

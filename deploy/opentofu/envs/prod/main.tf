@@ -106,13 +106,13 @@ module "api_identity" {
 module "kms" {
   source = "../../modules/kms"
 
-  project_id                = var.project_id
-  location                  = var.region
-  key_ring_name             = "${local.name}-signing"
-  protection_level          = "HSM"
-  signer_members            = [module.api_identity.member]
-  public_key_viewer_members = [module.api_identity.member]
-  labels                    = local.labels
+  project_id        = var.project_id
+  location          = var.region
+  key_ring_name     = "${local.name}-signing"
+  protection_level  = "HSM"
+  signing_algorithm = "RSA_SIGN_PKCS1_4096_SHA256"
+  signer_members    = [module.api_identity.member]
+  labels            = local.labels
 
   depends_on = [module.project]
 }

@@ -62,3 +62,8 @@ output "identity_platform_issuer" {
   description = "Set IDENTITY_PLATFORM_PROJECT (the ConfigMap) to the project id: the API then trades ID tokens of this issuer."
   value       = module.identity_platform.issuer
 }
+
+output "kms_signing_key_version" {
+  description = "GCP_KMS_KEY_VERSION for the API's ConfigMap (the first root; SIGNING_BACKEND=gcp-kms)."
+  value       = module.kms.signing_key_version
+}

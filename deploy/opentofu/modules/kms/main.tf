@@ -1,7 +1,11 @@
-# Cloud KMS: the root token-signing key (RSA-4096, PKCS#1 v1.5 SHA-256, i.e.
-# JWS RS256) in a key ring of its own. The private half never leaves KMS; the
-# platform signs through the KMS API / PKCS#11 library as the API's Google
-# service account. See docs/deploy.md "Key rotation".
+# Cloud KMS: the root token-signing key (RSA-4096, PKCS#1 v1.5 or PSS with
+# SHA-256, i.e. JWS RS256 or PS256) in a key ring of its own, in an HSM
+# (protection_level HSM in prod). The private half never leaves KMS: HSM keys
+# cannot be exported, and the only grant is roles/cloudkms.signerVerifier on this
+# key for the API's Google service account (sign, read the public key; never
+# create, import, export or destroy versions). The API signs through the KMS API
+# (SIGNING_BACKEND=gcp-kms, GCP_KMS_KEY_VERSION). See docs/deploy.md "Signing root
+# rotation".
 
 resource "google_kms_key_ring" "this" {
   project  = var.project_id
@@ -17,7 +21,7 @@ resource "google_kms_crypto_key" "signing" {
   labels   = var.labels
 
   version_template {
-    algorithm        = "RSA_SIGN_PKCS1_4096_SHA256"
+    algorithm        = var.signing_algorithm
     protection_level = var.protection_level
   }
 

@@ -19,6 +19,19 @@ variable "signing_key_name" {
   default     = "license-token-signing"
 }
 
+variable "signing_algorithm" {
+  description = "Algorithm of the key's versions: RSA-4096 with PKCS#1 v1.5 (JWS RS256) or PSS (PS256)."
+  type        = string
+  default     = "RSA_SIGN_PKCS1_4096_SHA256"
+
+  validation {
+    condition = contains(
+      ["RSA_SIGN_PKCS1_4096_SHA256", "RSA_SIGN_PSS_4096_SHA256"], var.signing_algorithm
+    )
+    error_message = "signing_algorithm must be RSA_SIGN_PKCS1_4096_SHA256 or RSA_SIGN_PSS_4096_SHA256."
+  }
+}
+
 variable "protection_level" {
   description = "SOFTWARE or HSM (Cloud HSM, FIPS 140-2 level 3) for the key's versions."
   type        = string
@@ -37,7 +50,7 @@ variable "signer_members" {
 }
 
 variable "public_key_viewer_members" {
-  description = "IAM members allowed to read the public key (for publishing it in the JWKS)."
+  description = "IAM members that only read the public key (the signers need no such grant: signerVerifier includes it)."
   type        = list(string)
   default     = []
 }

@@ -16,7 +16,9 @@ const NAV: { to: string; label: string; policy: Policy; end?: boolean }[] = [
   { to: "projects", label: "Projects", policy: "projects.read" },
   { to: "members", label: "Members", policy: "members.read" },
   { to: "api-tokens", label: "API tokens", policy: "tokens.read" },
+  { to: "webhooks", label: "Webhooks", policy: "webhooks.read" },
   { to: "audit", label: "Audit log", policy: "audit.read" },
+  { to: "notifications", label: "Notifications", policy: "notifications.self" },
   { to: "settings", label: "Settings", policy: "org.read" },
 ];
 

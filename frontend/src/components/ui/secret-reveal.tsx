@@ -1,12 +1,14 @@
+import type { ReactNode } from "react";
+
 import { CopyButton } from "@/components/ui/copy-button";
 
 /** A secret the server shows once: the value, a copy button and a warning. */
-export function SecretReveal({ label, value, what }: { label: string; value: string; what: string }) {
+export function SecretReveal({ label, value, what, note }: { label: string; value: string; what: string; note?: ReactNode }) {
   return (
     <div className="space-y-3">
       <div role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-        <strong>Copy this {what} now.</strong> It is shown only once: CODITECT stores only a digest of it and
-        cannot show it again. If you lose it, rotate it.
+        <strong>Copy this {what} now.</strong>{" "}
+        {note ?? "It is shown only once: CODITECT stores only a digest of it and cannot show it again. If you lose it, rotate it."}
       </div>
       <div>
         <p className="mb-1 text-sm font-medium text-slate-700">{label}</p>

@@ -145,6 +145,10 @@ describe("creating a license", () => {
       heartbeat_ttl: 360,
       expires_at: null,
       project: projects[0].id,
+      overage_kind: "none",
+      overage_value: 0,
+      grace_days: 0,
+      project_seats: [],
     });
     await user.click(within(shown).getByRole("button", { name: "Copy license key" }));
     // user-event stands in for the system clipboard.

@@ -11,6 +11,7 @@ import { useResumeLicense } from "@/features/licenses/api/resume-license";
 import { useRotateLicenseKey } from "@/features/licenses/api/rotate-license-key";
 import { useSuspendLicense } from "@/features/licenses/api/suspend-license";
 import { EditLicenseDialog } from "@/features/licenses/components/edit-license-dialog";
+import { RenewLicenseDialog } from "@/features/licenses/components/renew-license-dialog";
 import { licenseStatus } from "@/components/domain/license-status";
 import { toast } from "@/lib/toast";
 
@@ -27,6 +28,7 @@ export function LicenseActions({ org, license }: { org: string; license: License
   return (
     <>
       <EditLicenseDialog org={org} license={license} />
+      {license.expires_at && <RenewLicenseDialog org={org} license={license} />}
       {suspended ? (
         <ConfirmButton
           trigger="Resume"

@@ -8,6 +8,7 @@ import { useProjectChoices } from "@/features/licenses/api/get-project-choices";
 import { LicenseActions } from "@/features/licenses/components/license-actions";
 import { LicensePeople } from "@/features/licenses/components/license-people";
 import { LicenseStatusBadge, SeatMeter } from "@/components/domain/license-status";
+import { LicensePolicyUse } from "@/features/licenses/components/license-policy-use";
 import { LicenseUtilization } from "@/features/licenses/components/license-utilization";
 import { SessionsTable } from "@/features/licenses/components/sessions-table";
 import { ApiError } from "@/lib/api-error";
@@ -64,8 +65,35 @@ export function LicenseDetail({ org, licenseId, role }: { org: string; licenseId
               <dt className="sr-only">Seats in use</dt>
               <dd>
                 <SeatMeter used={license.seats_used} total={license.seats_total} />
+                {license.seats_over > 0 && (
+                  <p className="mt-2 text-sm font-medium text-amber-800" data-testid="seats-over">
+                    {license.seats_used} of {license.seats_total + license.overage_allowance} in use — over until sessions end. New clients are
+                    refused until fewer are running.
+                  </p>
+                )}
               </dd>
             </div>
+            <div className="flex justify-between gap-4">
+              <dt className="text-slate-500">Overage</dt>
+              <dd>{license.overage_allowance > 0 ? `Up to ${license.overage_allowance} extra` : "None"}</dd>
+            </div>
+            {license.project_seats.map((rule) => (
+              <div key={rule.project} className="flex justify-between gap-4">
+                <dt className="text-slate-500">Project {rule.slug}</dt>
+                <dd>
+                  {[rule.reserved ? `${rule.reserved} reserved` : null, rule.cap != null ? `cap ${rule.cap}` : null].filter(Boolean).join(", ")}
+                </dd>
+              </div>
+            ))}
+            {license.grace_days > 0 && (
+              <div className="flex justify-between gap-4">
+                <dt className="text-slate-500">Grace period</dt>
+                <dd>
+                  {license.grace_days} day{license.grace_days === 1 ? "" : "s"}
+                  {license.in_grace && <span className="ml-2 font-medium text-amber-800">(in grace now: renew)</span>}
+                </dd>
+              </div>
+            )}
             <div className="flex justify-between gap-4">
               <dt className="text-slate-500">Heartbeat TTL</dt>
               <dd>{formatDuration(license.heartbeat_ttl)}</dd>
@@ -87,6 +115,11 @@ export function LicenseDetail({ org, licenseId, role }: { org: string; licenseId
         <div className="lg:col-span-2">
           <LicenseUtilization org={org} licenseId={license.id} seatsTotal={license.seats_total} />
         </div>
+        {(license.overage_allowance > 0 || license.project_seats.length > 0) && (
+          <div className="lg:col-span-3">
+            <LicensePolicyUse org={org} licenseId={license.id} />
+          </div>
+        )}
         <div className="lg:col-span-3">
           <LicensePeople org={org} license={license} manage={manage} />
         </div>

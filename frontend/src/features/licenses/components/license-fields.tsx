@@ -1,5 +1,9 @@
+import { useState } from "react";
+
 import { SelectField, TextField } from "@/components/ui/form";
+import type { License } from "@/features/licenses/api/get-licenses";
 import { useProjectChoices } from "@/features/licenses/api/get-project-choices";
+import { SeatPolicyFields, seatPolicyBody } from "@/features/licenses/components/seat-policy-fields";
 import type { FieldErrors } from "@/lib/api-error";
 import { fromLocalInput, toLocalInput } from "@/lib/format";
 
@@ -9,11 +13,12 @@ export type LicenseFormDefaults = {
   seats_total?: number;
   expires_at?: string | null;
   heartbeat_ttl?: number;
-};
+} & Partial<Pick<License, "overage_kind" | "overage_value" | "grace_days" | "project_seats">>;
 
 /** The fields a license is created and edited with. */
 export function LicenseFields({ org, errors, defaults = {} }: { org: string; errors: FieldErrors; defaults?: LicenseFormDefaults }) {
   const projects = useProjectChoices(org);
+  const [seats, setSeats] = useState(String(defaults.seats_total ?? 5));
   return (
     <>
       <TextField label="Name" name="name" required defaultValue={defaults.name} error={errors.name} autoComplete="off" />
@@ -25,9 +30,10 @@ export function LicenseFields({ org, errors, defaults = {} }: { org: string; err
           min={1}
           step={1}
           required
-          defaultValue={defaults.seats_total ?? 5}
+          value={seats}
+          onChange={(e) => setSeats(e.target.value)}
           error={errors.seats_total}
-          hint="Clients that may run at once."
+          hint="Clients that may run at once. Fewer than are in use now: running clients keep their seats, new ones wait until enough end."
         />
         <TextField
           label="Heartbeat TTL (seconds)"
@@ -62,6 +68,7 @@ export function LicenseFields({ org, errors, defaults = {} }: { org: string; err
           </option>
         ))}
       </SelectField>
+      <SeatPolicyFields org={org} seats={Number(seats)} errors={errors} defaults={defaults} />
     </>
   );
 }
@@ -75,5 +82,6 @@ export function licenseBody(values: Record<string, string>) {
     heartbeat_ttl: int(values.heartbeat_ttl),
     expires_at: fromLocalInput(values.expires_at ?? ""),
     project: values.project ? values.project : null,
+    ...seatPolicyBody(values),
   };
 }

@@ -1,0 +1,126 @@
+"""Seat policy of a license: overage, reservations and caps per project.
+
+The rules themselves run inside the one atomic seat step (``seatstore.lua._SEAT_POLICY``
+and ``seatstore.sql_store._seat_policy_admits``); this module turns a license and the
+asker's project into the ``SeatTerms`` they read, checks an admin's settings, and is
+the one place where a grant into overage is noticed.
+
+- Overage: grants past ``seats_total`` up to ``License.overage_allowance`` (a percentage
+  of the seats, rounded down, or a number of seats), each marked ``overage``.
+- Reservations: K seats of a license kept for a project; others can take at most the
+  limit minus every reservation's unused part. The sum of reservations never exceeds
+  ``seats_total`` (checked on every change, a lower ``seats_total`` included).
+- Caps: a project never holds more than M seats of the license.
+- A seat counts against the project named in the acquire, else the license's project.
+"""
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from core.actor import Actor
+from events import types as event_types
+from events.services import event_record
+from licenses.models import License
+from licenses.seatstore.base import SeatTerms
+
+logger = logging.getLogger(__name__)
+
+OVERAGE_PERCENTAGES = (25, 50, 100)
+
+
+def seat_terms(license_: License, project_id: str) -> SeatTerms:
+    """The terms of one acquire of ``license_`` by a client of ``project_id`` ("" none)."""
+    rules = license_.project_seats
+    if not rules and not license_.overage_value:
+        return SeatTerms(seats_total=license_.seats_total, project=project_id)
+    reserved = {r["project"]: r["reserved"] for r in rules if r.get("reserved")}
+    cap = next((r.get("cap") for r in rules if r["project"] == project_id), None)
+    return SeatTerms(
+        seats_total=license_.seats_total,
+        allowance=license_.overage_allowance,
+        project=project_id,
+        reserved=reserved,
+        cap=cap,
+    )
+
+
+def project_by_slug(license_: License, slug: str) -> str | None:
+    """The id of a project named in the license's rules, without a query."""
+    return next((r["project"] for r in license_.project_seats if r.get("slug") == slug), None)
+
+
+@dataclass(frozen=True)
+class PolicyProblem:
+    """Why a license's settings cannot hold: a field and a sentence for the admin."""
+
+    field: str
+    message: str
+
+
+def policy_problems(
+    *, seats_total: int, overage_kind: str, overage_value: int, rules: Iterable[Mapping]
+) -> list[PolicyProblem]:
+    """Everything that breaks in these settings, in plain words (empty: they hold)."""
+    problems: list[PolicyProblem] = []
+    if overage_kind == License.OverageKind.PERCENT and overage_value not in OVERAGE_PERCENTAGES:
+        problems.append(
+            PolicyProblem("overage_value", "A percentage overage is 25, 50 or 100 (%).")
+        )
+    if overage_kind == License.OverageKind.SEATS and overage_value < 1:
+        problems.append(PolicyProblem("overage_value", "Give at least one extra seat."))
+    rules = list(rules)
+    reserved = sum(r.get("reserved") or 0 for r in rules)
+    if reserved > seats_total:
+        names = ", ".join(
+            f"{r.get('slug') or r['project']} ({r['reserved']})" for r in rules if r.get("reserved")
+        )
+        problems.append(
+            PolicyProblem(
+                "project_seats",
+                f"Reservations add up to {reserved} seats but the license has {seats_total}: "
+                f"lower these reservations first: {names}.",
+            )
+        )
+    for r in rules:
+        cap, kept = r.get("cap"), r.get("reserved") or 0
+        if cap is not None and cap < kept:
+            problems.append(
+                PolicyProblem(
+                    "project_seats",
+                    f"Project {r.get('slug') or r['project']} reserves {kept} seats but is "
+                    f"capped at {cap}.",
+                )
+            )
+    return problems
+
+
+def over_limit(license_: License, seats_used: int | None) -> int:
+    """Seats in use past what the license allows now (after a lower ``seats_total`` or
+    allowance): they keep running; no new seat is granted until the count is under."""
+    if seats_used is None:
+        return 0
+    return max(0, seats_used - license_.seats_total - license_.overage_allowance)
+
+
+def overage_observed(license_: License, seats_used: int, notes: Mapping[str, Any]) -> bool:
+    """Whether a grant is an overage grant; the one place a license going into overage
+    is noticed (its first seat past ``seats_total``), which writes ``overage.started``.
+    Its end is the first seat event whose level is back at ``seats_total``
+    (``analytics.selectors.overage_usage`` finds both)."""
+    overage = bool(notes.get("overage"))
+    if overage and seats_used == license_.seats_total + 1:
+        logger.info("license %s went into overage", license_.id)
+        event_record(
+            org_id=license_.org_id,
+            type=event_types.OVERAGE_STARTED,
+            data={
+                "license": {"id": str(license_.id), "name": license_.name},
+                "seats_used": seats_used,
+                "seats_total": license_.seats_total,
+                "overage_allowance": license_.overage_allowance,
+            },
+            actor=Actor.system_named("seat"),
+        )
+    return overage
