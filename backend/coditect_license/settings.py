@@ -346,6 +346,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "users.tasks.sessions_clear_expired",
         "schedule": timedelta(hours=1),
     },
+    "device-authorizations-clear-expired": {
+        "task": "users.tasks.device_authorizations_clear_expired",
+        "schedule": timedelta(hours=1),
+    },
     "webhooks-sweep": {
         "task": "webhooks.tasks.sweep",
         "schedule": timedelta(seconds=WEBHOOK_SWEEP_INTERVAL),
@@ -391,6 +395,10 @@ REST_FRAMEWORK = {
         "register": env_str("THROTTLE_REGISTER", "10/min"),
         "password_reset": env_str("THROTTLE_PASSWORD_RESET", "5/min"),
         "sign_in_provider": env_str("THROTTLE_SIGN_IN_PROVIDER", "30/min"),
+        # The CLI's device sign-in (users.device_flow): codes asked for per IP, and
+        # user codes looked up or decided per IP and per person (against guessing).
+        "device_code": env_str("THROTTLE_DEVICE_CODE", "20/min"),
+        "device_verify": env_str("THROTTLE_DEVICE_VERIFY", "10/min"),
         "acquire_ip": env_str("THROTTLE_ACQUIRE_IP", "600/min"),
         "acquire_key": env_str("THROTTLE_ACQUIRE_KEY", "300/min"),
     },
@@ -488,6 +496,11 @@ OTP_TOTP_THROTTLE_FACTOR = env_int("TWO_FACTOR_THROTTLE_FACTOR", 1, minimum=1)
 # Django sessions only carry a started provider sign-in (state, PKCE verifier,
 # nonce; Authlib lets them expire after an hour too).
 SESSION_COOKIE_AGE = 3600
+
+# The CLI's device sign-in (RFC 8628, users.device_flow): how long a code may wait
+# for the person's approval, and the least seconds between two polls.
+DEVICE_CODE_SECONDS = env_int("DEVICE_CODE_SECONDS", 900, minimum=10)
+DEVICE_CODE_INTERVAL = env_int("DEVICE_CODE_INTERVAL", 5, minimum=1)
 SESSION_COOKIE_HTTPONLY = True
 # Seconds a call to a provider (discovery, token, user info, JWKS) may take.
 SIGN_IN_PROVIDER_TIMEOUT = env_int("SIGN_IN_PROVIDER_TIMEOUT", 10, minimum=1)

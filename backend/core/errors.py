@@ -70,6 +70,15 @@ STATUS: dict[str, tuple[int, dict[str, str]]] = {
     "signing_root_not_ready": (status.HTTP_409_CONFLICT, {}),
     "signing_root_retired": (status.HTTP_409_CONFLICT, {}),
     "email_unavailable": (status.HTTP_503_SERVICE_UNAVAILABLE, {}),
+    # People holding seats (licenses.services.seats, .assignments; users.device_flow).
+    "invalid_person_token": (status.HTTP_401_UNAUTHORIZED, {"WWW-Authenticate": "Bearer"}),
+    "license_not_assigned": (status.HTTP_403_FORBIDDEN, {}),
+    "license_not_found": (status.HTTP_404_NOT_FOUND, {}),
+    "person_seat_limit": (status.HTTP_409_CONFLICT, {}),
+    "several_licenses_assigned": (status.HTTP_409_CONFLICT, {}),
+    "no_license_assigned": (status.HTTP_422_UNPROCESSABLE_ENTITY, {}),
+    "invalid_user_code": (status.HTTP_404_NOT_FOUND, {}),
+    "device_code_decided": (status.HTTP_409_CONFLICT, {}),
     # Sign-in with providers and two-factor (users.providers, .identities, .two_factor,
     # .policies) and the organization's two-factor rule (tenants.api.tenancy).
     "invalid_state": (status.HTTP_400_BAD_REQUEST, {}),

@@ -10,13 +10,16 @@ class LicensesConfig(AppConfig):
         from licenses import license_cache, receivers, signing
         from licenses.models import License
         from projects.models import Project
-        from tenants.signals import organization_deleting
+        from tenants.signals import member_removed, organization_deleting
 
         # /readyz names the signer when this process cannot sign a token (503).
         preflight.add_pod_check("signer", signing.check_signer)
 
         organization_deleting.connect(
             receivers.organization_deleting, weak=False, dispatch_uid="licenses_org_deleting"
+        )
+        member_removed.connect(
+            receivers.member_removed, weak=False, dispatch_uid="licenses_member_removed"
         )
 
         # Every write of a license through the ORM reaches acquire's cache, whoever

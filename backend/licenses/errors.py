@@ -68,6 +68,44 @@ class BorrowLimitReached(DomainError):
     message = "As many seats of this license as it lends at once are borrowed."
 
 
+class InvalidPersonToken(DomainError):
+    code = "invalid_person_token"
+    message = "The bearer token is not a valid, unexpired sign-in of an active person."
+
+
+class LicenseNotFound(DomainError):
+    """A person named a license of an organization they are not a member of, or none
+    exists: one answer for both (nothing confirmed)."""
+
+    code = "license_not_found"
+    message = "No license with this id is available to you."
+
+
+class LicenseNotAssigned(DomainError):
+    code = "license_not_assigned"
+    message = "This license is assigned to named people, and you are not one of them."
+
+
+class PersonSeatLimit(DomainError):
+    code = "person_seat_limit"
+    message = "You hold seats of this license on as many machines as it allows."
+
+
+class NoLicenseAssigned(DomainError):
+    code = "no_license_assigned"
+    message = "No license is assigned to you: name one (license_id) or ask an admin."
+
+
+class SeveralLicensesAssigned(DomainError):
+    code = "several_licenses_assigned"
+    message = "Several licenses are assigned to you: name one (license_id)."
+
+
+class PersonNotFound(DomainError):
+    code = "not_found"
+    message = "No such person in this organization."
+
+
 class SigningRootNotReady(DomainError):
     """The next root has not been published long enough for every client to hold it."""
 

@@ -27,6 +27,14 @@ class License(models.Model):
         FLOATING = "floating"
         NODE_LOCKED = "node_locked"
 
+    class Assignment(models.TextChoices):
+        OPEN = "open"
+        ASSIGNED = "assigned"
+
+    class PersonLimitAction(models.TextChoices):
+        REFUSE = "refuse"
+        EVICT_OLDEST = "evict_oldest"
+
     class OverageKind(models.TextChoices):
         NONE = "none"
         PERCENT = "percent"
@@ -52,6 +60,18 @@ class License(models.Model):
     )
     offline_grace = models.PositiveIntegerField(
         default=_default_offline_grace, validators=[MaxValueValidator(30 * 86400)]
+    )
+    # Who may hold a seat as a person (DESIGN §10): any member, or only the people
+    # assigned to it (``LicenseAssignment``). License-key acquires are not people.
+    assignment = models.CharField(max_length=10, choices=Assignment.choices, default="open")
+    # How many machines one person may hold seats on at once; None: no cap.
+    max_machines_per_person = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    # At the cap: refuse the next machine (409 person_seat_limit) or end the person's
+    # oldest session and grant the new one.
+    person_limit_action = models.CharField(
+        max_length=12, choices=PersonLimitAction.choices, default="refuse"
     )
     # Seat policy (licenses.seat_policy): how far past seats_total a grant may go ...
     overage_kind = models.CharField(
@@ -180,8 +200,9 @@ class LicenseSession(models.Model):
     )
     hardware_id = models.CharField(max_length=128)
     client_instance = models.CharField(max_length=64, blank=True)
-    # The seat store's member: hardware id plus client instance (idempotency key).
-    member = models.CharField(max_length=200)
+    # The seat store's member: hardware id plus client instance, plus the person for a
+    # person's acquire (idempotency key).
+    member = models.CharField(max_length=255)
     client_info = models.JSONField(default=dict, blank=True)
     # Keyed digest of the session secret (licenses.session_secrets); never the secret.
     secret_digest = models.CharField(max_length=64, blank=True, default="")
@@ -220,7 +241,12 @@ class LicenseSession(models.Model):
             models.Index(
                 fields=["project"], condition=Q(project__isnull=False), name="session_project"
             ),
-            models.Index(fields=["user"], condition=Q(user__isnull=False), name="session_user"),
+            # A person's sessions, newest first (their page); also serves SET NULL.
+            models.Index(
+                fields=["user", "started_at"],
+                condition=Q(user__isnull=False),
+                name="session_user_started",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -240,10 +266,14 @@ class SeatLease(models.Model):
 
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     license = models.ForeignKey(License, on_delete=models.CASCADE, related_name="+")
-    member = models.CharField(max_length=200)
+    member = models.CharField(max_length=255)
     holder = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
     secret_digest = models.CharField(max_length=64, blank=True, default="")
+    # The person holding the seat ("" for a license-key machine) and when it was
+    # granted: the per-person cap counts by the first, evicts the oldest by the second.
+    person = models.CharField(max_length=64, blank=True, default="")
+    granted_at = models.DateTimeField(null=True, blank=True)
     # The project the seat counts against (reservations and caps), "" for none.
     project = models.CharField(max_length=64, blank=True, default="")
     # A borrowed seat (offline checkout): counted against the borrow cap.
@@ -255,10 +285,38 @@ class SeatLease(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["license", "member"], name="uniq_lease_member")
         ]
-        indexes = [models.Index(fields=["license", "expires_at"], name="lease_license_expiry")]
+        indexes = [
+            models.Index(fields=["license", "expires_at"], name="lease_license_expiry"),
+            models.Index(
+                fields=["license", "person"], condition=~Q(person=""), name="lease_person"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.license_id}:{self.member}"
+
+
+class LicenseAssignment(models.Model):
+    """A person who may use an ``assigned`` license. Written only by
+    ``licenses.services.assignments`` (audited); unassigning ends their sessions."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    license = models.ForeignKey(License, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="license_assignments"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(org="org")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["license", "user"], name="uniq_license_assignment")
+        ]
+        indexes = [models.Index(fields=["user", "org"], name="assignment_user_org")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.license_id}"
 
 
 class LicenseExpiryWarning(models.Model):

@@ -6,9 +6,10 @@ from typing import Any
 from django.db import transaction
 from django_scopes import scope
 
-from licenses.models import License
+from licenses.models import License, LicenseAssignment, LicenseSession
 from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import SeatStoreUnavailable
+from licenses.services import session_rows
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,29 @@ def organization_deleting(*, org: Any, **_: Any) -> None:
                 )
 
     transaction.on_commit(drop_seats)
+
+
+def member_removed(*, org: Any, user: Any, **_: Any) -> None:
+    """A person who is no longer a member holds nothing of the organization: their
+    assignments go with the membership, and their live sessions end (revoked, seats
+    free, next heartbeat 410) once the removal commits."""
+    with scope(org=org):
+        LicenseAssignment.objects.filter(user=user).delete()
+
+    def end_sessions() -> None:
+        with scope(org=org):
+            live = list(
+                LicenseSession.objects.filter(
+                    user=user, status=LicenseSession.Status.ACTIVE
+                ).values_list("id", "license_id", "member")
+            )
+        try:
+            session_rows.sessions_revoke_live(get_seat_store(), live)
+        except SeatStoreUnavailable:
+            # Their sessions end at their next heartbeat's 410 or by the reaper.
+            logger.warning("seat store unavailable: sessions of a removed member left live")
+
+    transaction.on_commit(end_sessions)
 
 
 def project_changed(*, project: Any, deleted: bool) -> None:

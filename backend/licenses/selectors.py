@@ -5,20 +5,30 @@ import logging
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from core.roles import POLICY, Role
 from licenses import license_cache, seat_policy
-from licenses.errors import UnknownProject
+from licenses.errors import (
+    NoLicenseAssigned,
+    PersonNotFound,
+    SeveralLicensesAssigned,
+    UnknownProject,
+)
 from licenses.keys import DISPLAY_PREFIX_LENGTH, license_key_digest, license_key_matches
-from licenses.models import License, LicenseSession, SigningKey
+from licenses.models import License, LicenseAssignment, LicenseSession, SigningKey
 from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import SeatStoreUnavailable
 from projects.models import Project
+from tenants.models import Membership
+from users.models import RefreshTokenFamily, User
 
 logger = logging.getLogger(__name__)
 
@@ -181,8 +191,11 @@ def session_list(
     project_id: Any = None,
     hardware_id: str | None = None,
 ) -> QuerySet[LicenseSession]:
-    """Sessions of the organization in scope, newest first."""
-    sessions = LicenseSession.objects.order_by("-started_at", "id")
+    """Sessions of the organization in scope, newest first, with their person and
+    license (names, not ids, in the dashboard)."""
+    sessions = LicenseSession.objects.select_related("user", "license").order_by(
+        "-started_at", "id"
+    )
     if license_id:
         sessions = sessions.filter(license_id=license_id)
     if status:
@@ -194,6 +207,115 @@ def session_list(
     if hardware_id:
         sessions = sessions.filter(hardware_id=hardware_id)
     return sessions
+
+
+# Roles whose members may hold a seat as a person (``core.roles.POLICY["licenses.use"]``).
+_SEAT_ROLES = tuple(
+    name for name in ("member", "admin", "owner") if Role.parse(name) >= POLICY["licenses.use"]
+)
+
+
+def license_for_person(*, user_id: Any, family_id: Any, license_id: Any = None) -> License | None:
+    """The license a person's acquire is for, in one query: the one named, if the person
+    is an active member (with a role that uses licenses) of its organization and the
+    sign-in (``family_id``) is not revoked; else, with none named, the one license
+    assigned to them. None: nothing the person may use has that id (one answer for a
+    license of another organization and for no license at all).
+
+    ``NoLicenseAssigned`` / ``SeveralLicensesAssigned`` when none is named and the
+    person has no, or more than one, assigned license."""
+    if license_id is not None:
+        return _license_for_person_named(user_id, family_id, license_id)
+    person = {
+        "org__memberships__user_id": user_id,
+        "org__memberships__role__in": _SEAT_ROLES,
+        "org__memberships__user__is_active": True,
+        "org__memberships__user__refresh_families__id": family_id,
+        "org__memberships__user__refresh_families__revoked_at__isnull": True,
+    }
+    with scopes_disabled():
+        found = list(
+            License.objects.filter(assignments__user_id=user_id, **person).order_by("name")[:10]
+        )
+    if not found:
+        raise NoLicenseAssigned()
+    if len(found) > 1:
+        raise SeveralLicensesAssigned(
+            details={"licenses": [{"id": str(x.id), "name": x.name} for x in found]}
+        )
+    return found[0]
+
+
+def sessions_of_holders(holders: Iterable[str]) -> list[dict[str, Any]]:
+    """The machines holding these sessions, in words, oldest first (a person's
+    ``person_seat_limit`` answer lists them)."""
+    with scopes_disabled():
+        rows = LicenseSession.objects.filter(id__in=list(holders)).order_by("started_at")
+        return [
+            {
+                "session_id": str(row.id),
+                "hostname": (row.client_info or {}).get("hostname", ""),
+                "platform": (row.client_info or {}).get("platform", ""),
+                "client_version": (row.client_info or {}).get("version", ""),
+                "hardware_id": row.hardware_id,
+                "started_at": row.started_at.isoformat(),
+                "last_heartbeat_at": row.last_heartbeat_at.isoformat(),
+            }
+            for row in rows
+        ]
+
+
+def assignment_list(*, license_: License) -> QuerySet[LicenseAssignment]:
+    """The people assigned to a license, by name."""
+    return (
+        LicenseAssignment.objects.filter(license=license_)
+        .select_related("user")
+        .order_by("user__name", "user__email")
+    )
+
+
+def member_user(*, user_id: Any, include_former: bool = False) -> Any:
+    """A person of the organization in scope (a member; with ``include_former``, also
+    anyone who held a session of it), else ``NotFound``: one answer for a person of
+    another organization and for nobody."""
+    membership = Membership.objects.select_related("user").filter(user_id=user_id).first()
+    if membership is not None:
+        return membership.user
+    if include_former and LicenseSession.objects.filter(user_id=user_id).exists():
+        return User.objects.get(pk=user_id)
+    raise PersonNotFound()
+
+
+def _license_for_person_named(user_id: Any, family_id: Any, license_id: Any) -> License | None:
+    """``license_for_person`` with a license named: the acquire hot path's one query,
+    as a statement written once (``_person_license_statement``), which spares the ORM's
+    compilation of a five-table join on every person's acquire (bench/RESULTS.md)."""
+    uuid_db = License._meta.pk.get_db_prep_value
+    params = [
+        uuid_db(uuid.UUID(str(license_id)), connection),
+        uuid_db(uuid.UUID(str(user_id)), connection),
+        *_SEAT_ROLES,
+        uuid_db(uuid.UUID(str(family_id)), connection),
+    ]
+    with scopes_disabled():
+        # raw(): the database's own converters apply (SQLite's UUIDs and datetimes).
+        return next(iter(License.objects.raw(_person_license_statement(), params)), None)
+
+
+@cache
+def _person_license_statement() -> str:
+    quote = connection.ops.quote_name
+    fields = ", ".join(f"l.{quote(f.column)}" for f in License._meta.concrete_fields)
+    roles = ", ".join(["%s"] * len(_SEAT_ROLES))
+    # Names come from the models, every value is a parameter.
+    return (
+        f"SELECT {fields} FROM {quote(License._meta.db_table)} l "  # noqa: S608
+        f"JOIN {quote(Membership._meta.db_table)} m ON m.org_id = l.org_id "
+        f"JOIN {quote(User._meta.db_table)} u ON u.id = m.user_id "
+        f"JOIN {quote(RefreshTokenFamily._meta.db_table)} f ON f.user_id = u.id "
+        f"WHERE l.id = %s AND m.user_id = %s AND m.role IN ({roles}) AND u.is_active "
+        "AND f.id = %s AND f.revoked_at IS NULL"
+    )
 
 
 def signing_roots() -> QuerySet:

@@ -266,6 +266,7 @@ def membership_remove(
         actor=actor,
     )
     membership.delete()
+    signals.member_removed.send(sender=Membership, org=membership.org, user=membership.user)
 
 
 def _member_event_data(membership: Membership, **extra: Any) -> dict[str, Any]:

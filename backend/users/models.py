@@ -84,9 +84,19 @@ class RefreshTokenFamily(models.Model):
         REUSE = "reuse"
         PASSWORD_CHANGE = "password_change"  # noqa: S105
         PASSWORD_RESET = "password_reset"  # noqa: S105
+        DEVICE_REVOKED = "device_revoked"  # the person or an admin revoked the device
+        MEMBER_REMOVED = "member_removed"
+
+    class Kind(models.TextChoices):
+        BROWSER = "browser"  # a dashboard sign-in
+        DEVICE = "device"  # a CLI signed in by the device authorization grant
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="refresh_families")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.BROWSER)
+    # What asked, as the device said it (shown on the approval page and the person's
+    # list of signed-in devices): hostname, platform, client version.
+    device_info = models.JSONField(default=dict, blank=True)
     current_jti = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
     rotated_at = models.DateTimeField(null=True, blank=True)
@@ -120,3 +130,42 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code {self.pk} of {self.user_id}"
+
+
+class DeviceAuthorization(models.Model):
+    """One device authorization request (RFC 8628): a CLI asked to sign in, and the
+    person it names approves or denies it on the dashboard.
+
+    Both codes are stored as keyed digests (core.secrets): the device code is the
+    CLI's secret, and a user code is short enough that its table must not be a list
+    of codes to type. Authlib's grant reads it through ``users.device_flow``.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        APPROVED = "approved"
+        DENIED = "denied"
+        USED = "used"  # the CLI got its tokens: the codes are spent
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client_id = models.CharField(max_length=64)
+    scope = models.CharField(max_length=200, blank=True)
+    device_code_digest = models.CharField(max_length=64, unique=True)
+    user_code_digest = models.CharField(max_length=64, unique=True)
+    device_info = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    interval = models.PositiveIntegerField(default=5)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="device_auth_expiry")]
+
+    def __str__(self) -> str:
+        return f"device authorization {self.id} ({self.status})"

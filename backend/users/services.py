@@ -73,12 +73,21 @@ def _email_taken(email: str, *, exclude: User | None = None) -> bool:
 # Sign-up and sign-in ----------------------------------------------------------
 
 
-def token_pair_issue(*, user: User) -> dict[str, str]:
-    """Sign in: a new refresh-token family, its first refresh token and an access token."""
+def token_pair_issue(
+    *,
+    user: User,
+    kind: str = RefreshTokenFamily.Kind.BROWSER,
+    device_info: dict[str, Any] | None = None,
+) -> dict[str, str]:
+    """Sign in: a new refresh-token family, its first refresh token and an access token.
+    A CLI's device sign-in (``users.device_flow``) is a family of kind ``device`` that
+    keeps what the device said it is, for the person's list of signed-in devices."""
     refresh = FamilyRefreshToken.for_family(user=user, family_id=uuid.uuid4())
     RefreshTokenFamily.objects.create(
         id=refresh.family_id,
         user=user,
+        kind=kind,
+        device_info=device_info or {},
         current_jti=refresh.jti,
         expires_at=refresh.expires_at,
     )
@@ -174,6 +183,23 @@ def user_sign_ins_revoke(*, user: User, reason: str, keep_family: uuid.UUID | No
     if keep_family is not None:
         families = families.exclude(pk=keep_family)
     return _families_revoke(families, reason=reason)
+
+
+def member_sign_ins_revoke(*, user: User) -> int:
+    """A person removed from an organization: their CLI sign-ins (device grant) end.
+    A device sign-in is not bound to one organization, so all of them end; browser
+    sign-ins stay (the dashboard shows their remaining organizations)."""
+    families = RefreshTokenFamily.objects.filter(user=user, kind=RefreshTokenFamily.Kind.DEVICE)
+    return _families_revoke(families, reason=RefreshTokenFamily.RevokeReason.MEMBER_REMOVED)
+
+
+def device_sign_in_revoke(*, user: User, family_id: Any) -> bool:
+    """The person (or an admin, for a member) ends one CLI sign-in; False if it is not
+    theirs or was revoked already."""
+    families = RefreshTokenFamily.objects.filter(
+        pk=family_id, user=user, kind=RefreshTokenFamily.Kind.DEVICE
+    )
+    return _families_revoke(families, reason=RefreshTokenFamily.RevokeReason.DEVICE_REVOKED) > 0
 
 
 # The signed-in user -----------------------------------------------------------

@@ -9,3 +9,11 @@ def sessions_clear_expired() -> int:
     (users.providers), an hour at most: Celery beat drops the expired ones hourly."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task(name="users.tasks.device_authorizations_clear_expired", ignore_result=True)
+def device_authorizations_clear_expired() -> int:
+    """CLI sign-in requests (users.device_flow) live minutes; drop them a day later."""
+    from users.device_flow import device_authorizations_clear_expired as clear
+
+    return clear()

@@ -6,7 +6,9 @@ counters are fixed windows shared by every API process (``core.ratelimit``: Redi
 the SQL database without it), so N workers never let N times the rate through.
 """
 
-from core.ratelimit import ClientIpThrottle
+from rest_framework.request import Request
+
+from core.ratelimit import ClientIpThrottle, FixedWindowThrottle
 
 
 class LoginThrottle(ClientIpThrottle):
@@ -23,3 +25,25 @@ class PasswordResetThrottle(ClientIpThrottle):
 
 class SignInProviderThrottle(ClientIpThrottle):
     scope = "sign_in_provider"
+
+
+class DeviceCodeThrottle(ClientIpThrottle):
+    """CLI sign-in requests asked for, per client IP."""
+
+    scope = "device_code"
+
+
+class DeviceVerifyIpThrottle(ClientIpThrottle):
+    """User codes looked up or decided, per client IP: guessing is bounded."""
+
+    scope = "device_verify"
+
+
+class DeviceVerifyPersonThrottle(FixedWindowThrottle):
+    """The same, per signed-in person (who may come from many addresses)."""
+
+    scope = "device_verify"
+
+    def ident(self, request: Request) -> str | None:
+        user = getattr(request, "user", None)
+        return f"user:{user.pk}" if user is not None and user.is_authenticated else None

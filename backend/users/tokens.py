@@ -12,7 +12,7 @@ from typing import Any
 
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 # Copied into the access token too (simplejwt copies every claim a refresh token has
@@ -56,3 +56,17 @@ def family_of(claims: Any) -> uuid.UUID | None:
         return uuid.UUID(claims[FAMILY_CLAIM])
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
+
+
+def person_of_access_token(raw: str) -> tuple[str, uuid.UUID] | None:
+    """(user id, sign-in family) of a well-signed, unexpired access token, checked by
+    signature and claims only (no database read: a person's acquire checks the person,
+    their membership and their sign-in in its own single query). None otherwise."""
+    try:
+        token = AccessToken(raw)
+    except TokenError:
+        return None
+    user_id, family_id = token.payload.get(api_settings.USER_ID_CLAIM), family_of(token.payload)
+    if not user_id or family_id is None:
+        return None
+    return str(user_id), family_id

@@ -69,7 +69,16 @@ function stop(child: ChildProcess | undefined) {
 export default async function globalSetup() {
   if (!existsSync(join(dist, "index.html"))) throw new Error("frontend/dist is missing: run `npm run build` first (`npm run e2e` does).");
   const dataDir = mkdtempSync(join(tmpdir(), "coditect-e2e-"));
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, FRONTEND_DIST: dist, WEB_CONCURRENCY: "2", ACCESS_LOG: "false" };
+  // DEVICE_CODE_*: the device sign-in spec waits for a code to expire, and polls every second.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    FRONTEND_DIST: dist,
+    WEB_CONCURRENCY: "2",
+    ACCESS_LOG: "false",
+    DEVICE_CODE_SECONDS: "45",
+    DEVICE_CODE_INTERVAL: "1",
+  };
   // The embedded default: SQLite and the SQL seat store, whatever this shell has set.
   for (const name of ["DATABASE_URL", "REDIS_URL", "SEAT_STORE", "REDIS_CLUSTER"]) delete env[name];
 

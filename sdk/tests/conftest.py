@@ -79,7 +79,8 @@ class LicenseServer:
         self.url = f"http://127.0.0.1:{port}"
         self.python = server_python()
         self.env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
-        self.env.update(DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
+        # DEVICE_CODE_INTERVAL: the sign-in tests poll every second, not every five.
+        self.env.update(DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1", DEVICE_CODE_INTERVAL="1")
         self.process: subprocess.Popen[bytes] | None = None
         self.log = data_dir / "server.log"
 
@@ -132,7 +133,7 @@ class LicenseServer:
             for row, spec in zip(rows, specs, strict=True)
         ]
 
-    def start(self, timeout: float = 60) -> None:
+    def start(self, timeout: float = 180) -> None:
         assert self.process is None or self.process.poll() is not None, "already running"
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(

@@ -79,6 +79,31 @@ class BreakdownSerializer(serializers.Serializer):
     groups = BreakdownGroupSerializer(many=True)
 
 
+class WindowQuerySerializer(serializers.Serializer):
+    since = serializers.DateTimeField(required=False, help_text="Start (ISO 8601), inclusive.")
+    until = serializers.DateTimeField(required=False, help_text="End (ISO 8601), exclusive.")
+
+
+class DenialQuerySerializer(WindowQuerySerializer):
+    license = serializers.UUIDField(required=False)
+
+
+class DenialPersonSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
+
+
+class DenialSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    license = serializers.UUIDField(source="license_id")
+    license_name = serializers.CharField(allow_null=True)
+    person = DenialPersonSerializer(
+        allow_null=True, help_text="Who was refused; null for a license-key machine."
+    )
+    seats_used = serializers.IntegerField(help_text="Seats in use when it was refused.")
+
+
 class PolicyUseQuerySerializer(serializers.Serializer):
     since = serializers.DateTimeField(
         required=False, help_text="Start (ISO 8601), on a day boundary; default 30 days ago."

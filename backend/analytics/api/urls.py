@@ -28,4 +28,10 @@ urlpatterns = [
         views.UsageBreakdownView.as_view(),
         name="org-usage-breakdown",
     ),
+    path("orgs/<str:org>/analytics/denials", views.DenialListView.as_view(), name="org-denials"),
+    path(
+        "orgs/<str:org>/exports/<str:kind>.csv",
+        views.ExportView.as_view(),
+        name="org-export",
+    ),
 ]

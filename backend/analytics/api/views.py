@@ -2,14 +2,19 @@
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.http import StreamingHttpResponse
+from django_scopes import scope
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from analytics import selectors
+from analytics import exports, selectors
 from analytics.api import serializers as s
 from core.api.errors import error_responses
+from core.pagination import NewestFirstCursorPagination
+from core.roles import POLICY
 from licenses.models import License
 from tenants.api.tenancy import OrganizationEndpoint
 
@@ -102,6 +107,88 @@ class UsageBreakdownView(OrganizationEndpoint):
                 )
             ).data
         )
+
+
+class _DenialPages(NewestFirstCursorPagination):
+    ordering = ("-at", "-id")
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="denials_list",
+        summary="Refused acquires, newest first",
+        description="Who was refused (a person, or null for a license-key machine), when, "
+        "on which license. Cursor pages (follow `next`).",
+        tags=TAGS,
+        parameters=[s.DenialQuerySerializer],
+        responses={200: s.DenialSerializer(many=True), **error_responses(400, 401, 404)},
+    )
+)
+class DenialListView(OrganizationEndpoint):
+    policy = {"GET": "analytics.read"}
+    serializer_class = s.DenialSerializer
+    pagination_class = _DenialPages
+
+    def get(self, request: Request, org: str) -> Response:
+        query = _query(s.DenialQuerySerializer, request)
+        page = self.paginate_queryset(
+            exports.denial_list(
+                since=query.get("since"), until=query.get("until"), license_id=query.get("license")
+            )
+        )
+        names = exports.denial_names(page)
+        rows = [
+            {
+                "at": event.at,
+                "license_id": event.license_id,
+                "license_name": names["licenses"].get(event.license_id),
+                "person": names["people"].get(event.user_id),
+                "seats_used": event.seats_used,
+            }
+            for event in page
+        ]
+        return self.get_paginated_response(s.DenialSerializer(rows, many=True).data)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="export_csv",
+        summary="Export sessions, usage or audit events as CSV",
+        description="A streaming `text/csv` download of the window (`since` inclusive, "
+        "`until` exclusive; both optional): `sessions` started in it, closed `usage` "
+        "hours of the rollup, or `audit` events (admins only). Memory stays flat at "
+        "millions of rows.",
+        tags=TAGS,
+        parameters=[s.WindowQuerySerializer],
+        responses={
+            (200, "text/csv"): OpenApiResponse(description="CSV with a header line."),
+            **error_responses(400, 401, 403, 404),
+        },
+    )
+)
+class ExportView(OrganizationEndpoint):
+    policy = {"GET": "analytics.read"}
+
+    def get(self, request: Request, org: str, kind: str) -> StreamingHttpResponse:
+        if kind not in exports.EXPORTS:
+            raise NotFound()
+        if kind == "audit" and self.role < POLICY["audit.read"]:
+            raise PermissionDenied()
+        query = _query(s.WindowQuerySerializer, request)
+        lines = exports.EXPORTS[kind](since=query.get("since"), until=query.get("until"))
+        response = StreamingHttpResponse(
+            _in_scope(self.organization, lines), content_type="text/csv"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{org}-{kind}.csv"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _in_scope(org: Any, lines: Any) -> Any:
+    """The rows are read while the response streams, after the view has returned: the
+    generator enters the organization's scope itself."""
+    with scope(org=org):
+        yield from lines
 
 
 @extend_schema_view(

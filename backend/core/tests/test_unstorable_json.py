@@ -122,11 +122,23 @@ def body_operations() -> list[tuple[str, str, str, list[str]]]:
             content = operation.get("requestBody", {}).get("content", {})
             if "application/json" not in content:
                 continue
-            body = content["application/json"]["schema"]
-            body = components[body["$ref"].rsplit("/", 1)[-1]] if "$ref" in body else body
-            fields = [n for n, p in body.get("properties", {}).items() if not p.get("readOnly")]
+            properties = _properties(content["application/json"]["schema"], components)
+            fields = [n for n, p in properties.items() if not p.get("readOnly")]
             found.append((method.upper(), path, operation["operationId"], fields))
     return found
+
+
+def _properties(schema: dict, components: dict) -> dict:
+    """A body's properties; a body of several shapes (``oneOf``, e.g. acquire by key or
+    as a person) has the fields of each."""
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    if "oneOf" in schema:
+        merged: dict = {}
+        for shape in schema["oneOf"]:
+            merged.update(_properties(shape, components))
+        return merged
+    return schema.get("properties", {})
 
 
 BODY_OPERATIONS = body_operations()

@@ -5,7 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from licenses.models import License, LicenseSession
+from licenses.models import License, LicenseAssignment, LicenseSession
 from licenses.seat_policy import OVERAGE_PERCENTAGES, over_limit
 from licenses.selectors import LICENSE_STATUSES, license_status
 
@@ -81,6 +81,9 @@ class LicenseSerializer(serializers.ModelSerializer):
             "is_active",
             "is_suspended",
             "project",
+            "assignment",
+            "max_machines_per_person",
+            "person_limit_action",
             "overage_kind",
             "overage_value",
             "overage_allowance",
@@ -150,6 +153,25 @@ class LicenseWriteSerializer(serializers.Serializer):
         "to new sessions.",
     )
     offline_grace = serializers.IntegerField(required=False, min_value=0, max_value=_MAX_GRACE)
+    assignment = serializers.ChoiceField(
+        choices=License.Assignment.choices,
+        required=False,
+        help_text="`open`: any member may hold a seat as a person; `assigned`: only the "
+        "people assigned to it. License-key machines are not people: either way they may.",
+    )
+    max_machines_per_person = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=1000,
+        help_text="How many machines one person may hold seats on at once; null: no cap.",
+    )
+    person_limit_action = serializers.ChoiceField(
+        choices=License.PersonLimitAction.choices,
+        required=False,
+        help_text="At the cap: `refuse` the next machine (409 `person_seat_limit`) or "
+        "`evict_oldest` (the person's oldest session ends; its next heartbeat gets 410).",
+    )
     overage_kind = serializers.ChoiceField(
         choices=License.OverageKind.choices,
         required=False,
@@ -223,14 +245,29 @@ class OrgSessionFilterSerializer(SessionFilterSerializer):
     license = serializers.UUIDField(required=False)
 
 
+class PersonSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
+
+
 class SessionSerializer(serializers.ModelSerializer):
+    """A session in words: the person holding it (null for a license-key machine), the
+    license's name, and the machine as its client described itself (``client_info``:
+    hostname, platform, version)."""
+
+    person = PersonSerializer(source="user", allow_null=True, read_only=True)
+    license_name = serializers.CharField(source="license.name", read_only=True)
+
     class Meta:
         model = LicenseSession
         fields = [
             "id",
             "license",
+            "license_name",
             "project",
             "user",
+            "person",
             "hardware_id",
             "client_instance",
             "client_info",
@@ -251,3 +288,20 @@ class SessionSerializer(serializers.ModelSerializer):
                 "handed out."
             }
         }
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    person = PersonSerializer(source="user", read_only=True)
+
+    class Meta:
+        model = LicenseAssignment
+        fields = ["person", "created_at"]
+        read_only_fields = fields
+
+
+class AssignmentWriteSerializer(serializers.Serializer):
+    user = serializers.UUIDField(help_text="A member of the organization (not a viewer).")
+
+
+class RevokedCountSerializer(serializers.Serializer):
+    sessions_ended = serializers.IntegerField()

@@ -311,3 +311,87 @@ class SessionRevokeView(OrganizationEndpoint):
         session = self.get_object_or_404(LicenseSession, session_id)
         services.session_revoke(session=session, actor=self.actor)
         return Response(s.SessionSerializer(session).data)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="license_assignments_list",
+        summary="The people assigned to a license",
+        tags=TAGS,
+        responses={200: s.AssignmentSerializer(many=True), **error_responses(401, 404)},
+    ),
+    post=extend_schema(
+        operation_id="license_assignments_add",
+        summary="Assign a member to a license",
+        description="Only assigned people may hold seats of an `assigned` license as "
+        "themselves. Assigning twice changes nothing. Audited (`license.assign`).",
+        tags=TAGS,
+        request=s.AssignmentWriteSerializer,
+        responses={201: s.AssignmentSerializer, **error_responses(400, 401, 403, 404)},
+    ),
+)
+class LicenseAssignmentListView(_LicenseEndpoint):
+    policy = {"GET": "licenses.read", "POST": "licenses.manage"}
+    serializer_class = s.AssignmentSerializer
+
+    def get(self, request: Request, org: str, license_id: str) -> Response:
+        page = self.paginate_queryset(selectors.assignment_list(license_=self.get_license()))
+        return self.get_paginated_response(s.AssignmentSerializer(page, many=True).data)
+
+    def post(self, request: Request, org: str, license_id: str) -> Response:
+        license_ = self.get_license()
+        data = s.AssignmentWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = selectors.member_user(user_id=data.validated_data["user"])
+        assignment = services.assignment_add(license_=license_, user=user, actor=self.actor)
+        return Response(s.AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    delete=extend_schema(
+        operation_id="license_assignments_remove",
+        summary="Unassign a person from a license",
+        description="Their live sessions of the license end at once (seats free, next "
+        "heartbeat 410), and no acquire of theirs that the unassign did not end can get "
+        "a seat after it. Audited (`license.unassign`).",
+        tags=TAGS,
+        responses={
+            200: s.RevokedCountSerializer,
+            **error_responses(401, 403, 404),
+            **_SEAT_STORE_DOWN,
+        },
+    ),
+)
+class LicenseAssignmentDetailView(_LicenseEndpoint):
+    policy = {"DELETE": "licenses.manage"}
+    serializer_class = s.RevokedCountSerializer
+
+    def delete(self, request: Request, org: str, license_id: str, user_id: str) -> Response:
+        license_ = self.get_license()
+        ended = services.assignment_remove(license_=license_, user_id=user_id, actor=self.actor)
+        return Response({"sessions_ended": ended})
+
+
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="person_sessions_revoke",
+        summary="End every live session of a person in the organization",
+        description="Seats free at once; each client's next heartbeat gets 410. Audited "
+        "per session (`session.revoke`).",
+        tags=TAGS,
+        request=None,
+        responses={
+            200: s.RevokedCountSerializer,
+            **error_responses(401, 403, 404),
+            **_SEAT_STORE_DOWN,
+        },
+    ),
+)
+class PersonSessionsRevokeView(OrganizationEndpoint):
+    policy = {"POST": "sessions.revoke"}
+    serializer_class = s.RevokedCountSerializer
+
+    def post(self, request: Request, org: str, user_id: str) -> Response:
+        user = selectors.member_user(user_id=user_id, include_former=True)
+        ended = services.person_sessions_revoke(user_id=user.pk, actor=self.actor)
+        return Response({"sessions_ended": ended})

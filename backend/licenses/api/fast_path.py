@@ -29,6 +29,7 @@ from rest_framework import serializers
 from core.parsers import JSONParser
 from licenses.api.serializers import (
     AcquireInputSerializer,
+    PersonAcquireInputSerializer,
     SessionInputSerializer,
 )
 
@@ -77,6 +78,39 @@ def acquire_input(data: Any) -> dict[str, Any]:
     checked = AcquireInputSerializer(data=data)
     checked.is_valid(raise_exception=True)
     return dict(checked.validated_data)
+
+
+def person_acquire_input(data: Any) -> dict[str, Any]:
+    """The validated body of a person's acquire: ``PersonAcquireInputSerializer``'s
+    ``validated_data`` (``license_id`` as a UUID or None)."""
+    if isinstance(data, dict) and "license_key" not in data:
+        fast: dict[str, Any] = {}
+        for name in ("hardware_id", "client_instance"):
+            if name in data:
+                fast[name] = _plain_text(data[name], _ACQUIRE_LIMITS[name])
+            else:
+                fast[name] = _ACQUIRE_DEFAULTS.get(name)
+        info = data.get("client_info", {})
+        fast["client_info"] = _plain_client_info(info)
+        license_id = data.get("license_id")
+        try:
+            fast["license_id"] = (
+                None if license_id is None else _SESSION_ID.to_internal_value(license_id)
+            )
+        except serializers.ValidationError:
+            fast["license_id"] = _INVALID
+        if (
+            fast["hardware_id"]
+            and fast["license_id"] is not _INVALID
+            and None not in (fast["hardware_id"], fast["client_instance"], fast["client_info"])
+        ):
+            return {**fast, "client_info": dict(info)}
+    checked = PersonAcquireInputSerializer(data=data)
+    checked.is_valid(raise_exception=True)
+    return dict(checked.validated_data)
+
+
+_INVALID = object()
 
 
 def _plain_secret(value: Any) -> str | None:

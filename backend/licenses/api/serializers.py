@@ -47,6 +47,19 @@ class AcquireInputSerializer(serializers.Serializer):
         return value
 
 
+class PersonAcquireInputSerializer(serializers.Serializer):
+    """The body of an acquire made with ``Authorization: Bearer <person's access token>``:
+    no license key; the license named, else the one assigned to the person."""
+
+    license_id = serializers.UUIDField(required=False, allow_null=True, default=None)
+    hardware_id = _Text(max_length=128)
+    client_instance = _Text(max_length=64, required=False, default="", allow_blank=True)
+    client_info = serializers.DictField(required=False, default=dict)
+
+    def validate_client_info(self, value: dict) -> dict:
+        return AcquireInputSerializer().validate_client_info(value)
+
+
 class AcquireOutputSerializer(serializers.Serializer):
     session_id = serializers.UUIDField()
     session_secret = serializers.CharField(

@@ -4,7 +4,7 @@ from functools import cache
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,8 +17,10 @@ from licenses import services
 from licenses.api import fast_path
 from licenses.api import serializers as s
 from licenses.api.throttles import AcquireThrottle
+from licenses.errors import InvalidPersonToken
 from licenses.license_cache import Prefetched
 from licenses.signing import published_keys
+from users.tokens import person_of_access_token
 
 # Responses of the hot path are rendered by hand with this shared field (see
 # licenses/api/serializers.py); test_seat_responses_match_their_serializers keeps them
@@ -87,6 +89,12 @@ def _fast_answer_parts(view: type[SessionProofEndpoint]) -> tuple[Any, dict[str,
     return view.counter.labels(result="ok"), view().default_response_headers
 
 
+def _bearer(request: Request) -> str | None:
+    """The bearer token of a person's acquire, or None (a license-key acquire)."""
+    scheme, _, raw = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    return raw.strip() if scheme.lower() == "bearer" and raw.strip() else None
+
+
 def _errors(*codes: tuple[int, str]) -> dict[int, OpenApiResponse]:
     return {code: error_response(text) for code, text in codes}
 
@@ -107,8 +115,15 @@ class AcquireView(SeatEndpoint):
         summary="Acquire a seat",
         description="Idempotent per hardware id and client instance: a live session is returned "
         "again (200) instead of taking a second seat. Rate limited per client IP and per "
-        "license key (429 `rate_limited` with `Retry-After`).",
-        request=s.AcquireInputSerializer,
+        "license key (429 `rate_limited` with `Retry-After`). A person's client sends "
+        "`Authorization: Bearer <access token>` and no license key (the second body): the "
+        "license named by `license_id`, else the one assigned to the person; the session "
+        "and the token (claim `usr`) name the person.",
+        request=PolymorphicProxySerializer(
+            component_name="AcquireRequest",
+            serializers=[s.AcquireInputSerializer, s.PersonAcquireInputSerializer],
+            resource_type_field_name=None,
+        ),
         responses={
             201: s.AcquireOutputSerializer,
             200: s.AcquireOutputSerializer,
@@ -119,14 +134,20 @@ class AcquireView(SeatEndpoint):
             ),
             **_errors(
                 (400, "validation_error, malformed_json or unknown_project"),
-                (401, "invalid_license_key"),
-                (403, "license_suspended, license_expired or license_inactive"),
+                (401, "invalid_license_key, or invalid_person_token with a bearer token"),
+                (
+                    403,
+                    "license_suspended, license_expired, license_inactive or license_not_assigned",
+                ),
+                (404, "license_not_found: a person's license_id names nothing they may use"),
                 (
                     409,
                     "no_seats_available (details.reason: seats_reserved when the free seats "
-                    "are kept for projects that reserved them; project_cap_reached) or "
-                    "queue_full",
+                    "are kept for projects that reserved them; project_cap_reached), "
+                    "queue_full, person_seat_limit (details.machines) or "
+                    "several_licenses_assigned (details.licenses)",
                 ),
+                (422, "no_license_assigned: a person with no license named and none assigned"),
                 (429, "rate_limited: see Retry-After"),
                 (503, "seat_store_unavailable or signing_unavailable"),
             ),
@@ -134,11 +155,27 @@ class AcquireView(SeatEndpoint):
     )
     @no_store
     def post(self, request: Request) -> Response:
-        seat = services.session_acquire(
-            **fast_path.acquire_input(request.data),
-            ip_address=request.META.get("REMOTE_ADDR"),
-            license_prefetch=self.license_prefetch,
-        )
+        person_token = _bearer(request)
+        if person_token is None:
+            seat = services.session_acquire(
+                **fast_path.acquire_input(request.data),
+                ip_address=request.META.get("REMOTE_ADDR"),
+                license_prefetch=self.license_prefetch,
+            )
+        else:
+            person = person_of_access_token(person_token)
+            if person is None:
+                raise InvalidPersonToken()
+            data = fast_path.person_acquire_input(request.data)
+            seat = services.session_acquire_as_person(
+                user_id=person[0],
+                family_id=str(person[1]),
+                license_id=str(data["license_id"]) if data["license_id"] else None,
+                hardware_id=data["hardware_id"],
+                client_instance=data["client_instance"],
+                client_info=data["client_info"],
+                ip_address=request.META.get("REMOTE_ADDR"),
+            )
         if isinstance(seat, services.QueuedSeat):
             return _queued(seat)
         return _granted(seat)

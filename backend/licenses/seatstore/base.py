@@ -35,6 +35,19 @@ class SeatTerms:
     here and its rule to both, never a check-then-act around the store."""
 
     seats_total: int
+    # A person's acquire (DESIGN §10): the person's user id ("" for a license-key
+    # machine). The per-person rules below apply to people only.
+    person: str = ""
+    # The license is ``assigned`` and this verdict says whether the person is assigned
+    # to it: read under a share lock of the assignment row that the service holds
+    # across the seat step, so an unassign (which takes that row's update lock) and
+    # this acquire serialize (``licenses.services.assignments``).
+    assigned_only: bool = False
+    person_assigned: bool = True
+    # At most this many of the person's machines hold seats (0: no cap); at the cap,
+    # ``evict_oldest`` ends the person's oldest seat instead of refusing.
+    max_machines_per_person: int = 0
+    evict_oldest: bool = False
     # Overage, reservations and caps (licenses.seat_policy): extra seats past
     # seats_total; the asker's project ("" none); the seats each project has reserved
     # (project -> K, every reserving project, for outsiders must leave their unused
@@ -97,6 +110,9 @@ class LiveSeat:
     # beats with and its session secret's digest.
     ttl: int = 0
     secret_digest: str = ""
+    # A person's seat: the person's user id and when it was granted (epoch seconds).
+    person: str = ""
+    granted_at: float = 0.0
     # The project the seat counts against ("" none): restores the per-project index.
     project: str = ""
     # A borrowed seat (counted against the license's borrow cap).

@@ -13,8 +13,9 @@ from licenses.seatstore.base import LiveSeat
 
 def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
     """Seats the database believes live, for rebuilding a vanished Redis seat set, with
-    the TTL each beats with (the license's), its session secret's digest and the project
-    it counts against (reservations and caps).
+    the TTL each beats with (the license's), its session secret's digest, the project it
+    counts against (reservations and caps), and for a person's seat the person and its
+    start (the per-person index is rebuilt with it).
 
     The database's last heartbeat lags Redis by up to ``WRITE_BEHIND_MAX_LAG``,
     so each seat is kept that much longer: a rebuild may hold a dead client's
@@ -27,7 +28,16 @@ def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
         ttl = License.objects.filter(id=license_id).values_list("heartbeat_ttl", flat=True).first()
         rows = LicenseSession.objects.filter(
             license_id=license_id, status=LicenseSession.Status.ACTIVE
-        ).values_list("member", "id", "expires_at", "secret_digest", "project_id", "borrowed_until")
+        ).values_list(
+            "member",
+            "id",
+            "expires_at",
+            "secret_digest",
+            "project_id",
+            "borrowed_until",
+            "user_id",
+            "started_at",
+        )
         now = timezone.now()
         return [
             LiveSeat(
@@ -36,8 +46,10 @@ def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
                 (expires + lag).timestamp(),
                 max(ttl or 0, round((borrowed - now).total_seconds())) if borrowed else ttl or 0,
                 digest,
-                str(project) if project else "",
-                borrowed is not None,
+                project=str(project) if project else "",
+                borrowed=borrowed is not None,
+                person=str(user_id) if user_id else "",
+                granted_at=started.timestamp(),
             )
-            for member, sid, expires, digest, project, borrowed in rows
+            for member, sid, expires, digest, project, borrowed, user_id, started in rows
         ]

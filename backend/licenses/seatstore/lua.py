@@ -6,14 +6,15 @@ Keys are named, not numbered: every script receives the license's keys in the or
 holder), ``ready`` the rebuilt marker, ``beats`` (hash holder -> last heartbeat),
 ``beatn`` (hash holder -> heartbeats since the last flush), ``sess`` (hash holder ->
 "member<TAB>ttl<TAB>secret digest"), ``pseats`` (hash project -> its live seats) and
-``mproj`` (hash member -> project) for reservations and caps per project. The line
-(``_LINE``): ``line`` (zset member -> arrival number), ``linedl`` (zset member -> the
-deadline of its next poll), ``tickets`` (hash ticket -> member), ``waiting`` (hash
-member -> "ticket<TAB>joined at"). ``borrowed`` (zset member -> end of its borrow,
-``_BORROW``). A rule
-that needs a key of its own adds its name to ``SEAT_KEYS``; no script's numbering
-moves. Times come from Redis ``TIME``; numbers return as strings so fractions survive
-the reply.
+``mproj`` (hash member -> project) for reservations and caps per project, ``people``
+(the per-person index: a sorted set of "person<TAB>member" entries, all scored 0 so one
+person's seats are one lexical range) and ``owner`` (hash member -> "person<TAB>granted
+at") for the seats people hold. The line (``_LINE``): ``line`` (zset member -> arrival
+number), ``linedl`` (zset member -> the deadline of its next poll), ``tickets`` (hash
+ticket -> member), ``waiting`` (hash member -> "ticket<TAB>joined at"). ``borrowed``
+(zset member -> end of its borrow, ``_BORROW``). A rule that needs a key of its own
+adds its name to ``SEAT_KEYS``; no script's numbering moves. Times come from Redis
+``TIME``; numbers return as strings so fractions survive the reply.
 
 ACQUIRE and HEARTBEAT may take one more key after the license's, the write-behind's
 dirty set (``k_dirty``), and add the license to it: one round trip instead of two. Only
@@ -39,6 +40,8 @@ SEAT_KEYS = (
     "tickets",
     "waiting",
     "borrowed",
+    "people",
+    "owner",
 )
 
 _KEYS = (
@@ -60,6 +63,27 @@ _SESSION = """
 local function session_of(info)
   local member, ttl, digest = string.match(info, '^(.*)\\t(%d+)\\t(%x*)$')
   return member, ttl, digest
+end
+"""
+
+# The per-person index: every path that frees a member's seat calls ``person_forget``
+# with it, so a person's range in ``people`` lists exactly their live seats.
+_PEOPLE = """
+local function person_forget(m)
+  local o = redis.call('HGET', k_owner, m)
+  if o then
+    local p = string.match(o, '^([^\\t]*)\\t')
+    redis.call('ZREM', k_people, p .. '\\t' .. m)
+    redis.call('HDEL', k_owner, m)
+  end
+end
+local function person_members(p)
+  local out = {}
+  local prefix = p .. '\\t'
+  for _, e in ipairs(redis.call('ZRANGEBYLEX', k_people, '[' .. prefix, '(' .. p .. '\\n')) do
+    table.insert(out, string.sub(e, #prefix + 1))
+  end
+  return out
 end
 """
 
@@ -89,9 +113,70 @@ if #expired > 0 then
       redis.call('HDEL', k_sess, h)
     end
     redis.call('HDEL', k_holders, m)
+    person_forget(m)
     project_free(m)
   end
   redis.call('ZREMRANGEBYSCORE', k_seats, '-inf', now)
+end
+"""
+
+# Who may take a seat as a person (``SeatTerms.person``): an ``assigned`` license refuses
+# a person the service found unassigned, re-acquire included (an unassign ended their
+# seats; nothing may come back after it).
+_PERSON_ASSIGNMENT = """
+local person = terms.person or ''
+if person ~= '' and terms.assigned_only and not terms.person_assigned then
+  notes.reason = 'license_not_assigned'
+  result = {0, '', 0, redis.call('ZCARD', k_seats), '0', tostring(now)}
+end
+"""
+
+# A person at ``max_machines_per_person`` asking from one more machine: refused with the
+# holders of the person's seats, or (``evict_oldest``) the person's oldest seats end
+# (their holders in ``notes.evicted_person``) so the new one fits. Nothing is evicted
+# when the license's own limit would refuse the new seat anyway.
+_PERSON_CAP = """
+local cap = tonumber(terms.max_machines_per_person) or 0
+if person ~= '' and cap > 0 then
+  local mine = person_members(person)
+  if #mine >= cap then
+    local excess = #mine - cap + 1
+    if not terms.evict_oldest then
+      local holders = {}
+      for _, m in ipairs(mine) do table.insert(holders, redis.call('HGET', k_holders, m)) end
+      notes.reason = 'person_seat_limit'
+      notes.person_holders = holders
+      result = {0, '', 0, redis.call('ZCARD', k_seats), '0', tostring(now)}
+    elseif redis.call('ZCARD', k_seats) - excess < terms.seats_total + (terms.allowance or 0) then
+      local aged = {}
+      for _, m in ipairs(mine) do
+        local o = redis.call('HGET', k_owner, m)
+        table.insert(aged, {tonumber(string.match(o, '\\t(.*)$')), m})
+      end
+      table.sort(aged, function(a, b) return a[1] < b[1] end)
+      notes.evicted_person = {}
+      for i = 1, excess do
+        local m = aged[i][2]
+        local h = redis.call('HGET', k_holders, m)
+        redis.call('ZREM', k_seats, m)
+        redis.call('HDEL', k_holders, m)
+        redis.call('HDEL', k_sess, h)
+        redis.call('HDEL', k_beats, h)
+        redis.call('HDEL', k_beatn, h)
+        person_forget(m)
+        project_free(m)
+        table.insert(notes.evicted_person, h)
+      end
+    end
+  end
+end
+"""
+
+# A person's new seat joins the per-person index.
+_PERSON_GRANT = """
+if person ~= '' then
+  redis.call('ZADD', k_people, 0, person .. '\\t' .. member)
+  redis.call('HSET', k_owner, member, person .. '\\t' .. tostring(now))
 end
 """
 
@@ -247,20 +332,24 @@ ACQUIRE = (
 if redis.call('EXISTS', k_ready) == 0 then return {-2} end
 local terms = cjson.decode(ARGV[6])
 local notes = {}
+local result
 """
     + _NOW
+    + _PEOPLE
     + _PROJECT_FREE
     + _SEAT_POLICY
     + _EVICT
     + _LINE
     + _BORROW
+    + _PERSON_ASSIGNMENT
     + """
 local member, holder = ARGV[1], ARGV[2]
 local ttl = tonumber(ARGV[3])
 local expires = now + ttl
 local info = member .. '\\t' .. ARGV[3] .. '\\t' .. ARGV[4]
-local result
-if redis.call('ZSCORE', k_seats, member) then
+if result then
+  -- refused by a rule above
+elseif redis.call('ZSCORE', k_seats, member) then
   local existing = redis.call('HGET', k_holders, member)
   redis.call('ZADD', k_seats, expires, member)
   redis.call('HSET', k_sess, existing, info)
@@ -269,12 +358,20 @@ if redis.call('ZSCORE', k_seats, member) then
   if k_dirty then redis.call('SADD', k_dirty, ARGV[5]) end
   result = {1, existing, 0, redis.call('ZCARD', k_seats), tostring(expires), tostring(now)}
 else
+"""
+    + _PERSON_CAP
+    + """
   local used = redis.call('ZCARD', k_seats)
-  if seat_policy_admits(used + line_ahead) then
+  if result then
+    -- refused by a rule above
+  elseif seat_policy_admits(used + line_ahead) then
     redis.call('ZADD', k_seats, expires, member)
     redis.call('HSET', k_holders, member, holder)
     project_take(member)
     redis.call('HSET', k_sess, holder, info)
+"""
+    + _PERSON_GRANT
+    + """
     result = {1, holder, 1, used + 1, tostring(expires), tostring(now)}
 """
     + _LINE_GRANTED
@@ -304,6 +401,7 @@ if redis.call('EXISTS', k_ready) == 0 then return {-2} end
 """
     + _NOW
     + _SESSION
+    + _PEOPLE
     + _PROJECT_FREE
     + """
 local holder = ARGV[1]
@@ -316,6 +414,7 @@ local alive = score and redis.call('HGET', k_holders, member) == holder
 if alive and tonumber(score) <= now then
   redis.call('ZREM', k_seats, member)
   redis.call('HDEL', k_holders, member)
+  person_forget(member)
   project_free(member)
   alive = false
 end
@@ -342,6 +441,7 @@ RELEASE = (
     _KEYS
     + _NOW
     + _SESSION
+    + _PEOPLE
     + _PROJECT_FREE
     + """
 local holder = ARGV[1]
@@ -360,6 +460,7 @@ end
 if member ~= '' and redis.call('HGET', k_holders, member) == holder then
   redis.call('ZREM', k_seats, member)
   redis.call('HDEL', k_holders, member)
+  person_forget(member)
   project_free(member)
   status = 1
 end
@@ -378,6 +479,7 @@ REAP = (
 if redis.call('EXISTS', k_ready) == 0 then return {-2, ''} end
 """
     + _NOW
+    + _PEOPLE
     + _PROJECT_FREE
     + """
 local member, holder = ARGV[1], ARGV[2]
@@ -386,6 +488,7 @@ if score and redis.call('HGET', k_holders, member) == holder then
   if tonumber(score) > now then return {1, score} end
   redis.call('ZREM', k_seats, member)
   redis.call('HDEL', k_holders, member)
+  person_forget(member)
   project_free(member)
 end
 redis.call('HDEL', k_sess, holder)
@@ -394,15 +497,16 @@ return {0, ''}
 )
 
 # ARGV: now-independent rebuild: groups of member, holder, expires_at, ttl, secret
-# digest, project ('' none), borrowed ('1' or '0'). Adds them, the per-project index
-# and the borrowed set with them, and sets the ready marker, unless another process
-# rebuilt first. The line is not rebuilt: the database keeps no Redis line, and a
-# waiter whose ticket is gone joins again on its next poll (docs/queue-and-borrow.md).
+# digest, project ('' none), borrowed ('1' or '0'), person ('' for a machine), granted
+# at. Adds them, the per-project and per-person indexes and the borrowed set with them,
+# and sets the ready marker, unless another process rebuilt first. The line is not
+# rebuilt: the database keeps no Redis line, and a waiter whose ticket is gone joins
+# again on its next poll (docs/queue-and-borrow.md).
 REBUILD = (
     _KEYS
     + """
 if redis.call('EXISTS', k_ready) == 1 then return 0 end
-for i = 1, #ARGV, 7 do
+for i = 1, #ARGV, 9 do
   redis.call('ZADD', k_seats, ARGV[i + 2], ARGV[i])
   redis.call('HSET', k_holders, ARGV[i], ARGV[i + 1])
   redis.call('HSET', k_sess, ARGV[i + 1], ARGV[i] .. '\\t' .. ARGV[i + 3] .. '\\t' .. ARGV[i + 4])
@@ -410,6 +514,10 @@ for i = 1, #ARGV, 7 do
     redis.call('HINCRBY', k_pseats, ARGV[i + 5], 1)
   end
   if ARGV[i + 6] == '1' then redis.call('ZADD', k_borrowed, ARGV[i + 2], ARGV[i]) end
+  if ARGV[i + 7] ~= '' then
+    redis.call('ZADD', k_people, 0, ARGV[i + 7] .. '\\t' .. ARGV[i])
+    redis.call('HSET', k_owner, ARGV[i], ARGV[i + 7] .. '\\t' .. ARGV[i + 8])
+  end
 end
 redis.call('SET', k_ready, '1')
 return 1

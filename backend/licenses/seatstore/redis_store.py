@@ -253,6 +253,8 @@ class RedisSeatStore:
                     seat.secret_digest,
                     seat.project,
                     "1" if seat.borrowed else "0",
+                    seat.person,
+                    repr(seat.granted_at),
                 ]
             )
         return self._call(lambda: self._rebuild(keys=self.seat_keys(license_id), args=args)) == 1

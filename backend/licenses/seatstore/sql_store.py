@@ -46,6 +46,35 @@ def database_now() -> datetime:
         return _dt(cursor.fetchone()[0])
 
 
+def _person_assigned(terms: SeatTerms) -> bool:
+    """The assignment rule (``SeatTerms.assigned_only``): the service's verdict was read
+    under the assignment row's share lock, held until after this step."""
+    return not (terms.person and terms.assigned_only and not terms.person_assigned)
+
+
+def _person_cap(leases: QuerySet[SeatLease], terms: SeatTerms, used: int) -> dict[str, Any]:
+    """The per-person cap, under the license row lock (expired leases already gone):
+    the denial's notes, or the person's oldest leases deleted (``evict_oldest``) so the
+    new seat fits, their holders in ``evicted_person``. Nothing is evicted when the
+    license's own limit would refuse the new seat anyway. Lua: ``lua._PERSON_CAP``."""
+    cap = terms.max_machines_per_person
+    if not terms.person or cap <= 0:
+        return {}
+    mine = list(
+        leases.filter(person=terms.person).order_by("granted_at", "id").values_list("id", "holder")
+    )
+    if len(mine) < cap:
+        return {}
+    excess = len(mine) - cap + 1
+    if not terms.evict_oldest:
+        return {"reason": "person_seat_limit", "person_holders": [h for _, h in mine]}
+    if used - excess >= terms.seats_total + terms.allowance:
+        return {}
+    oldest = mine[:excess]
+    SeatLease.objects.filter(id__in=[lease_id for lease_id, _ in oldest]).delete()
+    return {"evicted_person": [h for _, h in oldest]}
+
+
 def _seat_policy_admits(
     leases: QuerySet[SeatLease], used: int, terms: SeatTerms
 ) -> tuple[bool, dict[str, Any]]:
@@ -176,6 +205,10 @@ class SqlSeatStore:
                 notes["borrow_limit"] = True
                 used = leases.count()
                 return SeatGrant(False, None, False, used, 0.0, _ts(now), tuple(expired), notes)
+            if not _person_assigned(terms):
+                used = leases.count()
+                notes = {"reason": "license_not_assigned"}
+                return SeatGrant(False, None, False, used, 0.0, _ts(now), tuple(expired), notes)
             existing = leases.filter(member=member).first()
             if existing is not None:
                 existing.expires_at, existing.secret_digest = expires, secret_digest
@@ -186,8 +219,15 @@ class SqlSeatStore:
                     True, existing.holder, False, used, _ts(expires), _ts(now), tuple(expired)
                 )
             used = leases.count()
+            person_notes = _person_cap(leases, terms, used)
+            if "reason" in person_notes:
+                return SeatGrant(
+                    False, None, False, used, 0.0, _ts(now), tuple(expired), person_notes
+                )
+            used -= len(person_notes.get("evicted_person", ()))
             # Waiters ahead are owed seats first (the line), then the policy's limit.
             admitted, policy_notes = _seat_policy_admits(leases, used + line.ahead, terms)
+            notes.update(person_notes)
             notes.update(policy_notes)
             if not admitted:
                 line.denied(notes, org_id, holder)
@@ -201,6 +241,8 @@ class SqlSeatStore:
                 secret_digest=secret_digest,
                 project=terms.project,
                 borrowed=terms.borrow,
+                person=terms.person,
+                granted_at=now,
             )
             line.granted(notes)
             return SeatGrant(

@@ -1,5 +1,6 @@
 """Writes of the licenses app, the seed's ``LicenseService`` as functions, by job:
 
+- ``assignments``: who may hold an ``assigned`` license's seats as a person;
 - ``seats``: the client seat protocol (acquire, heartbeat, release) and an admin's revoke;
 - ``license_admin``: creating, changing, suspending, rotating and deleting licenses;
 - ``reaper``: heartbeats written behind, expired seats reclaimed;
@@ -10,6 +11,7 @@ Callers use the names below; each takes plain values and a ``core.actor.Actor`` 
 someone acts, raises ``licenses.errors``, and knows nothing of HTTP.
 """
 
+from licenses.services.assignments import assignment_add, assignment_remove
 from licenses.services.expiry import ExpiryWarningReport, license_expiry_warnings_send
 from licenses.services.license_admin import (
     EDITABLE,
@@ -25,8 +27,10 @@ from licenses.services.reaper import ReapReport, heartbeats_flush, sessions_reap
 from licenses.services.seats import (
     AcquiredSeat,
     QueuedSeat,
+    person_sessions_revoke,
     queue_cancel,
     session_acquire,
+    session_acquire_as_person,
     session_borrow,
     session_heartbeat,
     session_member,
@@ -40,6 +44,8 @@ __all__ = [
     "ExpiryWarningReport",
     "QueuedSeat",
     "ReapReport",
+    "assignment_add",
+    "assignment_remove",
     "heartbeats_flush",
     "license_create",
     "license_delete",
@@ -49,8 +55,10 @@ __all__ = [
     "license_rotate_key",
     "license_suspend",
     "license_update",
+    "person_sessions_revoke",
     "queue_cancel",
     "session_acquire",
+    "session_acquire_as_person",
     "session_borrow",
     "session_heartbeat",
     "session_member",

@@ -13,6 +13,8 @@
   ``license_suspended``. An acquire already past its license check when the suspend
   commits can still get a seat: the reaper revokes sessions of suspended licenses on
   every run, so such a seat lives one reaper period at most.
+- Switching to ``assigned``, or lowering ``max_machines_per_person``, ends no session:
+  like a lower seat count, it applies to the next grants (``services.assignments``).
 - Rotating the key refuses the old key at once (401 ``invalid_license_key``); live
   sessions keep running.
 - Deleting ends every live session (seats freed, ``revoke`` events), then deletes the
@@ -59,6 +61,9 @@ EDITABLE = (
     "heartbeat_ttl",
     "offline_grace",
     "project",
+    "assignment",
+    "max_machines_per_person",
+    "person_limit_action",
     "overage_kind",
     "overage_value",
     "grace_days",
@@ -80,6 +85,9 @@ def _snapshot(license_: License) -> dict[str, Any]:
         "is_active": license_.is_active,
         "is_suspended": license_.is_suspended,
         "key_prefix": license_.key_prefix,
+        "assignment": license_.assignment,
+        "max_machines_per_person": license_.max_machines_per_person,
+        "person_limit_action": license_.person_limit_action,
         "overage_kind": license_.overage_kind,
         "overage_value": license_.overage_value,
         "grace_days": license_.grace_days,
@@ -151,6 +159,9 @@ def license_create(
     expires_at: datetime | None = None,
     heartbeat_ttl: int | None = None,
     offline_grace: int | None = None,
+    assignment: str = License.Assignment.OPEN,
+    max_machines_per_person: int | None = None,
+    person_limit_action: str = License.PersonLimitAction.REFUSE,
     overage_kind: str = License.OverageKind.NONE,
     overage_value: int = 0,
     grace_days: int = 0,
@@ -175,6 +186,9 @@ def license_create(
         expires_at=expires_at,
         key_digest=license_key_digest(key),
         key_prefix=license_key_display_prefix(key),
+        assignment=assignment,
+        max_machines_per_person=max_machines_per_person,
+        person_limit_action=person_limit_action,
         overage_kind=overage_kind,
         overage_value=overage_value if overage_kind != License.OverageKind.NONE else 0,
         grace_days=grace_days,

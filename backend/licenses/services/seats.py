@@ -6,10 +6,9 @@ Redis, a transaction on SQL) and writes the session row with its seat event thro
 do, the database wins (``_EndedHolder``).
 """
 
-import dataclasses
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from datetime import datetime
 from typing import Any
@@ -21,15 +20,20 @@ from django_scopes import scope, scopes_disabled
 
 from audit.services import audit_record
 from core.actor import Actor
+from core.errors import DomainError
 from licenses import license_cache, selectors
 from licenses.errors import (
     BorrowLimitReached,
     BorrowNotAllowed,
     BorrowTooLong,
     InvalidLicenseKey,
+    InvalidPersonToken,
     InvalidSessionSecret,
+    LicenseNotAssigned,
+    LicenseNotFound,
     LicenseRefused,
     NoSeatsAvailable,
+    PersonSeatLimit,
     QueueFull,
     SeatStoreDown,
     SessionExpired,
@@ -41,16 +45,19 @@ from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import (
     SeatGrant,
     SeatStoreUnavailable,
+    SeatTerms,
     WrongSessionSecret,
 )
 from licenses.selectors import as_datetime
 from licenses.services import session_rows
+from licenses.services.assignments import assignment_share_lock
 from licenses.session_secrets import (
     session_secret_digest,
     session_secret_license,
     session_secret_new,
 )
 from licenses.signing import current_signer
+from users.selectors import sign_in_live
 
 logger = logging.getLogger(__name__)
 Status = LicenseSession.Status
@@ -72,6 +79,11 @@ class AcquiredSeat:
     secret: str = dataclass_field(repr=False)
 
 
+def session_member(hardware_id: str, client_instance: str = "") -> str:
+    """The seat store's idempotency key: one seat per fingerprint and client instance."""
+    return f"{hardware_id}\x1f{client_instance}" if client_instance else hardware_id
+
+
 @dataclass(frozen=True)
 class QueuedSeat:
     """An acquire that waits in the license's line (issue 21): the client asks again
@@ -86,19 +98,6 @@ class QueuedSeat:
     ticket_ttl: int
 
 
-def _retry_after(license_: License, position: int) -> int:
-    """How soon a waiter asks again: the head every second, so a freed seat waits a
-    second at most; the n-th every n seconds, so a line of 50 asks about 4.5 times a
-    second in all (within the per-key acquire limit); never later than a third of the
-    ticket's TTL (two lost asks keep the place)."""
-    return max(1, min(position, license_.queue_ticket_ttl // 3))
-
-
-def session_member(hardware_id: str, client_instance: str = "") -> str:
-    """The seat store's idempotency key: one seat per fingerprint and client instance."""
-    return f"{hardware_id}\x1f{client_instance}" if client_instance else hardware_id
-
-
 def session_acquire(
     *,
     license_key: str,
@@ -110,7 +109,6 @@ def session_acquire(
     project: str = "",
     wait: bool = False,
     borrow_hours: int = 0,
-    _retried: bool = False,
 ) -> AcquiredSeat | QueuedSeat:
     """Validate the license, take a seat in one atomic step, record the session, sign a
     token. ``license_prefetch``: see ``selectors.license_get_by_key``. ``project``: the
@@ -128,31 +126,106 @@ def session_acquire(
         raise InvalidLicenseKey()
     if reason := license_.invalid_reason():
         raise LicenseRefused(reason)
-    ttl = borrow_hours * 3600 if borrow_hours else license_.heartbeat_ttl
 
     project_id = selectors.project_id_for_acquire(license_, project)
+    asker = _Asker(hardware_id, client_instance, client_info, ip_address, project_id=project_id)
+    terms = replace(
+        seat_terms(license_, project_id),
+        queue=license_.queue_enabled,
+        wait=wait,
+        queue_max=license_.queue_max_length,
+        ticket_ttl=license_.queue_ticket_ttl,
+        borrow=borrow_hours > 0,
+        borrow_cap=license_.max_borrowed_seats,
+    )
+    ttl = borrow_hours * 3600 if borrow_hours else license_.heartbeat_ttl
+    return _take_seat(license_, terms, asker, ttl=ttl)
+
+
+def session_acquire_as_person(
+    *,
+    user_id: str,
+    family_id: str,
+    hardware_id: str,
+    license_id: str | None = None,
+    client_instance: str = "",
+    client_info: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AcquiredSeat:
+    """A person's acquire (DESIGN §10): the license named, else the one assigned to
+    them; the session and its token name the person.
+
+    The license's rules for people run inside the seat step (``SeatTerms``): who may
+    (``assigned``) and on how many machines. For an ``assigned`` license the verdict is
+    read under a share lock of the person's assignment row, held until the session row
+    is written: an unassign takes that row's update lock, so it waits for this acquire
+    and then ends the seat it granted, or this acquire waits for the unassign and finds
+    no assignment (``services.assignments``)."""
+    license_ = selectors.license_for_person(
+        user_id=user_id, family_id=family_id, license_id=license_id
+    )
+    if license_ is None:
+        # Only a refusal reads more: a revoked sign-in is told to sign in again.
+        if not sign_in_live(user_id=user_id, family_id=family_id):
+            raise InvalidPersonToken()
+        raise LicenseNotFound()
+    if reason := license_.invalid_reason():
+        raise LicenseRefused(reason)
+    project_id = selectors.project_id_for_acquire(license_, "")
+    asker = _Asker(hardware_id, client_instance, client_info, ip_address, str(user_id), project_id)
+    terms = replace(
+        seat_terms(license_, project_id),
+        person=str(user_id),
+        max_machines_per_person=license_.max_machines_per_person or 0,
+        evict_oldest=license_.person_limit_action == License.PersonLimitAction.EVICT_OLDEST,
+    )
+    if license_.assignment != License.Assignment.ASSIGNED:
+        return _take_seat(license_, terms, asker)
+    refused: DomainError
+    with transaction.atomic():
+        assigned = assignment_share_lock(license_id=license_.id, user_id=user_id)
+        terms = replace(terms, assigned_only=True, person_assigned=assigned)
+        try:
+            return _take_seat(license_, terms, asker)
+        except DomainError as exc:
+            # A refusal commits what it recorded (its seat event, expired sessions).
+            refused = exc
+    raise refused
+
+
+@dataclass(frozen=True)
+class _Asker:
+    hardware_id: str
+    client_instance: str
+    client_info: dict[str, Any] | None
+    ip_address: str | None
+    person: str = ""
+    project_id: str = ""
+
+    @property
+    def member(self) -> str:
+        """A person's seat is theirs on that machine: two people on one shared machine
+        hold a seat each, and a machine's license-key seat is not a person's."""
+        member = session_member(self.hardware_id, self.client_instance)
+        return f"{member}\x1e{self.person}" if self.person else member
+
+
+def _take_seat(
+    license_: License,
+    terms: SeatTerms,
+    asker: _Asker,
+    *,
+    ttl: int | None = None,
+    _retried: bool = False,
+) -> AcquiredSeat | QueuedSeat:
+    ttl = ttl or license_.heartbeat_ttl
     store = get_seat_store()
-    member = session_member(hardware_id, client_instance)
+    member = asker.member
     candidate = str(uuid.uuid4())
     secret = session_secret_new(license_.id)
     digest = session_secret_digest(secret)
     try:
-        grant = store.acquire(
-            str(license_.id),
-            member,
-            candidate,
-            dataclasses.replace(
-                seat_terms(license_, project_id),
-                queue=license_.queue_enabled,
-                wait=wait,
-                queue_max=license_.queue_max_length,
-                ticket_ttl=license_.queue_ticket_ttl,
-                borrow=borrow_hours > 0,
-                borrow_cap=license_.max_borrowed_seats,
-            ),
-            ttl,
-            digest,
-        )
+        grant = store.acquire(str(license_.id), member, candidate, terms, ttl, digest)
     except SeatStoreUnavailable as exc:
         logger.error("acquire refused: %s", exc)
         raise SeatStoreDown() from exc
@@ -162,17 +235,9 @@ def session_acquire(
 
     with scope(org=license_.org_id):
         try:
-            if grant.evicted:
-                # Counted before this grant's own seat was added.
-                before_add = grant.seats_used - (1 if grant.granted and grant.created else 0)
-                session_rows.sessions_end(
-                    grant.evicted,
-                    Status.ZOMBIE,
-                    as_datetime(grant.now),
-                    {str(license_.id): before_add},
-                )
+            _end_evicted(license_, grant)
             if not grant.granted:
-                return _denied(license_, grant)
+                return _denied(license_, grant, asker.person)
             overage = overage_observed(license_, grant.seats_used, grant.notes) or (
                 not grant.created and grant.seats_used > license_.seats_total
             )
@@ -181,23 +246,25 @@ def session_acquire(
             token = _sign_token(
                 license_,
                 grant.holder,
-                hardware_id,
+                asker.hardware_id,
                 grant,
                 overage=overage,
                 grace=grace,
-                borrowed=borrow_hours > 0,
+                person=asker.person,
+                borrowed=terms.borrow,
             )
             session = _record_session(
                 license_,
                 grant,
                 member,
                 digest,
-                hardware_id,
-                client_instance,
-                client_info,
-                ip_address,
-                project_id,
-                borrowed=borrow_hours > 0,
+                asker.hardware_id,
+                asker.client_instance,
+                asker.client_info,
+                asker.ip_address,
+                asker.project_id,
+                asker.person,
+                borrowed=terms.borrow,
             )
             if "waited" in grant.notes:
                 _record_wait(license_, SeatWait.Outcome.GRANTED, grant.notes["waited"], grant)
@@ -208,17 +275,7 @@ def session_acquire(
             store.release(str(license_.id), grant.holder, member=member)
             if _retried:
                 raise
-            return session_acquire(
-                license_key=license_key,
-                hardware_id=hardware_id,
-                client_instance=client_instance,
-                client_info=client_info,
-                ip_address=ip_address,
-                project=project,
-                wait=wait,
-                borrow_hours=borrow_hours,
-                _retried=True,
-            )
+            return _take_seat(license_, terms, asker, ttl=ttl, _retried=True)
         except Exception as exc:
             if grant.granted and grant.created:
                 # Nothing half-written: the seat goes back with the failed insert.
@@ -235,6 +292,43 @@ def session_acquire(
     )
 
 
+def _end_evicted(license_: License, grant: SeatGrant) -> None:
+    """End the sessions the seat step dropped: expired ones (zombies), and a person's
+    oldest ones that ``evict_oldest`` made room with (revoked: their next heartbeat is
+    a 410). Counted before this grant's own seat was added."""
+    before_add = grant.seats_used - (1 if grant.granted and grant.created else 0)
+    at = as_datetime(grant.now)
+    if grant.evicted:
+        by_person = len(grant.notes.get("evicted_person", ()))
+        session_rows.sessions_end(
+            grant.evicted, Status.ZOMBIE, at, {str(license_.id): before_add + by_person}
+        )
+    if evicted := grant.notes.get("evicted_person"):
+        session_rows.sessions_end(evicted, Status.REVOKED, at, {str(license_.id): before_add})
+
+
+def _refusal(license_: License, grant: SeatGrant) -> DomainError:
+    notes = grant.notes
+    if notes.get("borrow_limit"):
+        return BorrowLimitReached(details={"max_borrowed_seats": license_.max_borrowed_seats})
+    if notes.get("queue_full"):
+        return QueueFull(
+            details={**_denial_details(license_, grant), "line_length": notes.get("line_length", 0)}
+        )
+    reason = notes.get("reason")
+    if reason == "license_not_assigned":
+        return LicenseNotAssigned()
+    if reason == "person_seat_limit":
+        machines = selectors.sessions_of_holders(grant.notes.get("person_holders", ()))
+        return PersonSeatLimit(
+            details={
+                "max_machines_per_person": license_.max_machines_per_person,
+                "machines": machines,
+            }
+        )
+    return NoSeatsAvailable(details=_denial_details(license_, grant))
+
+
 def _denial_details(license_: License, grant: SeatGrant) -> dict[str, Any]:
     """What a refused client is told: the counts, and why when a policy refused it
     (``seats_reserved``: the free seats are kept for projects that reserved them;
@@ -247,17 +341,27 @@ def _denial_details(license_: License, grant: SeatGrant) -> dict[str, Any]:
         details["overage_allowance"] = license_.overage_allowance
     if reason := grant.notes.get("reason"):
         details["reason"] = reason
+    if line := grant.notes.get("line_length"):
+        details["line_length"] = line
     return details
 
 
-def _denied(license_: License, grant: SeatGrant) -> QueuedSeat:
+def _retry_after(license_: License, position: int) -> int:
+    """How soon a waiter asks again: the head every second, so a freed seat waits a
+    second at most; the n-th every n seconds, so a line of 50 asks about 4.5 times a
+    second in all (within the per-key acquire limit); never later than a third of the
+    ticket's TTL (two lost asks keep the place)."""
+    return max(1, min(position, license_.queue_ticket_ttl // 3))
+
+
+def _denied(license_: License, grant: SeatGrant, person: str = "") -> QueuedSeat:
     """A denial's answer: a place in the line when the seat step gave one, else the
     refusal its notes name. A waiter's later asks are not denials: only joining the
     line, or a refusal, records a ``deny`` event."""
     notes = grant.notes
     if "ticket" in notes:
         if notes.get("joined"):
-            _record_denial(license_, grant)
+            _record_denial(license_, grant, person)
         return QueuedSeat(
             license_,
             notes["ticket"],
@@ -266,15 +370,8 @@ def _denied(license_: License, grant: SeatGrant) -> QueuedSeat:
             _retry_after(license_, notes["position"]),
             license_.queue_ticket_ttl,
         )
-    _record_denial(license_, grant)
-    counts = _denial_details(license_, grant)
-    if notes.get("borrow_limit"):
-        raise BorrowLimitReached(details={"max_borrowed_seats": license_.max_borrowed_seats})
-    if notes.get("queue_full"):
-        raise QueueFull(details={**counts, "line_length": notes.get("line_length", 0)})
-    if notes.get("line_length"):
-        counts["line_length"] = notes["line_length"]
-    raise NoSeatsAvailable(details=counts)
+    _record_denial(license_, grant, person)
+    raise _refusal(license_, grant)
 
 
 def _record_wait(license_: License, outcome: str, waited: float, grant_or_now: Any) -> None:
@@ -364,6 +461,8 @@ def _record_session(
     client_info: dict[str, Any] | None,
     ip_address: str | None,
     project_id: str,
+    user_id: str = "",
+    *,
     borrowed: bool = False,
 ) -> LicenseSession:
     now, expires = as_datetime(grant.now), as_datetime(grant.expires_at)
@@ -385,6 +484,7 @@ def _record_session(
         "org_id": license_.org_id,
         "license": license_,
         "project_id": uuid.UUID(project_id) if project_id else None,
+        "user_id": user_id or None,
         "hardware_id": hardware_id,
         "client_instance": client_instance,
         "member": member,
@@ -430,13 +530,14 @@ def _insert_or_existing(fields: dict[str, Any], grant: SeatGrant) -> LicenseSess
     return existing
 
 
-def _record_denial(license_: License, grant: SeatGrant) -> None:
+def _record_denial(license_: License, grant: SeatGrant, person: str = "") -> None:
     """One ``deny`` event; failing to write it never changes the client's answer."""
     try:
         session_rows.seat_event_record(
             org_id=license_.org_id,
             license_id=license_.id,
             project_id=license_.project_id,
+            user_id=person or None,
             kind=Event.DENY,
             seats_used=grant.seats_used,
             at=as_datetime(grant.now),
@@ -453,6 +554,7 @@ def _sign_token(
     *,
     overage: bool = False,
     grace: bool = False,
+    person: str = "",
     borrowed: bool = False,
 ) -> str:
     """The license token of a grant. A signer that fails (a key file gone, an HSM or KMS
@@ -474,6 +576,9 @@ def _sign_token(
         "exp": issued + lifetime,
         "lic_exp": int(license_.expires_at.timestamp()) if license_.expires_at else None,
     }
+    # The person holding the seat (a user id); absent for a license-key machine.
+    if person:
+        claims["usr"] = person
     # Seat policy marks, only when set: a plain token stays as it was.
     if overage:
         claims["overage"] = True
@@ -591,3 +696,12 @@ def session_revoke(*, session: LicenseSession, actor: Actor) -> bool:
         )
     session.status, session.ended_at = Status.REVOKED, now
     return True
+
+
+def person_sessions_revoke(*, user_id: Any, actor: Actor) -> int:
+    """An admin ends every live session of a person in the organization in scope (their
+    page's "revoke all"): seats free at once, each audited like a single revoke."""
+    sessions = list(
+        LicenseSession.objects.filter(user_id=user_id, status=Status.ACTIVE).select_related("org")
+    )
+    return sum(session_revoke(session=session, actor=actor) for session in sessions)

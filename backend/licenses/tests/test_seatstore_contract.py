@@ -201,3 +201,114 @@ def test_a_holder_is_looked_for_only_in_its_license(store_kind, make_license, li
     assert store.heartbeat(str(other.id), holder, D) is None
     assert store.release(str(other.id), holder, secret_digest=D) is None
     assert store.count(lic) == 1
+
+
+# People (DESIGN §10): the per-person cap and assignment, inside the one step -----------
+
+
+def person_terms(person: str, cap: int, *, evict: bool = False, seats: int = 3) -> SeatTerms:
+    return SeatTerms(seats, person=person, max_machines_per_person=cap, evict_oldest=evict)
+
+
+def test_a_person_at_the_cap_is_refused_with_the_holders_of_their_seats(store_kind, lic):
+    store = get_seat_store()
+    held = [store.acquire(lic, f"ann-{i}", hid(), person_terms("ann", 2), 60, D) for i in (1, 2)]
+    denied = store.acquire(lic, "ann-3", hid(), person_terms("ann", 2), 60, D)
+    assert not denied.granted and denied.notes["reason"] == "person_seat_limit"
+    assert sorted(denied.notes["person_holders"]) == sorted(g.holder for g in held)
+    # Another person, and a machine, still get the license's last seat.
+    assert store.acquire(lic, "bob-1", hid(), person_terms("bob", 2), 60, D).granted
+    assert store.count(lic) == 3
+
+
+def test_a_person_re_acquiring_a_machine_they_hold_is_not_refused_by_the_cap(store_kind, lic):
+    store = get_seat_store()
+    first = store.acquire(lic, "ann-1", hid(), person_terms("ann", 1), 60, D)
+    again = store.acquire(lic, "ann-1", hid(), person_terms("ann", 1), 60, D)
+    assert again.granted and not again.created and again.holder == first.holder
+
+
+def test_evict_oldest_ends_the_persons_oldest_seat_and_grants_the_new_one(store_kind, lic):
+    store = get_seat_store()
+    oldest = store.acquire(lic, "ann-1", hid(), person_terms("ann", 2, evict=True), 60, D)
+    newer = store.acquire(lic, "ann-2", hid(), person_terms("ann", 2, evict=True), 60, D)
+    third = store.acquire(
+        lic, "ann-3", third_holder := hid(), person_terms("ann", 2, evict=True), 60, D
+    )
+    assert third.granted and third.holder == third_holder
+    assert third.notes["evicted_person"] == [oldest.holder]
+    assert store.heartbeat(lic, oldest.holder, D) is None
+    assert store.heartbeat(lic, newer.holder, D) is not None
+    assert store.count(lic) == 2
+
+
+def test_evict_oldest_evicts_nothing_when_the_license_is_full_anyway(store_kind, make_license):
+    license_, _ = make_license(seats=2, heartbeat_ttl=60)
+    lic = str(license_.id)
+    store = get_seat_store()
+    terms = person_terms("ann", 1, evict=True, seats=1)
+    ann = store.acquire(lic, "ann-1", hid(), terms, 60, D)
+    store.acquire(lic, "ci", hid(), SeatTerms(2), 60, D)
+    # The license was lowered to 1 seat (2 in use): ann's second machine cannot fit.
+    denied = store.acquire(lic, "ann-2", hid(), terms, 60, D)
+    assert not denied.granted and "evicted_person" not in denied.notes
+    assert store.heartbeat(lic, ann.holder, D) is not None
+
+
+def test_every_path_that_frees_a_seat_frees_it_from_the_persons_count(store_kind, make_license):
+    license_, _ = make_license(seats=5, heartbeat_ttl=2)
+    lic = str(license_.id)
+    store = get_seat_store()
+    terms = person_terms("ann", 1)
+    # release
+    a = store.acquire(lic, "ann-1", hid(), terms, 60, D)
+    store.release(lic, a.holder, secret_digest=D)
+    # an administrative end (revoke)
+    b = store.acquire(lic, "ann-2", hid(), terms, 60, D)
+    assert b.granted
+    store.release(lic, b.holder, member="ann-2")
+    # expiry: evicted by the next acquire, or found dead by a heartbeat or the reaper
+    c = store.acquire(lic, "ann-3", hid(), terms, 1, D)
+    assert c.granted
+    time.sleep(1.1)
+    d = store.acquire(lic, "ann-4", hid(), terms, 1, D)
+    assert d.granted and c.holder in d.evicted
+    time.sleep(1.1)
+    assert store.heartbeat(lic, d.holder, D) is None
+    e = store.acquire(lic, "ann-5", hid(), terms, 1, D)
+    assert e.granted
+    time.sleep(1.1)
+    assert store.reap(lic, "ann-5", e.holder) is None
+    assert store.acquire(lic, "ann-6", hid(), terms, 60, D).granted
+
+
+def test_an_assigned_license_refuses_an_unassigned_person_and_takes_machines(store_kind, lic):
+    store = get_seat_store()
+    refused = SeatTerms(3, person="ann", assigned_only=True, person_assigned=False)
+    allowed = SeatTerms(3, person="bob", assigned_only=True, person_assigned=True)
+    denied = store.acquire(lic, "ann-1", hid(), refused, 60, D)
+    assert not denied.granted and denied.notes["reason"] == "license_not_assigned"
+    assert store.acquire(lic, "bob-1", hid(), allowed, 60, D).granted
+    # A license-key machine is no person: assignment does not apply to it.
+    machine = SeatTerms(3, assigned_only=True, person_assigned=False)
+    assert store.acquire(lic, "ci", hid(), machine, 60, D).granted
+
+
+def test_an_unassigned_person_cannot_renew_a_seat_they_still_hold(store_kind, lic):
+    store = get_seat_store()
+    store.acquire(lic, "ann-1", hid(), SeatTerms(3, person="ann", assigned_only=True), 60, D)
+    refused = SeatTerms(3, person="ann", assigned_only=True, person_assigned=False)
+    assert not store.acquire(lic, "ann-1", hid(), refused, 60, D).granted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_person_on_twenty_machines_at_once_with_a_cap_of_two_gets_two(store_kind, make_license):
+    license_, _ = make_license(seats=50, heartbeat_ttl=60)
+    lic = str(license_.id)
+    store = get_seat_store()
+    grants = race(
+        lambda i: store.acquire(lic, f"ann-{i}", hid(), person_terms("ann", 2, seats=50), 60, D),
+        20,
+    )
+    assert sum(g.granted for g in grants) == 2
+    assert store.count(lic) == 2

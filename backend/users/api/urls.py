@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from users.api import sign_in_views, two_factor_views, views
+from users.api import device_views, sign_in_views, two_factor_views, views
 
 urlpatterns = [
     path("register", views.RegisterView.as_view(), name="auth-register"),
@@ -53,6 +53,16 @@ urlpatterns = [
         "providers/<str:provider>/callback",
         sign_in_views.SignInCallbackView.as_view(),
         name="auth-provider-callback",
+    ),
+    path("device/code", device_views.DeviceAuthorizationView.as_view(), name="auth-device-code"),
+    path("device/token", device_views.DeviceTokenView.as_view(), name="auth-device-token"),
+    path("device/lookup", device_views.DeviceLookupView.as_view(), name="auth-device-lookup"),
+    path("device/decide", device_views.DeviceDecideView.as_view(), name="auth-device-decide"),
+    path("devices", device_views.DeviceSignInListView.as_view(), name="auth-devices"),
+    path(
+        "devices/<uuid:family_id>",
+        device_views.DeviceSignInDetailView.as_view(),
+        name="auth-device",
     ),
     path("id-token", sign_in_views.IdTokenSignInView.as_view(), name="auth-id-token"),
     path("identities", sign_in_views.IdentityListView.as_view(), name="auth-identities"),

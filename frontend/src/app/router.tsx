@@ -7,6 +7,7 @@ import { ProviderCallbackRoute } from "@/app/routes/auth/provider-callback";
 import { RegisterRoute } from "@/app/routes/auth/register";
 import { SignInRoute } from "@/app/routes/auth/sign-in";
 import { CreateOrgRoute } from "@/app/routes/create-org";
+import { DeviceRoute } from "@/app/routes/device";
 import { HomeRoute } from "@/app/routes/home";
 import { NotFound, RouteError } from "@/app/routes/not-found";
 import { ApiTokensRoute } from "@/app/routes/org/api-tokens";
@@ -16,9 +17,11 @@ import { LicenseRoute, LicensesRoute } from "@/app/routes/org/licenses";
 import { MembersRoute } from "@/app/routes/org/members";
 import { NotificationsRoute } from "@/app/routes/org/notifications";
 import { OverviewRoute } from "@/app/routes/org/overview";
+import { PersonRoute } from "@/app/routes/org/person";
 import { ProjectsRoute } from "@/app/routes/org/projects";
 import { SessionsRoute } from "@/app/routes/org/sessions";
 import { SettingsRoute } from "@/app/routes/org/settings";
+import { UsageRoute } from "@/app/routes/org/usage";
 import { WebhookRoute, WebhooksRoute } from "@/app/routes/org/webhooks";
 import { RequireAuth } from "@/lib/auth";
 
@@ -44,6 +47,8 @@ export const routes: RouteObject[] = [
           { path: "/", element: <HomeRoute /> },
           { path: "/orgs/new", element: <CreateOrgRoute /> },
           { path: "/account", element: <AccountRoute /> },
+          // The verification page of the CLI's device sign-in (users.device_flow).
+          { path: "/device", element: <DeviceRoute /> },
           {
             path: "/orgs/:org",
             element: <OrgLayoutRoute />,
@@ -52,6 +57,8 @@ export const routes: RouteObject[] = [
               { path: "licenses", element: <LicensesRoute /> },
               { path: "licenses/:licenseId", element: <LicenseRoute /> },
               { path: "sessions", element: <SessionsRoute /> },
+              { path: "people/:userId", element: <PersonRoute /> },
+              { path: "usage", element: <UsageRoute /> },
               { path: "projects", element: <ProjectsRoute /> },
               { path: "members", element: <MembersRoute /> },
               { path: "api-tokens", element: <ApiTokensRoute /> },

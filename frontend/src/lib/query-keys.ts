@@ -5,6 +5,7 @@ export const queryKeys = {
   me: ["me"] as const,
   providers: ["sign-in-providers"] as const,
   identities: ["me", "identities"] as const,
+  devices: ["me", "devices"] as const,
   twoFactor: ["me", "two-factor"] as const,
   orgs: ["orgs"] as const,
   org: (org: string) => ["orgs", org] as const,

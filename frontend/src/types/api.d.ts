@@ -18,6 +18,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/device/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or deny a CLI's sign-in
+         * @description Approved: the CLI gets a sign-in of the person at its next poll. Denied: it gets `access_denied`. Decided once.
+         */
+        post: operations["auth_device_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/device/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What is asking to sign in with this code
+         * @description The dashboard's `/device` page shows it before the person approves. Rate limited per IP and per person (guessing codes).
+         */
+        post: operations["auth_device_lookup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in person's CLI sign-ins
+         * @description An endpoint for a signed-in person (JWT); API tokens are not accepted.
+         */
+        get: operations["auth_devices_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/devices/{family_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke one of the person's CLI sign-ins
+         * @description Its refresh token stops working at once, and so do its seat acquires.
+         */
+        delete: operations["auth_device_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/id-token": {
         parameters: {
             query?: never;
@@ -457,7 +537,7 @@ export interface paths {
         put?: never;
         /**
          * Acquire a seat
-         * @description Idempotent per hardware id and client instance: a live session is returned again (200) instead of taking a second seat. Rate limited per client IP and per license key (429 `rate_limited` with `Retry-After`).
+         * @description Idempotent per hardware id and client instance: a live session is returned again (200) instead of taking a second seat. Rate limited per client IP and per license key (429 `rate_limited` with `Retry-After`). A person's client sends `Authorization: Bearer <access token>` and no license key (the second body): the license named by `license_id`, else the one assigned to the person; the session and the token (claim `usr`) name the person.
          */
         post: operations["seat_acquire"];
         delete?: never;
@@ -632,6 +712,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/analytics/denials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Refused acquires, newest first
+         * @description Who was refused (a person, or null for a license-key machine), when, on which license. Cursor pages (follow `next`).
+         */
+        get: operations["denials_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/analytics/utilization": {
         parameters: {
             query?: never;
@@ -708,6 +808,26 @@ export interface paths {
          * @description Who changed what in the organization, newest first.
          */
         get: operations["audit_events_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/exports/{kind}.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export sessions, usage or audit events as CSV
+         * @description A streaming `text/csv` download of the window (`since` inclusive, `until` exclusive; both optional): `sessions` started in it, closed `usage` hours of the rollup, or `audit` events (admins only). Memory stays flat at millions of rows.
+         */
+        get: operations["export_csv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -801,6 +921,47 @@ export interface paths {
          * @description Any of name, seats_total, expires_at, heartbeat_ttl, offline_grace, project, overage_kind, overage_value, grace_days, project_seats. Lowering `seats_total` (or the overage) below the seats in use is allowed: live sessions keep running (`seats_over` counts them) and no new seat is granted until fewer are in use. Lowering it below what the project reservations add up to is refused (400, naming the reservations). A new `heartbeat_ttl` applies to new sessions.
          */
         patch: operations["licenses_update"];
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/licenses/{license_id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The people assigned to a license */
+        get: operations["license_assignments_list"];
+        put?: never;
+        /**
+         * Assign a member to a license
+         * @description Only assigned people may hold seats of an `assigned` license as themselves. Assigning twice changes nothing. Audited (`license.assign`).
+         */
+        post: operations["license_assignments_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/licenses/{license_id}/assignments/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unassign a person from a license
+         * @description Their live sessions of the license end at once (seats free, next heartbeat 410), and no acquire of theirs that the unassign did not end can get a seat after it. Audited (`license.unassign`).
+         */
+        delete: operations["license_assignments_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/orgs/{org}/licenses/{license_id}/policy-use": {
@@ -1022,6 +1183,23 @@ export interface paths {
         patch: operations["members_update"];
         trace?: never;
     };
+    "/api/v1/orgs/{org}/members/{user_id}/devices/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke all of a member's CLI sign-ins */
+        post: operations["member_devices_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/members/me": {
         parameters: {
             query?: never;
@@ -1061,6 +1239,26 @@ export interface paths {
          * @description Emails go to owners and admins; these say which of them you want.
          */
         patch: operations["notification_preferences_update"];
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/people/{user_id}/sessions/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End every live session of a person in the organization
+         * @description Seats free at once; each client's next heartbeat gets 410. Audited per session (`session.revoke`).
+         */
+        post: operations["person_sessions_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/orgs/{org}/projects": {
@@ -1416,6 +1614,7 @@ export interface components {
             /** @description Signed license token (JWT); verify with the JWKS. */
             token: string;
         };
+        AcquireRequestRequest: components["schemas"]["AcquireInputRequest"] | components["schemas"]["PersonAcquireInputRequest"];
         ApiToken: {
             /** Format: date-time */
             readonly created_at: string;
@@ -1456,6 +1655,24 @@ export interface components {
             /** Format: uuid */
             readonly id: string;
             name?: string;
+        };
+        Assignment: {
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly person: components["schemas"]["Person"];
+        };
+        /**
+         * @description * `open` - Open
+         *     * `assigned` - Assigned
+         * @enum {string}
+         */
+        AssignmentEnum: "open" | "assigned";
+        AssignmentWriteRequest: {
+            /**
+             * Format: uuid
+             * @description A member of the organization (not a viewer).
+             */
+            user: string;
         };
         Attempt: {
             readonly error: string;
@@ -1581,6 +1798,73 @@ export interface components {
          * @enum {string}
          */
         DeliveryStatusEnum: "pending" | "succeeded" | "failed";
+        Denial: {
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            license: string;
+            license_name: string | null;
+            /** @description Who was refused; null for a license-key machine. */
+            person: components["schemas"]["DenialPerson"] | null;
+            /** @description Seats in use when it was refused. */
+            seats_used: number;
+        };
+        DenialCursorPage: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Denial"][];
+        };
+        DenialPerson: {
+            /** Format: email */
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        DeviceDecisionRequest: {
+            approve: boolean;
+            user_code: string;
+        };
+        DeviceRequest: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description What the CLI said it is: hostname, platform, client_version. */
+            device_info: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            expires_at: string;
+            ip_address: string | null;
+            status: string;
+        };
+        DeviceSignIn: {
+            /**
+             * Format: date-time
+             * @description When the person approved it.
+             */
+            created_at: string;
+            device_info: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            revoke_reason: string;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /**
+             * Format: date-time
+             * @description Its last token refresh: roughly when it was last used.
+             */
+            rotated_at: string | null;
+        };
         /**
          * @description * `` - enabled
          *     * `manual` - disabled by an admin
@@ -1748,6 +2032,7 @@ export interface components {
         KindEnum: "floating" | "node_locked";
         /** @description A license as admins see it; ``seats_used`` comes from the seat store. */
         License: {
+            readonly assignment: components["schemas"]["AssignmentEnum"];
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1767,12 +2052,14 @@ export interface components {
             readonly kind: components["schemas"]["KindEnum"];
             readonly max_borrow_hours: number;
             readonly max_borrowed_seats: number;
+            readonly max_machines_per_person: number | null;
             readonly name: string;
             readonly offline_grace: number;
             /** @description Extra seats past seats_total the overage setting allows. */
             readonly overage_allowance: number;
             readonly overage_kind: components["schemas"]["OverageKindEnum"];
             readonly overage_value: number;
+            readonly person_limit_action: components["schemas"]["PersonLimitActionEnum"];
             /** Format: uuid */
             readonly project: string | null;
             readonly project_seats: components["schemas"]["ProjectSeats"][];
@@ -1811,6 +2098,13 @@ export interface components {
         LicenseStatusEnum: "active" | "suspended" | "expired" | "inactive";
         /** @description Create (``name`` and ``seats_total`` required) and update (any subset). */
         LicenseWriteRequest: {
+            /**
+             * @description `open`: any member may hold a seat as a person; `assigned`: only the people assigned to it. License-key machines are not people: either way they may.
+             *
+             *     * `open` - Open
+             *     * `assigned` - Assigned
+             */
+            assignment?: components["schemas"]["AssignmentEnum"];
             /** Format: date-time */
             expires_at?: string | null;
             /** @description Days after expires_at during which acquires still succeed, marked grace. */
@@ -1821,6 +2115,8 @@ export interface components {
             max_borrow_hours?: number;
             /** @description Seats that may be borrowed at once; 0: any of them. */
             max_borrowed_seats?: number;
+            /** @description How many machines one person may hold seats on at once; null: no cap. */
+            max_machines_per_person?: number | null;
             name: string;
             offline_grace?: number;
             /**
@@ -1833,6 +2129,13 @@ export interface components {
             overage_kind?: components["schemas"]["OverageKindEnum"];
             /** @description The percentage (25, 50, 100) or the number of extra seats. */
             overage_value?: number;
+            /**
+             * @description At the cap: `refuse` the next machine (409 `person_seat_limit`) or `evict_oldest` (the person's oldest session ends; its next heartbeat gets 410).
+             *
+             *     * `refuse` - Refuse
+             *     * `evict_oldest` - Evict Oldest
+             */
+            person_limit_action?: components["schemas"]["PersonLimitActionEnum"];
             /** Format: uuid */
             project?: string | null;
             /** @description Reservations and caps per project; replaces the whole list. Reservations add up to at most seats_total. */
@@ -1860,6 +2163,9 @@ export interface components {
             readonly role: components["schemas"]["RoleEnum"];
             /** Format: uuid */
             readonly user_id: string;
+        };
+        MemberDevicesRevokeOutput: {
+            revoked: number;
         };
         MembershipOrganization: {
             /** Format: uuid */
@@ -1925,6 +2231,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["ApiToken"][];
+        };
+        PaginatedAssignmentList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Assignment"][];
         };
         PaginatedAuditEventList: {
             /** @example 123 */
@@ -2089,6 +2410,13 @@ export interface components {
         };
         /** @description Create (``name`` and ``seats_total`` required) and update (any subset). */
         PatchedLicenseWriteRequest: {
+            /**
+             * @description `open`: any member may hold a seat as a person; `assigned`: only the people assigned to it. License-key machines are not people: either way they may.
+             *
+             *     * `open` - Open
+             *     * `assigned` - Assigned
+             */
+            assignment?: components["schemas"]["AssignmentEnum"];
             /** Format: date-time */
             expires_at?: string | null;
             /** @description Days after expires_at during which acquires still succeed, marked grace. */
@@ -2099,6 +2427,8 @@ export interface components {
             max_borrow_hours?: number;
             /** @description Seats that may be borrowed at once; 0: any of them. */
             max_borrowed_seats?: number;
+            /** @description How many machines one person may hold seats on at once; null: no cap. */
+            max_machines_per_person?: number | null;
             name?: string;
             offline_grace?: number;
             /**
@@ -2111,6 +2441,13 @@ export interface components {
             overage_kind?: components["schemas"]["OverageKindEnum"];
             /** @description The percentage (25, 50, 100) or the number of extra seats. */
             overage_value?: number;
+            /**
+             * @description At the cap: `refuse` the next machine (409 `person_seat_limit`) or `evict_oldest` (the person's oldest session ends; its next heartbeat gets 410).
+             *
+             *     * `refuse` - Refuse
+             *     * `evict_oldest` - Evict Oldest
+             */
+            person_limit_action?: components["schemas"]["PersonLimitActionEnum"];
             /** Format: uuid */
             project?: string | null;
             /** @description Reservations and caps per project; replaces the whole list. Reservations add up to at most seats_total. */
@@ -2154,6 +2491,33 @@ export interface components {
             /** @description Members must sign in through sign_in_provider: no password. */
             sso_only?: boolean;
         };
+        Person: {
+            /** Format: email */
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        /**
+         * @description The body of an acquire made with ``Authorization: Bearer <person's access token>``:
+         *     no license key; the license named, else the one assigned to the person.
+         */
+        PersonAcquireInputRequest: {
+            client_info?: {
+                [key: string]: unknown;
+            };
+            /** @default  */
+            client_instance?: string;
+            hardware_id: string;
+            /** Format: uuid */
+            license_id?: string | null;
+        };
+        /**
+         * @description * `refuse` - Refuse
+         *     * `evict_oldest` - Evict Oldest
+         * @enum {string}
+         */
+        PersonLimitActionEnum: "refuse" | "evict_oldest";
         PolicyUse: {
             overage_allowance: number;
             overage_days: components["schemas"]["OverageDay"][];
@@ -2278,6 +2642,9 @@ export interface components {
             /** Format: uuid */
             session_id: string;
         };
+        RevokedCount: {
+            sessions_ended: number;
+        };
         /**
          * @description * `owner` - Owner
          *     * `admin` - Admin
@@ -2290,6 +2657,11 @@ export interface components {
             /** @description How long the previous secret keeps signing too (default: a day). */
             overlap_seconds?: number;
         };
+        /**
+         * @description A session in words: the person holding it (null for a license-key machine), the
+         *     license's name, and the machine as its client described itself (``client_info``:
+         *     hostname, platform, version).
+         */
         Session: {
             /**
              * Format: date-time
@@ -2311,6 +2683,8 @@ export interface components {
             readonly last_heartbeat_at: string;
             /** Format: uuid */
             readonly license: string;
+            readonly license_name: string;
+            readonly person: components["schemas"]["Person"] | null;
             /** Format: uuid */
             readonly project: string | null;
             /** Format: date-time */
@@ -2451,6 +2825,9 @@ export interface components {
             /** @description Organizations that require two-factor of you (you are an owner or admin). */
             required_by: string[];
         };
+        UserCodeRequest: {
+            user_code: string;
+        };
         UserMembership: {
             org: components["schemas"]["MembershipOrganization"];
             role: components["schemas"]["RoleEnum"];
@@ -2564,6 +2941,199 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Jwks"];
+                };
+            };
+        };
+    };
+    auth_device_decide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceDecisionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceRequest"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_user_code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description device_code_decided */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_device_lookup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserCodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceRequest"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_user_code */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_devices_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceSignIn"][];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    auth_device_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                family_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3719,9 +4289,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["AcquireInputRequest"];
+                "application/json": components["schemas"]["AcquireRequestRequest"];
             };
         };
         responses: {
@@ -3759,7 +4329,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid_license_key */
+            /** @description invalid_license_key, or invalid_person_token with a bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3768,7 +4338,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description license_suspended, license_expired or license_inactive */
+            /** @description license_suspended, license_expired, license_inactive or license_not_assigned */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3777,8 +4347,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no_seats_available (details.reason: seats_reserved when the free seats are kept for projects that reserved them; project_cap_reached) or queue_full */
+            /** @description license_not_found: a person's license_id names nothing they may use */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no_seats_available (details.reason: seats_reserved when the free seats are kept for projects that reserved them; project_cap_reached), queue_full, person_seat_limit (details.machines) or several_licenses_assigned (details.licenses) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no_license_assigned: a person with no license named and none assigned */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4419,6 +5007,65 @@ export interface operations {
             };
         };
     };
+    denials_list: {
+        parameters: {
+            query?: {
+                /** @description The pagination cursor value. */
+                cursor?: string;
+                license?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Start (ISO 8601), inclusive. */
+                since?: string;
+                /** @description End (ISO 8601), exclusive. */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DenialCursorPage"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     org_utilization: {
         parameters: {
             query?: {
@@ -4682,6 +5329,69 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PaginatedAuditEventList"];
                 };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    export_csv: {
+        parameters: {
+            query?: {
+                /** @description Start (ISO 8601), inclusive. */
+                since?: string;
+                /** @description End (ISO 8601), exclusive. */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                kind: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV with a header line. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description validation_error: the fields at fault are in details.fields */
             400: {
@@ -5186,6 +5896,175 @@ export interface operations {
             };
             /** @description not_found: no such object in this organization */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    license_assignments_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                license_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAssignmentList"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    license_assignments_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                license_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assignment"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    license_assignments_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                license_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedCount"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description seat_store_unavailable: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5931,6 +6810,56 @@ export interface operations {
             };
         };
     };
+    member_devices_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's slug or id. */
+                org: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberDevicesRevokeOutput"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     members_leave: {
         parameters: {
             query?: never;
@@ -6090,6 +7019,65 @@ export interface operations {
             };
             /** @description not_found: no such object in this organization */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    person_sessions_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's slug or id. */
+                org: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedCount"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description seat_store_unavailable: retry shortly */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -13,6 +13,10 @@ Exit codes (also in ``coditect-license --help`` and sdk/README.md):
     15  seat lost while running (run: COMMAND was stopped)
     16  no seat held (status, heartbeat; or the session is gone, or its secret
         was replaced by a newer acquire with the same key: release)
+    17  not signed in, or the sign-in was revoked or denied (login, or a person's
+        acquire): run ``coditect-license login``
+    18  which license is unclear: none or several are assigned to you, or the
+        license id names none you may use (pass --license-id)
     141 stdout was closed early (piped into ``head``): nothing more to say
     run: otherwise COMMAND's own exit status; 128+N if it was killed by
     signal N; 126 if it cannot be executed, 127 if it is not found.
@@ -45,12 +49,16 @@ from .config import ConfigError, config_path, load_config
 from .errors import (
     InvalidLicenseKey,
     InvalidSessionSecret,
+    LicenseChoiceError,
     LicenseError,
     LicenseNotUsable,
     NoSeatsAvailable,
     NotAcquired,
+    NotSignedIn,
+    PersonSeatLimit,
     SeatLost,
     SessionExpired,
+    SignInFailed,
     TokenError,
     TransientError,
     WaitCancelled,
@@ -60,6 +68,7 @@ from .jwks import JWKS_PATH, JWKSCache, KeySource, StaticJWKS
 from .lease import Lease, WaitStatus
 from .retry import RetryPolicy
 from .seat import Seat
+from .sign_in import CredentialStore, DeviceLogin, PersonAuth
 from .transport import Transport
 from .verify import TokenClaims, verify_token
 
@@ -80,13 +89,19 @@ class ExitCode(IntEnum):
     TOKEN_INVALID = 14
     SEAT_LOST = 15
     NO_SEAT_HELD = 16
+    NOT_SIGNED_IN = 17
+    LICENSE_CHOICE = 18
     CANNOT_EXECUTE = 126
     COMMAND_NOT_FOUND = 127
     BROKEN_PIPE = 128 + 13  # as if SIGPIPE had ended us, the shell's convention
 
 
 _EXIT_BY_ERROR: tuple[tuple[type[LicenseError], ExitCode, str], ...] = (
+    (PersonSeatLimit, ExitCode.NO_SEATS, "no seat for another of your machines"),
     (NoSeatsAvailable, ExitCode.NO_SEATS, "no seat available"),
+    (NotSignedIn, ExitCode.NOT_SIGNED_IN, "not signed in"),
+    (SignInFailed, ExitCode.NOT_SIGNED_IN, "sign-in failed"),
+    (LicenseChoiceError, ExitCode.LICENSE_CHOICE, "which license"),
     (LicenseNotUsable, ExitCode.LICENSE_NOT_USABLE, "license not usable"),
     (InvalidLicenseKey, ExitCode.INVALID_KEY, "invalid license key"),
     (TransientError, ExitCode.UNREACHABLE, "license server unreachable"),
@@ -103,6 +118,9 @@ configuration (options win over the environment, which wins over the config file
   CODITECT_LICENSE_KEY        license key (--license-key; prefer the variable or
                               --license-key-file: command lines are visible to other users)
   CODITECT_LICENSE_KEY_FILE   file holding the license key (--license-key-file)
+  CODITECT_LICENSE_ID         license to use when signed in as a person (--license-id);
+                              default: the one license assigned to you
+  CODITECT_CREDENTIALS_FILE   keep the sign-in in this 0600 file instead of the OS keyring
   CODITECT_HARDWARE_ID        hardware id to use instead of this machine's fingerprint
   CODITECT_CLIENT_INSTANCE    instance name, to hold several seats on one machine
   CODITECT_LICENSE_CACHE      cache folder (JWKS and the last seat with its session
@@ -119,7 +137,14 @@ exit codes:
   0 success            10 no seat available       14 token invalid or expired
   1 unexpected error   11 license not usable      15 seat lost while running
   2 usage error        12 invalid license key     16 no seat held
-                       13 server unreachable
+                       13 server unreachable      17 not signed in (login)
+                                                  18 which license (--license-id)
+
+signing in (a person, instead of a license key):
+  coditect-license login      sign in from the browser (shows a code to approve)
+  coditect-license whoami     who is signed in, and their organizations
+  coditect-license logout     end this sign-in on the server and forget it here
+  With a sign-in and no license key, seats are held in the person's name.
   run: COMMAND's exit status; 128+N if killed by signal N; 126 cannot execute; 127 not found
   141: stdout closed before all was written (e.g. piped into head)
 """
@@ -182,6 +207,13 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         metavar="PATH",
         default=default(None),
         help="file holding the license key ($CODITECT_LICENSE_KEY_FILE)",
+    )
+    group.add_argument(
+        "--license-id",
+        metavar="ID",
+        default=default(None),
+        help="the license to use when signed in as a person ($CODITECT_LICENSE_ID; "
+        "default: the one assigned to you)",
     )
     group.add_argument(
         "--hardware-id",
@@ -256,6 +288,12 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=help_text, description=help_text)
 
+    login = add("login", "sign in as a person from the browser (OAuth device code)")
+    login.add_argument(
+        "--no-browser", action="store_true", help="only print the address; open no browser"
+    )
+    add("logout", "end this machine's sign-in on the server and forget it here")
+    add("whoami", "show who is signed in, and their organizations")
     add("acquire", "take a seat (or get back the one this machine holds) and print it")
     add("heartbeat", "keep the seat taken by 'acquire' alive (it lapses after the TTL otherwise)")
     status = add("status", "show the seat this machine holds, from the local cache")
@@ -322,6 +360,7 @@ class Settings:
         self.key_file: str | None = pick(
             args.license_key_file, "CODITECT_LICENSE_KEY_FILE", "license_key_file"
         )
+        self.license_id: str | None = pick(args.license_id, "CODITECT_LICENSE_ID", "license_id")
         self.hardware_id: str | None = pick(args.hardware_id, ENV_OVERRIDE, "hardware_id")
         self.instance: str | None = pick(args.instance, "CODITECT_CLIENT_INSTANCE", "instance")
         self.cache_dir: str | None = pick(args.cache_dir, ENV_CACHE_DIR, "cache_dir")
@@ -342,8 +381,9 @@ class Settings:
             except OSError as exc:
                 raise UsageError(f"cannot read the license key file: {exc}") from exc
         raise UsageError(
-            "no license key: set CODITECT_LICENSE_KEY, pass --license-key-file or "
-            f"--license-key, or set license_key_file in {config_path()}"
+            "no license key and not signed in: run `coditect-license login`, or set "
+            "CODITECT_LICENSE_KEY, pass --license-key-file or --license-key, or set "
+            f"license_key_file in {config_path()}"
         )
 
     def url(self) -> str:
@@ -364,9 +404,27 @@ class Settings:
         }
         options.update(overrides)
         try:
+            if not self.has_key():
+                person = self.person()
+                if person.signed_in:
+                    return LicenseClient(
+                        self.url(), person=person, license_id=self.license_id, **options
+                    )
             return LicenseClient(self.url(), self.key(), **options)
         except ValueError as exc:
             raise UsageError(str(exc)) from exc
+
+    def has_key(self) -> bool:
+        return bool(self.license_key or self.key_file)
+
+    def person(self) -> PersonAuth:
+        """This server's sign-in (the keyring, or the credentials file)."""
+        url = self.url().rstrip("/")
+        return PersonAuth(
+            url,
+            store=CredentialStore(),
+            transport=Transport(url, timeout=self.timeout, retry=self.retry),
+        )
 
 
 # -- output ---------------------------------------------------------------------------
@@ -445,6 +503,78 @@ def _claims_payload(claims: TokenClaims) -> dict[str, Any]:
 
 
 # -- commands ---------------------------------------------------------------------------
+
+
+def cmd_login(settings: Settings, out: Output, args: argparse.Namespace) -> int:
+    """RFC 8628: show a code and where to approve it, open the browser where one can be,
+    poll until the person decides, keep the sign-in."""
+    person = settings.person()
+    login = DeviceLogin(person.server_url, timeout=settings.timeout)
+    try:
+        code = login.start()
+        out.note(f"to sign in, open {code.verification_uri} and enter the code {code.user_code}")
+        out.note(f"(or open {code.verification_uri_complete}); waiting for approval...")
+        if not args.no_browser and not args.json:
+            _open_browser(code.verification_uri_complete)
+        tokens = login.wait(code)
+    finally:
+        login.close()
+    person.save_tokens(tokens)
+    me = person.whoami()
+    person.store.save(
+        person.server_url, {**person.store.load(person.server_url), "email": me["email"]}
+    )
+    out.data(
+        {"signed_in": True, **_who(me), "stored_in": person.store.where},
+        [f"signed in as {me['email']}; the sign-in is kept in {person.store.where}"],
+    )
+    return ExitCode.OK
+
+
+def _open_browser(url: str) -> None:
+    """Best effort: a terminal without a browser (SSH, CI) still has the printed code."""
+    if os.environ.get("CODITECT_NO_BROWSER"):
+        return
+    with contextlib.suppress(Exception):
+        import webbrowser
+
+        webbrowser.open(url, new=2)
+
+
+def _who(me: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "email": me["email"],
+        "name": me.get("name", ""),
+        "organizations": [
+            {"slug": m["org"]["slug"], "name": m["org"]["name"], "role": m["role"]}
+            for m in me.get("memberships", [])
+        ],
+    }
+
+
+def cmd_whoami(settings: Settings, out: Output, args: argparse.Namespace) -> int:
+    person = settings.person()
+    if not person.signed_in:
+        raise NotSignedIn("not signed in: run `coditect-license login`")
+    who = _who(person.whoami())
+    orgs = ", ".join(f"{o['name']} ({o['role']})" for o in who["organizations"]) or "none"
+    out.data(
+        who,
+        [
+            f"{who['email']}" + (f" ({who['name']})" if who["name"] else ""),
+            f"  organizations  {orgs}",
+        ],
+    )
+    return ExitCode.OK
+
+
+def cmd_logout(settings: Settings, out: Output, args: argparse.Namespace) -> int:
+    ended = settings.person().logout()
+    out.data(
+        {"signed_out": ended},
+        ["signed out: the sign-in is revoked and forgotten" if ended else "not signed in"],
+    )
+    return ExitCode.OK
 
 
 def cmd_acquire(settings: Settings, out: Output, args: argparse.Namespace) -> int:
@@ -851,6 +981,9 @@ COMMANDS = {
     "run": cmd_run,
     "borrow": cmd_borrow,
     "return": cmd_return,
+    "login": cmd_login,
+    "logout": cmd_logout,
+    "whoami": cmd_whoami,
 }
 
 

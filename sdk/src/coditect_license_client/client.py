@@ -18,10 +18,12 @@ from .cache import DiskCache, digest
 from .errors import (
     InvalidLicenseKey,
     InvalidSessionSecret,
+    LicenseChoiceError,
     LicenseError,
     LicenseNotUsable,
     NoSeatsAvailable,
     NotAcquired,
+    NotSignedIn,
     SessionExpired,
     TokenError,
     TransientError,
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .seat import Seat
+    from .sign_in import PersonAuth
 
 log = logging.getLogger("coditect_license_client")
 
@@ -101,8 +104,10 @@ class LicenseClient:
     def __init__(
         self,
         server_url: str,
-        license_key: str,
+        license_key: str | None = None,
         *,
+        person: PersonAuth | None = None,
+        license_id: str | None = None,
         hardware_id: str | None = None,
         client_instance: str | None = None,
         client_info: dict[str, Any] | None = None,
@@ -117,12 +122,15 @@ class LicenseClient:
         allow_offline_start: bool = True,
         http_client: httpx.Client | None = None,
     ) -> None:
-        if not license_key:
-            raise ValueError("license_key is required")
+        if not license_key and person is None:
+            raise ValueError("a license_key, or a signed-in person, is required")
         if client_instance is not None and not 1 <= len(client_instance) <= 64:
             raise ValueError("client_instance must be 1 to 64 characters")
         self.server_url = server_url.rstrip("/")
         self._license_key = license_key
+        # A person's sign-in (``sign_in.PersonAuth``): used when there is no key.
+        self.person = None if license_key else person
+        self.license_id = license_id
         self.hardware_id = (
             validate_hardware_id(hardware_id) if hardware_id else hardware_fingerprint()
         )
@@ -144,8 +152,9 @@ class LicenseClient:
         self.jwks = JWKSCache(self.server_url, fetcher=self.fetch_jwks, cache=self.cache)
         self._lease: Lease | None = None
         self._lock = threading.RLock()
+        seat_of = license_key or f"person:{license_id or ''}"
         self._lease_name = "lease-" + digest(
-            self.server_url, license_key, self.hardware_id, client_instance
+            self.server_url, seat_of, self.hardware_id, client_instance
         )
         self._borrow_name = "borrow-" + digest(
             self.server_url, license_key, self.hardware_id, client_instance
@@ -215,10 +224,18 @@ class LicenseClient:
         line answers at once, as without ``wait``.
         """
         payload: dict[str, Any] = {
-            "license_key": self._license_key,
             "hardware_id": self.hardware_id,
             "client_info": self.client_info,
         }
+        headers = None
+        if self.person is None:
+            payload["license_key"] = self._license_key
+        else:
+            # A person's acquire: their access token names them; the license is the
+            # one named, else the one assigned to them.
+            headers = self.person.headers()
+            if self.license_id:
+                payload["license_id"] = self.license_id
         if self.client_instance:
             payload["client_instance"] = self.client_instance
         if self.project:
@@ -227,7 +244,7 @@ class LicenseClient:
             payload["wait"] = True
         try:
             status, body = self._ask_in_line(
-                payload, retry, timeout, wait_timeout, on_wait, should_stop
+                payload, retry, timeout, wait_timeout, on_wait, should_stop, headers
             )
         except TransientError as exc:
             fallback = self.allow_offline_start if offline_fallback is None else offline_fallback
@@ -238,7 +255,13 @@ class LicenseClient:
             with self._lock:
                 self._lease = lease
             return lease
-        except (InvalidLicenseKey, LicenseNotUsable, NoSeatsAvailable):
+        except (
+            InvalidLicenseKey,
+            LicenseNotUsable,
+            NoSeatsAvailable,
+            NotSignedIn,
+            LicenseChoiceError,
+        ):
             # The server is up and said no: a cached token must not outlive that.
             self._forget_cached_lease()
             raise
@@ -261,6 +284,7 @@ class LicenseClient:
         wait_timeout: float | None,
         on_wait: Callable[[WaitStatus], None] | None,
         should_stop: Callable[[], bool] | None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, Any]]:
         """The acquire, asked again while the server answers 202 (a place in the line)."""
         started = time.monotonic()
@@ -269,8 +293,8 @@ class LicenseClient:
         ticket: str | None = None
         try:
             while True:
-                status, body = self._request(
-                    "POST", f"{API}/acquire", payload, retry=retry, timeout=timeout
+                status, body = self.transport.request(
+                    "POST", f"{API}/acquire", payload, retry=retry, timeout=timeout, headers=headers
                 )
                 if status != 202:
                     return status, body

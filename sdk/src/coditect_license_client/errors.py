@@ -191,6 +191,59 @@ class RateLimited(TransientError):
         self.retry_after = retry_after
 
 
+# --- people: a person's sign-in and the license rules for people --------------------
+
+
+class NotSignedIn(LicenseError):
+    """No sign-in, or it was revoked or has lapsed: run ``coditect-license login``."""
+
+    code = "invalid_person_token"
+
+
+class LicenseNotAssigned(LicenseNotUsable):
+    """The license is assigned to named people, and the signed-in person is not one."""
+
+    code = "license_not_assigned"
+
+
+class PersonSeatLimit(NoSeatsAvailable):
+    """The person holds seats on as many machines as the license allows
+    (``details["machines"]`` lists them)."""
+
+    code = "person_seat_limit"
+
+
+class LicenseChoiceError(LicenseError):
+    """Which license to use is unclear: name one (``license_id``)."""
+
+    code = "license_choice"
+
+
+class LicenseNotFound(LicenseChoiceError):
+    """No license with this id is available to the signed-in person."""
+
+    code = "license_not_found"
+
+
+class NoLicenseAssigned(LicenseChoiceError):
+    """No license is assigned to the signed-in person: name one."""
+
+    code = "no_license_assigned"
+
+
+class SeveralLicensesAssigned(LicenseChoiceError):
+    """Several licenses are assigned to the signed-in person: name one
+    (``details["licenses"]``)."""
+
+    code = "several_licenses_assigned"
+
+
+class SignInFailed(LicenseError):
+    """The device sign-in did not complete (denied, expired, or refused)."""
+
+    code = "sign_in_failed"
+
+
 # --- local: token checks and seat life cycle -----------------------------------
 
 
@@ -249,8 +302,18 @@ _BY_CODE: dict[str, type[LicenseError]] = {
         ServerError,
         SeatStoreUnavailable,
         RateLimited,
+        NotSignedIn,
+        LicenseNotAssigned,
+        PersonSeatLimit,
+        LicenseNotFound,
+        NoLicenseAssigned,
+        SeveralLicensesAssigned,
     )
 }
+# The answers of the platform's own sign-in endpoints (refresh, me).
+_BY_CODE["invalid_refresh_token"] = NotSignedIn
+_BY_CODE["invalid_token"] = NotSignedIn
+_BY_CODE["not_authenticated"] = NotSignedIn
 _BY_CODE["malformed_json"] = InvalidRequest
 _BY_CODE["validation_error"] = InvalidRequest
 

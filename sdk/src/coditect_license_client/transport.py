@@ -62,14 +62,16 @@ class Transport:
         *,
         retry: RetryPolicy | None = None,
         timeout: float | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, Any]]:
-        """Send; return (status, JSON object) of a 2xx answer, or raise."""
+        """Send; return (status, JSON object) of a 2xx answer, or raise. ``headers``:
+        extra request headers (a person's ``Authorization``), never logged."""
         policy = retry or self.retry
         url = self.server_url + path
         started = time.monotonic()
         attempt = 0
         while True:
-            outcome = self._attempt(method, url, path, payload, timeout)
+            outcome = self._attempt(method, url, path, payload, timeout, headers)
             if not isinstance(outcome, LicenseError):
                 return outcome
             error = outcome
@@ -90,12 +92,13 @@ class Transport:
         path: str,
         payload: dict[str, Any] | None,
         timeout: float | None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, Any]] | TransientError:
         """One try: the answer, or the transient error to retry (others raise)."""
         sent = time.monotonic()
         try:
             response = self._http.request(
-                method, url, json=payload, timeout=timeout or self.timeout
+                method, url, json=payload, timeout=timeout or self.timeout, headers=headers
             )
         except httpx.TransportError as exc:
             return ServerUnreachable(f"cannot reach {self.server_url}: {exc!r}")
@@ -111,6 +114,8 @@ class Transport:
             body = response.json() if response.content else None
         except ValueError:
             body = None
+        if response.status_code == 204:
+            return 204, {}  # No Content: a logout, say
         if response.status_code < 400:
             if not isinstance(body, dict):
                 raise UnexpectedResponse(

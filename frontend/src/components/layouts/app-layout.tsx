@@ -12,6 +12,7 @@ const NAV: { to: string; label: string; policy: Policy; end?: boolean }[] = [
   { to: "", label: "Overview", policy: "analytics.read", end: true },
   { to: "licenses", label: "Licenses", policy: "licenses.read" },
   { to: "sessions", label: "Sessions", policy: "sessions.read" },
+  { to: "usage", label: "Usage", policy: "analytics.read" },
   { to: "projects", label: "Projects", policy: "projects.read" },
   { to: "members", label: "Members", policy: "members.read" },
   { to: "api-tokens", label: "API tokens", policy: "tokens.read" },

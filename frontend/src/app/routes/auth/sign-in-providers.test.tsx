@@ -91,6 +91,7 @@ describe("the account page", () => {
     mockApi.on("GET", "/api/v1/auth/identities", [
       { id: 1, provider: "corp", email: "alice@corp.example", created_at: "2026-11-01T10:00:00Z", last_used_at: null },
     ]);
+    mockApi.on("GET", "/api/v1/auth/devices", []);
     mockApi.on("POST", "/api/v1/auth/two-factor/totp", { secret: "JBSWY3DPEHPK3PXP", otpauth_url: "otpauth://totp/x", qr_svg: "data:image/svg+xml;base64,PHN2Zy8+" });
     const { user } = renderApp("/account");
 

@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 
-import { makeMe, makeSession } from "@/testing/data";
-import { mockApi } from "@/testing/mock-api";
+import { makeLicense, makeMe, makeMember, makeSession } from "@/testing/data";
+import { mockApi, page } from "@/testing/mock-api";
 import { renderApp } from "@/testing/render";
 
 const newer = makeSession({ hardware_id: "laptop-new" });
@@ -17,7 +17,41 @@ function cursorPages() {
   );
 }
 
+const dana = makeMember({ name: "Dana Dev", email: "dana@example.com" });
+const studio = makeLicense({ name: "Studio floating" });
+
 describe("organization sessions", () => {
+  beforeEach(() => {
+    mockApi.on("GET", "/api/v1/orgs/{org}/members", page([dana]));
+    mockApi.on("GET", "/api/v1/orgs/{org}/licenses", page([studio]));
+    mockApi.on("GET", "/api/v1/orgs/{org}/projects", page([]));
+  });
+
+  it("names the person and the machine in words, and filters by person and license", async () => {
+    const held = makeSession({
+      hardware_id: "hw1-abcdef0123456789",
+      license: studio.id,
+      license_name: "Studio floating",
+      user: dana.user_id,
+      person: { id: dana.user_id, name: "Dana Dev", email: "dana@example.com" },
+      client_info: { hostname: "dana-laptop", platform: "macOS-15", version: "1.4.0" },
+    });
+    mockApi.on("GET", "/api/v1/orgs/{org}/sessions", page([held]));
+    const { user } = renderApp("/orgs/acme/sessions");
+    const table = await screen.findByRole("table", { name: "Sessions" });
+    const row = within(table).getAllByRole("row")[1];
+    expect(row).toHaveTextContent("Dana Dev");
+    expect(row).toHaveTextContent("dana-laptop");
+    expect(row).toHaveTextContent("macOS-15 · client 1.4.0");
+    expect(within(row).getByRole("link", { name: "Studio floating" })).toBeInTheDocument();
+    expect(within(row).getByRole("link", { name: /Dana Dev/ })).toHaveAttribute("href", `/orgs/acme/people/${dana.user_id}`);
+    await user.selectOptions(screen.getByLabelText("Person"), "Dana Dev");
+    await user.selectOptions(screen.getByLabelText("License"), "Studio floating");
+    await waitFor(() => {
+      const query = mockApi.calls("GET", "/api/v1/orgs/{org}/sessions").at(-1)!.query;
+      expect([query.get("user"), query.get("license")]).toEqual([dana.user_id, studio.id]);
+    });
+  });
   it("loads older sessions by following the cursor", async () => {
     cursorPages();
     const { user } = renderApp("/orgs/acme/sessions");
@@ -82,7 +116,12 @@ describe("organization sessions", () => {
     );
     const { user } = renderApp("/orgs/acme/sessions");
     const table = await screen.findByRole("table", { name: "Sessions" });
-    const hardwareIds = () => within(table).getAllByRole("row").slice(1).map((row) => within(row).getAllByRole("cell")[0].textContent);
+    // The machine column's first line: the hostname, else the start of the hardware id.
+    const hardwareIds = () =>
+      within(table)
+        .getAllByRole("row")
+        .slice(1)
+        .map((row) => within(row).getAllByRole("cell")[1].firstElementChild?.firstElementChild?.textContent);
     const header = (name: string) => within(table).getByRole("columnheader", { name });
 
     // The API's order (newest first) until a header is used; nothing says otherwise.
@@ -91,9 +130,9 @@ describe("organization sessions", () => {
     expect(screen.getByText("Sorting a column orders the sessions loaded so far.")).toBeInTheDocument();
 
     // Text sorts A→Z first, numbers in it naturally (build-2 before build-10).
-    await user.click(within(table).getByRole("button", { name: "Hardware id" }));
+    await user.click(within(table).getByRole("button", { name: "Machine" }));
     expect(hardwareIds()).toEqual(["build-2", "build-10"]);
-    expect(header("Hardware id")).toHaveAttribute("aria-sort", "ascending");
+    expect(header("Machine")).toHaveAttribute("aria-sort", "ascending");
 
     // Older sessions are loaded into the sorted order, without a sort request.
     await user.click(screen.getByRole("button", { name: "Load older sessions" }));
@@ -102,16 +141,16 @@ describe("organization sessions", () => {
     for (const call of mockApi.calls("GET", "/api/v1/orgs/{org}/sessions")) expect([...call.query.keys()]).not.toContain("ordering");
 
     // From the keyboard: Enter on the header's button flips the order.
-    within(table).getByRole("button", { name: "Hardware id" }).focus();
+    within(table).getByRole("button", { name: "Machine" }).focus();
     await user.keyboard("{Enter}");
     expect(hardwareIds()).toEqual(["build-10", "build-2", "alpha"]);
-    expect(header("Hardware id")).toHaveAttribute("aria-sort", "descending");
+    expect(header("Machine")).toHaveAttribute("aria-sort", "descending");
 
     // Another column takes over: times sort newest first, by the instant, not the text.
     await user.click(within(table).getByRole("button", { name: "Started" }));
     expect(hardwareIds()).toEqual(["build-10", "build-2", "alpha"]);
     expect(header("Started")).toHaveAttribute("aria-sort", "descending");
-    expect(header("Hardware id")).not.toHaveAttribute("aria-sort");
+    expect(header("Machine")).not.toHaveAttribute("aria-sort");
     await user.click(within(table).getByRole("button", { name: "Started" }));
     expect(hardwareIds()).toEqual(["alpha", "build-2", "build-10"]);
     expect(header("Started")).toHaveAttribute("aria-sort", "ascending");

@@ -6,6 +6,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { useLicense } from "@/features/licenses/api/get-license";
 import { useProjectChoices } from "@/features/licenses/api/get-project-choices";
 import { LicenseActions } from "@/features/licenses/components/license-actions";
+import { LicensePeople } from "@/features/licenses/components/license-people";
 import { LicenseStatusBadge, SeatMeter } from "@/components/domain/license-status";
 import { LicensePolicyUse } from "@/features/licenses/components/license-policy-use";
 import { LicenseUtilization } from "@/features/licenses/components/license-utilization";
@@ -119,6 +120,9 @@ export function LicenseDetail({ org, licenseId, role }: { org: string; licenseId
             <LicensePolicyUse org={org} licenseId={license.id} />
           </div>
         )}
+        <div className="lg:col-span-3">
+          <LicensePeople org={org} license={license} manage={manage} />
+        </div>
         <div className="lg:col-span-3">
           <SessionsTable org={org} licenseId={license.id} canRevoke={can(role, "sessions.revoke")} />
         </div>

@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useMemo, useState, type ChangeEvent } from "react";
 import { Link } from "react-router";
 
 import { RevokeSessionButton } from "@/components/domain/revoke-session-button";
@@ -8,7 +8,8 @@ import { Card } from "@/components/ui/card";
 import { columnHelper, DataTable, timeKey } from "@/components/ui/data-table";
 import { FilterSelect } from "@/components/ui/form";
 import { EmptyState, QueryState } from "@/components/ui/states";
-import { Identifier, RelativeTime } from "@/components/ui/table-cells";
+import { RelativeTime } from "@/components/ui/table-cells";
+import { useLicenseChoices, usePeopleChoices, useProjectChoices } from "@/features/sessions/api/get-filter-options";
 import { useOrgSessions, type OrgSession, type OrgSessionQuery } from "@/features/sessions/api/get-sessions";
 
 type Status = NonNullable<OrgSessionQuery["status"]>;
@@ -25,14 +26,52 @@ const statusLabel = (status: Status) => STATUSES.find((x) => x.value === status)
 
 const col = columnHelper<OrgSession>();
 
+function PersonCell({ org, session }: { org: string; session: OrgSession }) {
+  const person = session.person;
+  if (!person) return <span className="text-slate-500">Machine (license key)</span>;
+  const initial = (person.name || person.email).slice(0, 1).toUpperCase();
+  return (
+    <Link to={`/orgs/${org}/people/${person.id}`} className="flex items-center gap-2 hover:underline">
+      <span aria-hidden="true" className="flex h-6 w-6 items-center justify-center rounded-full bg-brand-100 text-xs font-semibold text-brand-800">
+        {initial}
+      </span>
+      <span>
+        <span className="block text-slate-900">{person.name || person.email}</span>
+        {person.name && <span className="block text-xs text-slate-500">{person.email}</span>}
+      </span>
+    </Link>
+  );
+}
+
+/** The machine in words, as its client described itself, and where it called from. */
+function MachineCell({ session }: { session: OrgSession }) {
+  const info = (session.client_info ?? {}) as Record<string, unknown>;
+  const words = [info.platform, info.version && `client ${String(info.version)}`, session.ip_address].filter(Boolean);
+  return (
+    <span title={`Hardware id ${session.hardware_id}`}>
+      <span className="block text-slate-900">{String(info.hostname || session.hardware_id.slice(0, 12))}</span>
+      <span className="block text-xs text-slate-500">{words.map(String).join(" · ")}</span>
+    </span>
+  );
+}
+
 function sessionColumns(org: string, canRevoke: boolean) {
   const columns = col.columns([
-    col.accessor("hardware_id", { header: "Hardware id", cell: (c) => <Identifier value={c.getValue()} /> }),
-    col.accessor("license", {
+    col.accessor((s) => s.person?.name || s.person?.email || "", {
+      id: "person",
+      header: "Person",
+      cell: (c) => <PersonCell org={org} session={c.row.original} />,
+    }),
+    col.accessor((s) => String((s.client_info as Record<string, unknown> | null)?.hostname ?? s.hardware_id), {
+      id: "machine",
+      header: "Machine",
+      cell: (c) => <MachineCell session={c.row.original} />,
+    }),
+    col.accessor("license_name", {
       header: "License",
       cell: (c) => (
-        <Link className="font-mono text-xs text-brand-700 hover:underline" to={`/orgs/${org}/licenses/${c.getValue()}`} title={`License ${c.getValue()}`}>
-          {c.getValue().slice(0, 8)}
+        <Link className="text-brand-700 hover:underline" to={`/orgs/${org}/licenses/${c.row.original.license}`}>
+          {c.getValue()}
         </Link>
       ),
     }),
@@ -62,6 +101,11 @@ function sessionColumns(org: string, canRevoke: boolean) {
       header: "Started",
       cell: (c) => <RelativeTime value={c.row.original.started_at} />,
     }),
+    col.accessor((s) => timeKey(s.last_heartbeat_at), {
+      id: "heartbeat",
+      header: "Last heartbeat",
+      cell: (c) => <RelativeTime value={c.row.original.last_heartbeat_at} />,
+    }),
     col.accessor((s) => timeKey(s.ended_at), {
       id: "ended",
       header: "Ended",
@@ -78,29 +122,74 @@ function sessionColumns(org: string, canRevoke: boolean) {
   return canRevoke ? columns : columns.filter((c) => c.id !== "actions");
 }
 
+type Filters = Pick<OrgSessionQuery, "status" | "user" | "license" | "project">;
+
 /**
- * Every session of the organization, newest first, a cursor page at a time.
- * The history has no total, so a column header sorts the sessions loaded so
- * far; "Load older sessions" adds the next page into that order.
+ * Every session of the organization, newest first, a cursor page at a time,
+ * filtered by status, person, license and project (``fixed`` pins some: a
+ * person's page). The history has no total, so a column header sorts the
+ * sessions loaded so far; "Load older sessions" adds the next page into that order.
  */
-export function OrgSessions({ org, canRevoke }: { org: string; canRevoke: boolean }) {
-  const [status, setStatus] = useState<Status | "">("");
-  const sessions = useOrgSessions(org, status ? { status } : {});
+export function OrgSessions({
+  org,
+  canRevoke,
+  fixed = {},
+  label = "Sessions",
+}: {
+  org: string;
+  canRevoke: boolean;
+  fixed?: Filters;
+  label?: string;
+}) {
+  const [filters, setFilters] = useState<Filters>({});
+  const query = useMemo(() => {
+    const all: Filters = { ...filters, ...fixed };
+    return Object.fromEntries(Object.entries(all).filter(([, v]) => v)) as OrgSessionQuery;
+  }, [filters, fixed]);
+  const sessions = useOrgSessions(org, query);
+  const people = usePeopleChoices(org);
+  const licenses = useLicenseChoices(org);
+  const projects = useProjectChoices(org);
   const columns = useMemo(() => sessionColumns(org, canRevoke), [org, canRevoke]);
   const rows = useMemo(() => sessions.data?.pages.flatMap((p) => p.results) ?? [], [sessions.data]);
+  const set = (name: keyof Filters) => (e: ChangeEvent<HTMLSelectElement>) => setFilters((f) => ({ ...f, [name]: e.target.value }));
 
   return (
     <Card>
-      <div className="border-b border-slate-200 p-4">
-        <div className="sm:max-w-xs">
-          <FilterSelect label="Status" value={status} onChange={(e) => setStatus(e.target.value as Status | "")}>
-            {STATUSES.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label}
+      <div className="grid gap-3 border-b border-slate-200 p-4 sm:grid-cols-4">
+        <FilterSelect label="Status" value={filters.status ?? ""} onChange={set("status")}>
+          {STATUSES.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
+          ))}
+        </FilterSelect>
+        {!fixed.user && (
+          <FilterSelect label="Person" value={filters.user ?? ""} onChange={set("user")}>
+            <option value="">Anyone</option>
+            {people.data?.results.map((m) => (
+              <option key={m.user_id} value={m.user_id}>
+                {m.name || m.email}
               </option>
             ))}
           </FilterSelect>
-        </div>
+        )}
+        <FilterSelect label="License" value={filters.license ?? ""} onChange={set("license")}>
+          <option value="">Any license</option>
+          {licenses.data?.results.map((l) => (
+            <option key={l.id} value={l.id}>
+              {l.name}
+            </option>
+          ))}
+        </FilterSelect>
+        <FilterSelect label="Project" value={filters.project ?? ""} onChange={set("project")}>
+          <option value="">Any project</option>
+          {projects.data?.results.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </FilterSelect>
       </div>
       <QueryState
         query={sessions}
@@ -110,7 +199,7 @@ export function OrgSessions({ org, canRevoke }: { org: string; canRevoke: boolea
       >
         {() => (
           <>
-            <DataTable label="Sessions" data={rows} columns={columns} getRowId={(s) => s.id} />
+            <DataTable label={label} data={rows} columns={columns} getRowId={(s) => s.id} />
             <div className="flex flex-wrap items-center justify-between gap-3 p-4 text-sm text-slate-600">
               <p>
                 <span aria-live="polite">
