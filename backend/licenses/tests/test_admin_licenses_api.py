@@ -68,6 +68,9 @@ def test_an_admin_creates_a_license_and_sees_its_key_once(org_a, alice):
         "grace_days": 0,
         "grace_ends_at": None,
         "in_grace": False,
+        "assignment": "open",
+        "max_machines_per_person": None,
+        "person_limit_action": "refuse",
         "created_at": None,
         "updated_at": None,
     }
