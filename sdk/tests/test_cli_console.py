@@ -97,7 +97,7 @@ def test_bash_completion_completes_commands_and_options(cli, sdk_env):
     assert result.returncode == 0, result.stderr
     commands, options = result.stdout.splitlines()
     assert commands.split() == ["acquire"]
-    assert set(options.split()) == {"--license-key", "--license-key-file"}
+    assert set(options.split()) == {"--license-id", "--license-key", "--license-key-file"}
     assert "#compdef coditect-license" in run(cli, sdk_env, "completion", "zsh").stdout
 
 
