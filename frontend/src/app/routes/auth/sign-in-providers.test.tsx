@@ -45,6 +45,7 @@ describe("signing in with a provider", () => {
     mockApi.on("POST", "/api/v1/auth/providers/{provider}/callback", { access: fakeJwt(), refresh: "r1", user: makeMe() });
     mockApi.on("GET", "/api/v1/auth/two-factor", { enabled: false, recovery_codes_left: 0, required_by: [] });
     mockApi.on("GET", "/api/v1/auth/identities", []);
+    mockApi.on("GET", "/api/v1/auth/devices", []);
     const { router } = renderApp("/sign-in/callback/corp?code=c1&state=s1", { me: null });
 
     await waitFor(() => expect(router.state.location.pathname).toBe("/account"));
