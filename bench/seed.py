@@ -147,9 +147,9 @@ class Seeder:
                 "INSERT INTO licenses_license (id, org_id, project_id, name, key_digest, "
                 "key_prefix, kind, seats_total, expires_at, is_active, is_suspended, "
                 "heartbeat_ttl, offline_grace, overage_kind, overage_value, project_seats, "
-                "grace_days, created_at, updated_at) VALUES "
+                "grace_days, assignment, person_limit_action, created_at, updated_at) VALUES "
                 "(%s, %s, NULL, %s, %s, %s, 'floating', %s, NULL, true, false, %s, 86400, "
-                "%s, %s, %s, 0, now() - make_interval(secs => %s), now())",
+                "%s, %s, %s, 0, 'open', 'refuse', now() - make_interval(secs => %s), now())",
                 [
                     (
                         lid,

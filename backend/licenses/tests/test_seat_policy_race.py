@@ -3,7 +3,6 @@ processes), on each seat store."""
 
 from collections import Counter
 
-import httpx
 import pytest
 from django_scopes import scope, scopes_disabled
 
@@ -11,6 +10,7 @@ from licenses.models import LicenseSession
 from licenses.seatstore import get_seat_store
 from projects.models import Project
 from tests.fixtures.concurrency import race
+from tests.fixtures.servers import LiveServer
 
 pytestmark = [pytest.mark.sqlite, pytest.mark.server]
 
@@ -21,9 +21,8 @@ def apollo(org):
         return Project.objects.create(org=org, name="Apollo", slug="apollo")
 
 
-def race_acquires(url: str, key: str, count: int, project_of=lambda i: "") -> list:
-    limits = httpx.Limits(max_connections=count)
-    with httpx.Client(base_url=url, timeout=60, limits=limits) as client:
+def race_acquires(server: LiveServer, key: str, count: int, project_of=lambda i: "") -> list:
+    with server.racing_client(count) as client:
 
         def acquire(i: int) -> tuple[int, bool, str]:
             body = {"license_key": key, "hardware_id": f"machine-{i}"}
@@ -44,7 +43,7 @@ def test_100_acquirers_on_10_seats_with_50_percent_overage_get_15_5_marked(
     live_api, store_kind, make_license
 ):
     license_, key = make_license(seats=10, overage_kind="percent", overage_value=50)
-    results = race_acquires(live_api.url, key, 100)
+    results = race_acquires(live_api, key, 100)
     codes = Counter(code for code, _, _ in results)
     assert sorted(codes.items()) == [(201, 15), (409, 85)], live_api.errors()
     assert sum(overage for code, overage, _ in results if code == 201) == 5
@@ -58,7 +57,7 @@ def test_a_reserved_projects_members_get_their_seats_while_100_outsiders_race(
     license_, key = make_license(seats=10, project_seats=rules)
     # Members are spread through the crowd, not first in line.
     members = {7, 50, 99}
-    results = race_acquires(live_api.url, key, 103, lambda i: "apollo" if i in members else "")
+    results = race_acquires(live_api, key, 103, lambda i: "apollo" if i in members else "")
     assert [results[i][0] for i in sorted(members)] == [201, 201, 201], live_api.errors()
     outsiders = Counter(code for i, (code, _, _) in enumerate(results) if i not in members)
     assert sorted(outsiders.items()) == [(201, 7), (409, 93)]
@@ -68,7 +67,7 @@ def test_a_reserved_projects_members_get_their_seats_while_100_outsiders_race(
 def test_a_capped_project_never_exceeds_its_cap(live_api, store_kind, make_license, apollo):
     rules = [{"project": apollo.id, "cap": 4}]
     license_, key = make_license(seats=30, project_seats=rules)
-    results = race_acquires(live_api.url, key, 100, lambda i: "apollo" if i % 5 else "")
+    results = race_acquires(live_api, key, 100, lambda i: "apollo" if i % 5 else "")
     granted = Counter(project for code, _, project in results if code == 201)
     assert granted == {"apollo": 4, "": 20}, live_api.errors()
     assert live(license_, project=apollo) == 4

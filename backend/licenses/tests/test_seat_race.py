@@ -15,8 +15,7 @@ pytestmark = [pytest.mark.sqlite, pytest.mark.server]
 
 def test_200_acquirers_on_10_seats_get_exactly_10(live_api, store_kind, make_license):
     license_, key = make_license(seats=10)
-    limits = httpx.Limits(max_connections=200)
-    with httpx.Client(base_url=live_api.url, timeout=60, limits=limits) as client:
+    with live_api.racing_client(200) as client:
 
         def acquire(i: int) -> int:
             body = {"license_key": key, "hardware_id": f"machine-{i}"}
