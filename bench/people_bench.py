@@ -1,7 +1,10 @@
 """People on the seat path (issue 17): person-token acquire against license-key acquire,
 paired in one run, and the dashboard's reads at 1 M session rows.
 
-    flock /work/bench.lock uv run python bench/people_bench.py   # PEOPLE_* below
+    uv run python bench/people_bench.py   # PEOPLE_* below
+
+``make bench`` measures the throughput pairing too (``BENCH_OPS=…,acquire_person``,
+ratio in RESULTS.md); this script adds the reads at 1 M session rows.
 
 1. Throughput: one server (gunicorn, ``WEB_CONCURRENCY`` workers, PostgreSQL + Redis
    seat store), one wrk thread pinned to core 1; runs alternate key / person
@@ -33,9 +36,10 @@ sys.path.insert(0, str(HERE))
 from loadgen import _script  # noqa: E402
 
 OUT = Path(os.environ.get("BENCH_OUT_DIR", REPO / "var" / "bench-people"))
-DB = os.environ.get("PEOPLE_DATABASE", "coditect_h17_bench")
+DB = os.environ.get("PEOPLE_DATABASE", "coditect_people_bench")
 PG = os.environ.get("PEOPLE_PG", "postgres://postgres@127.0.0.1:5432")
-REDIS = os.environ.get("PEOPLE_REDIS", "redis://127.0.0.1:6417/5")
+# A Redis database of its own: it is emptied at start.
+REDIS = os.environ.get("PEOPLE_REDIS", "redis://127.0.0.1:6379/9")
 ROUNDS = int(os.environ.get("PEOPLE_ROUNDS", "3"))
 SECONDS = int(os.environ.get("PEOPLE_SECONDS", "10"))
 CLIENTS = int(os.environ.get("PEOPLE_CLIENTS", "16"))

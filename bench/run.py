@@ -199,12 +199,27 @@ class Bench:
         self.budget_file.write_text(
             "\n".join(f"{lid} {self.hot.org_id}" for lid in self.hot.ids) + "\n"
         )
+        self.person = self.seed_person()
         self.tight_keys_file = self.workdir / "tight-keys.txt"
         self.tight_keys_file.write_text(self.tight.keys[0] + "\n")
         lines = [session_line(self.hot, "b0000001", g) for g in range(self.heartbeat_pool)]
         random.Random(1).shuffle(lines)
         self.heartbeat_file = self.workdir / "heartbeat-sessions.txt"
         self.heartbeat_file.write_text("\n".join(lines) + "\n")
+
+    def seed_person(self) -> dict[str, str]:
+        """A member of the hot licenses' organization, signed in (issue 17): their access
+        token and the license they acquire, one of 1 M seats, open to every member."""
+        from django_scopes import scopes_disabled
+
+        from tenants.models import Membership
+        from users.models import User
+        from users.services import token_pair_issue
+
+        with scopes_disabled():
+            user = User.objects.create_user(f"bench-{self.nonce}@example.com", None)
+            Membership.objects.create(org_id=self.hot.org_id, user=user, role="member")
+        return {"token": token_pair_issue(user=user)["access"], "license_id": self.hot.ids[0]}
 
     # driving -------------------------------------------------------------------------
 
@@ -241,6 +256,11 @@ class Bench:
             spec[1]["nonce"] = f"{self.nonce}-{len(self.results['runs'])}"
             if project := tags.get("project"):
                 spec[1]["project"] = project
+        elif op == "acquire_person":
+            spec = (
+                "person_acquire.lua",
+                {**self.person, "nonce": f"{self.nonce}-{len(self.results['runs'])}"},
+            )
         elif op == "budget":
             spec = ("budget.lua", {"targets_file": str(self.budget_file)})
         elif op == "churn":
@@ -913,6 +933,7 @@ def median(values: list[float]) -> float:
 # acquire with the line on but empty >= 95 % of plain acquire; acquire >= 80 % of its
 # budget, the bare endpoint doing one seat step, one insert, one signature).
 RATIOS = (
+    ("acquire_person / acquire", "acquire_person", "acquire"),
     ("acquire_queue_on / acquire", "acquire_q", "acquire"),
     ("acquire / budget", "acquire", "budget"),
     ("budget / healthz", "budget", "healthz"),

@@ -86,6 +86,9 @@ class Stack:
             THROTTLE_ACQUIRE_IP="100000000/min",
             THROTTLE_ACQUIRE_KEY="100000000/min",
             EMBEDDED_REAPER="0",
+            # A person's acquire (BENCH_OPS=acquire_person) carries one access token for
+            # the whole run.
+            ACCESS_TOKEN_MINUTES="600",
             # Production settings refuse the console backend and a missing PUBLIC_URL.
             EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             EMAIL_FILE_PATH=str(self.workdir / "emails"),

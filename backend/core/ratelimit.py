@@ -110,12 +110,12 @@ class ClientIpThrottle(FixedWindowThrottle):
 
 
 def allow(
-    scopes: Sequence[FixedWindowThrottle], request: Request, fetch: str | None = None
+    scopes: Sequence[FixedWindowThrottle], request: Request, fetch: Sequence[str] = ()
 ) -> tuple[bool, Any]:
     """Count the request in every scope's window (one round trip for all of them, which
-    also reads the Redis key ``fetch`` if given); a scope over its limit keeps how long
-    until its window ends. Returns whether the request may pass, and what ``fetch``
-    read (``NOT_FETCHED`` when nothing was read)."""
+    also reads the Redis keys ``fetch``); a scope over its limit keeps how long until
+    its window ends. Returns whether the request may pass, and the values of ``fetch``
+    in its order (``NOT_FETCHED`` when nothing was read)."""
     now = time.time()
     counted = [(scope, w) for scope in scopes if (w := scope.window(request, now))]
     if not counted:
@@ -140,10 +140,10 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period.strip()[0]]
 
 
-def hit_many(windows: list[tuple[str, int]], *, fetch: str | None = None) -> tuple[list[int], Any]:
+def hit_many(windows: list[tuple[str, int]], *, fetch: Sequence[str] = ()) -> tuple[list[int], Any]:
     """Count one request in each (key, window seconds), atomically per key across every
     process, and return the counts: on Redis if the cache is Redis (which also reads
-    the key ``fetch`` if given, in the same round trip), else in the SQL database."""
+    the keys ``fetch``, in the same round trip), else in the SQL database."""
     backend = caches["default"]  # ``django.core.cache.cache`` is a proxy to it
     if isinstance(backend, RedisCache):
         return _redis_hit_many(backend, windows, fetch)
@@ -151,10 +151,10 @@ def hit_many(windows: list[tuple[str, int]], *, fetch: str | None = None) -> tup
 
 
 def _redis_hit_many(
-    backend: RedisCache, windows: list[tuple[str, int]], fetch: str | None
+    backend: RedisCache, windows: list[tuple[str, int]], fetch: Sequence[str]
 ) -> tuple[list[int], Any]:
     """INCR, then EXPIRE (each key names its window, so pushing its expiry on every hit
-    only keeps it a second past its window's end), and a GET of ``fetch`` if given."""
+    only keeps it a second past its window's end), and a GET of each key of ``fetch``."""
     # The same server and database as the cache (both are REDIS_URL), through the
     # process's one client: Django's cache builds a client object per call and its
     # incr() costs two round trips a key.
@@ -163,11 +163,11 @@ def _redis_hit_many(
         full = backend.make_and_validate_key(key)
         pipe.incr(full)
         pipe.expire(full, duration + 1)
-    if fetch:
-        pipe.get(fetch)
+    for name in fetch:
+        pipe.get(name)
     replies = pipe.execute()
     counts = [int(count) for count in replies[: 2 * len(windows) : 2]]
-    return counts, (replies[-1] if fetch else NOT_FETCHED)
+    return counts, (replies[2 * len(windows) :] if fetch else NOT_FETCHED)
 
 
 def sql_hit_many(windows: list[tuple[str, int]]) -> list[int]:

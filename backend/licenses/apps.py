@@ -31,7 +31,7 @@ class LicensesConfig(AppConfig):
             dispatch_uid="license_cache_saved",
         )
         post_delete.connect(
-            lambda instance, **_: license_cache.digest_retired(instance.key_digest),
+            lambda instance, **_: license_cache.license_deleted(instance),
             sender=License,
             weak=False,
             dispatch_uid="license_cache_deleted",

@@ -50,6 +50,7 @@ class Prefetched:
 
 
 _GONE = "-"
+_PEOPLE_FIELDS = ("assignment", "max_machines_per_person", "person_limit_action")
 _FIELDS = (
     "seats_total",
     "heartbeat_ttl",
@@ -65,6 +66,8 @@ _FIELDS = (
     "queue_ticket_ttl",
     "max_borrow_hours",
     "max_borrowed_seats",
+    # A person's acquire (``person_cache``): who may, and on how many machines.
+    *_PEOPLE_FIELDS,
 )
 
 
@@ -74,6 +77,10 @@ def _enabled() -> bool:
 
 def _key(digest: str) -> str:
     return f"{settings.REDIS_KEY_PREFIX}license:{digest}"
+
+
+def _id_key(license_id: Any) -> str:
+    return f"{settings.REDIS_KEY_PREFIX}license-id:{license_id}"
 
 
 def _client() -> Any:
@@ -94,10 +101,7 @@ def _dump(license_: License | None) -> str:
     return json.dumps(data)
 
 
-def _load(raw: str) -> License | None:
-    if raw == _GONE:
-        return None
-    data = json.loads(raw)
+def _license(data: dict[str, Any]) -> License:
     license_ = License(
         id=uuid.UUID(data["id"]),
         org_id=uuid.UUID(data["org_id"]),
@@ -118,6 +122,12 @@ def cache_key(digest: str) -> str | None:
     return _key(digest) if _enabled() else None
 
 
+def id_cache_key(license_id: Any) -> str | None:
+    """The Redis key of a license's entry by its id (a person's acquire names the
+    license, not its key), for the acquire throttle's round trip; None when off."""
+    return _id_key(license_id) if _enabled() else None
+
+
 def lookup(digest: str, fetched: str | object | None = MISS) -> License | object | None:
     """The cached license (None: known not to exist), or ``MISS``. ``fetched`` is the
     entry's value if the caller already read it (None: the entry was empty)."""
@@ -130,39 +140,70 @@ def lookup(digest: str, fetched: str | object | None = MISS) -> License | object
         except redis.RedisError as exc:
             logger.warning("license cache unavailable, reading the database: %s", exc)
             return MISS
-    return MISS if raw is None else _load(raw)
+    if raw is None:
+        return MISS
+    return None if raw == _GONE else _license(json.loads(raw))
+
+
+def lookup_by_id(fetched: str | None) -> License | object | None:
+    """The license of an entry by id the caller read (``id_cache_key``), as ``lookup``.
+    A person's acquire decides from it, so an entry an older release wrote, without the
+    people fields, is a miss: their defaults would open an ``assigned`` license to every
+    member."""
+    if not _enabled() or fetched is None:
+        return MISS
+    if fetched == _GONE:
+        return None
+    data = json.loads(fetched)
+    return _license(data) if all(name in data for name in _PEOPLE_FIELDS) else MISS
 
 
 def fill(digest: str, license_: License | None) -> None:
     """Cache what a reader loaded, unless a writer got there first."""
     if _enabled():
-        _write(digest, _dump(license_), only_if_empty=True)
+        _write(_key(digest), _dump(license_), only_if_empty=True)
+
+
+def fill_by_id(license_: License) -> None:
+    """``fill`` of the entry by id."""
+    if _enabled():
+        _write(_id_key(license_.id), _dump(license_), only_if_empty=True)
 
 
 def license_saved(license_: License) -> None:
     """Call on every save of a license (a ``post_save`` receiver does)."""
     if _enabled():
-        _drop(license_.key_digest)
+        names = (_key(license_.key_digest), _id_key(license_.id))
+        _drop(*names)
         state = _dump(license_)
-        transaction.on_commit(lambda: _write(license_.key_digest, state))
+        transaction.on_commit(lambda: [_write(name, state) for name in names])
 
 
 def digest_retired(digest: str) -> None:
-    """Call when a key stops being valid (rotated out, license deleted)."""
+    """Call when a key stops being valid (rotated out)."""
     if _enabled():
-        _drop(digest)
-        transaction.on_commit(lambda: _write(digest, _GONE))
+        _drop(_key(digest))
+        transaction.on_commit(lambda: _write(_key(digest), _GONE))
 
 
-def _write(digest: str, value: str, *, only_if_empty: bool = False) -> None:
+def license_deleted(license_: License) -> None:
+    """Call when a license is deleted (a ``post_delete`` receiver does)."""
+    if _enabled():
+        names = (_key(license_.key_digest), _id_key(license_.id))
+        _drop(*names)
+        transaction.on_commit(lambda: [_write(name, _GONE) for name in names])
+
+
+def _write(name: str, value: str, *, only_if_empty: bool = False) -> None:
     try:
-        _client().set(_key(digest), value, ex=settings.LICENSE_CACHE_SECONDS, nx=only_if_empty)
+        _client().set(name, value, ex=settings.LICENSE_CACHE_SECONDS, nx=only_if_empty)
     except redis.RedisError as exc:
         logger.warning("license cache not written (%s): it expires by itself", exc)
 
 
-def _drop(digest: str) -> None:
+def _drop(*names: str) -> None:
     try:
-        _client().delete(_key(digest))
+        # A cluster client splits the keys by slot.
+        _client().delete(*names)
     except redis.RedisError as exc:
         logger.warning("license cache entry not dropped (%s): it expires by itself", exc)

@@ -27,6 +27,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from core.errors import DomainError
 from core.mail import send_later
+from users import standing
 from users.models import RefreshTokenFamily, User
 from users.policies import sign_in_method_check
 from users.tokens import FamilyRefreshToken
@@ -135,9 +136,12 @@ def _refresh_token(raw: str) -> FamilyRefreshToken:
 
 
 def _families_revoke(families: QuerySet[RefreshTokenFamily], *, reason: str) -> int:
-    return families.filter(revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoke_reason=reason
-    )
+    live = families.filter(revoked_at__isnull=True)
+    people = set(live.values_list("user_id", flat=True))
+    revoked = live.update(revoked_at=timezone.now(), revoke_reason=reason)
+    # After the update: outside a transaction its commit is the update itself.
+    standing.changed(people)
+    return revoked
 
 
 def token_refresh(*, refresh: str) -> dict[str, str]:

@@ -17,14 +17,16 @@ the seat store decides the seat path's failure mode (it fails closed), not the r
 limiter.
 """
 
+import uuid
 from typing import Any
 
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
 from core.ratelimit import NOT_FETCHED, ClientIpThrottle, FixedWindowThrottle, allow
-from licenses import license_cache
+from licenses import license_cache, person_cache
 from licenses.keys import license_key_digest
+from users.tokens import person_of_access_token
 
 KEY_DIGEST_PREFIX = 32
 _MAX_KEY_LENGTH = 128
@@ -40,6 +42,28 @@ class AcquireKeyThrottle(FixedWindowThrottle):
     def ident(self, request: Request) -> str | None:
         digest = request_key_digest(request)
         return digest[:KEY_DIGEST_PREFIX] if digest else None
+
+
+def bearer_token(request: Request) -> str | None:
+    """The bearer token of a person's acquire, or None (a license-key acquire)."""
+    scheme, _, raw = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    return raw.strip() if scheme.lower() == "bearer" and raw.strip() else None
+
+
+def request_person(request: Request) -> tuple[str, Any] | None:
+    """(user id, sign-in family) of the request's bearer access token, checked once per
+    request; None without a valid one (the view answers 401)."""
+    if not hasattr(request, "_person"):
+        token = bearer_token(request)
+        request._person = person_of_access_token(token) if token else None
+    return request._person
+
+
+def _license_id(data: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(data["license_id"]))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def request_key_digest(request: Request) -> str | None:
@@ -66,10 +90,20 @@ class AcquireThrottle(BaseThrottle):
 
     def allow_request(self, request: Request, view: Any) -> bool:
         digest = request_key_digest(request)
-        fetch = license_cache.cache_key(digest) if digest else None
-        allowed, fetched = allow(self.scopes, request, fetch)
-        if fetch and fetched is not NOT_FETCHED:
-            view.license_prefetch = license_cache.Prefetched(digest, fetched)
+        if digest:
+            fetch = license_cache.cache_key(digest)
+            allowed, fetched = allow(self.scopes, request, (fetch,) if fetch else ())
+            if fetch and fetched is not NOT_FETCHED:
+                view.license_prefetch = license_cache.Prefetched(digest, fetched[0])
+            return allowed
+        person = request_person(request)
+        license_id = _license_id(request.data) if person else None
+        names = person_cache.keys(person[1], license_id, person[0]) if license_id else None
+        allowed, fetched = allow(self.scopes, request, names or ())
+        if names and fetched is not NOT_FETCHED:
+            view.person_prefetch = person_cache.Prefetched(
+                str(person[1]), str(license_id), *fetched
+            )
         return allowed
 
     def wait(self) -> float | None:

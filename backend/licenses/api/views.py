@@ -13,14 +13,13 @@ from rest_framework.views import APIView
 from core.api.caching import no_store
 from core.api.errors import error_response
 from core.metrics import SEAT_ACQUIRE, SEAT_HEARTBEAT, SEAT_RELEASE
-from licenses import services
+from licenses import person_cache, services
 from licenses.api import fast_path
 from licenses.api import serializers as s
-from licenses.api.throttles import AcquireThrottle
+from licenses.api.throttles import AcquireThrottle, bearer_token, request_person
 from licenses.errors import InvalidPersonToken
 from licenses.license_cache import Prefetched
 from licenses.signing import published_keys
-from users.tokens import person_of_access_token
 
 # Responses of the hot path are rendered by hand with this shared field (see
 # licenses/api/serializers.py); test_seat_responses_match_their_serializers keeps them
@@ -89,12 +88,6 @@ def _fast_answer_parts(view: type[SessionProofEndpoint]) -> tuple[Any, dict[str,
     return view.counter.labels(result="ok"), view().default_response_headers
 
 
-def _bearer(request: Request) -> str | None:
-    """The bearer token of a person's acquire, or None (a license-key acquire)."""
-    scheme, _, raw = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    return raw.strip() if scheme.lower() == "bearer" and raw.strip() else None
-
-
 def _errors(*codes: tuple[int, str]) -> dict[int, OpenApiResponse]:
     return {code: error_response(text) for code, text in codes}
 
@@ -103,8 +96,10 @@ class AcquireView(SeatEndpoint):
     counter = SEAT_ACQUIRE
     # Per client IP first, then per license key (by a prefix of its keyed digest).
     throttle_classes = [AcquireThrottle]
-    # Set by AcquireThrottle when its round trip read the license's cache entry.
+    # Set by AcquireThrottle when its round trip read the license's cache entry, or for
+    # a person's acquire the verdict entry (``licenses.person_cache``).
     license_prefetch: Prefetched | None = None
+    person_prefetch: person_cache.Prefetched | None = None
 
     def ok_result(self, response: Response) -> str:
         return {201: "granted", 202: "queued"}.get(response.status_code, "renewed")
@@ -155,7 +150,7 @@ class AcquireView(SeatEndpoint):
     )
     @no_store
     def post(self, request: Request) -> Response:
-        person_token = _bearer(request)
+        person_token = bearer_token(request)
         if person_token is None:
             seat = services.session_acquire(
                 **fast_path.acquire_input(request.data),
@@ -163,7 +158,7 @@ class AcquireView(SeatEndpoint):
                 license_prefetch=self.license_prefetch,
             )
         else:
-            person = person_of_access_token(person_token)
+            person = request_person(request)
             if person is None:
                 raise InvalidPersonToken()
             data = fast_path.person_acquire_input(request.data)
@@ -175,6 +170,7 @@ class AcquireView(SeatEndpoint):
                 client_instance=data["client_instance"],
                 client_info=data["client_info"],
                 ip_address=request.META.get("REMOTE_ADDR"),
+                verdict_prefetch=self.person_prefetch,
             )
         if isinstance(seat, services.QueuedSeat):
             return _queued(seat)

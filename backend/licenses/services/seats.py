@@ -21,7 +21,7 @@ from django_scopes import scope, scopes_disabled
 from audit.services import audit_record
 from core.actor import Actor
 from core.errors import DomainError
-from licenses import license_cache, selectors
+from licenses import license_cache, person_cache, selectors
 from licenses.errors import (
     BorrowLimitReached,
     BorrowNotAllowed,
@@ -151,9 +151,12 @@ def session_acquire_as_person(
     client_instance: str = "",
     client_info: dict[str, Any] | None = None,
     ip_address: str | None = None,
+    verdict_prefetch: person_cache.Prefetched | None = None,
 ) -> AcquiredSeat:
     """A person's acquire (DESIGN §10): the license named, else the one assigned to
-    them; the session and its token name the person.
+    them; the session and its token name the person. ``verdict_prefetch``: what the
+    acquire throttle read of ``person_cache`` (a named license open to every member is
+    then found without the database).
 
     The license's rules for people run inside the seat step (``SeatTerms``): who may
     (``assigned``) and on how many machines. For an ``assigned`` license the verdict is
@@ -161,9 +164,14 @@ def session_acquire_as_person(
     is written: an unassign takes that row's update lock, so it waits for this acquire
     and then ends the seat it granted, or this acquire waits for the unassign and finds
     no assignment (``services.assignments``)."""
-    license_ = selectors.license_for_person(
-        user_id=user_id, family_id=family_id, license_id=license_id
-    )
+    license_ = person_cache.lookup(verdict_prefetch, license_id) if license_id else None
+    if license_ is None:
+        license_ = selectors.license_for_person(
+            user_id=user_id, family_id=family_id, license_id=license_id
+        )
+        if license_ is not None and license_id:
+            person_cache.fill(verdict_prefetch, license_)
+            license_cache.fill_by_id(license_)
     if license_ is None:
         # Only a refusal reads more: a revoked sign-in is told to sign in again.
         if not sign_in_live(user_id=user_id, family_id=family_id):
