@@ -81,6 +81,10 @@ class License(models.Model):
     overage_value = models.PositiveIntegerField(
         default=0, validators=[MaxValueValidator(1_000_000)]
     )
+    # Set while the license is in overage (seats past seats_total): when it went in. It
+    # makes an overage episode one overage.started and one overage.ended event
+    # (``seat_policy``); nothing else reads it.
+    overage_since = models.DateTimeField(null=True, blank=True, editable=False)
     # Per project: seats reserved for it and the most it may hold, as
     # [{"project": id, "slug": slug, "reserved": K, "cap": M or null}]. On the license
     # row, not a table of its own, so acquire reads it with the license (license_cache).

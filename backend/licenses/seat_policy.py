@@ -15,9 +15,15 @@ the one place where a grant into overage is noticed.
 """
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from core.actor import Actor
 from events import types as event_types
@@ -105,22 +111,88 @@ def over_limit(license_: License, seats_used: int | None) -> int:
 
 
 def overage_observed(license_: License, seats_used: int, notes: Mapping[str, Any]) -> bool:
-    """Whether a grant is an overage grant; the one place a license going into overage
-    is noticed (its first seat past ``seats_total``), which writes ``overage.started``.
-    Its end is the first seat event whose level is back at ``seats_total``
-    (``analytics.selectors.overage_usage`` finds both)."""
+    """Whether a grant is an overage grant; where a license going into overage is first
+    noticed (its first seat past ``seats_total``), which opens the overage episode
+    (``overage.started``). ``overages_settle`` closes it, and opens one a crossing here
+    missed."""
     overage = bool(notes.get("overage"))
     if overage and seats_used == license_.seats_total + 1:
-        logger.info("license %s went into overage", license_.id)
-        event_record(
-            org_id=license_.org_id,
-            type=event_types.OVERAGE_STARTED,
-            data={
-                "license": {"id": str(license_.id), "name": license_.name},
-                "seats_used": seats_used,
-                "seats_total": license_.seats_total,
-                "overage_allowance": license_.overage_allowance,
-            },
-            actor=Actor.system_named("seat"),
-        )
+        _episode_open(license_, seats_used, timezone.now())
     return overage
+
+
+def overages_settle(counts_of: Callable[[list[str]], Mapping[str, int]]) -> int:
+    """Open or close the overage episode of every license with an overage allowance or
+    an open episode, from its seats in use now (``counts_of``: the seat store's counts);
+    the reaper runs it each pass. Returns how many episodes changed.
+
+    An episode ends when the seats in use are back at ``seats_total``; one that started
+    and ended between two passes is seen only by its start and the seat events
+    (``analytics.selectors.overage_usage`` reads those)."""
+    with scopes_disabled():
+        licenses = list(
+            License.objects.filter(
+                Q(overage_since__isnull=False) | ~Q(overage_kind=License.OverageKind.NONE)
+            ).only("id", "org_id", "name", "seats_total", "overage_kind", "overage_value",
+                   "overage_since")
+        )  # fmt: skip
+    if not licenses:
+        return 0
+    counts = counts_of([str(x.id) for x in licenses])
+    changed = 0
+    now = timezone.now()
+    for license_ in licenses:
+        used = counts.get(str(license_.id), 0)
+        if license_.overage_since is None and used > license_.seats_total:
+            changed += _episode_open(license_, used, now)
+        elif license_.overage_since is not None and used <= license_.seats_total:
+            changed += _episode_close(license_, used, now)
+    return changed
+
+
+def _overage_data(license_: License, seats_used: int) -> dict[str, Any]:
+    return {
+        "license": {"id": str(license_.id), "name": license_.name},
+        "seats_used": seats_used,
+        "seats_total": license_.seats_total,
+        "overage_allowance": license_.overage_allowance,
+    }
+
+
+def _episode_open(license_: License, seats_used: int, now: datetime) -> bool:
+    # A conditional write: of two acquires or a pass noticing the same crossing, one
+    # opens the episode and writes its event.
+    with scopes_disabled(), transaction.atomic():
+        opened = License.objects.filter(pk=license_.pk, overage_since__isnull=True).update(
+            overage_since=now
+        )
+        if opened:
+            logger.info("license %s went into overage", license_.id)
+            event_record(
+                org_id=license_.org_id,
+                type=event_types.OVERAGE_STARTED,
+                data=_overage_data(license_, seats_used),
+                actor=Actor.system_named("seat"),
+            )
+    return bool(opened)
+
+
+def _episode_close(license_: License, seats_used: int, now: datetime) -> bool:
+    since = license_.overage_since
+    with scopes_disabled(), transaction.atomic():
+        closed = License.objects.filter(pk=license_.pk, overage_since=since).update(
+            overage_since=None
+        )
+        if closed:
+            logger.info("license %s is back within its seats", license_.id)
+            event_record(
+                org_id=license_.org_id,
+                type=event_types.OVERAGE_ENDED,
+                data={
+                    **_overage_data(license_, seats_used),
+                    "overage_since": since.isoformat(),
+                    "seconds": round((now - since).total_seconds()),
+                },
+                actor=Actor.system_named("seat"),
+            )
+    return bool(closed)

@@ -10,6 +10,7 @@ from django_scopes import scopes_disabled
 
 from core.metrics import SEAT_REAP
 from licenses.models import License, LicenseSession
+from licenses.seat_policy import overages_settle
 from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import SeatStore
 from licenses.selectors import as_datetime
@@ -28,6 +29,8 @@ class ReapReport:
     # Live sessions of suspended licenses the reaper revoked (an acquire that raced a
     # suspend, or a suspend the seat store could not finish).
     revoked: int = 0
+    # Overage episodes opened or closed (``seat_policy.overages_settle``).
+    overages: int = 0
 
 
 def heartbeats_flush(*, max_licenses: int = 1000) -> int:
@@ -101,14 +104,17 @@ def sessions_reap(*, batch_size: int = 1000, max_batches: int = 1000) -> ReapRep
         if len(candidates) < batch_size:
             break
     revoked = _sessions_of_suspended_licenses_revoke(store, batch_size)
-    report = ReapReport(flushed, checked, reaped, time.monotonic() - started, revoked)
+    overages = overages_settle(store.counts)
+    report = ReapReport(flushed, checked, reaped, time.monotonic() - started, revoked, overages)
     SEAT_REAP.inc(reaped)
     logger.info(
-        "reaper: flushed %d heartbeats, checked %d sessions, reaped %d, revoked %d in %.3fs",
+        "reaper: flushed %d heartbeats, checked %d sessions, reaped %d, revoked %d, "
+        "overage episodes changed %d in %.3fs",
         report.flushed,
         report.checked,
         report.reaped,
         report.revoked,
+        report.overages,
         report.seconds,
     )
     return report

@@ -55,6 +55,53 @@ def test_the_first_seat_past_seats_total_writes_overage_started(store_kind, make
     assert [(e["license"]["id"], e["seats_used"]) for e in started] == [(str(license_.id), 2)]
 
 
+def overage_events(license_) -> list[tuple[str, int]]:
+    with scopes_disabled():
+        found = Event.objects.filter(type__startswith="overage.").order_by("created_at", "id")
+        return [
+            (e.type, e.data["seats_used"])
+            for e in found
+            if e.data["license"]["id"] == str(license_.id)
+        ]
+
+
+def test_an_overage_episode_is_one_started_and_one_ended_event(store_kind, make_license):
+    """Back within seats_total, the reaper's pass closes the episode; going over again
+    opens the next one. Dropping to seats_total and back between passes is one
+    episode."""
+    license_, key = make_license(seats=1, overage_kind="seats", overage_value=2)
+    held = [acquire(key, f"m{i}").json() for i in range(3)]
+    assert release(held[2]).status_code == 200
+    assert acquire(key, "m2-again").status_code == 201  # 2 again: the same episode
+    services.sessions_reap()
+    assert overage_events(license_) == [("overage.started", 2)]
+    release(held[1])
+    services.sessions_reap()
+    assert overage_events(license_) == [("overage.started", 2)], "3 -> 2 is still over 1"
+    release(held[0])
+    services.sessions_reap()
+    services.sessions_reap()
+    assert overage_events(license_) == [("overage.started", 2), ("overage.ended", 1)]
+    with scopes_disabled():
+        ended = Event.objects.get(type="overage.ended")
+    assert ended.data["seconds"] >= 0 and ended.data["overage_since"]
+    assert acquire(key, "m5").status_code == 201
+    assert overage_events(license_)[-1] == ("overage.started", 2)
+
+
+def test_the_reaper_opens_an_episode_whose_crossing_was_missed(store_kind, make_license):
+    """Over seats_total with no episode open (the crossing raced the pass that closed
+    the last one): the next pass opens one."""
+    license_, key = make_license(seats=1, overage_kind="seats", overage_value=1)
+    assert [acquire(key, f"m{i}").status_code for i in range(2)] == [201, 201]
+    with scopes_disabled():
+        Event.objects.filter(type="overage.started").delete()
+        type(license_).objects.filter(pk=license_.pk).update(overage_since=None)
+    assert services.sessions_reap().overages == 1
+    assert overage_events(license_) == [("overage.started", 2)]
+    assert services.sessions_reap().overages == 0
+
+
 def test_an_absolute_overage_allows_that_many_extra_seats(store_kind, make_license):
     _, key = make_license(seats=1, overage_kind="seats", overage_value=2)
     assert [acquire(key, f"m{i}").status_code for i in range(4)] == [201, 201, 201, 409]
