@@ -375,9 +375,9 @@ def _denial_details(license_: License, grant: SeatGrant) -> dict[str, Any]:
 
 def _retry_after(license_: License, position: int) -> int:
     """How soon a waiter asks again: the head every second, so a freed seat waits a
-    second at most; the n-th every n seconds, so a line of 50 asks about 4.5 times a
-    second in all (within the per-key acquire limit); never later than a third of the
-    ticket's TTL (two lost asks keep the place)."""
+    second at most; the n-th every n seconds, never later than a third of the ticket's
+    TTL (two lost asks keep the place): a line of 50 asks about 5 times a second in all
+    with the default 60 s TTL (within the per-key acquire limit)."""
     return max(1, min(position, license_.queue_ticket_ttl // 3))
 
 
