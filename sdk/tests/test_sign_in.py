@@ -1,7 +1,7 @@
 """``coditect-license login | whoami | logout`` and a person's seat, as real processes
 against the real server: the CLI prints a code, the person approves it (here through
 the API a signed-in browser page calls), the CLI keeps the sign-in in a 0600 file
-(no keyring in tests), and acquires in the person's name."""
+(no keyring in tests), and acquires and borrows in the person's name."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+
+from coditect_license_client import LicenseClient, NoSeatsAvailable
+from coditect_license_client.sign_in import CredentialStore, PersonAuth
 
 pytestmark = pytest.mark.server
 
@@ -142,3 +145,61 @@ def test_without_a_license_id_and_none_assigned_exit_18(license_server, make_lic
     _, err = acquired.communicate(timeout=30)
     assert acquired.returncode == 18, err
     assert "no_license_assigned" in err
+
+
+def run_cli(server: Any, creds: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    proc = cli(server, creds, *args)
+    out, err = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def test_a_signed_in_person_borrows_sees_and_returns_a_seat_from_the_cli(
+    license_server, make_license, make_client, tmp_path
+):
+    lic = make_license(seats=1, ttl=3)
+    email = make_person(license_server, lic.license_id)
+    creds = tmp_path / "credentials.json"
+    assert login(license_server, creds, email)[0] == 0
+    seat = ("--license-id", lic.license_id, "--hardware-id", "travel-laptop")
+
+    borrowed = run_cli(license_server, creds, "borrow", "72h", "--json", *seat)
+    assert borrowed.returncode == 0, borrowed.stderr
+    body = json.loads(borrowed.stdout)
+    assert body["borrowed"] is True and body["license_id"] == lic.license_id
+    claims = jwt.decode(body["token"], options={"verify_signature": False})
+    assert claims["usr"] and claims["borrow"] is True
+    assert claims["exp"] - claims["iat"] == pytest.approx(72 * 3600, abs=5)
+    with pytest.raises(NoSeatsAvailable):  # the license's one seat is out
+        make_client(lic).acquire()
+
+    status = run_cli(license_server, creds, "status", "--json", *seat)
+    assert status.returncode == 0, status.stderr
+    shown = json.loads(status.stdout)["borrowed"]
+    assert shown["session_id"] == body["session_id"] and shown["token_valid"] is True
+
+    returned = run_cli(license_server, creds, "return", *seat)
+    assert returned.returncode == 0 and "seat returned" in returned.stdout, returned.stderr
+    again = run_cli(license_server, creds, "return", *seat)
+    assert again.stdout.strip() == "no borrowed seat to return"
+    assert make_client(lic).acquire().created
+
+
+def test_the_sdk_borrows_with_a_persons_sign_in(license_server, make_license, tmp_path):
+    lic = make_license(seats=1, ttl=3)
+    email = make_person(license_server, lic.license_id)
+    creds = tmp_path / "credentials.json"
+    assert login(license_server, creds, email)[0] == 0
+    person = PersonAuth(license_server.url, store=CredentialStore(creds, use_keyring=False))
+    with LicenseClient(
+        license_server.url,
+        person=person,
+        license_id=lic.license_id,
+        hardware_id="sdk-laptop",
+        cache_dir=tmp_path / "cache",
+    ) as client:
+        lease = client.borrow(24)
+        assert lease.borrowed and lease.claims is not None
+        assert lease.claims.raw["usr"] and lease.claims.license_id == lic.license_id
+        assert client.borrowed_lease().session_id == lease.session_id
+        assert client.return_borrowed() is True
+        assert client.borrowed_lease() is None

@@ -121,6 +121,15 @@ class BorrowInputSerializer(serializers.Serializer):
         return AcquireInputSerializer().validate_client_info(value)
 
 
+class PersonBorrowInputSerializer(PersonAcquireInputSerializer):
+    """The body of a borrow made with ``Authorization: Bearer <person's access token>``:
+    no license key; the license named, else the one assigned to the person."""
+
+    hours = serializers.IntegerField(
+        min_value=1, help_text="How long to hold the seat offline (up to max_borrow_hours)."
+    )
+
+
 class SessionInputSerializer(serializers.Serializer):
     session_id = serializers.UUIDField()
     session_secret = serializers.CharField(

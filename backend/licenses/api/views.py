@@ -1,4 +1,5 @@
-"""Client endpoints of the seat protocol (DESIGN §6): the license key authenticates."""
+"""Client endpoints of the seat protocol (DESIGN §6): the license key authenticates, or
+a person's access token (acquire and borrow, DESIGN §10)."""
 
 from functools import cache
 from typing import Any
@@ -322,19 +323,34 @@ class BorrowView(SeatEndpoint):
         description="Holds a seat for `hours` (up to the license's `max_borrow_hours`) with "
         "a token valid as long and no heartbeats needed. It counts against `seats_total` "
         "until returned (`/return` with the session secret) or its period ends. Borrowing "
-        "again from the same machine renews it with a new token.",
-        request=s.BorrowInputSerializer,
+        "again from the same machine renews it with a new token. A person's client sends "
+        "`Authorization: Bearer <access token>` and no license key (the second body): the "
+        "license named by `license_id`, else the one assigned to the person; the session "
+        "and the token (claim `usr`) name the person, and the license's rules for people "
+        "(assigned only, machines per person) count the borrowed seat like any other.",
+        request=PolymorphicProxySerializer(
+            component_name="BorrowRequest",
+            serializers=[s.BorrowInputSerializer, s.PersonBorrowInputSerializer],
+            resource_type_field_name=None,
+        ),
         responses={
             201: s.AcquireOutputSerializer,
             200: s.AcquireOutputSerializer,
             **_errors(
                 (400, "validation_error or borrow_too_long"),
-                (401, "invalid_license_key"),
+                (401, "invalid_license_key, or invalid_person_token with a bearer token"),
                 (
                     403,
-                    "borrow_not_allowed, license_suspended, license_expired or license_inactive",
+                    "borrow_not_allowed, license_suspended, license_expired, license_inactive "
+                    "or license_not_assigned",
                 ),
-                (409, "no_seats_available or borrow_limit_reached"),
+                (404, "license_not_found: a person's license_id names nothing they may use"),
+                (
+                    409,
+                    "no_seats_available, borrow_limit_reached, person_seat_limit "
+                    "(details.machines) or several_licenses_assigned (details.licenses)",
+                ),
+                (422, "no_license_assigned: a person with no license named and none assigned"),
                 (429, "rate_limited: see Retry-After"),
                 (503, "seat_store_unavailable or signing_unavailable"),
             ),
@@ -342,10 +358,27 @@ class BorrowView(SeatEndpoint):
     )
     @no_store
     def post(self, request: Request) -> Response:
-        data = s.BorrowInputSerializer(data=request.data)
+        ip_address = request.META.get("REMOTE_ADDR")
+        if bearer_token(request) is None:
+            data = s.BorrowInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            seat = services.session_borrow(**data.validated_data, ip_address=ip_address)
+            return _granted(seat)
+        person = request_person(request)
+        if person is None:
+            raise InvalidPersonToken()
+        data = s.PersonBorrowInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        seat = services.session_borrow(
-            **data.validated_data, ip_address=request.META.get("REMOTE_ADDR")
+        body = data.validated_data
+        seat = services.session_borrow_as_person(
+            user_id=person[0],
+            family_id=str(person[1]),
+            license_id=str(body["license_id"]) if body["license_id"] else None,
+            hardware_id=body["hardware_id"],
+            hours=body["hours"],
+            client_instance=body["client_instance"],
+            client_info=body["client_info"],
+            ip_address=ip_address,
         )
         return _granted(seat)
 

@@ -126,20 +126,41 @@ def session_acquire(
         raise InvalidLicenseKey()
     if reason := license_.invalid_reason():
         raise LicenseRefused(reason)
+    _check_borrow(license_, borrow_hours)
 
     project_id = selectors.project_id_for_acquire(license_, project)
     asker = _Asker(hardware_id, client_instance, client_info, ip_address, project_id=project_id)
-    terms = replace(
-        seat_terms(license_, project_id),
+    terms = _line_and_borrow_terms(license_, seat_terms(license_, project_id), borrow_hours)
+    ttl = _seat_ttl(license_, borrow_hours)
+    return _take_seat(license_, replace(terms, wait=wait), asker, ttl=ttl)
+
+
+def _check_borrow(license_: License, hours: int) -> None:
+    """A borrow's own refusals, before any seat step (no hours: not a borrow)."""
+    if not hours:
+        return
+    if license_.max_borrow_hours == 0:
+        raise BorrowNotAllowed()
+    if hours > license_.max_borrow_hours:
+        raise BorrowTooLong(details={"max_borrow_hours": license_.max_borrow_hours})
+
+
+def _line_and_borrow_terms(license_: License, terms: SeatTerms, borrow_hours: int) -> SeatTerms:
+    """The line and the borrow in one seat step's terms: whoever asks, a newcomer never
+    takes a seat a waiter is owed, and a borrow counts against the borrow cap."""
+    return replace(
+        terms,
         queue=license_.queue_enabled,
-        wait=wait,
         queue_max=license_.queue_max_length,
         ticket_ttl=license_.queue_ticket_ttl,
         borrow=borrow_hours > 0,
         borrow_cap=license_.max_borrowed_seats,
     )
-    ttl = borrow_hours * 3600 if borrow_hours else license_.heartbeat_ttl
-    return _take_seat(license_, terms, asker, ttl=ttl)
+
+
+def _seat_ttl(license_: License, borrow_hours: int) -> int:
+    """How long the seat lasts without a heartbeat: a borrow's whole period."""
+    return borrow_hours * 3600 if borrow_hours else license_.heartbeat_ttl
 
 
 def session_acquire_as_person(
@@ -152,18 +173,21 @@ def session_acquire_as_person(
     client_info: dict[str, Any] | None = None,
     ip_address: str | None = None,
     verdict_prefetch: person_cache.Prefetched | None = None,
-) -> AcquiredSeat:
+    borrow_hours: int = 0,
+) -> AcquiredSeat | QueuedSeat:
     """A person's acquire (DESIGN §10): the license named, else the one assigned to
     them; the session and its token name the person. ``verdict_prefetch``: what the
     acquire throttle read of ``person_cache`` (a named license open to every member is
-    then found without the database).
+    then found without the database). ``borrow_hours``: the seat is borrowed for that
+    long (``session_borrow_as_person``).
 
     The license's rules for people run inside the seat step (``SeatTerms``): who may
-    (``assigned``) and on how many machines. For an ``assigned`` license the verdict is
-    read under a share lock of the person's assignment row, held until the session row
-    is written: an unassign takes that row's update lock, so it waits for this acquire
-    and then ends the seat it granted, or this acquire waits for the unassign and finds
-    no assignment (``services.assignments``)."""
+    (``assigned``) and on how many machines, a borrowed seat counting like any other.
+    A person does not wait in the line, but never takes a seat a waiter is owed. For an
+    ``assigned`` license the verdict is read under a share lock of the person's
+    assignment row, held until the session row is written: an unassign takes that row's
+    update lock, so it waits for this acquire and then ends the seat it granted, or this
+    acquire waits for the unassign and finds no assignment (``services.assignments``)."""
     license_ = person_cache.lookup(verdict_prefetch, license_id) if license_id else None
     if license_ is None:
         license_ = selectors.license_for_person(
@@ -179,6 +203,7 @@ def session_acquire_as_person(
         raise LicenseNotFound()
     if reason := license_.invalid_reason():
         raise LicenseRefused(reason)
+    _check_borrow(license_, borrow_hours)
     project_id = selectors.project_id_for_acquire(license_, "")
     asker = _Asker(hardware_id, client_instance, client_info, ip_address, str(user_id), project_id)
     terms = replace(
@@ -187,14 +212,16 @@ def session_acquire_as_person(
         max_machines_per_person=license_.max_machines_per_person or 0,
         evict_oldest=license_.person_limit_action == License.PersonLimitAction.EVICT_OLDEST,
     )
+    terms = _line_and_borrow_terms(license_, terms, borrow_hours)
+    ttl = _seat_ttl(license_, borrow_hours)
     if license_.assignment != License.Assignment.ASSIGNED:
-        return _take_seat(license_, terms, asker)
+        return _take_seat(license_, terms, asker, ttl=ttl)
     refused: DomainError
     with transaction.atomic():
         assigned = assignment_share_lock(license_id=license_.id, user_id=user_id)
         terms = replace(terms, assigned_only=True, person_assigned=assigned)
         try:
-            return _take_seat(license_, terms, asker)
+            return _take_seat(license_, terms, asker, ttl=ttl)
         except DomainError as exc:
             # A refusal commits what it recorded (its seat event, expired sessions).
             refused = exc
@@ -356,9 +383,9 @@ def _denial_details(license_: License, grant: SeatGrant) -> dict[str, Any]:
 
 def _retry_after(license_: License, position: int) -> int:
     """How soon a waiter asks again: the head every second, so a freed seat waits a
-    second at most; the n-th every n seconds, so a line of 50 asks about 4.5 times a
-    second in all (within the per-key acquire limit); never later than a third of the
-    ticket's TTL (two lost asks keep the place)."""
+    second at most; the n-th every n seconds, never later than a third of the ticket's
+    TTL (two lost asks keep the place): a line of 50 asks about 5 times a second in all
+    with the default 60 s TTL (within the per-key acquire limit)."""
     return max(1, min(position, license_.queue_ticket_ttl // 3))
 
 
@@ -430,27 +457,52 @@ def session_borrow(
     ``max_borrow_hours``) with a token valid as long and no heartbeats; it counts until
     it is returned (a release) or its period ends, and the reaper never takes it before.
     Borrowing again from the same machine renews the period (a new token)."""
-    license_ = selectors.license_get_by_key(license_key)
-    if license_ is None:
-        raise InvalidLicenseKey()
-    if reason := license_.invalid_reason():
-        raise LicenseRefused(reason)
-    if license_.max_borrow_hours == 0:
-        raise BorrowNotAllowed()
-    if hours > license_.max_borrow_hours:
-        raise BorrowTooLong(details={"max_borrow_hours": license_.max_borrow_hours})
-    seat = session_acquire(
-        license_key=license_key,
-        hardware_id=hardware_id,
-        client_instance=client_instance,
-        client_info=client_info,
-        ip_address=ip_address,
-        borrow_hours=hours,
+    return _borrowed(
+        session_acquire(
+            license_key=license_key,
+            hardware_id=hardware_id,
+            client_instance=client_instance,
+            client_info=client_info,
+            ip_address=ip_address,
+            borrow_hours=hours,
+        )
     )
+
+
+def session_borrow_as_person(
+    *,
+    user_id: str,
+    family_id: str,
+    hardware_id: str,
+    hours: int,
+    license_id: str | None = None,
+    client_instance: str = "",
+    client_info: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AcquiredSeat:
+    """A person borrows a seat in their own name (``session_borrow`` and
+    ``session_acquire_as_person``): the license's people rules (assigned-only, machines
+    per person) hold for a borrowed seat as for any of theirs."""
+    return _borrowed(
+        session_acquire_as_person(
+            user_id=user_id,
+            family_id=family_id,
+            license_id=license_id,
+            hardware_id=hardware_id,
+            client_instance=client_instance,
+            client_info=client_info,
+            ip_address=ip_address,
+            borrow_hours=hours,
+        )
+    )
+
+
+def _borrowed(seat: AcquiredSeat | QueuedSeat) -> AcquiredSeat:
+    """A borrow never waits: a machine that is in the line already is refused (it keeps
+    its place), as a borrow never jumps it."""
     if isinstance(seat, QueuedSeat):
-        # The machine waits in the line already: a borrow never jumps it.
         raise NoSeatsAvailable(
-            details={"seats_total": license_.seats_total, "line_length": seat.line_length}
+            details={"seats_total": seat.license.seats_total, "line_length": seat.line_length}
         )
     return seat
 

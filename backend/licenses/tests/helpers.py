@@ -18,6 +18,22 @@ def acquire(key: str, hwid: str = "laptop-1", **extra):
     )
 
 
+def person_acquire(access: str, hwid: str = "laptop", **body):
+    """An acquire with a person's access token (no license key)."""
+    return person_post("acquire", access, hwid, **body)
+
+
+def person_post(path: str, access: str, hwid: str, **body):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    info = {"hostname": f"{hwid}.local", "platform": "Linux", "version": "9.9"}
+    return client.post(
+        f"/api/v1/licenses/{path}",
+        {"hardware_id": hwid, "client_info": info, **body},
+        format="json",
+    )
+
+
 def proof(seat: Any) -> dict[str, str]:
     """``{session_id, session_secret}`` of an acquire's body or an ``AcquiredSeat``."""
     if isinstance(seat, services.AcquiredSeat):

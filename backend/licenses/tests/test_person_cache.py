@@ -15,7 +15,8 @@ from core.redis import redis_client
 from core.roles import Role
 from licenses import license_cache, person_cache, services
 from licenses.models import License
-from licenses.tests.test_person_seats import person_acquire, sign_in
+from licenses.tests.helpers import person_acquire
+from licenses.tests.test_person_seats import sign_in
 from tenants.models import Membership
 from tests.fixtures.stores import use_store
 from users import standing

@@ -6,13 +6,12 @@ import uuid
 import jwt
 import pytest
 from django_scopes import scope, scopes_disabled
-from rest_framework.test import APIClient
 
 from core.actor import Actor
 from licenses import services
 from licenses.models import License, LicenseAssignment, LicenseSession, SeatEvent
 from licenses.seatstore import get_seat_store
-from licenses.tests.helpers import acquire, heartbeat
+from licenses.tests.helpers import acquire, heartbeat, person_acquire
 from tenants.models import Membership
 from tests.fixtures.concurrency import race
 from tests.fixtures.world import new_user
@@ -24,17 +23,6 @@ ADMIN = Actor.system_named("tests")
 
 def sign_in(user) -> dict[str, str]:
     return token_pair_issue(user=user, kind="device", device_info={"hostname": "box"})
-
-
-def person_acquire(access: str, hwid: str = "laptop", **body):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
-    info = {"hostname": f"{hwid}.local", "platform": "Linux", "version": "9.9"}
-    return client.post(
-        "/api/v1/licenses/acquire",
-        {"hardware_id": hwid, "client_info": info, **body},
-        format="json",
-    )
 
 
 def claims(token: str) -> dict:

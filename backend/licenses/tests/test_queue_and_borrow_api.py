@@ -1,5 +1,5 @@
-"""Waiting in line and borrowing a seat over HTTP (in-process), on both seat stores
-(issue 21)."""
+"""Waiting in line and borrowing a seat (with a license key, or as a signed-in person)
+over HTTP (in-process), on both seat stores (issue 21)."""
 
 import time
 from datetime import timedelta
@@ -7,15 +7,17 @@ from datetime import timedelta
 import jwt
 import pytest
 import redis
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 from rest_framework.test import APIClient
 
+from core.actor import Actor
 from licenses import services
 from licenses.models import LicenseSession, SeatEvent, SeatWait
 from licenses.seatstore import get_seat_store
-from licenses.tests.helpers import acquire, heartbeat, proof
+from licenses.tests.helpers import acquire, heartbeat, person_acquire, person_post, proof
 from tests.fixtures.stores import use_store
 from tests.fixtures.world import client_for
+from users.services import token_pair_issue, token_revoke
 
 pytestmark = pytest.mark.sqlite
 
@@ -211,3 +213,107 @@ def test_a_borrowed_seat_survives_a_redis_flush(private_redis, make_license):
     services.session_release(**proof(services.session_acquire(license_key=key, hardware_id="desk")))
     assert borrow(key, "other", hours=1).json()["error"]["code"] == "borrow_limit_reached"
     assert services.session_acquire(license_key=key, hardware_id="w1", wait=True).created
+
+
+# --- borrow as a person --------------------------------------------------------------
+
+
+def sign_in(user) -> str:
+    """The access token of a CLI sign-in (the device grant's token pair)."""
+    return token_pair_issue(user=user, kind="device", device_info={"hostname": "box"})["access"]
+
+
+def person_borrow(access: str, hwid: str = "laptop", hours: int = 72, **body):
+    return person_post("borrow", access, hwid, hours=hours, **body)
+
+
+def test_a_person_borrows_in_their_own_name(store_kind, org_a, alice, bob, license_a):
+    license_, key = license_a(seats=2)
+    reply = person_borrow(sign_in(bob), hours=48, license_id=str(license_.id))
+    assert reply.status_code == 201, reply.content
+    body = reply.json()
+    claims = jwt.decode(body["token"], options={"verify_signature": False})
+    assert claims["usr"] == str(bob.id) and claims["borrow"] is True
+    assert claims["exp"] - claims["iat"] == pytest.approx(48 * 3600, abs=2)
+    listed = client_for(alice).get(f"/api/v1/orgs/{org_a.slug}/licenses/{license_.id}/sessions")
+    session = listed.json()["results"][0]
+    assert session["person"]["email"] == "bob@a.example"
+    assert session["borrowed_until"] == body["expires_at"]
+    # It counts against the seats with no heartbeat, and the return frees it.
+    assert acquire(key, "desk").status_code == 201
+    assert acquire(key, "desk-2").status_code == 409
+    assert post("return", proof(body)).status_code == 200
+    assert acquire(key, "desk-2").status_code == 201
+
+
+def test_a_person_borrows_the_license_assigned_to_them(store_kind, org_a, bob, license_a):
+    license_, _ = license_a(assignment="assigned")
+    access = sign_in(bob)
+    refused = person_borrow(access, license_id=str(license_.id))
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "license_not_assigned"
+    assert person_borrow(access).status_code == 422
+    with scope(org=org_a):
+        services.assignment_add(license_=license_, user=bob, actor=Actor.system_named("tests"))
+    granted = person_borrow(access)
+    assert granted.status_code == 201 and granted.json()["license_id"] == str(license_.id)
+
+
+def test_a_persons_machine_cap_counts_borrowed_seats(store_kind, org_a, bob, license_a):
+    license_, _ = license_a(seats=5, max_machines_per_person=2)
+    access = sign_in(bob)
+    lic = {"license_id": str(license_.id)}
+    assert person_borrow(access, "travel", **lic).status_code == 201
+    assert person_acquire(access, "desk", **lic).status_code == 201
+    refused = person_acquire(access, "third", **lic)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "person_seat_limit"
+    capped = person_borrow(access, "fourth", **lic)
+    assert capped.status_code == 409 and capped.json()["error"]["code"] == "person_seat_limit"
+
+
+def test_a_person_borrow_keeps_the_borrow_limits(store_kind, org_a, bob, license_a):
+    license_, key = license_a(seats=3, max_borrow_hours=24, max_borrowed_seats=1)
+    access = sign_in(bob)
+    lic = {"license_id": str(license_.id)}
+    too_long = person_borrow(access, hours=25, **lic)
+    assert too_long.status_code == 400 and too_long.json()["error"]["code"] == "borrow_too_long"
+    assert borrow(key, "machine", hours=24).status_code == 201
+    capped = person_borrow(access, hours=1, **lic)
+    assert capped.status_code == 409
+    assert capped.json()["error"]["code"] == "borrow_limit_reached"
+    closed, _ = license_a(max_borrow_hours=0)
+    refused = person_borrow(access, license_id=str(closed.id))
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "borrow_not_allowed"
+
+
+def test_a_person_borrow_never_jumps_the_line(store_kind, org_a, bob, license_a):
+    license_, key = license_a(seats=1, queue_enabled=True)
+    holder = acquire(key, "holder").json()
+    assert acquire(key, "w1", wait=True).status_code == 202
+    assert post("release", proof(holder)).status_code == 200
+    access = sign_in(bob)
+    refused = person_borrow(access, license_id=str(license_.id))
+    assert refused.status_code == 409
+    assert refused.json()["error"]["details"]["line_length"] == 1
+    assert person_acquire(access, license_id=str(license_.id)).status_code == 409
+    assert acquire(key, "w1", wait=True).status_code == 201
+
+
+def test_a_revoked_or_bad_sign_in_borrows_nothing(store_kind, org_a, bob, license_a):
+    license_, _ = license_a()
+    pair = token_pair_issue(user=bob, kind="device", device_info={"hostname": "box"})
+    token_revoke(refresh=pair["refresh"])
+    for access in (pair["access"], "not-a-token"):
+        reply = person_borrow(access, license_id=str(license_.id))
+        assert reply.status_code == 401
+        assert reply.json()["error"]["code"] == "invalid_person_token"
+
+
+def test_an_outsider_cannot_borrow_another_orgs_license(
+    store_kind, org_a, org_b, charlie, license_a, snapshot
+):
+    license_, _ = license_a()
+    before = snapshot(org_a)
+    reply = person_borrow(sign_in(charlie), license_id=str(license_.id))
+    assert reply.status_code == 404 and reply.json()["error"]["code"] == "license_not_found"
+    assert snapshot(org_a) == before

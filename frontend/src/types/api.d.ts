@@ -557,7 +557,7 @@ export interface paths {
         put?: never;
         /**
          * Borrow a seat for offline use
-         * @description Holds a seat for `hours` (up to the license's `max_borrow_hours`) with a token valid as long and no heartbeats needed. It counts against `seats_total` until returned (`/return` with the session secret) or its period ends. Borrowing again from the same machine renews it with a new token.
+         * @description Holds a seat for `hours` (up to the license's `max_borrow_hours`) with a token valid as long and no heartbeats needed. It counts against `seats_total` until returned (`/return` with the session secret) or its period ends. Borrowing again from the same machine renews it with a new token. A person's client sends `Authorization: Bearer <access token>` and no license key (the second body): the license named by `license_id`, else the one assigned to the person; the session and the token (claim `usr`) name the person, and the license's rules for people (assigned only, machines per person) count the borrowed seat like any other.
          */
         post: operations["seat_borrow"];
         delete?: never;
@@ -1739,6 +1739,7 @@ export interface components {
             hours: number;
             license_key: string;
         };
+        BorrowRequestRequest: components["schemas"]["BorrowInputRequest"] | components["schemas"]["PersonBorrowInputRequest"];
         Breakdown: {
             by: string;
             groups: components["schemas"]["BreakdownGroup"][];
@@ -2509,6 +2510,22 @@ export interface components {
             /** @default  */
             client_instance?: string;
             hardware_id: string;
+            /** Format: uuid */
+            license_id?: string | null;
+        };
+        /**
+         * @description The body of a borrow made with ``Authorization: Bearer <person's access token>``:
+         *     no license key; the license named, else the one assigned to the person.
+         */
+        PersonBorrowInputRequest: {
+            client_info?: {
+                [key: string]: unknown;
+            };
+            /** @default  */
+            client_instance?: string;
+            hardware_id: string;
+            /** @description How long to hold the seat offline (up to max_borrow_hours). */
+            hours: number;
             /** Format: uuid */
             license_id?: string | null;
         };
@@ -4401,9 +4418,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["BorrowInputRequest"];
+                "application/json": components["schemas"]["BorrowRequestRequest"];
             };
         };
         responses: {
@@ -4432,7 +4449,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid_license_key */
+            /** @description invalid_license_key, or invalid_person_token with a bearer token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4441,7 +4458,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description borrow_not_allowed, license_suspended, license_expired or license_inactive */
+            /** @description borrow_not_allowed, license_suspended, license_expired, license_inactive or license_not_assigned */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4450,8 +4467,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no_seats_available or borrow_limit_reached */
+            /** @description license_not_found: a person's license_id names nothing they may use */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no_seats_available, borrow_limit_reached, person_seat_limit (details.machines) or several_licenses_assigned (details.licenses) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no_license_assigned: a person with no license named and none assigned */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -144,7 +144,8 @@ signing in (a person, instead of a license key):
   coditect-license login      sign in from the browser (shows a code to approve)
   coditect-license whoami     who is signed in, and their organizations
   coditect-license logout     end this sign-in on the server and forget it here
-  With a sign-in and no license key, seats are held in the person's name.
+  With a sign-in and no license key, seats are held in the person's name (run, acquire,
+  borrow); return and status find a person's borrowed seat by the same --license-id.
   run: COMMAND's exit status; 128+N if killed by signal N; 126 cannot execute; 127 not found
   141: stdout closed before all was written (e.g. piped into head)
 """
@@ -763,6 +764,8 @@ def cmd_borrow(settings: Settings, out: Output, args: argparse.Namespace) -> int
     hours = parse_hours(args.duration)
     with settings.client() as client:
         lease = client.borrow(hours)
+        # A person's borrowed seat is found again by the license it was borrowed with.
+        named = f" --license-id {client.license_id}" if client.person and client.license_id else ""
     payload = {**_lease_payload(lease), "borrowed": True, "hours": hours}
     until = lease.session_expires_at
     out.data(
@@ -770,7 +773,7 @@ def cmd_borrow(settings: Settings, out: Output, args: argparse.Namespace) -> int
         [
             f"seat borrowed for {hours} h: session {lease.session_id}",
             f"  held until  {_stamp(until)} (no heartbeats needed; the token verifies offline)",
-            f"  give it back early with: {PROG} return",
+            f"  give it back early with: {PROG} return{named}",
         ],
     )
     return ExitCode.OK

@@ -156,8 +156,9 @@ class LicenseClient:
         self._lease_name = "lease-" + digest(
             self.server_url, seat_of, self.hardware_id, client_instance
         )
+        # A person's borrowed seat is kept apart from a key's, per license named.
         self._borrow_name = "borrow-" + digest(
-            self.server_url, license_key, self.hardware_id, client_instance
+            self.server_url, seat_of, self.hardware_id, client_instance
         )
 
     # -- life cycle ---------------------------------------------------------
@@ -190,6 +191,16 @@ class LicenseClient:
         timeout: float | None = None,
     ) -> tuple[int, dict[str, Any]]:
         return self.transport.request(method, path, payload, retry=retry, timeout=timeout)
+
+    def _who(self) -> dict[str, str]:
+        """Whose seat a request asks for: the license key, or for a person (their access
+        token names them) the license named, else the one assigned to them."""
+        if self.person is None:
+            return {"license_key": self._license_key or ""}
+        return {"license_id": self.license_id} if self.license_id else {}
+
+    def _person_headers(self) -> dict[str, str] | None:
+        return None if self.person is None else self.person.headers()
 
     def fetch_jwks(self) -> dict[str, Any]:
         """GET the server's JWKS (retried like every call)."""
@@ -226,16 +237,9 @@ class LicenseClient:
         payload: dict[str, Any] = {
             "hardware_id": self.hardware_id,
             "client_info": self.client_info,
+            **self._who(),
         }
-        headers = None
-        if self.person is None:
-            payload["license_key"] = self._license_key
-        else:
-            # A person's acquire: their access token names them; the license is the
-            # one named, else the one assigned to them.
-            headers = self.person.headers()
-            if self.license_id:
-                payload["license_id"] = self.license_id
+        headers = self._person_headers()
         if self.client_instance:
             payload["client_instance"] = self.client_instance
         if self.project:
@@ -350,16 +354,19 @@ class LicenseClient:
         """Borrow a seat for ``hours`` of offline use: no heartbeats, a token valid as
         long (verifiable offline with the cached JWKS), kept on disk so ``status`` and
         :meth:`return_borrowed` find it from any later process. Borrowing again
-        renews the period."""
+        renews the period. Signed in as a person (no key), the seat is borrowed in
+        their name, like :meth:`acquire`'s."""
         payload: dict[str, Any] = {
-            "license_key": self._license_key,
             "hardware_id": self.hardware_id,
             "client_info": self.client_info,
             "hours": int(hours),
         }
+        payload.update(self._who())
         if self.client_instance:
             payload["client_instance"] = self.client_instance
-        status, body = self._request("POST", f"{API}/borrow", payload)
+        status, body = self.transport.request(
+            "POST", f"{API}/borrow", payload, headers=self._person_headers()
+        )
         try:
             lease = Lease.from_acquire(body, created=status == 201)
         except (KeyError, TypeError) as exc:
