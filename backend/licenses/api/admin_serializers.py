@@ -61,6 +61,10 @@ class ProjectSeatsSerializer(serializers.Serializer):
             raise serializers.ValidationError("Name a project or a group.")
         return attrs
 
+    def to_representation(self, rule: Any) -> dict[str, Any]:
+        # A rule shows the one it names: a project's rule reads as it always has.
+        return {k: v for k, v in super().to_representation(rule).items() if k in rule}
+
 
 class LicenseSerializer(serializers.ModelSerializer):
     """A license as admins see it; ``seats_used`` comes from the seat store."""
