@@ -1005,7 +1005,7 @@ export interface paths {
         head?: never;
         /**
          * Update a license
-         * @description Any of name, seats_total, expires_at, heartbeat_ttl, offline_grace, project, overage_kind, overage_value, grace_days, project_seats. Lowering `seats_total` (or the overage) below the seats in use is allowed: live sessions keep running (`seats_over` counts them) and no new seat is granted until fewer are in use. Lowering it below what the project reservations add up to is refused (400, naming the reservations). A new `heartbeat_ttl` applies to new sessions.
+         * @description Any of name, seats_total, expires_at, heartbeat_ttl, offline_grace, project, overage_kind, overage_value, grace_days, project_seats. Lowering `seats_total` (or the overage) below the seats in use is allowed: live sessions keep running (`seats_over` counts them) and no new seat is granted until fewer are in use. Lowering it below what the reservations (of projects and groups of people) add up to is refused (400, naming the reservations). A new `heartbeat_ttl` applies to new sessions.
          */
         patch: operations["licenses_update"];
         trace?: never;
@@ -4523,7 +4523,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no_seats_available (details.reason: seats_reserved when the free seats are kept for projects that reserved them; project_cap_reached), queue_full, person_seat_limit (details.machines) or several_licenses_assigned (details.licenses) */
+            /** @description no_seats_available (details.reason: seats_reserved when the free seats are kept for projects or groups of people that reserved them; project_cap_reached: the asker's project or group holds its cap), queue_full, person_seat_limit (details.machines) or several_licenses_assigned (details.licenses) */
             409: {
                 headers: {
                     [name: string]: unknown;
