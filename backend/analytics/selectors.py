@@ -631,7 +631,8 @@ def license_policy_use(
       an overage period starts at the first seat past ``seats_total`` and ends when
       the level is back at it (what ``overage.started|ended`` events describe);
     - each project with a reservation or a cap: its seats in use (peak and
-      seat-hours) beside its reservation and cap.
+      seat-hours) beside its reservation and cap (rules of groups of people are not
+      measured here: the seat history records projects).
 
     Measured against today's ``seats_total`` and rules."""
     window = window_resolve(since=since, until=until, now=store_now(), bucket="day")
@@ -639,7 +640,7 @@ def license_policy_use(
     intervals = window_data(window, license_id=license_.id).intervals
     overage = _above(_changes(intervals), cuts, license_.seats_total)
     projects = []
-    for rule in license_.project_seats:
+    for rule in (r for r in license_.project_seats if r.get("project")):
         mine = [i for i in intervals if str(i.project_id) == rule["project"]]
         used = _above(_changes(mine), cuts, 0)
         projects.append(

@@ -585,6 +585,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "organizations", "description": "Organizations, members and invitations."},
         {"name": "api-tokens", "description": "Organization API tokens for automation."},
         {"name": "projects", "description": "Customer projects."},
+        {
+            "name": "groups",
+            "description": "Groups of people: seats reserved for them or capped per license.",
+        },
         {"name": "licenses", "description": "License administration and sessions."},
         {"name": "analytics", "description": "Seat utilization over time."},
         {"name": "audit", "description": "Who changed what."},

@@ -58,6 +58,7 @@ STATUS: dict[str, tuple[int, dict[str, str]]] = {
     "not_found": (status.HTTP_404_NOT_FOUND, {}),
     "no_seats_available": (status.HTTP_409_CONFLICT, {}),
     "project_slug_taken": (status.HTTP_409_CONFLICT, {}),
+    "group_slug_taken": (status.HTTP_409_CONFLICT, {}),
     "org_slug_taken": (status.HTTP_409_CONFLICT, {}),
     "last_owner": (status.HTTP_409_CONFLICT, {}),
     "webhook_endpoint_disabled": (status.HTTP_409_CONFLICT, {}),

@@ -1,8 +1,8 @@
 """Who may do what in an organization: the one table every permission check reads.
 
 Viewer reads; member also uses licenses; admin manages licenses, projects,
-members, invitations and API tokens; owner also deletes the organization and
-manages owners. Views name a policy per HTTP method; tests walk this table.
+groups of people, members, invitations and API tokens; owner also deletes the
+organization and manages owners. Views name a policy per HTTP method; tests walk this table.
 """
 
 from enum import IntEnum
@@ -32,6 +32,8 @@ POLICY: dict[str, Role] = {
     "tokens.manage": Role.ADMIN,
     "projects.read": Role.VIEWER,
     "projects.manage": Role.ADMIN,
+    "groups.read": Role.VIEWER,
+    "groups.manage": Role.ADMIN,
     "licenses.read": Role.VIEWER,
     "licenses.use": Role.MEMBER,
     "licenses.manage": Role.ADMIN,

@@ -10,6 +10,7 @@ class LicensesConfig(AppConfig):
         from licenses import license_cache, receivers, signing
         from licenses.models import License
         from projects.models import Project
+        from tenants.models import PersonGroup
         from tenants.signals import member_removed, organization_deleting
 
         # /readyz names the signer when this process cannot sign a token (503).
@@ -51,4 +52,19 @@ class LicensesConfig(AppConfig):
             sender=Project,
             weak=False,
             dispatch_uid="licenses_project_deleted",
+        )
+        # So do a group of people's.
+        post_save.connect(
+            lambda instance, created, **_: (
+                None if created else receivers.group_changed(group=instance, deleted=False)
+            ),
+            sender=PersonGroup,
+            weak=False,
+            dispatch_uid="licenses_group_saved",
+        )
+        post_delete.connect(
+            lambda instance, **_: receivers.group_changed(group=instance, deleted=True),
+            sender=PersonGroup,
+            weak=False,
+            dispatch_uid="licenses_group_deleted",
         )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_scopes import ScopedManager
 
 from projects.models import Project
-from tenants.models import Organization
+from tenants.models import Organization, PersonGroup
 
 
 def _default_ttl() -> int:
@@ -202,6 +202,17 @@ class LicenseSession(models.Model):
         related_name="license_sessions",
         db_index=False,
     )
+    # The group of people the seat counted against (a group rule of the license's seat
+    # policy, ``licenses.seat_policy``), else null: the seat counts against ``project``.
+    # Kept so a Redis rebuild puts the seat back in the group's count.
+    group = models.ForeignKey(
+        PersonGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     hardware_id = models.CharField(max_length=128)
     client_instance = models.CharField(max_length=64, blank=True)
     # The seat store's member: hardware id plus client instance, plus the person for a
@@ -245,6 +256,8 @@ class LicenseSession(models.Model):
             models.Index(
                 fields=["project"], condition=Q(project__isnull=False), name="session_project"
             ),
+            # For SET NULL when a group of people is deleted.
+            models.Index(fields=["group"], condition=Q(group__isnull=False), name="session_group"),
             # A person's sessions, newest first (their page); also serves SET NULL.
             models.Index(
                 fields=["user", "started_at"],

@@ -60,22 +60,31 @@ def member_removed(*, org: Any, user: Any, **_: Any) -> None:
 def project_changed(*, project: Any, deleted: bool) -> None:
     """A project's rules on licenses (``License.project_seats``) follow it: a renamed
     project keeps them under its new slug (acquire names projects by slug), a deleted
-    one's reservation and cap go, so its reserved seats return to everyone. Each
-    license changed is saved, so acquire's cache learns it at once. An organization
-    has few licenses: they are read whole."""
-    project_id = str(project.pk)
-    with scope(org=project.org_id):
+    one's reservation and cap go, so its reserved seats return to everyone."""
+    _rules_follow("project", project, deleted)
+
+
+def group_changed(*, group: Any, deleted: bool) -> None:
+    """A group of people's rules on licenses follow it like a project's."""
+    _rules_follow("group", group, deleted)
+
+
+def _rules_follow(kind: str, target: Any, deleted: bool) -> None:
+    """Each license changed is saved, so acquire's cache learns it at once. An
+    organization has few licenses: they are read whole."""
+    target_id = str(target.pk)
+    with scope(org=target.org_id):
         for license_ in License.objects.all():
             rules = license_.project_seats
-            if not any(r["project"] == project_id for r in rules):
+            if not any(r.get(kind) == target_id for r in rules):
                 continue
             if deleted:
-                rules = [r for r in rules if r["project"] != project_id]
-            elif all(r["slug"] == project.slug for r in rules if r["project"] == project_id):
+                rules = [r for r in rules if r.get(kind) != target_id]
+            elif all(r["slug"] == target.slug for r in rules if r.get(kind) == target_id):
                 continue
             else:
                 rules = [
-                    {**r, "slug": project.slug} if r["project"] == project_id else r for r in rules
+                    {**r, "slug": target.slug} if r.get(kind) == target_id else r for r in rules
                 ]
             license_.project_seats = rules
             license_.save(update_fields=["project_seats", "updated_at"])

@@ -1,4 +1,5 @@
-"""Seat policy of a license: overage, reservations and caps per project.
+"""Seat policy of a license: overage, reservations and caps per project and per group
+of people.
 
 The rules themselves run inside the one atomic seat step (``seatstore.lua._SEAT_POLICY``
 and ``seatstore.sql_store._seat_policy_admits``); this module turns a license and the
@@ -11,11 +12,17 @@ the one place where a grant into overage is noticed.
   limit minus every reservation's unused part. The sum of reservations never exceeds
   ``seats_total`` (checked on every change, a lower ``seats_total`` included).
 - Caps: a project never holds more than M seats of the license.
-- A seat counts against the project named in the acquire, else the license's project.
+- Groups of people: a rule may name a group (``{"group": id, ...}``) instead of a
+  project, with the same reservation and cap. The seat store knows a group as one more
+  project, under ``group_bucket(id)``, so the seat step has one rule for both.
+- A seat counts against exactly one of them. A person's acquire: the first group rule
+  of the license (in rule order) whose group holds the person, else as below. Any other
+  acquire (and a person in none of the groups): the project named in the acquire, else
+  the license's project. A license-key acquire never counts against a group.
 """
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,24 +36,44 @@ from core.actor import Actor
 from events import types as event_types
 from events.services import event_record
 from licenses.models import License
-from licenses.seatstore.base import SeatTerms
+from licenses.seatstore.base import SeatTerms, group_bucket
 
 logger = logging.getLogger(__name__)
 
 OVERAGE_PERCENTAGES = (25, 50, 100)
 
 
-def seat_terms(license_: License, project_id: str) -> SeatTerms:
-    """The terms of one acquire of ``license_`` by a client of ``project_id`` ("" none)."""
+def rule_bucket(rule: Mapping[str, Any]) -> str:
+    """The seat count a rule governs: its project's id, or its group's bucket."""
+    return rule["project"] if rule.get("project") else group_bucket(rule["group"])
+
+
+def group_rule_ids(license_: License) -> list[str]:
+    """The groups of people the license's rules name, in rule order (none: a person's
+    acquire reads no group)."""
+    return [r["group"] for r in license_.project_seats if r.get("group")]
+
+
+def person_group(license_: License, person_groups: Collection[str]) -> str:
+    """The group a person's seat counts against: the first group rule (in rule order)
+    whose group is among ``person_groups`` (the person's), "" for none."""
+    return next((g for g in group_rule_ids(license_) if g in person_groups), "")
+
+
+def seat_terms(license_: License, project_id: str, group_id: str = "") -> SeatTerms:
+    """The terms of one acquire of ``license_`` by a client of ``project_id`` ("" none),
+    or, for a person's acquire, of the group ``person_group`` chose ("" none): a seat
+    counts against one of them, the group when there is one."""
     rules = license_.project_seats
+    bucket = group_bucket(group_id) if group_id else project_id
     if not rules and not license_.overage_value:
-        return SeatTerms(seats_total=license_.seats_total, project=project_id)
-    reserved = {r["project"]: r["reserved"] for r in rules if r.get("reserved")}
-    cap = next((r.get("cap") for r in rules if r["project"] == project_id), None)
+        return SeatTerms(seats_total=license_.seats_total, project=bucket)
+    reserved = {rule_bucket(r): r["reserved"] for r in rules if r.get("reserved")}
+    cap = next((r.get("cap") for r in rules if rule_bucket(r) == bucket), None)
     return SeatTerms(
         seats_total=license_.seats_total,
         allowance=license_.overage_allowance,
-        project=project_id,
+        project=bucket,
         reserved=reserved,
         cap=cap,
     )
@@ -54,7 +81,15 @@ def seat_terms(license_: License, project_id: str) -> SeatTerms:
 
 def project_by_slug(license_: License, slug: str) -> str | None:
     """The id of a project named in the license's rules, without a query."""
-    return next((r["project"] for r in license_.project_seats if r.get("slug") == slug), None)
+    return next(
+        (r["project"] for r in license_.project_seats if r.get("project") and r["slug"] == slug),
+        None,
+    )
+
+
+def _rule_name(rule: Mapping[str, Any]) -> str:
+    kind = "project" if rule.get("project") else "group"
+    return f"{kind} {rule.get('slug') or rule.get(kind)}"
 
 
 @dataclass(frozen=True)
@@ -79,9 +114,7 @@ def policy_problems(
     rules = list(rules)
     reserved = sum(r.get("reserved") or 0 for r in rules)
     if reserved > seats_total:
-        names = ", ".join(
-            f"{r.get('slug') or r['project']} ({r['reserved']})" for r in rules if r.get("reserved")
-        )
+        names = ", ".join(f"{_rule_name(r)} ({r['reserved']})" for r in rules if r.get("reserved"))
         problems.append(
             PolicyProblem(
                 "project_seats",
@@ -95,8 +128,7 @@ def policy_problems(
             problems.append(
                 PolicyProblem(
                     "project_seats",
-                    f"Project {r.get('slug') or r['project']} reserves {kept} seats but is "
-                    f"capped at {cap}.",
+                    f"{_rule_name(r).capitalize()} reserves {kept} seats but is capped at {cap}.",
                 )
             )
     return problems

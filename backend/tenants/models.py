@@ -94,3 +94,46 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class PersonGroup(models.Model):
+    """A named group of the organization's people (a team, a site): a license's seat
+    rules may reserve seats for it or cap it (``licenses.seat_policy``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="person_groups")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(org="org")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org", "slug"], name="uniq_person_group_slug_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class PersonGroupMember(models.Model):
+    """A member of the organization in one of its groups. Leaving the organization
+    takes the person out of its groups (``services.membership_remove``)."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(PersonGroup, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(org="org")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="uniq_person_group_member")
+        ]
+        # The person's acquire reads "which of these groups am I in" by user.
+        indexes = [models.Index(fields=["user", "group"], name="person_group_member_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.group_id}"

@@ -1,4 +1,4 @@
-"""Writes of the tenants app: organizations, memberships and invitations.
+"""Writes of the tenants app: organizations, memberships, invitations and groups of people.
 
 Role rules that depend on the data (who may touch an owner, the last owner) live
 here and read ``core.roles.POLICY``; the per-method policy is checked once by
@@ -30,7 +30,14 @@ from events import types as event_types
 from events.services import event_record
 from tenants import signals
 from tenants.authentication import TOKEN_PREFIX
-from tenants.models import ApiToken, Invitation, Membership, Organization
+from tenants.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Organization,
+    PersonGroup,
+    PersonGroupMember,
+)
 
 logger = logging.getLogger(__name__)
 # By Django's name for it: people live in the users app, which builds on this one.
@@ -265,6 +272,8 @@ def membership_remove(
         data=_member_event_data(membership, left=leaving),
         actor=actor,
     )
+    # Out of the organization's groups too: a group holds members of its organization only.
+    PersonGroupMember.objects.filter(user_id=membership.user_id).delete()
     membership.delete()
     signals.member_removed.send(sender=Membership, org=membership.org, user=membership.user)
 
@@ -536,3 +545,119 @@ def api_token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
         after=_api_token_snapshot(token),
     )
     return token
+
+
+# Groups of people ---------------------------------------------------------------
+
+
+class GroupSlugTaken(DomainError):
+    code = "group_slug_taken"
+    message = "Another group of this organization has that slug."
+
+
+class NotAMemberOfTheOrganization(DomainError):
+    code = "validation_error"
+    message = "Only members of the organization can be in its groups."
+
+
+GROUP_EDITABLE = ("name", "slug")
+
+
+def _group_snapshot(group: PersonGroup) -> dict[str, Any]:
+    return {field: getattr(group, field) for field in GROUP_EDITABLE}
+
+
+def _save_group(group: PersonGroup, update_fields: list[str] | None = None) -> None:
+    group.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            group.save(update_fields=update_fields)
+    except IntegrityError:
+        raise GroupSlugTaken() from None
+
+
+@transaction.atomic
+def group_create(*, org: Organization, name: str, slug: str = "", actor: Actor) -> PersonGroup:
+    group = PersonGroup(org=org, name=name, slug=slug or slugify(name)[:64])
+    _save_group(group)
+    audit_record(
+        org=org, actor=actor, action="group.create", target=group, after=_group_snapshot(group)
+    )
+    return group
+
+
+@transaction.atomic
+def group_update(*, group: PersonGroup, data: dict[str, Any], actor: Actor) -> PersonGroup:
+    """Rename a group or change its slug (license seat rules follow the slug)."""
+    before = _group_snapshot(group)
+    changed = [f for f in GROUP_EDITABLE if f in data and data[f] != before[f]]
+    if not changed:
+        return group
+    for field in changed:
+        setattr(group, field, data[field])
+    _save_group(group, update_fields=changed)
+    audit_record(
+        org=group.org,
+        actor=actor,
+        action="group.update",
+        target=group,
+        before=before,
+        after=_group_snapshot(group),
+    )
+    return group
+
+
+@transaction.atomic
+def group_delete(*, group: PersonGroup, actor: Actor) -> None:
+    """Its members stay in the organization; license seat rules naming it go (the
+    licenses app hears the deletion), so its reserved seats return to everyone."""
+    audit_record(
+        org=group.org,
+        actor=actor,
+        action="group.delete",
+        target=group,
+        before={
+            **_group_snapshot(group),
+            "members": sorted(str(u) for u in group.members.values_list("user_id", flat=True)),
+        },
+    )
+    group.delete()
+
+
+@transaction.atomic
+def group_member_add(*, group: PersonGroup, user_id: Any, actor: Actor) -> PersonGroupMember:
+    """Add a member of the organization to the group (idempotent: adding twice changes
+    nothing and audits once). Someone of no membership here is refused like a typo."""
+    membership = Membership.objects.select_related("user").filter(user_id=user_id).first()
+    if membership is None:
+        raise NotAMemberOfTheOrganization(
+            details={"fields": {"user": [NotAMemberOfTheOrganization.message]}}
+        )
+    member, created = PersonGroupMember.objects.select_related("user").get_or_create(
+        group=group, user=membership.user, defaults={"org_id": group.org_id}
+    )
+    if created:
+        audit_record(
+            org=group.org,
+            actor=actor,
+            action="group.member_add",
+            target=group,
+            after={"user": str(membership.user_id), "email": membership.user.email},
+        )
+    return member
+
+
+@transaction.atomic
+def group_member_remove(*, group: PersonGroup, user_id: Any, actor: Actor) -> bool:
+    """Take a person out of the group: whether they were in it. Seats they hold keep
+    counting against the group until they end; their next acquire counts elsewhere."""
+    removed, _ = PersonGroupMember.objects.filter(group=group, user_id=user_id).delete()
+    if removed:
+        audit_record(
+            org=group.org,
+            actor=actor,
+            action="group.member_remove",
+            target=group,
+            before={"user": str(user_id)},
+        )
+    return bool(removed)

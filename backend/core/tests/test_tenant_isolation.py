@@ -20,7 +20,7 @@ from core.secrets import new_secret, secret_digest
 from licenses import services as license_services
 from licenses.models import License, LicenseSession
 from projects.models import Project
-from tenants.models import ApiToken, Invitation, Membership
+from tenants.models import ApiToken, Invitation, Membership, PersonGroup, PersonGroupMember
 from tests.fixtures.world import client_for, new_user
 from webhooks import services as webhook_services
 from webhooks.models import NotificationPreference, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -65,6 +65,8 @@ def world(org_a, org_b, alice, bob, charlie):
         token = ApiToken.objects.create(
             org=org_a, name="ci", role="admin", prefix="cot_abc", digest=uuid.uuid4().hex
         )
+        group = PersonGroup.objects.create(org=org_a, name="Design", slug="design")
+        PersonGroupMember.objects.create(org=org_a, group=group, user=bob)
     seat = license_services.session_acquire(license_key=key, hardware_id="a-machine")
     with scope(org=org_a):
         event = AuditEvent.objects.create(
@@ -86,6 +88,7 @@ def world(org_a, org_b, alice, bob, charlie):
         "session_id": seat.session.id,
         "user_id": bob.id,
         "token_id": token.id,
+        "group_id": group.id,
         "invitation_id": invitation.id,
         "event_id": event.id,
         "endpoint_id": endpoint.id,

@@ -26,23 +26,44 @@ class LicenseFilterSerializer(serializers.Serializer):
 
 
 class ProjectSeatsSerializer(serializers.Serializer):
-    """Seats of a license kept for one project, and the most it may hold."""
+    """Seats of a license kept for one project or group of people, and the most it may
+    hold. A rule names either a project or a group."""
 
-    project = serializers.UUIDField(help_text="A project of the organization.")
-    slug = serializers.CharField(read_only=True, help_text="What clients name it by.")
+    project = serializers.UUIDField(
+        required=False, allow_null=True, help_text="A project of the organization."
+    )
+    group = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="A group of people of the organization: its people's own acquires count "
+        "against it (the first group rule holding the person, in rule order).",
+    )
+    slug = serializers.CharField(
+        read_only=True, help_text="The project's or group's slug (clients name projects by it)."
+    )
     reserved = serializers.IntegerField(
         min_value=0,
         max_value=_MAX_SEATS,
         default=0,
-        help_text="Seats only this project's clients can take, even when the rest are full.",
+        help_text="Seats only this project's clients (or this group's people) can take, "
+        "even when the rest are full.",
     )
     cap = serializers.IntegerField(
         min_value=0,
         max_value=_MAX_SEATS,
         allow_null=True,
         default=None,
-        help_text="The most seats this project may hold at once; null for no cap.",
+        help_text="The most seats this project or group may hold at once; null for no cap.",
     )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if bool(attrs.get("project")) == bool(attrs.get("group")):
+            raise serializers.ValidationError("Name a project or a group.")
+        return attrs
+
+    def to_representation(self, rule: Any) -> dict[str, Any]:
+        # A rule shows the one it names: a project's rule reads as it always has.
+        return {k: v for k, v in super().to_representation(rule).items() if k in rule}
 
 
 class LicenseSerializer(serializers.ModelSerializer):
@@ -194,8 +215,8 @@ class LicenseWriteSerializer(serializers.Serializer):
     project_seats = ProjectSeatsSerializer(
         many=True,
         required=False,
-        help_text="Reservations and caps per project; replaces the whole list. "
-        "Reservations add up to at most seats_total.",
+        help_text="Reservations and caps per project and per group of people; replaces the "
+        "whole list. Reservations add up to at most seats_total.",
     )
     queue_enabled = serializers.BooleanField(
         required=False,

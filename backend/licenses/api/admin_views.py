@@ -107,8 +107,9 @@ class _LicenseEndpoint(OrganizationEndpoint):
         "project, overage_kind, overage_value, grace_days, project_seats. Lowering "
         "`seats_total` (or the overage) below the seats in use is allowed: live sessions "
         "keep running (`seats_over` counts them) and no new seat is granted until fewer are "
-        "in use. Lowering it below what the project reservations add up to is refused "
-        "(400, naming the reservations). A new `heartbeat_ttl` applies to new sessions.",
+        "in use. Lowering it below what the reservations (of projects and groups of "
+        "people) add up to is refused (400, naming the reservations). A new `heartbeat_ttl` "
+        "applies to new sessions.",
         tags=TAGS,
         request=s.LicenseWriteSerializer(partial=True),
         responses={200: s.LicenseSerializer, **error_responses(400, 401, 403, 404)},

@@ -139,7 +139,8 @@ class AcquireView(SeatEndpoint):
                 (
                     409,
                     "no_seats_available (details.reason: seats_reserved when the free seats "
-                    "are kept for projects that reserved them; project_cap_reached), "
+                    "are kept for projects or groups of people that reserved them; "
+                    "project_cap_reached: the asker's project or group holds its cap), "
                     "queue_full, person_seat_limit (details.machines) or "
                     "several_licenses_assigned (details.licenses)",
                 ),

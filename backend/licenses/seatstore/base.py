@@ -51,7 +51,9 @@ class SeatTerms:
     # Overage, reservations and caps (licenses.seat_policy): extra seats past
     # seats_total; the asker's project ("" none); the seats each project has reserved
     # (project -> K, every reserving project, for outsiders must leave their unused
-    # part free); the most the asker's project may hold (None: no cap).
+    # part free); the most the asker's project may hold (None: no cap). A group of
+    # people's rules take the same fields under its ``group_bucket`` key: to the store
+    # a group is one more project.
     allowance: int = 0
     project: str = ""
     reserved: Mapping[str, int] = field(default_factory=dict)
@@ -71,6 +73,12 @@ class SeatTerms:
 
     def as_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
+
+
+def group_bucket(group_id: object) -> str:
+    """The seat count a group of people's seats go into (``SeatTerms.project``): apart
+    from every project's, whose keys are bare project ids."""
+    return f"group:{group_id}"
 
 
 @dataclass(frozen=True)
@@ -113,7 +121,8 @@ class LiveSeat:
     # A person's seat: the person's user id and when it was granted (epoch seconds).
     person: str = ""
     granted_at: float = 0.0
-    # The project the seat counts against ("" none): restores the per-project index.
+    # The project the seat counts against ("" none), or its group's ``group_bucket``:
+    # restores the per-project index.
     project: str = ""
     # A borrowed seat (counted against the license's borrow cap).
     borrowed: bool = False

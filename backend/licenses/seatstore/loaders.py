@@ -8,14 +8,14 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from licenses.models import License, LicenseSession
-from licenses.seatstore.base import LiveSeat
+from licenses.seatstore.base import LiveSeat, group_bucket
 
 
 def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
     """Seats the database believes live, for rebuilding a vanished Redis seat set, with
-    the TTL each beats with (the license's), its session secret's digest, the project it
-    counts against (reservations and caps), and for a person's seat the person and its
-    start (the per-person index is rebuilt with it).
+    the TTL each beats with (the license's), its session secret's digest, the project or
+    group of people it counts against (reservations and caps), and for a person's seat
+    the person and its start (the per-person index is rebuilt with it).
 
     The database's last heartbeat lags Redis by up to ``WRITE_BEHIND_MAX_LAG``,
     so each seat is kept that much longer: a rebuild may hold a dead client's
@@ -37,6 +37,7 @@ def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
             "borrowed_until",
             "user_id",
             "started_at",
+            "group_id",
         )
         now = timezone.now()
         return [
@@ -46,10 +47,10 @@ def live_seats_for_rebuild(license_id: str) -> list[LiveSeat]:
                 (expires + lag).timestamp(),
                 max(ttl or 0, round((borrowed - now).total_seconds())) if borrowed else ttl or 0,
                 digest,
-                project=str(project) if project else "",
+                project=group_bucket(group) if group else str(project) if project else "",
                 borrowed=borrowed is not None,
                 person=str(user_id) if user_id else "",
                 granted_at=started.timestamp(),
             )
-            for member, sid, expires, digest, project, borrowed, user_id, started in rows
+            for member, sid, expires, digest, project, borrowed, user_id, started, group in rows
         ]

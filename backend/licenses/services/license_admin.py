@@ -3,9 +3,10 @@
 - Lowering ``seats_total`` (or the overage allowance) below the seats in use is
   allowed: live sessions keep running (and may re-acquire idempotently); no new seat
   is granted until the count is below the new limit. Lowering it below what the
-  project reservations add up to is refused, naming the reservations to lower first.
-- Seat policy (``licenses.seat_policy``): overage, reservations and caps per project,
-  a grace period after expiry; renewing extends ``expires_at`` (``license_renew``).
+  reservations add up to is refused, naming the reservations to lower first.
+- Seat policy (``licenses.seat_policy``): overage, reservations and caps per project
+  and per group of people (of the license's organization), a grace period after
+  expiry; renewing extends ``expires_at`` (``license_renew``).
 - A new ``heartbeat_ttl`` applies to new sessions at once; a live session on the
   Redis store keeps the TTL it started with until it acquires again.
 - Suspending ends every live session at once (seats freed, status ``revoked``; their
@@ -42,7 +43,7 @@ from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import SeatStoreUnavailable
 from licenses.services import session_rows
 from projects.models import Project
-from tenants.models import Organization
+from tenants.models import Organization, PersonGroup
 
 logger = logging.getLogger(__name__)
 # The line and borrowing (issue 21): settings a license keeps, applied by the next
@@ -106,31 +107,47 @@ def _license_event(license_: License, type: str, actor: Actor, **extra: Any) -> 
     )
 
 
-def _project_seats_normalize(org_id: Any, rules: Iterable[Mapping[str, Any]]) -> list[dict]:
-    """An admin's per-project rules as stored: each project of the organization once,
-    with its slug (acquire names projects by slug), its reservation and its cap."""
-    rules = list(rules)
-    ids = [str(r["project"]) for r in rules]
+def _slugs(model: type, org_id: Any, ids: list[str], kind: str) -> dict[str, str]:
+    """The slugs of these rows of the organization; an id of nothing there is refused."""
     if len(set(ids)) != len(ids):
-        raise ValidationError({"project_seats": ["Name each project once."]})
+        raise ValidationError({"project_seats": [f"Name each {kind} once."]})
     with scopes_disabled():
         slugs = {
-            str(pid): slug
-            for pid, slug in Project.objects.filter(org_id=org_id, id__in=ids).values_list(
+            str(pk): slug
+            for pk, slug in model.objects.filter(org_id=org_id, id__in=ids).values_list(
                 "id", "slug"
             )
         }
-    if missing := [pid for pid in ids if pid not in slugs]:
-        raise ValidationError({"project_seats": [f"No such project: {', '.join(missing)}."]})
-    return [
-        {
-            "project": str(r["project"]),
-            "slug": slugs[str(r["project"])],
-            "reserved": int(r.get("reserved") or 0),
-            "cap": None if r.get("cap") is None else int(r["cap"]),
-        }
-        for r in rules
-    ]
+    if missing := [pk for pk in ids if pk not in slugs]:
+        raise ValidationError({"project_seats": [f"No such {kind}: {', '.join(missing)}."]})
+    return slugs
+
+
+def _project_seats_normalize(org_id: Any, rules: Iterable[Mapping[str, Any]]) -> list[dict]:
+    """An admin's seat rules as stored, in their order: each project or group of people
+    of the organization once, with its slug (acquire names projects by slug), its
+    reservation and its cap. A rule names a project or a group, never both."""
+    rules = list(rules)
+    if any(bool(r.get("project")) == bool(r.get("group")) for r in rules):
+        raise ValidationError({"project_seats": ["A rule names a project or a group."]})
+    projects = _slugs(
+        Project, org_id, [str(r["project"]) for r in rules if r.get("project")], "project"
+    )
+    groups = _slugs(
+        PersonGroup, org_id, [str(r["group"]) for r in rules if r.get("group")], "group"
+    )
+    stored = []
+    for r in rules:
+        kind, slugs = ("project", projects) if r.get("project") else ("group", groups)
+        stored.append(
+            {
+                kind: str(r[kind]),
+                "slug": slugs[str(r[kind])],
+                "reserved": int(r.get("reserved") or 0),
+                "cap": None if r.get("cap") is None else int(r["cap"]),
+            }
+        )
+    return stored
 
 
 def _policy_check(license_: License) -> None:

@@ -40,7 +40,7 @@ from licenses.errors import (
     SigningUnavailable,
 )
 from licenses.models import License, LicenseSession, SeatEvent, SeatWait
-from licenses.seat_policy import overage_observed, seat_terms
+from licenses.seat_policy import group_rule_ids, overage_observed, person_group, seat_terms
 from licenses.seatstore import get_seat_store
 from licenses.seatstore.base import (
     SeatGrant,
@@ -57,6 +57,7 @@ from licenses.session_secrets import (
     session_secret_new,
 )
 from licenses.signing import current_signer
+from tenants.selectors import groups_of_person
 from users.selectors import sign_in_live
 
 logger = logging.getLogger(__name__)
@@ -205,9 +206,16 @@ def session_acquire_as_person(
         raise LicenseRefused(reason)
     _check_borrow(license_, borrow_hours)
     project_id = selectors.project_id_for_acquire(license_, "")
-    asker = _Asker(hardware_id, client_instance, client_info, ip_address, str(user_id), project_id)
+    group_id = ""
+    if groups := group_rule_ids(license_):
+        # One query, and only for a license whose rules name groups of people.
+        mine = groups_of_person(org_id=license_.org_id, user_id=user_id, among=groups)
+        group_id = person_group(license_, mine)
+    asker = _Asker(
+        hardware_id, client_instance, client_info, ip_address, str(user_id), project_id, group_id
+    )
     terms = replace(
-        seat_terms(license_, project_id),
+        seat_terms(license_, project_id, group_id),
         person=str(user_id),
         max_machines_per_person=license_.max_machines_per_person or 0,
         evict_oldest=license_.person_limit_action == License.PersonLimitAction.EVICT_OLDEST,
@@ -236,6 +244,9 @@ class _Asker:
     ip_address: str | None
     person: str = ""
     project_id: str = ""
+    # The group of people the seat counts against ("" none): recorded on the session
+    # beside its project, so a Redis rebuild counts it against the group again.
+    group_id: str = ""
 
     @property
     def member(self) -> str:
@@ -300,6 +311,7 @@ def _take_seat(
                 asker.project_id,
                 asker.person,
                 borrowed=terms.borrow,
+                group_id=asker.group_id,
             )
             if "waited" in grant.notes:
                 _record_wait(license_, SeatWait.Outcome.GRANTED, grant.notes["waited"], grant)
@@ -524,6 +536,7 @@ def _record_session(
     user_id: str = "",
     *,
     borrowed: bool = False,
+    group_id: str = "",
 ) -> LicenseSession:
     now, expires = as_datetime(grant.now), as_datetime(grant.expires_at)
     if not grant.created:
@@ -545,6 +558,7 @@ def _record_session(
         "license": license_,
         "project_id": uuid.UUID(project_id) if project_id else None,
         "user_id": user_id or None,
+        "group_id": uuid.UUID(group_id) if group_id else None,
         "hardware_id": hardware_id,
         "client_instance": client_instance,
         "member": member,

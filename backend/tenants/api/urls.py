@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tenants.api import api_token_views, audit_views, views
+from tenants.api import api_token_views, audit_views, group_views, views
 
 urlpatterns = [
     path("orgs", views.OrganizationListView.as_view(), name="orgs"),
@@ -33,5 +33,21 @@ urlpatterns = [
         "orgs/<str:org>/api-tokens/<uuid:token_id>",
         api_token_views.ApiTokenDetailView.as_view(),
         name="api-token-detail",
+    ),
+    path("orgs/<str:org>/groups", group_views.GroupListView.as_view(), name="groups"),
+    path(
+        "orgs/<str:org>/groups/<uuid:group_id>",
+        group_views.GroupDetailView.as_view(),
+        name="group-detail",
+    ),
+    path(
+        "orgs/<str:org>/groups/<uuid:group_id>/members",
+        group_views.GroupMemberListView.as_view(),
+        name="group-members",
+    ),
+    path(
+        "orgs/<str:org>/groups/<uuid:group_id>/members/<uuid:user_id>",
+        group_views.GroupMemberDetailView.as_view(),
+        name="group-member",
     ),
 ]

@@ -13,6 +13,7 @@ import { NotFound, RouteError } from "@/app/routes/not-found";
 import { ApiTokensRoute } from "@/app/routes/org/api-tokens";
 import { AuditRoute } from "@/app/routes/org/audit";
 import { OrgLayoutRoute } from "@/app/routes/org/layout";
+import { GroupsRoute } from "@/app/routes/org/groups";
 import { LicenseRoute, LicensesRoute } from "@/app/routes/org/licenses";
 import { MembersRoute } from "@/app/routes/org/members";
 import { NotificationsRoute } from "@/app/routes/org/notifications";
@@ -61,6 +62,7 @@ export const routes: RouteObject[] = [
               { path: "usage", element: <UsageRoute /> },
               { path: "projects", element: <ProjectsRoute /> },
               { path: "members", element: <MembersRoute /> },
+              { path: "groups", element: <GroupsRoute /> },
               { path: "api-tokens", element: <ApiTokensRoute /> },
               { path: "webhooks", element: <WebhooksRoute /> },
               { path: "webhooks/:endpointId", element: <WebhookRoute /> },

@@ -17,6 +17,8 @@ export const POLICY = {
   "tokens.manage": "admin",
   "projects.read": "viewer",
   "projects.manage": "admin",
+  "groups.read": "viewer",
+  "groups.manage": "admin",
   "licenses.read": "viewer",
   "licenses.use": "member",
   "licenses.manage": "admin",

@@ -14,6 +14,7 @@ export const queryKeys = {
   sessions: (org: string) => ["orgs", org, "sessions"] as const,
   analytics: (org: string) => ["orgs", org, "analytics"] as const,
   projects: (org: string) => ["orgs", org, "projects"] as const,
+  groups: (org: string) => ["orgs", org, "groups"] as const,
   members: (org: string) => ["orgs", org, "members"] as const,
   invitations: (org: string) => ["orgs", org, "invitations"] as const,
   apiTokens: (org: string) => ["orgs", org, "api-tokens"] as const,

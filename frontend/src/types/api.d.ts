@@ -836,6 +836,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List groups of people */
+        get: operations["groups_list"];
+        put?: never;
+        /**
+         * Create a group of people
+         * @description The slug defaults to the name's. Audited (`group.create`).
+         */
+        post: operations["groups_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/groups/{group_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a group of people */
+        get: operations["groups_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a group of people
+         * @description Its people stay members of the organization; license seat rules naming the group go with it. Audited (`group.delete`).
+         */
+        delete: operations["groups_delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a group or change its slug
+         * @description License seat rules naming the group follow it. Audited (`group.update`).
+         */
+        patch: operations["groups_update"];
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/groups/{group_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The people in a group */
+        get: operations["group_members_list"];
+        put?: never;
+        /**
+         * Add a member of the organization to a group
+         * @description Adding twice changes nothing. Someone who is not a member of the organization is refused (400). Audited (`group.member_add`).
+         */
+        post: operations["group_members_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/groups/{group_id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take a person out of a group
+         * @description Seats they hold keep counting against the group until they end. Audited (`group.member_remove`).
+         */
+        delete: operations["group_members_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs/{org}/invitations": {
         parameters: {
             query?: never;
@@ -918,7 +1005,7 @@ export interface paths {
         head?: never;
         /**
          * Update a license
-         * @description Any of name, seats_total, expires_at, heartbeat_ttl, offline_grace, project, overage_kind, overage_value, grace_days, project_seats. Lowering `seats_total` (or the overage) below the seats in use is allowed: live sessions keep running (`seats_over` counts them) and no new seat is granted until fewer are in use. Lowering it below what the project reservations add up to is refused (400, naming the reservations). A new `heartbeat_ttl` applies to new sessions.
+         * @description Any of name, seats_total, expires_at, heartbeat_ttl, offline_grace, project, overage_kind, overage_value, grace_days, project_seats. Lowering `seats_total` (or the overage) below the seats in use is allowed: live sessions keep running (`seats_over` counts them) and no new seat is granted until fewer are in use. Lowering it below what the reservations (of projects and groups of people) add up to is refused (400, naming the reservations). A new `heartbeat_ttl` applies to new sessions.
          */
         patch: operations["licenses_update"];
         trace?: never;
@@ -1945,6 +2032,36 @@ export interface components {
             opt_in: boolean;
             type: string;
         };
+        Group: {
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: uuid */
+            readonly id: string;
+            /** @default 0 */
+            readonly member_count: number;
+            name: string;
+            slug?: string;
+        };
+        GroupMember: {
+            /** Format: date-time */
+            readonly added_at: string;
+            /** Format: email */
+            readonly email: string;
+            readonly name: string;
+            /** Format: uuid */
+            readonly user_id: string;
+        };
+        GroupMemberAddRequest: {
+            /**
+             * Format: uuid
+             * @description A member of the organization.
+             */
+            user: string;
+        };
+        GroupRequest: {
+            name: string;
+            slug?: string;
+        };
         HealthStatus: {
             status: string;
         };
@@ -2139,7 +2256,7 @@ export interface components {
             person_limit_action?: components["schemas"]["PersonLimitActionEnum"];
             /** Format: uuid */
             project?: string | null;
-            /** @description Reservations and caps per project; replaces the whole list. Reservations add up to at most seats_total. */
+            /** @description Reservations and caps per project and per group of people; replaces the whole list. Reservations add up to at most seats_total. */
             project_seats?: components["schemas"]["ProjectSeatsRequest"][];
             /** @description A full license lets clients that ask to wait join a FIFO line; a freed seat goes to the head of the line, never to a newcomer. */
             queue_enabled?: boolean;
@@ -2293,6 +2410,36 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Endpoint"][];
         };
+        PaginatedGroupList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Group"][];
+        };
+        PaginatedGroupMemberList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["GroupMember"][];
+        };
         PaginatedInvitationList: {
             /** @example 123 */
             count: number;
@@ -2409,6 +2556,10 @@ export interface components {
             /** Format: uri */
             url?: string;
         };
+        PatchedGroupRequest: {
+            name?: string;
+            slug?: string;
+        };
         /** @description Create (``name`` and ``seats_total`` required) and update (any subset). */
         PatchedLicenseWriteRequest: {
             /**
@@ -2451,7 +2602,7 @@ export interface components {
             person_limit_action?: components["schemas"]["PersonLimitActionEnum"];
             /** Format: uuid */
             project?: string | null;
-            /** @description Reservations and caps per project; replaces the whole list. Reservations add up to at most seats_total. */
+            /** @description Reservations and caps per project and per group of people; replaces the whole list. Reservations add up to at most seats_total. */
             project_seats?: components["schemas"]["ProjectSeatsRequest"][];
             /** @description A full license lets clients that ask to wait join a FIFO line; a freed seat goes to the head of the line, never to a newcomer. */
             queue_enabled?: boolean;
@@ -2565,34 +2716,50 @@ export interface components {
             name: string;
             slug?: string;
         };
-        /** @description Seats of a license kept for one project, and the most it may hold. */
+        /**
+         * @description Seats of a license kept for one project or group of people, and the most it may
+         *     hold. A rule names either a project or a group.
+         */
         ProjectSeats: {
-            /** @description The most seats this project may hold at once; null for no cap. */
+            /** @description The most seats this project or group may hold at once; null for no cap. */
             cap?: number | null;
+            /**
+             * Format: uuid
+             * @description A group of people of the organization: its people's own acquires count against it (the first group rule holding the person, in rule order).
+             */
+            group?: string | null;
             /**
              * Format: uuid
              * @description A project of the organization.
              */
-            project: string;
+            project?: string | null;
             /**
-             * @description Seats only this project's clients can take, even when the rest are full.
+             * @description Seats only this project's clients (or this group's people) can take, even when the rest are full.
              * @default 0
              */
             reserved?: number;
-            /** @description What clients name it by. */
+            /** @description The project's or group's slug (clients name projects by it). */
             readonly slug: string;
         };
-        /** @description Seats of a license kept for one project, and the most it may hold. */
+        /**
+         * @description Seats of a license kept for one project or group of people, and the most it may
+         *     hold. A rule names either a project or a group.
+         */
         ProjectSeatsRequest: {
-            /** @description The most seats this project may hold at once; null for no cap. */
+            /** @description The most seats this project or group may hold at once; null for no cap. */
             cap?: number | null;
+            /**
+             * Format: uuid
+             * @description A group of people of the organization: its people's own acquires count against it (the first group rule holding the person, in rule order).
+             */
+            group?: string | null;
             /**
              * Format: uuid
              * @description A project of the organization.
              */
-            project: string;
+            project?: string | null;
             /**
-             * @description Seats only this project's clients can take, even when the rest are full.
+             * @description Seats only this project's clients (or this group's people) can take, even when the rest are full.
              * @default 0
              */
             reserved?: number;
@@ -4373,7 +4540,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description no_seats_available (details.reason: seats_reserved when the free seats are kept for projects that reserved them; project_cap_reached), queue_full, person_seat_limit (details.machines) or several_licenses_assigned (details.licenses) */
+            /** @description no_seats_available (details.reason: seats_reserved when the free seats are kept for projects or groups of people that reserved them; project_cap_reached: the asker's project or group holds its cap), queue_full, person_seat_limit (details.machines) or several_licenses_assigned (details.licenses) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5436,6 +5603,445 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    groups_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description Match in name or slug. */
+                search?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedGroupList"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    groups_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    groups_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    groups_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    groups_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedGroupRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflict with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    group_members_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                group_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedGroupMemberList"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    group_members_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupMemberAddRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMember"];
+                };
+            };
+            /** @description validation_error: the fields at fault are in details.fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description permission_denied: your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found: no such object in this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    group_members_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: string;
+                /** @description The organization's slug or id. */
+                org: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description not_authenticated, invalid_token (a bad bearer token) or authentication_failed */
             401: {

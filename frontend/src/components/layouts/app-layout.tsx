@@ -15,6 +15,7 @@ const NAV: { to: string; label: string; policy: Policy; end?: boolean }[] = [
   { to: "usage", label: "Usage", policy: "analytics.read" },
   { to: "projects", label: "Projects", policy: "projects.read" },
   { to: "members", label: "Members", policy: "members.read" },
+  { to: "groups", label: "Groups", policy: "groups.read" },
   { to: "api-tokens", label: "API tokens", policy: "tokens.read" },
   { to: "webhooks", label: "Webhooks", policy: "webhooks.read" },
   { to: "audit", label: "Audit log", policy: "audit.read" },

@@ -6,11 +6,13 @@ import { mockApi, page } from "@/testing/mock-api";
 import { renderApp } from "@/testing/render";
 
 const apollo = { id: "44444444-4444-4444-8444-444444444444", name: "Apollo", slug: "apollo", description: "", created_at: "2026-11-01T10:00:00Z" };
+const design = { id: "66666666-6666-4666-8666-666666666666", name: "Design", slug: "design", member_count: 3, created_at: "2026-11-01T10:00:00Z" };
 
 function mockDetail(license: ReturnType<typeof makeLicense>) {
   mockApi.on("GET", "/api/v1/orgs/{org}/licenses/{license_id}", license);
   mockApi.on("GET", "/api/v1/orgs/{org}/licenses/{license_id}/sessions", page([]));
   mockApi.on("GET", "/api/v1/orgs/{org}/projects", page([apollo]));
+  mockApi.on("GET", "/api/v1/orgs/{org}/groups", page([design]));
   mockApi.on("GET", "/api/v1/orgs/{org}/licenses/{license_id}/utilization", (req) => makeUtilization(req.query, [makeBucket(Date.now() - 60_000)], license.seats_total));
   mockApi.on("GET", "/api/v1/orgs/{org}/licenses/{license_id}/policy-use", {
     since: "2026-11-01T00:00:00Z",
@@ -23,7 +25,8 @@ function mockDetail(license: ReturnType<typeof makeLicense>) {
       { start: "2026-11-01T00:00:00Z", peak: 1, seat_hours: 1.5 },
       { start: "2026-11-02T00:00:00Z", peak: 2, seat_hours: 2 },
     ],
-    projects: license.project_seats.map((r) => ({ ...r, peak_in_use: 2, seat_hours: 4, days: [{ start: "2026-11-01T00:00:00Z", peak_in_use: 2, seat_hours: 4 }] })),
+    // Only projects' rules are measured (the seat history records projects).
+    projects: license.project_seats.filter((r) => r.project).map((r) => ({ ...r, peak_in_use: 2, seat_hours: 4, days: [{ start: "2026-11-01T00:00:00Z", peak_in_use: 2, seat_hours: 4 }] })),
   });
 }
 
@@ -61,8 +64,8 @@ describe("license seat policy", () => {
     expect(within(dialog).getByText(/Up to 6 extra seats when all 25 are taken/)).toBeInTheDocument();
     await user.selectOptions(within(dialog).getByLabelText("Percentage"), "50");
     expect(within(dialog).getByText(/Up to 12 extra seats when all 25 are taken/)).toBeInTheDocument();
-    await user.click(within(dialog).getByRole("button", { name: "Add a project rule" }));
-    await user.selectOptions(within(dialog).getByLabelText("Project 1"), apollo.id);
+    await user.click(within(dialog).getByRole("button", { name: "Add a seat rule" }));
+    await user.selectOptions(within(dialog).getByLabelText("Project or group 1"), "Apollo");
     await user.type(within(dialog).getByLabelText("Reserved"), "5");
     await user.type(within(dialog).getByLabelText("Cap"), "8");
     expect(within(dialog).getByText(/5 of 25 seats reserved/)).toBeInTheDocument();
@@ -74,6 +77,36 @@ describe("license seat policy", () => {
       overage_value: 50,
       grace_days: 0,
       project_seats: [{ project: apollo.id, reserved: 5, cap: 8 }],
+    });
+  });
+
+  it("offers groups of people beside projects in the seat rules and shows a group's rule", async () => {
+    const license = makeLicense({
+      name: "Studio",
+      seats_total: 10,
+      project_seats: [{ group: design.id, slug: "design", reserved: 3, cap: null }],
+    });
+    mockDetail(license);
+    const { user } = renderApp(`/orgs/acme/licenses/${license.id}`);
+    expect(await screen.findByText("Group design")).toBeInTheDocument();
+    expect(screen.getByText("3 reserved")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Edit" }));
+    const dialog = await screen.findByRole("dialog", { name: "Edit license" });
+    const first = within(dialog).getByLabelText("Project or group 1");
+    expect(first).toHaveValue(`group:${design.id}`);
+    expect(within(first).getByRole("group", { name: "Groups of people" })).toBeInTheDocument();
+    await user.click(within(dialog).getByRole("button", { name: "Add a seat rule" }));
+    await user.selectOptions(within(dialog).getByLabelText("Project or group 2"), "Apollo");
+    await user.type(within(dialog).getAllByLabelText("Cap")[1], "4");
+    expect(within(dialog).getByText(/3 of 10 seats reserved/)).toBeInTheDocument();
+    mockApi.on("PATCH", "/api/v1/orgs/{org}/licenses/{license_id}", license);
+    await user.click(within(dialog).getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+    expect(mockApi.calls("PATCH")[0].body).toMatchObject({
+      project_seats: [
+        { group: design.id, reserved: 3, cap: null },
+        { project: apollo.id, reserved: 0, cap: 4 },
+      ],
     });
   });
 

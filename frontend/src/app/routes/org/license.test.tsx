@@ -13,6 +13,7 @@ function mockDetail(overrides: { license?: object; sessions?: object[]; denials?
   mockApi.on("GET", "/api/v1/orgs/{org}/licenses/{license_id}", current);
   mockApi.on("GET", "/api/v1/orgs/{org}/licenses/{license_id}/sessions", page(overrides.sessions ?? sessions));
   mockApi.on("GET", "/api/v1/orgs/{org}/projects", page([]));
+  mockApi.on("GET", "/api/v1/orgs/{org}/groups", page([]));
   mockApi.on("GET", "/api/v1/orgs/{org}/licenses/{license_id}/utilization", (req) =>
     makeUtilization(req.query, [makeBucket(Date.now() - 60_000, { peak_in_use: 3, avg_in_use: 2.5, acquires: 4, denials: overrides.denials ?? 1 })], 3),
   );

@@ -10,6 +10,8 @@ const projects = [makeProject({ name: "Apollo" })];
 function mockList(results = [makeLicense({ name: "Studio", seats_total: 3, seats_used: 2 })], count?: number) {
   mockApi.on("GET", "/api/v1/orgs/{org}/licenses", page(results, count));
   mockApi.on("GET", "/api/v1/orgs/{org}/projects", page(projects));
+  // The seat rules of the license form offer groups of people beside projects.
+  mockApi.on("GET", "/api/v1/orgs/{org}/groups", page([]));
 }
 
 describe("licenses list", () => {

@@ -78,8 +78,10 @@ export function LicenseDetail({ org, licenseId, role }: { org: string; licenseId
               <dd>{license.overage_allowance > 0 ? `Up to ${license.overage_allowance} extra` : "None"}</dd>
             </div>
             {license.project_seats.map((rule) => (
-              <div key={rule.project} className="flex justify-between gap-4">
-                <dt className="text-slate-500">Project {rule.slug}</dt>
+              <div key={rule.group ?? rule.project} className="flex justify-between gap-4">
+                <dt className="text-slate-500">
+                  {rule.group ? "Group" : "Project"} {rule.slug}
+                </dt>
                 <dd>
                   {[rule.reserved ? `${rule.reserved} reserved` : null, rule.cap != null ? `cap ${rule.cap}` : null].filter(Boolean).join(", ")}
                 </dd>

@@ -2,12 +2,18 @@ import { useState } from "react";
 
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/form";
+import { useGroupChoices } from "@/features/licenses/api/get-group-choices";
 import { useProjectChoices } from "@/features/licenses/api/get-project-choices";
 import type { License } from "@/features/licenses/api/get-licenses";
 import type { FieldErrors } from "@/lib/api-error";
 
 export type OverageKind = License["overage_kind"];
-type Rule = { key: number; project: string; reserved: string; cap: string };
+// A rule names a project or a group of people: its select's value is "project:<id>" or
+// "group:<id>" ("" until picked).
+type Rule = { key: number; target: string; reserved: string; cap: string };
+type RuleOut = License["project_seats"][number];
+
+const ruleTarget = (r: RuleOut) => (r.group ? `group:${r.group}` : `project:${r.project}`);
 
 /** The extra seats an overage setting allows: a percentage rounds down, as the server's. */
 export function overageAllowance(seats: number, kind: OverageKind, value: number): number {
@@ -27,7 +33,7 @@ export function overageHelp(seats: number, kind: OverageKind, value: number): st
 let ruleKey = 0;
 
 /**
- * Overage, grace period and per-project reservations and caps. Controlled inputs, so the
+ * Overage, grace period and reservations and caps per project or group of people. Controlled inputs, so the
  * help below each one says what the numbers mean as they are typed.
  */
 export function SeatPolicyFields({
@@ -42,12 +48,13 @@ export function SeatPolicyFields({
   defaults?: Partial<Pick<License, "overage_kind" | "overage_value" | "grace_days" | "project_seats">>;
 }) {
   const projects = useProjectChoices(org);
+  const groups = useGroupChoices(org);
   const [kind, setKind] = useState<OverageKind>(defaults.overage_kind ?? "none");
   const [value, setValue] = useState(String(defaults.overage_value || 25));
   const [rules, setRules] = useState<Rule[]>(() =>
     (defaults.project_seats ?? []).map((r) => ({
       key: ++ruleKey,
-      project: r.project,
+      target: ruleTarget(r),
       reserved: String(r.reserved || ""),
       cap: r.cap == null ? "" : String(r.cap),
     })),
@@ -103,10 +110,11 @@ export function SeatPolicyFields({
         hint="After the license expires, clients keep getting seats this many days (marked grace) while you renew."
       />
       <div>
-        <p className="text-sm font-medium text-slate-700">Projects</p>
+        <p className="text-sm font-medium text-slate-700">Projects and groups</p>
         <p className="text-xs text-slate-500">
-          Reserve seats that only a project's clients can take, even when the rest are full, and cap how many a project may hold. Clients name
-          their project when they acquire. {rules.length > 0 && `${reserved} of ${seats || 0} seats reserved.`}
+          Reserve seats that only a project's clients (or a group's people) can take, even when the rest are full, and cap how many one may
+          hold. Clients name their project when they acquire; a person signed in counts against the first group below that holds them.
+          Machines with the license key never count against a group. {rules.length > 0 && `${reserved} of ${seats || 0} seats reserved.`}
         </p>
         {errors.project_seats && (
           <p role="alert" className="mt-1 text-sm text-red-700">
@@ -116,24 +124,39 @@ export function SeatPolicyFields({
         <ul className="mt-2 space-y-2">
           {rules.map((rule, i) => (
             <li key={rule.key} className="grid items-end gap-2 sm:grid-cols-[2fr_1fr_1fr_auto]">
-              <SelectField label={`Project ${i + 1}`} name={`rule_project_${i}`} value={rule.project} onChange={(e) => change(rule.key, { project: e.target.value })} required>
-                <option value="">Pick a project</option>
-                {projects.data?.results.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
+              <SelectField
+                label={`Project or group ${i + 1}`}
+                name={`rule_target_${i}`}
+                value={rule.target}
+                onChange={(e) => change(rule.key, { target: e.target.value })}
+                required
+              >
+                <option value="">Pick a project or a group</option>
+                <optgroup label="Projects">
+                  {projects.data?.results.map((p) => (
+                    <option key={p.id} value={`project:${p.id}`}>
+                      {p.name}
+                    </option>
+                  ))}
+                </optgroup>
+                <optgroup label="Groups of people">
+                  {groups.data?.results.map((g) => (
+                    <option key={g.id} value={`group:${g.id}`}>
+                      {g.name}
+                    </option>
+                  ))}
+                </optgroup>
               </SelectField>
               <TextField label="Reserved" name={`rule_reserved_${i}`} type="number" min={0} step={1} value={rule.reserved} onChange={(e) => change(rule.key, { reserved: e.target.value })} />
               <TextField label="Cap" name={`rule_cap_${i}`} type="number" min={0} step={1} placeholder="No cap" value={rule.cap} onChange={(e) => change(rule.key, { cap: e.target.value })} />
-              <Button variant="secondary" size="sm" onClick={() => setRules((all) => all.filter((r) => r.key !== rule.key))} aria-label={`Remove project ${i + 1}`}>
+              <Button variant="secondary" size="sm" onClick={() => setRules((all) => all.filter((r) => r.key !== rule.key))} aria-label={`Remove rule ${i + 1}`}>
                 Remove
               </Button>
             </li>
           ))}
         </ul>
-        <Button variant="secondary" size="sm" className="mt-2" onClick={() => setRules((all) => [...all, { key: ++ruleKey, project: "", reserved: "", cap: "" }])}>
-          Add a project rule
+        <Button variant="secondary" size="sm" className="mt-2" onClick={() => setRules((all) => [...all, { key: ++ruleKey, target: "", reserved: "", cap: "" }])}>
+          Add a seat rule
         </Button>
       </div>
     </fieldset>
@@ -144,11 +167,12 @@ export function SeatPolicyFields({
 export function seatPolicyBody(values: Record<string, string>) {
   const kind = (values.overage_kind || "none") as OverageKind;
   const rules = [];
-  for (let i = 0; `rule_project_${i}` in values; i += 1) {
-    if (!values[`rule_project_${i}`]) continue;
+  for (let i = 0; `rule_target_${i}` in values; i += 1) {
+    const [kindOf, id] = values[`rule_target_${i}`].split(":");
+    if (!id) continue;
     const cap = values[`rule_cap_${i}`];
     rules.push({
-      project: values[`rule_project_${i}`],
+      [kindOf === "group" ? "group" : "project"]: id,
       reserved: Number(values[`rule_reserved_${i}`]) || 0,
       cap: cap === "" || cap === undefined ? null : Number(cap),
     });

@@ -1,0 +1,115 @@
+import { useState } from "react";
+
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
+import { fieldErrors, Form, TextField } from "@/components/ui/form";
+import { useCreateGroup } from "@/features/groups/api/create-group";
+import type { Group } from "@/features/groups/api/get-groups";
+import { useUpdateGroup } from "@/features/groups/api/update-group";
+import { toast } from "@/lib/toast";
+
+function GroupForm({
+  onSubmit,
+  error,
+  pending,
+  group,
+  onCancel,
+  submitLabel,
+}: {
+  onSubmit: (body: { name: string; slug?: string }) => void;
+  error: unknown;
+  pending: boolean;
+  group?: Group;
+  onCancel: () => void;
+  submitLabel: string;
+}) {
+  const errors = fieldErrors(error);
+  return (
+    <Form label={submitLabel} error={error} onSubmit={(v) => onSubmit({ name: v.name ?? "", ...(v.slug ? { slug: v.slug } : {}) })}>
+      <TextField label="Name" name="name" required defaultValue={group?.name} error={errors.name} autoComplete="off" />
+      <TextField
+        label="Slug"
+        name="slug"
+        defaultValue={group?.slug}
+        error={errors.slug}
+        hint="Letters, digits, - and _. Made from the name if empty."
+        autoComplete="off"
+      />
+      <DialogFooter>
+        <Button variant="secondary" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button type="submit" pending={pending}>
+          {submitLabel}
+        </Button>
+      </DialogFooter>
+    </Form>
+  );
+}
+
+export function CreateGroupDialog({ org }: { org: string }) {
+  const [open, setOpen] = useState(false);
+  const create = useCreateGroup(org);
+  const onOpenChange = (next: boolean) => {
+    setOpen(next);
+    if (!next) create.reset();
+  };
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogTrigger asChild>
+        <Button>New group</Button>
+      </DialogTrigger>
+      <DialogContent title="New group" description="A team or a site: a license can reserve seats for its people or cap them.">
+        <GroupForm
+          submitLabel="Create group"
+          error={create.error}
+          pending={create.isPending}
+          onCancel={() => onOpenChange(false)}
+          onSubmit={(body) =>
+            create.mutate(body, {
+              onSuccess: (g) => {
+                toast.success("Group created", g.name);
+                onOpenChange(false);
+              },
+            })
+          }
+        />
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+export function EditGroupDialog({ org, group }: { org: string; group: Group }) {
+  const [open, setOpen] = useState(false);
+  const update = useUpdateGroup(org, group.id);
+  const onOpenChange = (next: boolean) => {
+    setOpen(next);
+    if (!next) update.reset();
+  };
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogTrigger asChild>
+        <Button variant="secondary" size="sm">
+          Edit <span className="sr-only">{group.name}</span>
+        </Button>
+      </DialogTrigger>
+      <DialogContent title="Edit group" description={group.name}>
+        <GroupForm
+          group={group}
+          submitLabel="Save"
+          error={update.error}
+          pending={update.isPending}
+          onCancel={() => onOpenChange(false)}
+          onSubmit={(body) =>
+            update.mutate(body, {
+              onSuccess: () => {
+                toast.success("Group saved");
+                onOpenChange(false);
+              },
+            })
+          }
+        />
+      </DialogContent>
+    </Dialog>
+  );
+}
