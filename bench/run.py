@@ -395,7 +395,8 @@ class Bench:
             self.results["waiters"].append(row)
             log(
                 f"waiters rep {rep}: served {row['served']}/{row['waiters']}, in arrival order "
-                f"{row['in_arrival_order']}, peak holders {row['peak_holders']}, "
+                f"{row['in_arrival_order']}, no overtaking {row['no_overtaking']}, "
+                f"peak holders {row['peak_holders']}, "
                 f"waits {row['wait_s']}, answers {row['statuses']}"
             )
 

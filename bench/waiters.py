@@ -3,8 +3,13 @@
 Two holders take both seats; 50 waiters join the line one after another (their
 arrival order); then each seat changes hands one by one: whoever holds it keeps it
 ``hold_s`` and releases, and every waiter asks again when its ``retry_after`` says. The
-report: the order seats were granted in (must be the arrival order), each waiter's wait
-(first ask to grant), the most holders ever seen (must be 2) and the answers.
+report: the order seats were granted in, each waiter's wait (first ask to grant), the
+most holders ever seen (must be 2) and the answers.
+
+The order is seen by the clients, which note a grant when its answer arrives. When both
+seats come free together, the first two waiters are both owed one and their answers may
+arrive either way round: that is fair. Unfair is a waiter granted while one that arrived
+``seats`` or more places ahead still waits (``no_overtaking``: must hold).
 """
 
 import statistics
@@ -100,6 +105,7 @@ def run_waiters(
         "hold_s": hold_s,
         "served": len(granted),
         "in_arrival_order": order == sorted(order) and len(order) == waiters,
+        "no_overtaking": len(order) == waiters and all(i < k + seats for k, i in enumerate(order)),
         "grant_order": order,
         "peak_holders": holding["peak"],
         "wait_s": {
