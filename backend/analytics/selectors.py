@@ -630,21 +630,33 @@ def license_policy_use(
     - overage: seat-hours past ``seats_total`` and the peak number of seats past it;
       an overage period starts at the first seat past ``seats_total`` and ends when
       the level is back at it (what ``overage.started|ended`` events describe);
-    - each project with a reservation or a cap: its seats in use (peak and
-      seat-hours) beside its reservation and cap (rules of groups of people are not
-      measured here: the seat history records projects).
+    - each project or group of people with a reservation or a cap: its seats in use
+      (peak and seat-hours) beside its reservation and cap. A seat counts against one
+      of them, as in the seat step: a person's seat against the group their session
+      records (``LicenseSession.group``), any other against its project.
 
     Measured against today's ``seats_total`` and rules."""
     window = window_resolve(since=since, until=until, now=store_now(), bucket="day")
     cuts = grid(window.since, window.end, window.bucket)
     intervals = window_data(window, license_id=license_.id).intervals
     overage = _above(_changes(intervals), cuts, license_.seats_total)
+    rules = [r for r in license_.project_seats if r.get("project") or r.get("group")]
+    group_of = _session_groups(license_, window) if any(r.get("group") for r in rules) else {}
     projects = []
-    for rule in (r for r in license_.project_seats if r.get("project")):
-        mine = [i for i in intervals if str(i.project_id) == rule["project"]]
+    for rule in rules:
+        if rule.get("group"):
+            mine = [i for i in intervals if group_of.get(str(i.session_id)) == rule["group"]]
+        else:
+            mine = [
+                i
+                for i in intervals
+                if str(i.project_id) == rule["project"] and str(i.session_id) not in group_of
+            ]
         used = _above(_changes(mine), cuts, 0)
         projects.append(
             {
+                "project": None,
+                "group": None,
                 **rule,
                 "seat_hours": sum(b.area for b in used) / HOUR,
                 "peak_in_use": max((b.peak for b in used), default=0),
@@ -666,6 +678,18 @@ def license_policy_use(
         ],
         "projects": projects,
     }
+
+
+def _session_groups(license_: License, window: Window) -> dict[str, str]:
+    """The group each of the license's sessions overlapping the window counted against,
+    for the sessions that counted against one."""
+    rows = LicenseSession.objects.filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=dt(window.since)),
+        license_id=license_.id,
+        group__isnull=False,
+        started_at__lt=dt(window.end),
+    ).values_list("id", "group_id")
+    return {str(session): str(group) for session, group in rows}
 
 
 def _percentile(ordered: Sequence[float], fraction: float) -> float:

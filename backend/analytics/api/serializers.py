@@ -126,7 +126,10 @@ class ProjectUseDaySerializer(serializers.Serializer):
 
 
 class ProjectUseSerializer(serializers.Serializer):
-    project = serializers.UUIDField()
+    project = serializers.UUIDField(allow_null=True, help_text="The rule's project, or null.")
+    group = serializers.UUIDField(
+        allow_null=True, help_text="The rule's group of people, or null (a project's rule)."
+    )
     slug = serializers.CharField()
     reserved = serializers.IntegerField()
     cap = serializers.IntegerField(allow_null=True)

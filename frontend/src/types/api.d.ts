@@ -2767,9 +2767,17 @@ export interface components {
         ProjectUse: {
             cap: number | null;
             days: components["schemas"]["ProjectUseDay"][];
+            /**
+             * Format: uuid
+             * @description The rule's group of people, or null (a project's rule).
+             */
+            group: string | null;
             peak_in_use: number;
-            /** Format: uuid */
-            project: string;
+            /**
+             * Format: uuid
+             * @description The rule's project, or null.
+             */
+            project: string | null;
             reserved: number;
             /** Format: double */
             seat_hours: number;

@@ -9,7 +9,7 @@ const INITIAL = { width: 600, height: H };
 const day = (iso: string) => new Date(iso).toLocaleDateString(undefined, { month: "short", day: "numeric" });
 const hours = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(0));
 
-/** Overage seat-hours per day with the period's total and peak, and each ruled project's peak use against its reservation and cap. */
+/** Overage seat-hours per day with the period's total and peak, and each ruled project's or group's peak use against its reservation and cap. */
 export function LicensePolicyUse({ org, licenseId }: { org: string; licenseId: string }) {
   const use = useLicensePolicyUse(org, licenseId);
   return (
@@ -46,9 +46,9 @@ export function LicensePolicyUse({ org, licenseId }: { org: string; licenseId: s
                 </ResponsiveContainer>
               </figure>
               {data.projects.map((p) => (
-                <figure key={p.project}>
+                <figure key={p.project ?? p.group}>
                   <figcaption className="mb-1 text-sm text-slate-600">
-                    {p.slug}: peak seats per day ({p.reserved ? `${p.reserved} reserved` : "no reservation"}
+                    {p.group ? `Group ${p.slug}` : p.slug}: peak seats per day ({p.reserved ? `${p.reserved} reserved` : "no reservation"}
                     {p.cap != null ? `, capped at ${p.cap}` : ""})
                   </figcaption>
                   <ResponsiveContainer width="100%" height={H} initialDimension={INITIAL}>
