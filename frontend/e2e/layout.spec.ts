@@ -67,7 +67,7 @@ test("every route fits a phone and a laptop, with its actions on screen", async 
   ];
   await walk(page, signedOut);
 
-  // Something in every list: a license with three sessions, a project, a token, an invitation.
+  // Something in every list: a license with three sessions, a project, a group, a token, an invitation.
   const registered = await request.post(`${apiUrl}/api/v1/auth/register`, { data: owner });
   expect(registered.status(), await registered.text()).toBe(201);
   const { access } = await registered.json();
@@ -81,6 +81,7 @@ test("every route fits a phone and a laptop, with its actions on screen", async 
   const created = await post(`/orgs/${org}/licenses`, { name: "Render farm licence for the whole studio", seats_total: 5 });
   const licenseId = created.license.id;
   await post(`/orgs/${org}/projects`, { name: "Apollo", slug: "apollo", description: "A project with a description long enough to wrap" });
+  await post(`/orgs/${org}/groups`, { name: "Design and user research, Europe", slug: "design-eu" });
   await post(`/orgs/${org}/api-tokens`, { name: "CI pipeline token", role: "member" });
   await post(`/orgs/${org}/invitations`, { email: `invited+${run}@example.com`, role: "member" });
   for (const host of [fingerprint, "build-01", "laptop-with-a-long-host-name.example.internal"]) {
@@ -102,6 +103,7 @@ test("every route fits a phone and a laptop, with its actions on screen", async 
     [`/orgs/${org}/licenses/${licenseId}`, /Render farm/],
     [`/orgs/${org}/sessions`, "Sessions"],
     [`/orgs/${org}/projects`, "Projects"],
+    [`/orgs/${org}/groups`, "Groups"],
     [`/orgs/${org}/members`, "Members"],
     [`/orgs/${org}/api-tokens`, "API tokens"],
     [`/orgs/${org}/audit`, "Audit log"],
