@@ -370,7 +370,8 @@ class SeatTicket(models.Model):
     id = models.BigAutoField(primary_key=True)
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     license = models.ForeignKey(License, on_delete=models.CASCADE, related_name="+")
-    member = models.CharField(max_length=200)
+    # As long as a seat's member: a person's (machine, instance and person) waits too.
+    member = models.CharField(max_length=255)
     ticket = models.CharField(max_length=64, unique=True)
     joined_at = models.DateTimeField()
     deadline = models.DateTimeField()

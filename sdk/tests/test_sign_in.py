@@ -8,9 +8,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
+import signal
 import stat
 import subprocess
 import sys
+import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -19,7 +23,7 @@ import httpx
 import jwt
 import pytest
 
-from coditect_license_client import LicenseClient, NoSeatsAvailable
+from coditect_license_client import LicenseClient, NoSeatsAvailable, WaitStatus, WaitTimedOut
 from coditect_license_client.sign_in import CredentialStore, PersonAuth
 
 pytestmark = pytest.mark.server
@@ -203,3 +207,67 @@ def test_the_sdk_borrows_with_a_persons_sign_in(license_server, make_license, tm
         assert client.borrowed_lease().session_id == lease.session_id
         assert client.return_borrowed() is True
         assert client.borrowed_lease() is None
+
+
+def test_a_person_waits_in_line_with_the_sdk_and_the_cli(license_server, make_client, tmp_path):
+    """The wait loop and the cancel carry the person's access token (and the license's
+    id): a seat comes to them in their own name, and giving up frees their place."""
+    lic = license_server.create_license(
+        seats=1, ttl=30, options=("--queue", "--queue-ticket-ttl", "6")
+    )
+    email = make_person(license_server, lic.license_id)
+    creds = tmp_path / "credentials.json"
+    assert login(license_server, creds, email)[0] == 0
+    person = PersonAuth(license_server.url, store=CredentialStore(creds, use_keyring=False))
+    holder = make_client(lic)
+    holder.acquire()
+    seen: list[WaitStatus] = []
+    got: list[str] = []
+
+    with LicenseClient(
+        license_server.url,
+        person=person,
+        license_id=lic.license_id,
+        hardware_id="sdk-desk",
+        cache_dir=tmp_path / "cache",
+    ) as client:
+
+        def wait_in_line() -> None:
+            with client.seat(wait=True, timeout=30, on_wait=seen.append) as seat:
+                got.append(seat.claims.raw["usr"])
+
+        thread = threading.Thread(target=wait_in_line)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not seen and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert seen and seen[0].position == 1
+        holder.release()
+        thread.join(timeout=15)
+        assert got and got[0] and not thread.is_alive()
+
+        holder.acquire()
+        with pytest.raises(WaitTimedOut):
+            client.acquire(wait=True, wait_timeout=1.5)
+    behind: list[WaitStatus] = []
+    with pytest.raises(WaitTimedOut):
+        make_client(lic).acquire(wait=True, wait_timeout=0.1, on_wait=behind.append)
+    assert behind[0].position == 1  # the person's ticket was cancelled
+
+    proc = cli(
+        license_server, creds, "run", "--wait=30s", "--license-id", lic.license_id,
+        "--", "sleep", "0",
+    )  # fmt: skip
+    assert proc.stderr is not None
+    ready, _, _ = select.select([proc.stderr], [], [], 20)
+    line = proc.stderr.readline() if ready else ""
+    if "waiting for a seat: 1st in line" not in line:
+        proc.kill()
+        pytest.fail(f"run did not wait in line: {line!r}")
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=15) == 128 + signal.SIGINT
+    assert "place in line was given up" in proc.stderr.read()
+    behind.clear()
+    with pytest.raises(WaitTimedOut):
+        make_client(lic).acquire(wait=True, wait_timeout=0.1, on_wait=behind.append)
+    assert behind[0].position == 1

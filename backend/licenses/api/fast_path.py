@@ -92,6 +92,8 @@ def person_acquire_input(data: Any) -> dict[str, Any]:
                 fast[name] = _ACQUIRE_DEFAULTS.get(name)
         info = data.get("client_info", {})
         fast["client_info"] = _plain_client_info(info)
+        wait = data.get("wait", False)
+        fast["wait"] = wait if isinstance(wait, bool) else None
         license_id = data.get("license_id")
         try:
             fast["license_id"] = (
@@ -102,7 +104,8 @@ def person_acquire_input(data: Any) -> dict[str, Any]:
         if (
             fast["hardware_id"]
             and fast["license_id"] is not _INVALID
-            and None not in (fast["hardware_id"], fast["client_instance"], fast["client_info"])
+            and None
+            not in (fast["hardware_id"], fast["client_instance"], fast["client_info"], fast["wait"])
         ):
             return {**fast, "client_info": dict(info)}
     checked = PersonAcquireInputSerializer(data=data)

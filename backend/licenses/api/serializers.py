@@ -47,9 +47,9 @@ class AcquireInputSerializer(serializers.Serializer):
         return value
 
 
-class PersonAcquireInputSerializer(serializers.Serializer):
-    """The body of an acquire made with ``Authorization: Bearer <person's access token>``:
-    no license key; the license named, else the one assigned to the person."""
+class _PersonSeatInputSerializer(serializers.Serializer):
+    """What a person's acquire and borrow bodies share: no license key; the license
+    named, else the one assigned to the person."""
 
     license_id = serializers.UUIDField(required=False, allow_null=True, default=None)
     hardware_id = _Text(max_length=128)
@@ -58,6 +58,19 @@ class PersonAcquireInputSerializer(serializers.Serializer):
 
     def validate_client_info(self, value: dict) -> dict:
         return AcquireInputSerializer().validate_client_info(value)
+
+
+class PersonAcquireInputSerializer(_PersonSeatInputSerializer):
+    """The body of an acquire made with ``Authorization: Bearer <person's access token>``:
+    no license key; the license named, else the one assigned to the person."""
+
+    wait = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="On a full license that keeps a line, join it (202 with a ticket) "
+        "instead of a 409; ask again the same way, from the same machine, to keep the "
+        "place.",
+    )
 
 
 class AcquireOutputSerializer(serializers.Serializer):
@@ -94,10 +107,21 @@ class QueuedOutputSerializer(serializers.Serializer):
         help_text="A ticket not asked for again within this many seconds leaves the line."
     )
     seats_total = serializers.IntegerField()
+    license_id = serializers.UUIDField(
+        help_text="The license whose line this is (a person cancels a ticket with it)."
+    )
 
 
 class QueueCancelInputSerializer(serializers.Serializer):
     license_key = serializers.CharField(max_length=128, trim_whitespace=True)
+    ticket = serializers.CharField(max_length=64)
+
+
+class PersonQueueCancelInputSerializer(serializers.Serializer):
+    """The body of a cancel made with ``Authorization: Bearer <person's access token>``:
+    the license whose line the person waits in, and their ticket."""
+
+    license_id = serializers.UUIDField()
     ticket = serializers.CharField(max_length=64)
 
 
@@ -121,7 +145,7 @@ class BorrowInputSerializer(serializers.Serializer):
         return AcquireInputSerializer().validate_client_info(value)
 
 
-class PersonBorrowInputSerializer(PersonAcquireInputSerializer):
+class PersonBorrowInputSerializer(_PersonSeatInputSerializer):
     """The body of a borrow made with ``Authorization: Bearer <person's access token>``:
     no license key; the license named, else the one assigned to the person."""
 

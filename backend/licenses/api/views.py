@@ -173,6 +173,7 @@ class AcquireView(SeatEndpoint):
                 client_info=data["client_info"],
                 ip_address=request.META.get("REMOTE_ADDR"),
                 verdict_prefetch=self.person_prefetch,
+                wait=data["wait"],
             )
         if isinstance(seat, services.QueuedSeat):
             return _queued(seat)
@@ -187,6 +188,7 @@ def _queued(seat: "services.QueuedSeat") -> Response:
         "retry_after": seat.retry_after,
         "ticket_ttl": seat.ticket_ttl,
         "seats_total": seat.license.seats_total,
+        "license_id": str(seat.license.id),
     }
     return Response(
         body, status=status.HTTP_202_ACCEPTED, headers={"Retry-After": str(seat.retry_after)}
@@ -289,23 +291,45 @@ class QueueCancelView(SeatEndpoint):
         operation_id="seat_queue_cancel",
         summary="Leave the line",
         description="Takes a ticket out of the license's line (a waiter that gives up). "
-        "A ticket no longer in the line (granted, lapsed or cancelled) is not an error.",
-        request=s.QueueCancelInputSerializer,
+        "A ticket no longer in the line (granted, lapsed or cancelled) is not an error. "
+        "A person's client sends `Authorization: Bearer <access token>` and the license's "
+        "id instead of its key (the second body); a person cancels only a place of their "
+        "own.",
+        request=PolymorphicProxySerializer(
+            component_name="QueueCancelRequest",
+            serializers=[s.QueueCancelInputSerializer, s.PersonQueueCancelInputSerializer],
+            resource_type_field_name=None,
+        ),
         responses={
             200: s.QueueCancelOutputSerializer,
             **_errors(
                 (400, "validation_error"),
-                (401, "invalid_license_key"),
+                (401, "invalid_license_key, or invalid_person_token with a bearer token"),
+                (404, "license_not_found: a person's license_id names nothing they may use"),
                 (503, "seat_store_unavailable"),
             ),
         },
     )
     def post(self, request: Request) -> Response:
-        data = s.QueueCancelInputSerializer(data=request.data)
+        if bearer_token(request) is None:
+            data = s.QueueCancelInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            ticket = data.validated_data["ticket"]
+            cancelled = services.queue_cancel(
+                license_key=data.validated_data["license_key"], ticket=ticket
+            )
+            return Response({"ticket": ticket, "cancelled": cancelled})
+        person = request_person(request)
+        if person is None:
+            raise InvalidPersonToken()
+        data = s.PersonQueueCancelInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = data.validated_data["ticket"]
-        cancelled = services.queue_cancel(
-            license_key=data.validated_data["license_key"], ticket=ticket
+        cancelled = services.queue_cancel_as_person(
+            user_id=str(person[0]),
+            family_id=str(person[1]),
+            license_id=str(data.validated_data["license_id"]),
+            ticket=ticket,
         )
         return Response({"ticket": ticket, "cancelled": cancelled})
 

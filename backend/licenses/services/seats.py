@@ -174,17 +174,20 @@ def session_acquire_as_person(
     client_info: dict[str, Any] | None = None,
     ip_address: str | None = None,
     verdict_prefetch: person_cache.Prefetched | None = None,
+    wait: bool = False,
     borrow_hours: int = 0,
 ) -> AcquiredSeat | QueuedSeat:
     """A person's acquire (DESIGN §10): the license named, else the one assigned to
     them; the session and its token name the person. ``verdict_prefetch``: what the
     acquire throttle read of ``person_cache`` (a named license open to every member is
-    then found without the database). ``borrow_hours``: the seat is borrowed for that
-    long (``session_borrow_as_person``).
+    then found without the database). ``wait``: as for ``session_acquire``, the person's
+    place in the line is their seat-store member (machine and person), so their next ask
+    from that machine keeps it. ``borrow_hours``: the seat is borrowed for that long
+    (``session_borrow_as_person``); a borrow never waits.
 
     The license's rules for people run inside the seat step (``SeatTerms``): who may
-    (``assigned``) and on how many machines, a borrowed seat counting like any other.
-    A person does not wait in the line, but never takes a seat a waiter is owed. For an
+    (``assigned``) and on how many machines, a borrowed seat counting like any other; a
+    person those rules refuse does not join the line. For an
     ``assigned`` license the verdict is read under a share lock of the person's
     assignment row, held until the session row is written: an unassign takes that row's
     update lock, so it waits for this acquire and then ends the seat it granted, or this
@@ -198,10 +201,7 @@ def session_acquire_as_person(
             person_cache.fill(verdict_prefetch, license_)
             license_cache.fill_by_id(license_)
     if license_ is None:
-        # Only a refusal reads more: a revoked sign-in is told to sign in again.
-        if not sign_in_live(user_id=user_id, family_id=family_id):
-            raise InvalidPersonToken()
-        raise LicenseNotFound()
+        raise _no_license_for_person(user_id, family_id)
     if reason := license_.invalid_reason():
         raise LicenseRefused(reason)
     _check_borrow(license_, borrow_hours)
@@ -219,6 +219,7 @@ def session_acquire_as_person(
         person=str(user_id),
         max_machines_per_person=license_.max_machines_per_person or 0,
         evict_oldest=license_.person_limit_action == License.PersonLimitAction.EVICT_OLDEST,
+        wait=wait and not borrow_hours,
     )
     terms = _line_and_borrow_terms(license_, terms, borrow_hours)
     ttl = _seat_ttl(license_, borrow_hours)
@@ -234,6 +235,14 @@ def session_acquire_as_person(
             # A refusal commits what it recorded (its seat event, expired sessions).
             refused = exc
     raise refused
+
+
+def _no_license_for_person(user_id: str, family_id: str) -> DomainError:
+    """Why a person found no license by that id: only a refusal reads more, and a
+    revoked sign-in is told to sign in again."""
+    if not sign_in_live(user_id=user_id, family_id=family_id):
+        return InvalidPersonToken()
+    return LicenseNotFound()
 
 
 @dataclass(frozen=True)
@@ -444,6 +453,31 @@ def queue_cancel(*, license_key: str, ticket: str) -> bool:
     license_ = selectors.license_get_by_key(license_key)
     if license_ is None:
         raise InvalidLicenseKey()
+    return _leave_line(license_, ticket)
+
+
+def queue_cancel_as_person(*, user_id: str, family_id: str, license_id: str, ticket: str) -> bool:
+    """A person leaves the line of a license they may use (``queue_cancel``): only a
+    place of their own, one a person's acquire gave them; any other ticket is answered
+    as one no longer in the line. The license is found as for their acquire, with the
+    same refusals (a revoked sign-in, a license they may not use)."""
+    license_ = selectors.license_for_person(
+        user_id=user_id, family_id=family_id, license_id=license_id
+    )
+    if license_ is None:
+        raise _no_license_for_person(user_id, family_id)
+    store = get_seat_store()
+    try:
+        line = store.queue(str(license_.id))
+    except SeatStoreUnavailable as exc:
+        raise SeatStoreDown() from exc
+    # A person's member ends with their id (``_Asker.member``); a ticket that leaves the
+    # line between this read and the cancel is simply no longer in it.
+    mine = any(w.ticket == ticket and w.member.endswith(f"\x1e{user_id}") for w in line)
+    return mine and _leave_line(license_, ticket)
+
+
+def _leave_line(license_: License, ticket: str) -> bool:
     store = get_seat_store()
     try:
         waiter = store.queue_cancel(str(license_.id), ticket)

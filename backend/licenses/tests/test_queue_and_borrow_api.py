@@ -317,3 +317,142 @@ def test_an_outsider_cannot_borrow_another_orgs_license(
     reply = person_borrow(sign_in(charlie), license_id=str(license_.id))
     assert reply.status_code == 404 and reply.json()["error"]["code"] == "license_not_found"
     assert snapshot(org_a) == before
+
+
+# --- a person waits in the line --------------------------------------------------------
+
+
+def person_cancel(access: str, **body):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    return client.post("/api/v1/licenses/queue/cancel", body, format="json")
+
+
+def usr(reply) -> str:
+    return jwt.decode(reply.json()["token"], options={"verify_signature": False})["usr"]
+
+
+def test_people_and_machines_are_granted_in_arrival_order(store_kind, org_a, alice, bob, license_a):
+    license_, key = license_a(seats=1, queue_enabled=True, queue_max_length=5)
+    lic = {"license_id": str(license_.id)}
+    holder = acquire(key, "holder").json()
+    bob_access, alice_access = sign_in(bob), sign_in(alice)
+    assert acquire(key, "w1", wait=True).json()["position"] == 1
+    joined = person_acquire(bob_access, "bob-pc", wait=True, **lic)
+    assert joined.status_code == 202 and joined["Retry-After"] == "2"
+    body = joined.json()
+    assert body["position"] == 2 and body["line_length"] == 2
+    assert body["license_id"] == str(license_.id) and body["seats_total"] == 1
+    assert acquire(key, "w3", wait=True).json()["position"] == 3
+    assert person_acquire(alice_access, "alice-pc", wait=True, **lic).json()["position"] == 4
+    # Asking again from the same machine keeps the place; another machine is another place.
+    again = person_acquire(bob_access, "bob-pc", wait=True, **lic).json()
+    assert again["ticket"] == body["ticket"] and again["position"] == 2
+    assert post("release", proof(holder)).status_code == 200
+    assert person_acquire(bob_access, "bob-pc", wait=True, **lic).json()["position"] == 2
+    first = acquire(key, "w1", wait=True)
+    assert first.status_code == 201
+    assert post("release", proof(first.json())).status_code == 200
+    assert person_acquire(alice_access, "alice-pc", wait=True, **lic).status_code == 202
+    granted = person_acquire(bob_access, "bob-pc", wait=True, **lic)
+    assert granted.status_code == 201 and usr(granted) == str(bob.id)
+    assert post("release", proof(granted.json())).status_code == 200
+    assert acquire(key, "w3", wait=True).status_code == 201
+    with scopes_disabled():
+        waits = SeatWait.objects.filter(license_id=license_.id, outcome="granted").count()
+        bob_denials = SeatEvent.objects.filter(license_id=license_.id, kind="deny", user=bob)
+        assert waits == 3 and bob_denials.count() == 1
+
+
+def test_a_newcomer_person_never_overtakes_the_line(store_kind, org_a, bob, license_a):
+    license_, key = license_a(seats=1, queue_enabled=True)
+    lic = {"license_id": str(license_.id)}
+    holder = acquire(key, "holder").json()
+    assert acquire(key, "w1", wait=True).status_code == 202
+    assert post("release", proof(holder)).status_code == 200
+    access = sign_in(bob)
+    refused = person_acquire(access, **lic)
+    assert refused.status_code == 409
+    assert refused.json()["error"]["details"]["line_length"] == 1
+    behind = person_acquire(access, wait=True, **lic)
+    assert behind.status_code == 202 and behind.json()["position"] == 2
+    assert acquire(key, "w1", wait=True).status_code == 201
+
+
+def test_a_person_without_wait_is_refused_as_before(store_kind, org_a, bob, license_a):
+    license_, key = license_a(seats=1, queue_enabled=True)
+    acquire(key, "holder")
+    access = sign_in(bob)
+    refused = person_acquire(access, license_id=str(license_.id))
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "no_seats_available"
+    no_line, other = license_a(seats=1)
+    acquire(other, "holder")
+    plain = person_acquire(access, wait=True, license_id=str(no_line.id))
+    assert plain.status_code == 409 and plain.json()["error"]["code"] == "no_seats_available"
+    assert person_acquire(access, wait="soon", license_id=str(no_line.id)).status_code == 400
+
+
+def test_a_person_the_license_refuses_does_not_join_its_line(
+    store_kind, org_a, alice, bob, license_a
+):
+    license_, key = license_a(seats=1, queue_enabled=True, assignment="assigned")
+    with scope(org=org_a):
+        services.assignment_add(license_=license_, user=alice, actor=Actor.system_named("tests"))
+    acquire(key, "holder")
+    lic = {"license_id": str(license_.id)}
+    refused = person_acquire(sign_in(bob), wait=True, **lic)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "license_not_assigned"
+    assigned = person_acquire(sign_in(alice), wait=True, **lic)
+    assert assigned.status_code == 202 and assigned.json()["position"] == 1
+
+
+def test_a_person_on_a_long_machine_name_waits(store_kind, org_a, bob, license_a):
+    """A person's member (machine, instance and person) is longer than a machine's."""
+    license_, key = license_a(seats=1, queue_enabled=True)
+    acquire(key, "holder")
+    access = sign_in(bob)
+    long_seat = {"license_id": str(license_.id), "client_instance": "i" * 64, "wait": True}
+    first = person_acquire(access, "h" * 128, **long_seat)
+    assert first.status_code == 202, first.content
+    again = person_acquire(access, "h" * 128, **long_seat).json()
+    assert again["ticket"] == first.json()["ticket"]
+
+
+def test_a_person_cancels_their_place(store_kind, org_a, bob, license_a):
+    license_, key = license_a(seats=1, queue_enabled=True)
+    lic = {"license_id": str(license_.id)}
+    acquire(key, "holder")
+    access = sign_in(bob)
+    ticket = person_acquire(access, wait=True, **lic).json()["ticket"]
+    machine_ticket = acquire(key, "w2", wait=True).json()["ticket"]
+    # Only a place of their own: a machine's ticket is not the person's to give up.
+    others = person_cancel(access, ticket=machine_ticket, **lic)
+    assert others.status_code == 200 and others.json()["cancelled"] is False
+    cancelled = person_cancel(access, ticket=ticket, **lic)
+    assert cancelled.status_code == 200
+    assert cancelled.json() == {"ticket": ticket, "cancelled": True}
+    assert person_cancel(access, ticket=ticket, **lic).json()["cancelled"] is False
+    assert acquire(key, "w2", wait=True).json()["position"] == 1
+    with scopes_disabled():
+        assert SeatWait.objects.get(license_id=license_.id).outcome == "cancelled"
+    assert person_cancel(access, ticket=ticket).status_code == 400
+    bad = person_cancel("not-a-token", ticket=ticket, **lic)
+    assert bad.status_code == 401 and bad.json()["error"]["code"] == "invalid_person_token"
+
+
+def test_an_outsider_cannot_cancel_a_place(store_kind, org_a, org_b, bob, charlie, license_a):
+    license_, key = license_a(seats=1, queue_enabled=True)
+    lic = {"license_id": str(license_.id)}
+    acquire(key, "holder")
+    access = sign_in(bob)
+    ticket = person_acquire(access, wait=True, **lic).json()["ticket"]
+    refused = person_cancel(sign_in(charlie), ticket=ticket, **lic)
+    assert refused.status_code == 404 and refused.json()["error"]["code"] == "license_not_found"
+    assert person_acquire(access, wait=True, **lic).json()["ticket"] == ticket
+    pair = token_pair_issue(user=bob, kind="device", device_info={"hostname": "box"})
+    token_revoke(refresh=pair["refresh"])
+    revoked = person_cancel(pair["access"], ticket=ticket, **lic)
+    assert revoked.status_code == 401
+    assert revoked.json()["error"]["code"] == "invalid_person_token"

@@ -71,6 +71,27 @@ def test_acquire_input_is_the_serializers(data):
     )
 
 
+@settings(max_examples=400, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "license_id": st.one_of(st.uuids().map(str), TEXT),
+            "hardware_id": TEXT,
+            "client_instance": TEXT,
+            "client_info": INFO,
+            "wait": st.one_of(st.booleans(), TEXT, st.integers(-2, 2), st.none()),
+            "license_key": TEXT,
+            "extra": TEXT,
+        },
+    )
+)
+def test_person_acquire_input_is_the_serializers(data):
+    assert outcome(fast_path.person_acquire_input, data) == outcome(
+        by_serializer(s.PersonAcquireInputSerializer), data
+    )
+
+
 EDGES = ["", " ", "\t", " a ", "a\tb", "\x00", "\x7f", "é", "\ud800", "\u202e", 7, None, [], {}]
 LIMITS = {"license_key": 128, "hardware_id": 128, "client_instance": 64}
 VALID = {"license_key": "lic_abc", "hardware_id": "laptop", "client_instance": "ide"}
@@ -139,6 +160,16 @@ def test_the_fast_path_is_taken_for_plain_bodies(monkeypatch):
         "project": "",
     }
     assert fast_path.acquire_input({**body, "wait": True})["wait"] is True
+    monkeypatch.setattr(s.PersonAcquireInputSerializer, "__init__", refuse)
+    person = {"hardware_id": "laptop-1", "license_id": str(uuid.UUID(int=7)), "wait": True}
+    assert fast_path.person_acquire_input(person) == {
+        "license_id": uuid.UUID(int=7),
+        "hardware_id": "laptop-1",
+        "client_instance": "",
+        "client_info": {},
+        "wait": True,
+    }
+    assert fast_path.person_acquire_input({"hardware_id": "pc"})["wait"] is False
     session_id = str(uuid.uuid4())
     proof = {"session_id": session_id, "session_secret": "sks_secret"}
     assert fast_path.session_input(proof) == (session_id, "sks_secret")

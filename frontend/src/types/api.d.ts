@@ -597,7 +597,7 @@ export interface paths {
         put?: never;
         /**
          * Leave the line
-         * @description Takes a ticket out of the license's line (a waiter that gives up). A ticket no longer in the line (granted, lapsed or cancelled) is not an error.
+         * @description Takes a ticket out of the license's line (a waiter that gives up). A ticket no longer in the line (granted, lapsed or cancelled) is not an error. A person's client sends `Authorization: Bearer <access token>` and the license's id instead of its key (the second body); a person cancels only a place of their own.
          */
         post: operations["seat_queue_cancel"];
         delete?: never;
@@ -2663,6 +2663,11 @@ export interface components {
             hardware_id: string;
             /** Format: uuid */
             license_id?: string | null;
+            /**
+             * @description On a full license that keeps a line, join it (202 with a ticket) instead of a 409; ask again the same way, from the same machine, to keep the place.
+             * @default false
+             */
+            wait?: boolean;
         };
         /**
          * @description The body of a borrow made with ``Authorization: Bearer <person's access token>``:
@@ -2686,6 +2691,15 @@ export interface components {
          * @enum {string}
          */
         PersonLimitActionEnum: "refuse" | "evict_oldest";
+        /**
+         * @description The body of a cancel made with ``Authorization: Bearer <person's access token>``:
+         *     the license whose line the person waits in, and their ticket.
+         */
+        PersonQueueCancelInputRequest: {
+            /** Format: uuid */
+            license_id: string;
+            ticket: string;
+        };
         PolicyUse: {
             overage_allowance: number;
             overage_days: components["schemas"]["OverageDay"][];
@@ -2803,7 +2817,13 @@ export interface components {
             cancelled: boolean;
             ticket: string;
         };
+        QueueCancelRequestRequest: components["schemas"]["QueueCancelInputRequest"] | components["schemas"]["PersonQueueCancelInputRequest"];
         QueuedOutput: {
+            /**
+             * Format: uuid
+             * @description The license whose line this is (a person cancels a ticket with it).
+             */
+            license_id: string;
             line_length: number;
             /** @description 1 is the head of the line. */
             position: number;
@@ -4755,9 +4775,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["QueueCancelInputRequest"];
+                "application/json": components["schemas"]["QueueCancelRequestRequest"];
             };
         };
         responses: {
@@ -4778,8 +4798,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invalid_license_key */
+            /** @description invalid_license_key, or invalid_person_token with a bearer token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description license_not_found: a person's license_id names nothing they may use */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -145,7 +145,8 @@ signing in (a person, instead of a license key):
   coditect-license whoami     who is signed in, and their organizations
   coditect-license logout     end this sign-in on the server and forget it here
   With a sign-in and no license key, seats are held in the person's name (run, acquire,
-  borrow); return and status find a person's borrowed seat by the same --license-id.
+  borrow) and a person waits in the line like a machine (run --wait); return and status
+  find a person's borrowed seat by the same --license-id.
   run: COMMAND's exit status; 128+N if killed by signal N; 126 cannot execute; 127 not found
   141: stdout closed before all was written (e.g. piped into head)
 """

@@ -239,7 +239,6 @@ class LicenseClient:
             "client_info": self.client_info,
             **self._who(),
         }
-        headers = self._person_headers()
         if self.client_instance:
             payload["client_instance"] = self.client_instance
         if self.project:
@@ -248,7 +247,7 @@ class LicenseClient:
             payload["wait"] = True
         try:
             status, body = self._ask_in_line(
-                payload, retry, timeout, wait_timeout, on_wait, should_stop, headers
+                payload, retry, timeout, wait_timeout, on_wait, should_stop
             )
         except TransientError as exc:
             fallback = self.allow_offline_start if offline_fallback is None else offline_fallback
@@ -288,17 +287,23 @@ class LicenseClient:
         wait_timeout: float | None,
         on_wait: Callable[[WaitStatus], None] | None,
         should_stop: Callable[[], bool] | None,
-        headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, Any]]:
-        """The acquire, asked again while the server answers 202 (a place in the line)."""
+        """The acquire, asked again while the server answers 202 (a place in the line).
+        A person's access token is read for each ask: a long wait outlives one."""
         started = time.monotonic()
         deadline = None if wait_timeout is None else started + wait_timeout
         first: tuple[float, int] | None = None
         ticket: str | None = None
+        line_of: str | None = None
         try:
             while True:
                 status, body = self.transport.request(
-                    "POST", f"{API}/acquire", payload, retry=retry, timeout=timeout, headers=headers
+                    "POST",
+                    f"{API}/acquire",
+                    payload,
+                    retry=retry,
+                    timeout=timeout,
+                    headers=self._person_headers(),
                 )
                 if status != 202:
                     return status, body
@@ -307,6 +312,7 @@ class LicenseClient:
                     position = int(body["position"])
                     line_length = int(body.get("line_length", position))
                     retry_after = max(1, int(body.get("retry_after", 1)))
+                    line_of = body.get("license_id") or line_of
                 except (KeyError, TypeError, ValueError) as exc:
                     raise UnexpectedResponse(f"acquire's 202 lacks {exc}") from exc
                 now = time.monotonic()
@@ -329,19 +335,27 @@ class LicenseClient:
                     raise WaitCancelled("stopped waiting for a seat")
         except BaseException:
             if ticket is not None:
-                self.cancel_wait(ticket)
+                self.cancel_wait(ticket, license_id=line_of)
             raise
 
-    def cancel_wait(self, ticket: str) -> bool:
+    def cancel_wait(self, ticket: str, *, license_id: str | None = None) -> bool:
         """Leave the license's line; whether the ticket was still in it. Never raises
         for a server that cannot be reached: an abandoned ticket lapses by itself
-        within the license's ticket TTL."""
+        within the license's ticket TTL.
+
+        A person's client names the license whose line it is: ``license_id``, else the
+        client's own (the 202 of a wait names it, for the license assigned to them)."""
+        if self.person is None:
+            payload: dict[str, Any] = {"license_key": self._license_key, "ticket": ticket}
+        else:
+            payload = {"license_id": license_id or self.license_id, "ticket": ticket}
         try:
-            _, body = self._request(
+            _, body = self.transport.request(
                 "POST",
                 f"{API}/queue/cancel",
-                {"license_key": self._license_key, "ticket": ticket},
+                payload,
                 retry=RetryPolicy(attempts=2, base_delay=0.1, max_delay=0.5, deadline=3),
+                headers=self._person_headers(),
             )
         except LicenseError as exc:
             log.info("could not cancel ticket %s: %s", ticket, exc)
