@@ -319,11 +319,13 @@ class QueueCancelView(SeatEndpoint):
                 license_key=data.validated_data["license_key"], ticket=ticket
             )
             return Response({"ticket": ticket, "cancelled": cancelled})
+        # The body first, as acquire's throttle reads it first: a body that cannot be
+        # read is a 400 whoever sends it.
+        data = s.PersonQueueCancelInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         person = request_person(request)
         if person is None:
             raise InvalidPersonToken()
-        data = s.PersonQueueCancelInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
         ticket = data.validated_data["ticket"]
         cancelled = services.queue_cancel_as_person(
             user_id=str(person[0]),
