@@ -219,11 +219,29 @@ def active_root_kid() -> str:
             _bootstrap()
             row = _active_row()
         if row is None:
+            row = _configured_root_made_active()
+        if row is None:
             raise RootUnavailable("no active signing root")
         if row.kid not in _roots:
             _roots[row.kid] = open_root(row.backend, row.reference, row.algorithm)
         _active_kid, _active_read_at = row.kid, now
         return row.kid
+
+
+def _configured_root_made_active() -> SigningKey | None:
+    """With no active root at all, the configured root's row becomes the active one. It
+    is on record but not active when another process's bootstrap recorded it and has
+    not made it active yet (two workers starting on an empty database); the row locks
+    of ``make_root_active`` serialize the two."""
+    configured = SigningKey.objects.filter(
+        role=SigningKey.Role.ROOT,
+        backend=settings.TOKEN_ROOT_BACKEND,
+        reference=configured_reference(),
+    ).first()
+    if configured is None:
+        return None
+    make_root_active(configured.kid)
+    return _active_row()
 
 
 def active_root() -> RootSigner:

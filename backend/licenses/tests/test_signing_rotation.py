@@ -176,3 +176,15 @@ def test_a_restart_after_rotation_never_asks_the_retired_first_root(
         verify_token(token, StaticJWKS(jwks()), hardware_id="b")
     finally:
         fake_kms.keys[kms_version("root-pss")] = disabled
+
+
+def test_a_configured_root_another_worker_recorded_but_not_yet_activated_becomes_active(db):
+    """Two workers start on a database without an active root: one records the
+    configured root (still ``next``) and is about to make it active when the other
+    reads it. The other makes it active instead of refusing every acquire (503)."""
+    signing.reset_signers()
+    signing.active_root_kid()
+    SigningKey.objects.filter(role=SigningKey.Role.ROOT).update(state=SigningKey.State.NEXT)
+    signing.reset_signers()
+    kid = signing.active_root_kid()
+    assert SigningKey.objects.get(kid=kid).state == SigningKey.State.ACTIVE
