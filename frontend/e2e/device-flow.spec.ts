@@ -89,12 +89,16 @@ test("a person signs the CLI in from the browser and holds a seat in their name"
 
     await test.step("run holds a seat attributed to the person, shown in the dashboard", async () => {
       const held = cli(apiUrl, credentials, "run", "--license-id", licenseId, "--", "sleep", "25");
-      await page.goto(`/orgs/device-${run}/sessions`);
+      await page.waitForLoadState("networkidle");
+      await page.goto(`/orgs/device-${run}/sessions`, { waitUntil: "networkidle" });
       const table = page.getByRole("table", { name: "Sessions" });
       await expect
         .poll(
           async () => {
-            await page.reload();
+            // A load of the dashboard may trade its refresh token for a new one; leaving
+            // the page while that answer is on its way keeps the rotated-out token, and
+            // presenting it again ends the sign-in (reuse detection). Let it land first.
+            await page.reload({ waitUntil: "networkidle" });
             return table.getByRole("row").filter({ hasText: person.name }).filter({ hasText: "Live" }).count();
           },
           { timeout: 60_000, intervals: [2_000] },
