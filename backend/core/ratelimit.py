@@ -10,7 +10,12 @@ up to twice the rate across one window boundary, which is fine for abuse protect
 Where the counters live:
 
 - **Redis** when the cache is Redis (``REDIS_URL``): ``INCR`` and ``EXPIRE`` per key,
-  every scope of a request in one pipelined round trip.
+  every scope of a request in one round trip. On a single Redis that round trip is one
+  script (``_COUNT_AND_READ``) sent on the thread's own connection
+  (``core.redis_direct``): acquire counts two scopes and reads up to three keys, and
+  the five-command pipeline through redis-py cost it more client CPU than its seat
+  step (bench/RESULTS.md, ninth session). A cluster spreads the keys over slots, so
+  there the commands go as a pipeline.
 - **The SQL database** otherwise (the embedded default, several gunicorn workers and no
   Redis): one ``INSERT … ON CONFLICT (key) DO UPDATE SET n = n + 1 RETURNING n`` on the
   ``RateCounter`` table, all scopes in one statement. SQLite (3.35+) and PostgreSQL
@@ -37,12 +42,14 @@ from typing import Any, Final
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection, transaction
+from redis.cluster import RedisCluster
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
 from core.models import RateCounter
 from core.redis import redis_client
+from core.redis_direct import ThreadConnections
 
 logger = logging.getLogger(__name__)
 
@@ -150,24 +157,62 @@ def hit_many(windows: list[tuple[str, int]], *, fetch: Sequence[str] = ()) -> tu
     return sql_hit_many(windows), NOT_FETCHED
 
 
+# KEYS: the counters, then the keys to read. ARGV[1]: how many counters; ARGV[1 + i]:
+# counter i's expiry. A missing key reads as false, which the reply carries as nil.
+_COUNT_AND_READ = """
+local n = tonumber(ARGV[1])
+local out = {}
+for i = 1, n do
+  out[i] = redis.call('INCR', KEYS[i])
+  redis.call('EXPIRE', KEYS[i], ARGV[i + 1])
+end
+for i = n + 1, #KEYS do
+  out[i] = redis.call('GET', KEYS[i])
+end
+return out
+"""
+
+
+class _ThreadCounters:
+    """The count script on each thread's own connection to one single-Redis client."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.script = client.register_script(_COUNT_AND_READ)
+        self.connections = ThreadConnections(client)
+
+
+_counters: _ThreadCounters | None = None
+
+
 def _redis_hit_many(
     backend: RedisCache, windows: list[tuple[str, int]], fetch: Sequence[str]
 ) -> tuple[list[int], Any]:
     """INCR, then EXPIRE (each key names its window, so pushing its expiry on every hit
     only keeps it a second past its window's end), and a GET of each key of ``fetch``."""
+    global _counters
     # The same server and database as the cache (both are REDIS_URL), through the
     # process's one client: Django's cache builds a client object per call and its
     # incr() costs two round trips a key.
-    pipe = redis_client().pipeline(transaction=False)
-    for key, duration in windows:
-        full = backend.make_and_validate_key(key)
-        pipe.incr(full)
-        pipe.expire(full, duration + 1)
-    for name in fetch:
-        pipe.get(name)
-    replies = pipe.execute()
-    counts = [int(count) for count in replies[: 2 * len(windows) : 2]]
-    return counts, (replies[2 * len(windows) :] if fetch else NOT_FETCHED)
+    client = redis_client()
+    keys = [backend.make_and_validate_key(key) for key, _ in windows]
+    expiries = [duration + 1 for _, duration in windows]
+    if isinstance(client, RedisCluster):
+        pipe = client.pipeline(transaction=False)
+        for key, expiry in zip(keys, expiries, strict=True):
+            pipe.incr(key)
+            pipe.expire(key, expiry)
+        for name in fetch:
+            pipe.get(name)
+        replies = pipe.execute()
+        counts, values = replies[: 2 * len(keys) : 2], replies[2 * len(keys) :]
+    else:
+        counters = _counters
+        if counters is None or counters.client is not client:
+            counters = _counters = _ThreadCounters(client)
+        replies = counters.connections.run(counters.script, [*keys, *fetch], [len(keys), *expiries])
+        counts, values = replies[: len(keys)], replies[len(keys) :]
+    return [int(count) for count in counts], (values if fetch else NOT_FETCHED)
 
 
 def sql_hit_many(windows: list[tuple[str, int]]) -> list[int]:

@@ -52,6 +52,33 @@ def test_each_key_counts_from_one(counter_store, db):
     assert ratelimit.hit_many([(other, 60)])[0] == [4]
 
 
+@pytest.fixture(params=["redis", "redis-cluster"])
+def redis_counters(request: pytest.FixtureRequest, settings) -> str:
+    """Counters on a single Redis (one script on the thread's own connection) or on a
+    three-node cluster (a pipeline: the keys live in different slots)."""
+    if request.param == "redis-cluster":
+        url = request.getfixturevalue("redis_cluster").url
+        settings.REDIS_CLUSTER = True
+    else:
+        url = request.getfixturevalue("redis_url")
+    settings.CACHES, settings.REDIS_URL = redis_cache(url), url
+    redis_client.cache_clear()
+    return request.param
+
+
+def test_one_round_trip_counts_and_reads_the_keys_asked_for(redis_counters, db):
+    key, other = a_key(), a_key()
+    present, missing = f"test:fetch:{uuid.uuid4().hex}", f"test:fetch:{uuid.uuid4().hex}"
+    redis_client().set(present, "entry", ex=60)
+    for expected in (1, 2):
+        counts, fetched = ratelimit.hit_many([(key, 60), (other, 3600)], fetch=(present, missing))
+        assert (counts, fetched) == ([expected, expected], ["entry", None])
+    full = caches["default"].make_and_validate_key
+    assert 0 < redis_client().ttl(full(key)) <= 61
+    assert 3600 < redis_client().ttl(full(other)) <= 3601
+    assert ratelimit.hit_many([(key, 60)]) == ([3], ratelimit.NOT_FETCHED)
+
+
 def test_concurrent_hits_are_each_counted_once(counter_store, transactional_db):
     """Threads with a connection each, racing on the same two counters: SQLite or
     PostgreSQL (whichever this run's database is), and Redis."""

@@ -16,6 +16,11 @@ and invalid; ``test_seat_fast_path.py`` compares whole HTTP answers).
   DRF's request wrapper, content negotiation and renderer are about a third of a
   heartbeat's CPU (bench/RESULTS.md, sixth session). Anything else, and every error,
   goes through DRF, so every refusal is DRF's.
+- ``plain_key_acquire``: the same for an acquire by license key. Its throttle runs on
+  ``PlainRequest`` and its grant (or place in line) is answered directly; DRF's share
+  of an acquire was an eighth of its CPU, most of the gap to the acquire's budget
+  (bench/RESULTS.md, ninth session). A refusal, the throttle's 429 included, is
+  DRF's answer, and the request is counted by the throttle once.
 - The acquire throttle's round trip also reads the license's cache entry; the view
   keeps it (``license_cache.Prefetched``) and hands it to the service.
 """
@@ -153,9 +158,9 @@ _JSON_ACCEPTED = frozenset(("", "*/*", "application/json", "application/*"))
 _PARSE = JSONParser()
 
 
-def plain_session_proof(request: HttpRequest) -> tuple[str, str] | None:
-    """(session id, secret) of a heartbeat or release DRF would parse and validate to
-    the same values, with nothing for DRF to negotiate; None: let DRF answer."""
+def _plain_json_object(request: HttpRequest) -> dict[str, Any] | None:
+    """The body of a POST that DRF would parse to the same JSON object, with nothing for
+    DRF to negotiate; None: let DRF answer."""
     if (
         request.method != "POST"
         or request.META.get("CONTENT_TYPE") != "application/json"
@@ -171,7 +176,37 @@ def plain_session_proof(request: HttpRequest) -> tuple[str, str] | None:
         data = _PARSE.parse_text(body.decode("ascii"))
     except Exception:
         return None
-    if not isinstance(data, dict) or "session_id" not in data:
+    return data if isinstance(data, dict) else None
+
+
+def plain_key_acquire(request: HttpRequest) -> dict[str, Any] | None:
+    """The body of a plain acquire by license key (no ``Authorization`` header: a
+    person's acquire and anything unusual go through DRF); None: let DRF answer. The
+    body is not validated yet: ``acquire_input`` does that, as on DRF's path."""
+    if "HTTP_AUTHORIZATION" in request.META:
+        return None
+    data = _plain_json_object(request)
+    return data if data is not None and "license_key" in data else None
+
+
+class PlainRequest:
+    """The request as the acquire throttle reads it, for a request the short path
+    answers without building DRF's ``Request``: the parsed body as ``data``, and
+    everything else (``META``, ``headers``) from Django's request, as DRF's does."""
+
+    def __init__(self, request: HttpRequest, data: dict[str, Any]) -> None:
+        self._request = request
+        self.data = data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._request, name)
+
+
+def plain_session_proof(request: HttpRequest) -> tuple[str, str] | None:
+    """(session id, secret) of a heartbeat or release DRF would parse and validate to
+    the same values, with nothing for DRF to negotiate; None: let DRF answer."""
+    data = _plain_json_object(request)
+    if data is None or "session_id" not in data:
         return None
     try:
         session_id = str(_SESSION_ID.to_internal_value(data["session_id"]))
@@ -181,10 +216,11 @@ def plain_session_proof(request: HttpRequest) -> tuple[str, str] | None:
     return None if secret is None else (session_id, secret)
 
 
-def json_response(data: dict[str, Any], headers: dict[str, str]) -> HttpResponse:
+def json_response(data: dict[str, Any], headers: dict[str, str], status: int = 200) -> HttpResponse:
     """``data`` as DRF's JSON renderer writes it (compact, UTF-8), with DRF's headers."""
     return HttpResponse(
         json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(),
         content_type="application/json",
+        status=status,
         headers=headers,
     )

@@ -5,6 +5,7 @@ from functools import cache
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -44,6 +45,19 @@ class SeatEndpoint(APIView):
     def ok_result(self, response: Response) -> str:
         return "ok"
 
+    def answer_exception(self, request: HttpRequest, exc: Exception, *args, **kwargs):
+        """The answer DRF's dispatch gives when the handler raises ``exc``."""
+        self.args, self.kwargs = args, kwargs
+        drf_request = self.initialize_request(request, *args, **kwargs)
+        self.request = drf_request
+        self.headers = self.default_response_headers
+        try:
+            self.initial(drf_request, *args, **kwargs)
+            response = self.handle_exception(exc)
+        except Exception as other:
+            response = self.handle_exception(other)
+        return self.finalize_response(drf_request, response, *args, **kwargs)
+
 
 class SessionProofEndpoint(SeatEndpoint):
     """Heartbeat and release: a session id and its secret. A plain request is answered
@@ -68,25 +82,12 @@ class SessionProofEndpoint(SeatEndpoint):
         ok_count.inc()
         return fast_path.json_response(body, headers)
 
-    def answer_exception(self, request: HttpRequest, exc: Exception, *args, **kwargs):
-        """The answer DRF's dispatch gives when the handler raises ``exc``."""
-        self.args, self.kwargs = args, kwargs
-        drf_request = self.initialize_request(request, *args, **kwargs)
-        self.request = drf_request
-        self.headers = self.default_response_headers
-        try:
-            self.initial(drf_request, *args, **kwargs)
-            response = self.handle_exception(exc)
-        except Exception as other:
-            response = self.handle_exception(other)
-        return self.finalize_response(drf_request, response, *args, **kwargs)
-
 
 @cache
-def _fast_answer_parts(view: type[SessionProofEndpoint]) -> tuple[Any, dict[str, str]]:
-    """The view's "ok" counter and DRF's response headers (``Allow``), looked up once per
-    process: both are the same for every answer."""
-    return view.counter.labels(result="ok"), view().default_response_headers
+def _fast_answer_parts(view: type[SeatEndpoint], result: str = "ok") -> tuple[Any, dict[str, str]]:
+    """The view's counter of ``result`` and DRF's response headers (``Allow``), looked
+    up once per process: both are the same for every answer."""
+    return view.counter.labels(result=result), view().default_response_headers
 
 
 def _errors(*codes: tuple[int, str]) -> dict[int, OpenApiResponse]:
@@ -102,8 +103,42 @@ class AcquireView(SeatEndpoint):
     license_prefetch: Prefetched | None = None
     person_prefetch: person_cache.Prefetched | None = None
 
+    # Set by the short path once its throttle has counted the request: a refusal then
+    # answered the DRF way must not count it again.
+    throttle_counted = False
+
     def ok_result(self, response: Response) -> str:
-        return {201: "granted", 202: "queued"}.get(response.status_code, "renewed")
+        return _ACQUIRE_RESULTS.get(response.status_code, "renewed")
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        """A plain acquire by license key is answered without DRF (``fast_path``): the
+        same throttle, validation and service, and the answer DRF would render."""
+        data = fast_path.plain_key_acquire(request)
+        if data is None:
+            return super().dispatch(request, *args, **kwargs)
+        try:
+            throttle = AcquireThrottle()
+            allowed = throttle.allow_request(fast_path.PlainRequest(request, data), self)
+            self.throttle_counted = True
+            if not allowed:
+                self.throttled(request, throttle.wait())
+            seat = services.session_acquire(
+                **fast_path.acquire_input(data),
+                ip_address=request.META.get("REMOTE_ADDR"),
+                license_prefetch=self.license_prefetch,
+            )
+        except Exception as exc:
+            return self.answer_exception(request, exc, *args, **kwargs)
+        code, body, extra = _answer(seat)
+        ok_count, headers = _fast_answer_parts(type(self), _ACQUIRE_RESULTS.get(code, "renewed"))
+        ok_count.inc()
+        response = fast_path.json_response(body, {**headers, **extra}, code)
+        add_never_cache_headers(response)
+        return response
+
+    def check_throttles(self, request: Request) -> None:
+        if not self.throttle_counted:
+            super().check_throttles(request)
 
     @extend_schema(
         tags=["seats"],
@@ -175,12 +210,27 @@ class AcquireView(SeatEndpoint):
                 verdict_prefetch=self.person_prefetch,
                 wait=data["wait"],
             )
-        if isinstance(seat, services.QueuedSeat):
-            return _queued(seat)
-        return _granted(seat)
+        return _response(seat)
 
 
-def _queued(seat: "services.QueuedSeat") -> Response:
+_ACQUIRE_RESULTS = {201: "granted", 202: "queued"}
+
+
+def _answer(
+    seat: "services.AcquiredSeat | services.QueuedSeat",
+) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """An acquire's (status, body, headers), on either path."""
+    if isinstance(seat, services.QueuedSeat):
+        return _queued(seat)
+    return _granted(seat)
+
+
+def _response(seat: "services.AcquiredSeat | services.QueuedSeat") -> Response:
+    code, body, headers = _answer(seat)
+    return Response(body, status=code, headers=headers)
+
+
+def _queued(seat: "services.QueuedSeat") -> tuple[int, dict[str, Any], dict[str, str]]:
     body = {
         "ticket": seat.ticket,
         "position": seat.position,
@@ -190,12 +240,10 @@ def _queued(seat: "services.QueuedSeat") -> Response:
         "seats_total": seat.license.seats_total,
         "license_id": str(seat.license.id),
     }
-    return Response(
-        body, status=status.HTTP_202_ACCEPTED, headers={"Retry-After": str(seat.retry_after)}
-    )
+    return status.HTTP_202_ACCEPTED, body, {"Retry-After": str(seat.retry_after)}
 
 
-def _granted(seat: "services.AcquiredSeat") -> Response:
+def _granted(seat: "services.AcquiredSeat") -> tuple[int, dict[str, Any], dict[str, str]]:
     lic = seat.license
     # AcquireOutputSerializer's fields, rendered as it renders them (see _SESSION_ID).
     body = {
@@ -213,7 +261,7 @@ def _granted(seat: "services.AcquiredSeat") -> Response:
         "overage": seat.overage,
         "grace": seat.grace,
     }
-    return Response(body, status=status.HTTP_201_CREATED if seat.created else status.HTTP_200_OK)
+    return status.HTTP_201_CREATED if seat.created else status.HTTP_200_OK, body, {}
 
 
 class HeartbeatView(SessionProofEndpoint):
@@ -390,7 +438,7 @@ class BorrowView(SeatEndpoint):
             data = s.BorrowInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             seat = services.session_borrow(**data.validated_data, ip_address=ip_address)
-            return _granted(seat)
+            return _response(seat)
         person = request_person(request)
         if person is None:
             raise InvalidPersonToken()
@@ -407,7 +455,7 @@ class BorrowView(SeatEndpoint):
             client_info=body["client_info"],
             ip_address=ip_address,
         )
-        return _granted(seat)
+        return _response(seat)
 
 
 class ReturnView(ReleaseView):

@@ -20,6 +20,7 @@ from typing import Any
 import redis
 from redis.cluster import RedisCluster
 
+from core.redis_direct import ThreadConnections
 from licenses.seatstore import lua
 from licenses.seatstore.base import (
     LiveSeat,
@@ -32,7 +33,6 @@ from licenses.seatstore.base import (
     Waiter,
     WrongSessionSecret,
 )
-from licenses.seatstore.direct import ThreadConnections
 
 _REBUILD = -2
 _WRONG_SECRET = -1
@@ -70,7 +70,7 @@ class RedisSeatStore:
         self._queue = client.register_script(lua.QUEUE)
         self._now = client.register_script(lua.NOW)
         # The client's own seat calls (acquire, heartbeat, release) skip redis-py's
-        # per-command machinery on a single Redis (``direct``).
+        # per-command machinery on a single Redis (``core.redis_direct``).
         if self._single:
             self._direct = ThreadConnections(client)
             self._script = self._direct.run

@@ -1,4 +1,5 @@
-"""Heartbeat and release answer plain requests without DRF (``licenses.api.fast_path``):
+"""Heartbeat, release and acquire by key answer plain requests without DRF
+(``licenses.api.fast_path``):
 the answer must be DRF's, byte for byte where time does not enter, for every outcome.
 
 A body sent as ``application/json; charset=utf-8`` takes DRF's path; the same body as
@@ -11,8 +12,10 @@ import uuid
 import pytest
 from django.test import Client
 
-from core.metrics import SEAT_HEARTBEAT, SEAT_RELEASE
+from core import ratelimit
+from core.metrics import SEAT_ACQUIRE, SEAT_HEARTBEAT, SEAT_RELEASE
 from licenses.api import fast_path
+from licenses.api.throttles import AcquireKeyThrottle
 from licenses.tests.helpers import acquire, proof
 
 PLAIN = "application/json"
@@ -123,3 +126,103 @@ def test_the_short_path_takes_only_plain_requests():
         request_for(b"[]"),
     ):
         assert fast_path.plain_session_proof(request) is None
+
+
+# --- acquire (by license key) ------------------------------------------------------
+
+# Django's never_cache stamps Expires with the second it answers.
+_ACQUIRE_VARYING = _VARYING | {"Expires"}
+
+
+def acquire_answer(response) -> tuple[int, object, dict[str, str]]:
+    assert "Expires" in response.headers
+    headers = {k: v for k, v in response.headers.items() if k not in _ACQUIRE_VARYING}
+    return response.status_code, response.json(), headers
+
+
+def same_shape(fast: tuple, slow: tuple) -> None:
+    assert fast[0] == slow[0]
+    assert fast[2] == slow[2]
+    assert fast[1].keys() == slow[1].keys()
+
+
+def test_an_acquire_grant_renewal_and_place_in_line_are_drfs_answers(store_kind, make_license):
+    _, key = make_license(seats=2, queue_enabled=True)
+    for result, first, again in (("granted", "a", "b"), ("renewed", "a", "b")):
+        before = counted(SEAT_ACQUIRE, result)
+        fast = post("acquire", {"license_key": key, "hardware_id": first})
+        slow = post("acquire", {"license_key": key, "hardware_id": again}, VIA_DRF)
+        same_shape(acquire_answer(fast), acquire_answer(slow))
+        assert fast.status_code == (201 if result == "granted" else 200)
+        assert "no-store" in fast["Cache-Control"]
+        assert counted(SEAT_ACQUIRE, result) == before + 2
+    before = counted(SEAT_ACQUIRE, "queued")
+    fast = post("acquire", {"license_key": key, "hardware_id": "c", "wait": True})
+    slow = post("acquire", {"license_key": key, "hardware_id": "d", "wait": True}, VIA_DRF)
+    # Retry-After grows with the place in line.
+    fast_retry, slow_retry = fast["Retry-After"], slow["Retry-After"]
+    del fast["Retry-After"], slow["Retry-After"]
+    same_shape(acquire_answer(fast), acquire_answer(slow))
+    assert fast.status_code == 202
+    assert int(fast_retry) == fast.json()["retry_after"] <= int(slow_retry)
+    assert (fast.json()["position"], slow.json()["position"]) == (1, 2)
+    assert counted(SEAT_ACQUIRE, "queued") == before + 2
+
+
+def test_every_acquire_refusal_is_drfs_answer_counted_once(store_kind, make_license):
+    _, key = make_license(seats=1)
+    assert post("acquire", {"license_key": key, "hardware_id": "holder"}).status_code == 201
+    for body in (
+        {"license_key": key, "hardware_id": "second"},
+        {"license_key": "lic_" + uuid.uuid4().hex, "hardware_id": "x"},
+        {"license_key": key},
+        {"license_key": key, "hardware_id": "x", "client_info": "not an object"},
+        {"license_key": key, "hardware_id": "x", "wait": "yes please"},
+        {"license_key": key, "hardware_id": "x", "project": "no-such-project"},
+    ):
+        fast = post("acquire", body)
+        code = fast.json()["error"]["code"]
+        before = counted(SEAT_ACQUIRE, code)
+        assert answer(post("acquire", body)) == answer(post("acquire", body, VIA_DRF))
+        assert answer(fast) == answer(post("acquire", body, VIA_DRF))
+        assert counted(SEAT_ACQUIRE, code) == before + 3
+        assert fast.status_code in (400, 401, 409)
+
+
+def test_a_throttled_short_acquire_is_drfs_429_and_counted_once(monkeypatch, make_license):
+    counts: list[int] = []
+    real = ratelimit.hit_many
+
+    def recording(windows, **kwargs):
+        got = real(windows, **kwargs)
+        counts.append(got[0][-1])
+        return got
+
+    monkeypatch.setattr(ratelimit, "hit_many", recording)
+    monkeypatch.setattr(AcquireKeyThrottle, "rate", "1/hour")
+    _, key = make_license(seats=5)
+    assert post("acquire", {"license_key": key, "hardware_id": "a"}).status_code == 201
+    fast = post("acquire", {"license_key": key, "hardware_id": "b"})
+    slow = post("acquire", {"license_key": key, "hardware_id": "c"}, VIA_DRF)
+    assert fast.status_code == slow.status_code == 429
+    assert fast.json() == slow.json()
+    assert fast.headers.keys() == slow.headers.keys()
+    # The key's window counted each of the three requests once.
+    assert counts == [1, 2, 3]
+
+
+def test_the_short_acquire_takes_only_plain_key_requests():
+    plain = json.dumps({"license_key": "lic_x", "hardware_id": "h"}).encode()
+    assert fast_path.plain_key_acquire(request_for(plain)) == {
+        "license_key": "lic_x",
+        "hardware_id": "h",
+    }
+    for request in (
+        request_for(plain, VIA_DRF),
+        request_for(plain, HTTP_AUTHORIZATION="Bearer abc"),
+        request_for(plain, HTTP_ACCEPT="text/html"),
+        request_for(b'{"hardware_id": "h"}'),
+        request_for(plain.replace(b"lic_x", b"lic_\\u0078")),
+        request_for(b"[]"),
+    ):
+        assert fast_path.plain_key_acquire(request) is None

@@ -1,4 +1,4 @@
-"""The Redis store's own connections per thread (``seatstore.direct``) recover like the
+"""The Redis store's own connections per thread (``core.redis_direct``) recover like the
 client's pool: from a script Redis forgot and from a connection Redis closed."""
 
 import uuid

@@ -1,7 +1,8 @@
-"""Seat scripts sent on a connection each thread owns, for the client's seat calls.
+"""Hot-path scripts sent on a connection each thread owns: the client's seat calls
+(``licenses.seatstore.redis_store``) and the rate limits' count (``core.ratelimit``).
 
-Why not ``Script.__call__`` through the client: redis-py 8 wraps every command in
-machinery a seat script does not need: a pool checkout and return under a lock,
+Why not ``Script.__call__`` or a pipeline through the client: redis-py 8 wraps every
+command in machinery a hot-path script does not need: a pool checkout and return under a lock,
 observability hooks that run even when no exporter is set, argument-deprecation
 wrappers. Measured in one process (bench/RESULTS.md, seventh session) that costs a
 script call 33-44 µs of client CPU against 9-12 µs when the same command is sent on
