@@ -412,6 +412,10 @@ SIMPLE_JWT = {
     "USER_ID_FIELD": "id",
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
+# A refresh token traded in this many seconds ago, presented again, gets the pair its
+# rotation issued instead of ending the sign-in: its answer was lost (a navigation, a
+# dropped connection). 0: any reuse ends the sign-in (docs/auth.md).
+REFRESH_REUSE_LEEWAY_SECONDS = env_int("REFRESH_REUSE_LEEWAY_SECONDS", 10, minimum=0)
 
 # Sign-in with other providers (docs/sign-in.md) ------------------------------
 # A provider is offered only when its client id and secret are set (secrets also

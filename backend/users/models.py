@@ -75,7 +75,8 @@ class RefreshTokenFamily(models.Model):
     ``current_jti``, can be traded for a new pair. A jti is no secret: a refresh
     token also needs the server's signature, and the token itself is stored nowhere.
     An older token coming back means it was copied, so the whole family is revoked
-    (users.services.token_refresh).
+    (users.services.token_refresh), unless it is the one just traded in and comes back
+    within the reuse leeway.
     """
 
     class RevokeReason(models.TextChoices):
@@ -98,6 +99,10 @@ class RefreshTokenFamily(models.Model):
     # list of signed-in devices): hostname, platform, client version.
     device_info = models.JSONField(default=dict, blank=True)
     current_jti = models.CharField(max_length=64)
+    # The jti that the last rotation traded in: presented again within
+    # REFRESH_REUSE_LEEWAY_SECONDS of that rotation it gets the current pair again (an
+    # answer lost on the way), not the family's end (users.services.token_refresh).
+    previous_jti = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     rotated_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(help_text="When the current refresh token expires.")

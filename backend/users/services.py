@@ -7,6 +7,7 @@ password, refresh token, reset token, API token — is logged or audited.
 
 import logging
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -151,9 +152,11 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
     presented one, and the family is live), so of two requests presenting the same
     token only one gets a pair. Any other well-signed token of the family is one that
     was rotated already: it was copied, and nobody can tell whether the thief or the
-    owner sent it, so the whole family is revoked (RFC 9700, section 4.14.2). A loser
-    of a race is such a reuse too. No transaction: the revocation must stay when the
-    answer is a 401.
+    owner sent it, so the whole family is revoked (RFC 9700, section 4.14.2). One
+    exception, the reuse leeway (``_rotation_again``): the token the last rotation
+    traded in, back within seconds, gets that rotation's pair again; the loser of a
+    race between two requests with one token is that case. No transaction: the
+    revocation must stay when the answer is a 401.
     """
     token = _refresh_token(refresh)
     user = User.objects.filter(pk=token.payload.get(jwt_settings.USER_ID_CLAIM)).first()
@@ -161,16 +164,50 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
         raise InvalidRefreshToken()
     successor = FamilyRefreshToken.for_family(user=user, family_id=token.family_id)
     family = RefreshTokenFamily.objects.filter(pk=token.family_id, user=user)
+    now = timezone.now()
     claimed = family.filter(current_jti=token.jti, revoked_at__isnull=True).update(
-        current_jti=successor.jti, rotated_at=timezone.now(), expires_at=successor.expires_at
+        previous_jti=token.jti,
+        current_jti=successor.jti,
+        rotated_at=now,
+        expires_at=successor.expires_at,
     )
-    if not claimed:
-        if _families_revoke(family, reason=RefreshTokenFamily.RevokeReason.REUSE):
-            logger.warning(
-                "refresh token reused: family %s of user %s revoked", token.family_id, user.pk
-            )
-        raise InvalidRefreshToken()
-    return {"access": str(successor.access_token), "refresh": str(successor)}
+    if claimed:
+        return {"access": str(successor.access_token), "refresh": str(successor)}
+    if again := _rotation_again(family, token, user, now):
+        return again
+    if _families_revoke(family, reason=RefreshTokenFamily.RevokeReason.REUSE):
+        logger.warning(
+            "refresh token reused: family %s of user %s revoked", token.family_id, user.pk
+        )
+    raise InvalidRefreshToken()
+
+
+def _rotation_again(
+    family: QuerySet[RefreshTokenFamily], token: FamilyRefreshToken, user: User, now: datetime
+) -> dict[str, str] | None:
+    """The family's current pair, for the token its last rotation traded in, presented
+    again within ``REFRESH_REUSE_LEEWAY_SECONDS``: the answer to that rotation was
+    lost (the browser left the page, the connection dropped), and its client still
+    holds the old token. The refresh token is the current one again (same jti and
+    expiry, so the next rotation retires every copy); the access token is new. Older
+    tokens, and this one after the leeway, are reuse as before."""
+    leeway = settings.REFRESH_REUSE_LEEWAY_SECONDS
+    if not leeway:
+        return None
+    current = (
+        family.filter(
+            previous_jti=token.jti,
+            revoked_at__isnull=True,
+            rotated_at__gte=now - timedelta(seconds=leeway),
+        )
+        .values_list("current_jti", "expires_at")
+        .first()
+    )
+    if current is None:
+        return None
+    again = FamilyRefreshToken.for_family(user=user, family_id=token.family_id)
+    again[jwt_settings.JTI_CLAIM], again["exp"] = current[0], int(current[1].timestamp())
+    return {"access": str(again.access_token), "refresh": str(again)}
 
 
 def token_revoke(*, refresh: str) -> None:

@@ -96,8 +96,8 @@ test("a person signs the CLI in from the browser and holds a seat in their name"
         .poll(
           async () => {
             // A load of the dashboard may trade its refresh token for a new one; leaving
-            // the page while that answer is on its way keeps the rotated-out token, and
-            // presenting it again ends the sign-in (reuse detection). Let it land first.
+            // the page while that answer is on its way keeps the rotated-out token, which
+            // the server forgives only within its reuse leeway (docs/auth.md). Let it land.
             await page.reload({ waitUntil: "networkidle" });
             return table.getByRole("row").filter({ hasText: person.name }).filter({ hasText: "Live" }).count();
           },

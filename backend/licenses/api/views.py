@@ -359,29 +359,40 @@ class QueueCancelView(SeatEndpoint):
         },
     )
     def post(self, request: Request) -> Response:
-        if bearer_token(request) is None:
-            data = s.QueueCancelInputSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            ticket = data.validated_data["ticket"]
-            cancelled = services.queue_cancel(
-                license_key=data.validated_data["license_key"], ticket=ticket
-            )
-            return Response({"ticket": ticket, "cancelled": cancelled})
-        # The body first, as acquire's throttle reads it first: a body that cannot be
-        # read is a 400 whoever sends it.
-        data = s.PersonQueueCancelInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        person = request_person(request)
-        if person is None:
-            raise InvalidPersonToken()
-        ticket = data.validated_data["ticket"]
-        cancelled = services.queue_cancel_as_person(
-            user_id=str(person[0]),
-            family_id=str(person[1]),
-            license_id=str(data.validated_data["license_id"]),
-            ticket=ticket,
+        body, person = _key_or_person_body(
+            request, s.QueueCancelInputSerializer, s.PersonQueueCancelInputSerializer
         )
+        ticket = body["ticket"]
+        if person is None:
+            cancelled = services.queue_cancel(license_key=body["license_key"], ticket=ticket)
+        else:
+            cancelled = services.queue_cancel_as_person(
+                user_id=str(person[0]),
+                family_id=str(person[1]),
+                license_id=str(body["license_id"]),
+                ticket=ticket,
+            )
         return Response({"ticket": ticket, "cancelled": cancelled})
+
+
+def _key_or_person_body(
+    request: Request,
+    by_key: type[serializers.Serializer],
+    by_person: type[serializers.Serializer],
+) -> tuple[dict[str, Any], tuple[str, Any] | None]:
+    """The validated body of a seat request that a license key or a person's bearer
+    token authenticates, and the person (None: the license key's body). The body is
+    read first, as acquire's throttle reads it first: a body that cannot be read is a
+    400 whoever sends it."""
+    person_sends = bearer_token(request) is not None
+    data = (by_person if person_sends else by_key)(data=request.data)
+    data.is_valid(raise_exception=True)
+    if not person_sends:
+        return data.validated_data, None
+    person = request_person(request)
+    if person is None:
+        raise InvalidPersonToken()
+    return data.validated_data, person
 
 
 class BorrowView(SeatEndpoint):
@@ -434,17 +445,11 @@ class BorrowView(SeatEndpoint):
     @no_store
     def post(self, request: Request) -> Response:
         ip_address = request.META.get("REMOTE_ADDR")
-        if bearer_token(request) is None:
-            data = s.BorrowInputSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            seat = services.session_borrow(**data.validated_data, ip_address=ip_address)
-            return _response(seat)
-        person = request_person(request)
+        body, person = _key_or_person_body(
+            request, s.BorrowInputSerializer, s.PersonBorrowInputSerializer
+        )
         if person is None:
-            raise InvalidPersonToken()
-        data = s.PersonBorrowInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        body = data.validated_data
+            return _response(services.session_borrow(**body, ip_address=ip_address))
         seat = services.session_borrow_as_person(
             user_id=person[0],
             family_id=str(person[1]),

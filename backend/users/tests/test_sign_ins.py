@@ -1,9 +1,13 @@
-"""Refresh-token families: rotation, reuse detection, and who stays signed in after a
+"""Refresh-token families: rotation, reuse detection and its leeway, and who stays signed in after a
 password change (docs/auth.md)."""
+
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.db.models import F
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_scopes import scopes_disabled
@@ -12,8 +16,9 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from tests.fixtures.concurrency import race
 from tests.fixtures.world import client_for
-from users.models import User
+from users.models import RefreshTokenFamily, User
 from users.tests.helpers import PASSWORD
+from users.tokens import FamilyRefreshToken
 
 pytestmark = pytest.mark.sqlite
 
@@ -49,9 +54,21 @@ def change_password(access: str):
 # Reuse detection ------------------------------------------------------------------
 
 
+def after_the_leeway() -> None:
+    """Every rotation so far happened longer ago than the reuse leeway."""
+    RefreshTokenFamily.objects.update(
+        rotated_at=F("rotated_at") - timedelta(seconds=settings.REFRESH_REUSE_LEEWAY_SECONDS + 1)
+    )
+
+
+def jti(raw: str) -> str:
+    return FamilyRefreshToken(raw).jti
+
+
 def test_reusing_a_rotated_refresh_token_ends_its_whole_family(dana):
     stolen = sign_in()["refresh"]
     successor = post("refresh", {"refresh": stolen}).json()["refresh"]
+    after_the_leeway()
     reused = post("refresh", {"refresh": stolen})
     assert reused.status_code == 401
     assert reused.json()["error"]["code"] == "invalid_refresh_token"
@@ -62,6 +79,7 @@ def test_reusing_a_rotated_refresh_token_ends_its_whole_family(dana):
 def test_reuse_ends_one_family_and_leaves_the_users_other_sign_ins_alone(dana):
     laptop, phone = sign_in(), sign_in()
     post("refresh", {"refresh": laptop["refresh"]})
+    after_the_leeway()
     assert refresh(laptop["refresh"]) == 401
     assert refresh(phone["refresh"]) == 200
 
@@ -74,17 +92,52 @@ def test_a_thief_who_rotates_first_is_signed_out_when_the_owner_comes_back(dana)
     assert refresh(thief) == 401
 
 
-def test_racing_refreshes_of_one_token_grant_one_pair_and_end_the_family(transactional_db):
+def test_a_rotation_whose_answer_was_lost_is_answered_again_within_the_leeway(dana):
+    first = sign_in()["refresh"]
+    lost = post("refresh", {"refresh": first}).json()
+    again = post("refresh", {"refresh": first})
+    assert again.status_code == 200
+    # The same refresh token (jti and expiry) as the lost answer; a new access token.
+    assert jti(again.json()["refresh"]) == jti(lost["refresh"])
+    assert (
+        FamilyRefreshToken(again.json()["refresh"]).expires_at
+        == FamilyRefreshToken(lost["refresh"]).expires_at
+    )
+    assert bearer(again.json()["access"]).get(f"{AUTH}/me").status_code == 200
+    # Either copy rotates once; then the token two rotations back is reuse at once.
+    assert refresh(again.json()["refresh"]) == 200
+    assert refresh(first) == 401
+    assert refresh(lost["refresh"]) == 401
+
+
+def test_the_leeway_forgives_only_the_token_the_last_rotation_traded_in(dana):
+    first = sign_in()["refresh"]
+    second = post("refresh", {"refresh": first}).json()["refresh"]
+    third = post("refresh", {"refresh": second}).json()["refresh"]
+    assert refresh(first) == 401
+    assert refresh(third) == 401
+
+
+def test_no_leeway_makes_any_reuse_end_the_family(dana, settings):
+    settings.REFRESH_REUSE_LEEWAY_SECONDS = 0
+    first = sign_in()["refresh"]
+    second = post("refresh", {"refresh": first}).json()["refresh"]
+    assert refresh(first) == 401
+    assert refresh(second) == 401
+
+
+def test_racing_refreshes_of_one_token_rotate_once_and_all_get_its_pair(transactional_db):
     User.objects.create_user("racer@example.com", PASSWORD)
     for _ in range(3):
         token = sign_in("racer@example.com")["refresh"]
         answers = race(lambda i, token=token: post("refresh", {"refresh": token}), 4)
-        codes = sorted(answer.status_code for answer in answers)
-        assert codes == [200, 401, 401, 401]
-        # The losers presented a token that had just been rotated: that is reuse, and
-        # the one pair that was granted dies with its family.
-        winner = next(answer for answer in answers if answer.status_code == 200)
-        assert refresh(winner.json()["refresh"]) == 401
+        assert [answer.status_code for answer in answers] == [200] * 4
+        # One rotation: the losers get the winner's refresh token, within the leeway.
+        assert len({jti(answer.json()["refresh"]) for answer in answers}) == 1
+        assert refresh(answers[0].json()["refresh"]) == 200
+        assert refresh(answers[1].json()["refresh"]) == 200  # the leeway again
+        assert refresh(token) == 401  # two rotations back: reuse
+        assert refresh(answers[2].json()["refresh"]) == 401
 
 
 def test_logout_with_any_token_of_a_family_ends_the_family(dana):
