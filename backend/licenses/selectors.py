@@ -191,9 +191,9 @@ def session_list(
     project_id: Any = None,
     hardware_id: str | None = None,
 ) -> QuerySet[LicenseSession]:
-    """Sessions of the organization in scope, newest first, with their person and
-    license (names, not ids, in the dashboard)."""
-    sessions = LicenseSession.objects.select_related("user", "license").order_by(
+    """Sessions of the organization in scope, newest first, with their person, license
+    and group (names, not ids, in the dashboard)."""
+    sessions = LicenseSession.objects.select_related("user", "license", "group").order_by(
         "-started_at", "id"
     )
     if license_id:

@@ -274,11 +274,18 @@ class PersonSerializer(serializers.Serializer):
 
 class SessionSerializer(serializers.ModelSerializer):
     """A session in words: the person holding it (null for a license-key machine), the
-    license's name, and the machine as its client described itself (``client_info``:
-    hostname, platform, version)."""
+    license's name, the group of people it counted against, and the machine as its
+    client described itself (``client_info``: hostname, platform, version)."""
 
     person = PersonSerializer(source="user", allow_null=True, read_only=True)
     license_name = serializers.CharField(source="license.name", read_only=True)
+    group_name = serializers.CharField(
+        source="group.name",
+        allow_null=True,
+        read_only=True,
+        help_text="The group of people whose seat rule the seat counted against; null: "
+        "the seat counted against its project.",
+    )
 
     class Meta:
         model = LicenseSession
@@ -287,6 +294,8 @@ class SessionSerializer(serializers.ModelSerializer):
             "license",
             "license_name",
             "project",
+            "group",
+            "group_name",
             "user",
             "person",
             "hardware_id",

@@ -164,6 +164,25 @@ def test_a_persons_seat_counts_against_their_group_and_the_row_keeps_the_project
     assert session_of(other).group_id is None and session_of(other).project_id == apollo.id
 
 
+def test_the_admins_session_list_names_the_group_a_seat_counted_against(
+    org_a, alice, bob, carol, license_a
+):
+    design = group_of(org_a, "design", bob)
+    license_, _ = license_a(seats=5, project_seats=[{"group": design.id, "cap": 2}])
+    assert person_acquire(bob, license_, "bob-1").status_code == 201
+    assert person_acquire(carol, license_, "carol-1").status_code == 201
+    listed = client_for(alice).get(f"/api/v1/orgs/{org_a.slug}/sessions").json()["results"]
+    groups = {row["person"]["email"]: (row["group"], row["group_name"]) for row in listed}
+    assert groups == {bob.email: (str(design.id), "Design"), carol.email: (None, None)}
+    # One query for the page, whatever the groups: the group comes with each row.
+    with CaptureQueriesContext(connection) as page:
+        client_for(alice).get(f"/api/v1/orgs/{org_a.slug}/sessions")
+    assert person_acquire(bob, license_, "bob-2").status_code == 201
+    with CaptureQueriesContext(connection) as bigger:
+        client_for(alice).get(f"/api/v1/orgs/{org_a.slug}/sessions")
+    assert len(bigger) == len(page)
+
+
 def test_the_first_group_rule_holding_the_person_wins(store_kind, org_a, bob, license_a):
     everyone, small = group_of(org_a, "everyone", bob), group_of(org_a, "small", bob)
     license_, _ = license_a(

@@ -72,6 +72,8 @@ export function makeSession(extra: Partial<Session> = {}): Session {
     license: "",
     license_name: "License",
     project: null,
+    group: null,
+    group_name: null,
     user: null,
     person: null,
     hardware_id: `host-${n}`,

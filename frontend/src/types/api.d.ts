@@ -2871,8 +2871,8 @@ export interface components {
         };
         /**
          * @description A session in words: the person holding it (null for a license-key machine), the
-         *     license's name, and the machine as its client described itself (``client_info``:
-         *     hostname, platform, version).
+         *     license's name, the group of people it counted against, and the machine as its
+         *     client described itself (``client_info``: hostname, platform, version).
          */
         Session: {
             /**
@@ -2886,6 +2886,10 @@ export interface components {
             readonly ended_at: string | null;
             /** Format: date-time */
             readonly expires_at: string;
+            /** Format: uuid */
+            readonly group: string | null;
+            /** @description The group of people whose seat rule the seat counted against; null: the seat counted against its project. */
+            readonly group_name: string | null;
             readonly hardware_id: string;
             readonly heartbeat_count: number;
             /** Format: uuid */

@@ -44,6 +44,7 @@ describe("organization sessions", () => {
     expect(row).toHaveTextContent("dana-laptop");
     expect(row).toHaveTextContent("macOS-15 · client 1.4.0");
     expect(within(row).getByRole("link", { name: "Studio floating" })).toBeInTheDocument();
+    expect(row).not.toHaveTextContent("Seat of group");
     expect(within(row).getByRole("link", { name: /Dana Dev/ })).toHaveAttribute("href", `/orgs/acme/people/${dana.user_id}`);
     await user.selectOptions(screen.getByLabelText("Person"), "Dana Dev");
     await user.selectOptions(screen.getByLabelText("License"), "Studio floating");
@@ -52,6 +53,14 @@ describe("organization sessions", () => {
       expect([query.get("user"), query.get("license")]).toEqual([dana.user_id, studio.id]);
     });
   });
+  it("names the group of people a seat counted against", async () => {
+    const held = makeSession({ license: studio.id, license_name: "Studio floating", group: "g1", group_name: "Design" });
+    mockApi.on("GET", "/api/v1/orgs/{org}/sessions", page([held]));
+    renderApp("/orgs/acme/sessions");
+    const table = await screen.findByRole("table", { name: "Sessions" });
+    expect(within(table).getAllByRole("row")[1]).toHaveTextContent("Studio floatingSeat of group Design");
+  });
+
   it("loads older sessions by following the cursor", async () => {
     cursorPages();
     const { user } = renderApp("/orgs/acme/sessions");

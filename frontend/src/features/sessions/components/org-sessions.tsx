@@ -70,9 +70,14 @@ function sessionColumns(org: string, canRevoke: boolean) {
     col.accessor("license_name", {
       header: "License",
       cell: (c) => (
-        <Link className="text-brand-700 hover:underline" to={`/orgs/${org}/licenses/${c.row.original.license}`}>
-          {c.getValue()}
-        </Link>
+        <span>
+          <Link className="text-brand-700 hover:underline" to={`/orgs/${org}/licenses/${c.row.original.license}`}>
+            {c.getValue()}
+          </Link>
+          {c.row.original.group_name && (
+            <span className="block text-xs text-slate-500">Seat of group {c.row.original.group_name}</span>
+          )}
+        </span>
       ),
     }),
     col.accessor((s) => statusLabel(s.status), {
