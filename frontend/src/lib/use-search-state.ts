@@ -1,4 +1,4 @@
-import { useCallback } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useSearchParams } from "react-router";
 
 /**
@@ -28,4 +28,18 @@ export function useSearchState<K extends string>(keys: readonly K[]) {
     [setParams],
   );
   return { values, page, set };
+}
+
+/**
+ * A search box's text, written to the URL's ``search`` a moment after the last
+ * keystroke: search as you type, without a request per keystroke.
+ */
+export function useDebouncedSearch(applied: string, set: (changes: { search: string }) => void, delayMs = 300) {
+  const [text, setText] = useState(applied);
+  useEffect(() => {
+    if (text === applied) return;
+    const timer = setTimeout(() => set({ search: text }), delayMs);
+    return () => clearTimeout(timer);
+  }, [text, applied, set, delayMs]);
+  return [text, setText] as const;
 }

@@ -102,8 +102,14 @@ describe("projects", () => {
     mockApi.on("GET", "/api/v1/orgs/{org}/projects", page([created]));
     await user.clear(within(dialog).getByLabelText("Slug"));
     await user.type(within(dialog).getByLabelText("Slug"), "apollo-2");
+    await user.type(within(dialog).getByLabelText("Description"), "Moon shot");
     await user.click(within(dialog).getByRole("button", { name: "Create project" }));
     expect(await screen.findByRole("cell", { name: "apollo-2" })).toBeInTheDocument();
+    const bodies = mockApi.calls("POST", "/api/v1/orgs/{org}/projects").map((c) => c.body);
+    expect(bodies).toEqual([
+      { name: "Apollo", slug: "apollo", description: "" },
+      { name: "Apollo", slug: "apollo-2", description: "Moon shot" },
+    ]);
   });
 });
 

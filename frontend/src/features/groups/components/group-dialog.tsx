@@ -1,51 +1,12 @@
 import { useState } from "react";
 
+import { SlugNameForm } from "@/components/domain/slug-name-form";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
-import { fieldErrors, Form, TextField } from "@/components/ui/form";
+import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { useCreateGroup } from "@/features/groups/api/create-group";
 import type { Group } from "@/features/groups/api/get-groups";
 import { useUpdateGroup } from "@/features/groups/api/update-group";
 import { toast } from "@/lib/toast";
-
-function GroupForm({
-  onSubmit,
-  error,
-  pending,
-  group,
-  onCancel,
-  submitLabel,
-}: {
-  onSubmit: (body: { name: string; slug?: string }) => void;
-  error: unknown;
-  pending: boolean;
-  group?: Group;
-  onCancel: () => void;
-  submitLabel: string;
-}) {
-  const errors = fieldErrors(error);
-  return (
-    <Form label={submitLabel} error={error} onSubmit={(v) => onSubmit({ name: v.name ?? "", ...(v.slug ? { slug: v.slug } : {}) })}>
-      <TextField label="Name" name="name" required defaultValue={group?.name} error={errors.name} autoComplete="off" />
-      <TextField
-        label="Slug"
-        name="slug"
-        defaultValue={group?.slug}
-        error={errors.slug}
-        hint="Letters, digits, - and _. Made from the name if empty."
-        autoComplete="off"
-      />
-      <DialogFooter>
-        <Button variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" pending={pending}>
-          {submitLabel}
-        </Button>
-      </DialogFooter>
-    </Form>
-  );
-}
 
 export function CreateGroupDialog({ org }: { org: string }) {
   const [open, setOpen] = useState(false);
@@ -60,7 +21,7 @@ export function CreateGroupDialog({ org }: { org: string }) {
         <Button>New group</Button>
       </DialogTrigger>
       <DialogContent title="New group" description="A team or a site: a license can reserve seats for its people or cap them.">
-        <GroupForm
+        <SlugNameForm
           submitLabel="Create group"
           error={create.error}
           pending={create.isPending}
@@ -94,8 +55,8 @@ export function EditGroupDialog({ org, group }: { org: string; group: Group }) {
         </Button>
       </DialogTrigger>
       <DialogContent title="Edit group" description={group.name}>
-        <GroupForm
-          group={group}
+        <SlugNameForm
+          initial={group}
           submitLabel="Save"
           error={update.error}
           pending={update.isPending}

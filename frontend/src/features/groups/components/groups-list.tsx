@@ -1,18 +1,14 @@
-import { useEffect, useMemo, useState } from "react";
+import { useMemo } from "react";
 
-import { Card } from "@/components/ui/card";
+import { SearchedList, useListSearch } from "@/components/domain/searched-list";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
-import { columnHelper, DataTable, timeKey } from "@/components/ui/data-table";
-import { FilterInput } from "@/components/ui/form";
-import { Pagination, PAGE_SIZE } from "@/components/ui/pagination";
-import { EmptyState, QueryState } from "@/components/ui/states";
+import { columnHelper, timeKey } from "@/components/ui/data-table";
 import { useDeleteGroup } from "@/features/groups/api/delete-group";
 import { useGroups, type Group } from "@/features/groups/api/get-groups";
 import { EditGroupDialog } from "@/features/groups/components/group-dialog";
 import { GroupMembersDialog } from "@/features/groups/components/group-members-dialog";
 import { formatDate } from "@/lib/format";
 import { toast } from "@/lib/toast";
-import { useSearchState } from "@/lib/use-search-state";
 
 const col = columnHelper<Group>();
 
@@ -51,45 +47,21 @@ function groupColumns(org: string, canManage: boolean, remove: (g: Group) => Pro
 
 /** Groups of people with search (in the URL) and pagination. */
 export function GroupsList({ org, canManage }: { org: string; canManage: boolean }) {
-  const { values, page, set } = useSearchState(["search"] as const);
-  const [search, setSearch] = useState(values.search);
-  useEffect(() => {
-    if (search === values.search) return;
-    const timer = setTimeout(() => set({ search }), 300);
-    return () => clearTimeout(timer);
-  }, [search, values.search, set]);
-
-  const groups = useGroups(org, { page, page_size: PAGE_SIZE, ...(values.search && { search: values.search }) });
+  const search = useListSearch();
+  const groups = useGroups(org, search.query);
   const removeGroup = useDeleteGroup(org).mutateAsync;
   const columns = useMemo(
     () => groupColumns(org, canManage, (g) => removeGroup(g.id).then(() => toast.success("Group deleted", g.name))),
     [org, canManage, removeGroup],
   );
-
   return (
-    <Card>
-      <div className="border-b border-slate-200 p-4" role="search" aria-label="Filter groups">
-        <div className="sm:max-w-sm">
-          <FilterInput label="Search" type="search" placeholder="Name or slug" value={search} onChange={(e) => setSearch(e.target.value)} />
-        </div>
-      </div>
-      <QueryState
-        query={groups}
-        loadingLabel="Loading groups"
-        isEmpty={(d) => d.results.length === 0}
-        empty={
-          <EmptyState title={values.search ? "No group matches" : "No groups yet"}>
-            {!values.search && "Groups of people let a license reserve seats for a team, or cap it."}
-          </EmptyState>
-        }
-      >
-        {(data) => (
-          <>
-            <DataTable label="Groups" data={data.results} columns={columns} getRowId={(g) => g.id} />
-            <Pagination page={page} count={data.count} onPage={(n) => set({ page: n })} />
-          </>
-        )}
-      </QueryState>
-    </Card>
+    <SearchedList
+      search={search}
+      query={groups}
+      columns={columns}
+      label="Groups"
+      noun="group"
+      hint="Groups of people let a license reserve seats for a team, or cap it."
+    />
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useMemo } from "react";
 
 import { Card } from "@/components/ui/card";
 import { FilterInput, FilterSelect } from "@/components/ui/form";
@@ -9,7 +9,7 @@ import { licenseColumns } from "@/components/domain/license-columns";
 import { useLicenses, type License, type LicenseQuery } from "@/features/licenses/api/get-licenses";
 import { useProjectChoices } from "@/features/licenses/api/get-project-choices";
 import { formatDate, formatDateTime, formatRelative } from "@/lib/format";
-import { useSearchState } from "@/lib/use-search-state";
+import { useDebouncedSearch, useSearchState } from "@/lib/use-search-state";
 
 const EXPIRING = { "": "Any time", "7": "Within 7 days", "30": "Within 30 days", "90": "Within 90 days" } as const;
 
@@ -45,15 +45,8 @@ function licenseListColumns(org: string) {
 /** Licenses with search, filters (in the URL) and pagination; headers sort the page shown. */
 export function LicensesList({ org }: { org: string }) {
   const { values, page, set } = useSearchState(["search", "status", "project", "expiring"] as const);
-  const [search, setSearch] = useState(values.search);
+  const [search, setSearch] = useDebouncedSearch(values.search, set);
   const projects = useProjectChoices(org);
-
-  // Search as you type, without a request per keystroke.
-  useEffect(() => {
-    if (search === values.search) return;
-    const timer = setTimeout(() => set({ search }), 300);
-    return () => clearTimeout(timer);
-  }, [search, values.search, set]);
 
   const query: LicenseQuery = {
     page,

@@ -1,54 +1,21 @@
 import { useState } from "react";
 
+import { SlugNameForm } from "@/components/domain/slug-name-form";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
-import { fieldErrors, Form, TextareaField, TextField } from "@/components/ui/form";
+import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { fieldErrors, TextareaField } from "@/components/ui/form";
 import { useCreateProject } from "@/features/projects/api/create-project";
 import type { Project } from "@/features/projects/api/get-projects";
 import { useUpdateProject } from "@/features/projects/api/update-project";
 import { toast } from "@/lib/toast";
 
-function ProjectForm({
-  onSubmit,
-  error,
-  pending,
-  project,
-  onCancel,
-  submitLabel,
-}: {
-  onSubmit: (body: { name: string; slug?: string; description: string }) => void;
-  error: unknown;
-  pending: boolean;
-  project?: Project;
-  onCancel: () => void;
-  submitLabel: string;
-}) {
-  const errors = fieldErrors(error);
+type ProjectBody = { description: string };
+
+function ProjectForm({ project, ...props }: Omit<Parameters<typeof SlugNameForm<ProjectBody>>[0], "initial" | "extra"> & { project?: Project }) {
   return (
-    <Form
-      label={submitLabel}
-      error={error}
-      onSubmit={(v) => onSubmit({ name: v.name ?? "", description: v.description ?? "", ...(v.slug ? { slug: v.slug } : {}) })}
-    >
-      <TextField label="Name" name="name" required defaultValue={project?.name} error={errors.name} autoComplete="off" />
-      <TextField
-        label="Slug"
-        name="slug"
-        defaultValue={project?.slug}
-        error={errors.slug}
-        hint="Letters, digits, - and _. Made from the name if empty."
-        autoComplete="off"
-      />
-      <TextareaField label="Description" name="description" defaultValue={project?.description} error={errors.description} />
-      <DialogFooter>
-        <Button variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" pending={pending}>
-          {submitLabel}
-        </Button>
-      </DialogFooter>
-    </Form>
+    <SlugNameForm<ProjectBody> {...props} initial={project} extra={(v) => ({ description: v.description ?? "" })}>
+      <TextareaField label="Description" name="description" defaultValue={project?.description} error={fieldErrors(props.error).description} />
+    </SlugNameForm>
   );
 }
 
