@@ -16,8 +16,9 @@ and invalid; ``test_seat_fast_path.py`` compares whole HTTP answers).
   DRF's request wrapper, content negotiation and renderer are about a third of a
   heartbeat's CPU (bench/RESULTS.md, sixth session). Anything else, and every error,
   goes through DRF, so every refusal is DRF's.
-- ``plain_key_acquire``: the same for an acquire by license key. Its throttle runs on
-  ``PlainRequest`` and its grant (or place in line) is answered directly; DRF's share
+- ``plain_acquire``: the same for an acquire, by license key or by a person. Its
+  throttle runs on ``PlainRequest`` and its grant (or place in line) is answered
+  directly; DRF's share
   of an acquire was an eighth of its CPU, most of the gap to the acquire's budget
   (bench/RESULTS.md, ninth session). A refusal, the throttle's 429 included, is
   DRF's answer, and the request is counted by the throttle once.
@@ -179,14 +180,11 @@ def _plain_json_object(request: HttpRequest) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def plain_key_acquire(request: HttpRequest) -> dict[str, Any] | None:
-    """The body of a plain acquire by license key (no ``Authorization`` header: a
-    person's acquire and anything unusual go through DRF); None: let DRF answer. The
-    body is not validated yet: ``acquire_input`` does that, as on DRF's path."""
-    if "HTTP_AUTHORIZATION" in request.META:
-        return None
-    data = _plain_json_object(request)
-    return data if data is not None and "license_key" in data else None
+def plain_acquire(request: HttpRequest) -> dict[str, Any] | None:
+    """The body of a plain acquire, by license key or by a person's bearer token; None:
+    let DRF answer. The body is not validated yet: the view's ``_seat`` does that, on
+    either path."""
+    return _plain_json_object(request)
 
 
 class PlainRequest:

@@ -111,22 +111,19 @@ class AcquireView(SeatEndpoint):
         return _ACQUIRE_RESULTS.get(response.status_code, "renewed")
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        """A plain acquire by license key is answered without DRF (``fast_path``): the
-        same throttle, validation and service, and the answer DRF would render."""
-        data = fast_path.plain_key_acquire(request)
+        """A plain acquire (by license key or by a person) is answered without DRF
+        (``fast_path``): the same throttle and ``_seat``, and the answer DRF renders."""
+        data = fast_path.plain_acquire(request)
         if data is None:
             return super().dispatch(request, *args, **kwargs)
         try:
+            plain = fast_path.PlainRequest(request, data)
             throttle = AcquireThrottle()
-            allowed = throttle.allow_request(fast_path.PlainRequest(request, data), self)
+            allowed = throttle.allow_request(plain, self)
             self.throttle_counted = True
             if not allowed:
                 self.throttled(request, throttle.wait())
-            seat = services.session_acquire(
-                **fast_path.acquire_input(data),
-                ip_address=request.META.get("REMOTE_ADDR"),
-                license_prefetch=self.license_prefetch,
-            )
+            seat = self._seat(plain)
         except Exception as exc:
             return self.answer_exception(request, exc, *args, **kwargs)
         code, body, extra = _answer(seat)
@@ -187,30 +184,33 @@ class AcquireView(SeatEndpoint):
     )
     @no_store
     def post(self, request: Request) -> Response:
-        person_token = bearer_token(request)
-        if person_token is None:
-            seat = services.session_acquire(
+        return _response(self._seat(request))
+
+    def _seat(
+        self, request: Request | fast_path.PlainRequest
+    ) -> "services.AcquiredSeat | services.QueuedSeat":
+        """The acquire itself, on either path: a license key's, or a person's."""
+        if bearer_token(request) is None:
+            return services.session_acquire(
                 **fast_path.acquire_input(request.data),
                 ip_address=request.META.get("REMOTE_ADDR"),
                 license_prefetch=self.license_prefetch,
             )
-        else:
-            person = request_person(request)
-            if person is None:
-                raise InvalidPersonToken()
-            data = fast_path.person_acquire_input(request.data)
-            seat = services.session_acquire_as_person(
-                user_id=person[0],
-                family_id=str(person[1]),
-                license_id=str(data["license_id"]) if data["license_id"] else None,
-                hardware_id=data["hardware_id"],
-                client_instance=data["client_instance"],
-                client_info=data["client_info"],
-                ip_address=request.META.get("REMOTE_ADDR"),
-                verdict_prefetch=self.person_prefetch,
-                wait=data["wait"],
-            )
-        return _response(seat)
+        person = request_person(request)
+        if person is None:
+            raise InvalidPersonToken()
+        data = fast_path.person_acquire_input(request.data)
+        return services.session_acquire_as_person(
+            user_id=person[0],
+            family_id=str(person[1]),
+            license_id=str(data["license_id"]) if data["license_id"] else None,
+            hardware_id=data["hardware_id"],
+            client_instance=data["client_instance"],
+            client_info=data["client_info"],
+            ip_address=request.META.get("REMOTE_ADDR"),
+            verdict_prefetch=self.person_prefetch,
+            wait=data["wait"],
+        )
 
 
 _ACQUIRE_RESULTS = {201: "granted", 202: "queued"}

@@ -17,6 +17,7 @@ from core.metrics import SEAT_ACQUIRE, SEAT_HEARTBEAT, SEAT_RELEASE
 from licenses.api import fast_path
 from licenses.api.throttles import AcquireKeyThrottle
 from licenses.tests.helpers import acquire, proof
+from users.services import token_pair_issue
 
 PLAIN = "application/json"
 VIA_DRF = "application/json; charset=utf-8"
@@ -211,18 +212,44 @@ def test_a_throttled_short_acquire_is_drfs_429_and_counted_once(monkeypatch, mak
     assert counts == [1, 2, 3]
 
 
-def test_the_short_acquire_takes_only_plain_key_requests():
+def test_a_persons_acquire_and_its_refusals_are_drfs_answers(store_kind, org_a, bob, license_a):
+    lic, _ = license_a(seats=2)
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token_pair_issue(user=bob)['access']}"}
+
+    def body(machine: str) -> dict:
+        return {"license_id": str(lic.id), "hardware_id": machine}
+
+    before = counted(SEAT_ACQUIRE, "granted")
+    fast = post("acquire", body("bob-laptop"), **bearer)
+    slow = post("acquire", body("bob-desktop"), VIA_DRF, **bearer)
+    assert fast.status_code == slow.status_code == 201
+    same_shape(acquire_answer(fast), acquire_answer(slow))
+    assert counted(SEAT_ACQUIRE, "granted") == before + 2
+    for refused, headers in (
+        (body("bob-tablet"), bearer),  # both seats are taken
+        (body("bob-laptop"), {"HTTP_AUTHORIZATION": "Bearer not-a-token"}),
+        ({"license_id": "not-a-uuid", "hardware_id": "x"}, bearer),
+        ({"hardware_id": "x"}, bearer),  # no license named and none assigned
+    ):
+        answers = [
+            post("acquire", refused, **headers),
+            post("acquire", refused, VIA_DRF, **headers),
+        ]
+        assert answer(answers[0]) == answer(answers[1])
+        assert answers[0].status_code in (400, 401, 409, 422)
+
+
+def test_the_short_acquire_takes_only_plain_requests():
     plain = json.dumps({"license_key": "lic_x", "hardware_id": "h"}).encode()
-    assert fast_path.plain_key_acquire(request_for(plain)) == {
+    assert fast_path.plain_acquire(request_for(plain)) == {
         "license_key": "lic_x",
         "hardware_id": "h",
     }
+    assert fast_path.plain_acquire(request_for(plain, HTTP_AUTHORIZATION="Bearer a")) is not None
     for request in (
         request_for(plain, VIA_DRF),
-        request_for(plain, HTTP_AUTHORIZATION="Bearer abc"),
         request_for(plain, HTTP_ACCEPT="text/html"),
-        request_for(b'{"hardware_id": "h"}'),
         request_for(plain.replace(b"lic_x", b"lic_\\u0078")),
         request_for(b"[]"),
     ):
-        assert fast_path.plain_key_acquire(request) is None
+        assert fast_path.plain_acquire(request) is None
