@@ -1,6 +1,6 @@
-"""Heartbeat, release and acquire by key answer plain requests without DRF
-(``licenses.api.fast_path``):
-the answer must be DRF's, byte for byte where time does not enter, for every outcome.
+"""Heartbeat, release and acquire answer plain requests without DRF
+(``licenses.api.fast_path``): the answer must be DRF's, byte for byte where time does
+not enter, for every outcome.
 
 A body sent as ``application/json; charset=utf-8`` takes DRF's path; the same body as
 plain ``application/json`` takes the short one. Both go through the whole Django stack.
