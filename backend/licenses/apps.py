@@ -38,33 +38,22 @@ class LicensesConfig(AppConfig):
             dispatch_uid="license_cache_deleted",
         )
 
-        # A project's seat rules on licenses follow its slug and go with it.
-        post_save.connect(
-            lambda instance, created, **_: (
-                None if created else receivers.project_changed(project=instance, deleted=False)
-            ),
-            sender=Project,
-            weak=False,
-            dispatch_uid="licenses_project_saved",
-        )
-        post_delete.connect(
-            lambda instance, **_: receivers.project_changed(project=instance, deleted=True),
-            sender=Project,
-            weak=False,
-            dispatch_uid="licenses_project_deleted",
-        )
-        # So do a group of people's.
-        post_save.connect(
-            lambda instance, created, **_: (
-                None if created else receivers.group_changed(group=instance, deleted=False)
-            ),
-            sender=PersonGroup,
-            weak=False,
-            dispatch_uid="licenses_group_saved",
-        )
-        post_delete.connect(
-            lambda instance, **_: receivers.group_changed(group=instance, deleted=True),
-            sender=PersonGroup,
-            weak=False,
-            dispatch_uid="licenses_group_deleted",
-        )
+        # A project's seat rules on licenses follow its slug and go with it; so do a
+        # group of people's.
+        for kind, sender in (("project", Project), ("group", PersonGroup)):
+            post_save.connect(
+                lambda instance, created, kind=kind, **_: (
+                    None if created else receivers.seat_rules_follow(kind, instance, deleted=False)
+                ),
+                sender=sender,
+                weak=False,
+                dispatch_uid=f"licenses_{kind}_saved",
+            )
+            post_delete.connect(
+                lambda instance, kind=kind, **_: receivers.seat_rules_follow(
+                    kind, instance, deleted=True
+                ),
+                sender=sender,
+                weak=False,
+                dispatch_uid=f"licenses_{kind}_deleted",
+            )

@@ -57,21 +57,12 @@ def member_removed(*, org: Any, user: Any, **_: Any) -> None:
     transaction.on_commit(end_sessions)
 
 
-def project_changed(*, project: Any, deleted: bool) -> None:
-    """A project's rules on licenses (``License.project_seats``) follow it: a renamed
-    project keeps them under its new slug (acquire names projects by slug), a deleted
-    one's reservation and cap go, so its reserved seats return to everyone."""
-    _rules_follow("project", project, deleted)
-
-
-def group_changed(*, group: Any, deleted: bool) -> None:
-    """A group of people's rules on licenses follow it like a project's."""
-    _rules_follow("group", group, deleted)
-
-
-def _rules_follow(kind: str, target: Any, deleted: bool) -> None:
-    """Each license changed is saved, so acquire's cache learns it at once. An
-    organization has few licenses: they are read whole."""
+def seat_rules_follow(kind: str, target: Any, deleted: bool) -> None:
+    """The rules on licenses (``License.project_seats``) of a project or a group of
+    people (``kind``) follow it: a renamed one keeps them under its new slug (acquire
+    names projects by slug), a deleted one's reservation and cap go, so its reserved
+    seats return to everyone. Each license changed is saved, so acquire's cache
+    learns it at once. An organization has few licenses: they are read whole."""
     target_id = str(target.pk)
     with scope(org=target.org_id):
         for license_ in License.objects.all():
