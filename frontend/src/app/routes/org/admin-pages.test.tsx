@@ -90,12 +90,18 @@ describe("projects", () => {
     const { user } = renderApp("/orgs/acme/projects");
     expect(await screen.findByText("No projects yet")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "New project" }));
-    const dialog = await screen.findByRole("dialog", { name: "New project" });
+    let dialog = await screen.findByRole("dialog", { name: "New project" });
     mockApi.on("POST", "/api/v1/orgs/{org}/projects", apiError(409, "conflict", "A project with this slug exists.", { slug: ["Taken."] }));
     await user.type(within(dialog).getByLabelText("Name"), "Apollo");
     await user.type(within(dialog).getByLabelText("Slug"), "apollo");
     await user.click(within(dialog).getByRole("button", { name: "Create project" }));
     expect(await within(dialog).findByText("Taken.")).toBeInTheDocument();
+    // Closed and opened again, the dialog has forgotten the refusal.
+    await user.click(within(dialog).getByRole("button", { name: "Cancel" }));
+    await user.click(screen.getByRole("button", { name: "New project" }));
+    dialog = await screen.findByRole("dialog", { name: "New project" });
+    expect(within(dialog).queryByText("Taken.")).not.toBeInTheDocument();
+    await user.type(within(dialog).getByLabelText("Name"), "Apollo");
 
     const created = makeProject({ name: "Apollo", slug: "apollo-2" });
     mockApi.on("POST", "/api/v1/orgs/{org}/projects", { status: 201, body: created });

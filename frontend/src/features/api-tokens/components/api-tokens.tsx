@@ -18,15 +18,12 @@ import { assignableRoles, ROLES } from "@/lib/authorization";
 import { formatDate } from "@/lib/format";
 import { ROLE_LABEL } from "@/lib/role-labels";
 import { toast } from "@/lib/toast";
+import { useMutationDialog } from "@/lib/use-mutation-dialog";
 
 export function CreateApiTokenDialog({ org, actorRole }: { org: string; actorRole: Role }) {
-  const [open, setOpen] = useState(false);
   const create = useCreateApiToken(org);
   const errors = fieldErrors(create.error);
-  const onOpenChange = (next: boolean) => {
-    setOpen(next);
-    if (!next) create.reset();
-  };
+  const { open, onOpenChange } = useMutationDialog(create);
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>

@@ -1,5 +1,3 @@
-import { useState } from "react";
-
 import { SlugNameForm } from "@/components/domain/slug-name-form";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
@@ -7,14 +5,11 @@ import { useCreateGroup } from "@/features/groups/api/create-group";
 import type { Group } from "@/features/groups/api/get-groups";
 import { useUpdateGroup } from "@/features/groups/api/update-group";
 import { toast } from "@/lib/toast";
+import { useMutationDialog } from "@/lib/use-mutation-dialog";
 
 export function CreateGroupDialog({ org }: { org: string }) {
-  const [open, setOpen] = useState(false);
   const create = useCreateGroup(org);
-  const onOpenChange = (next: boolean) => {
-    setOpen(next);
-    if (!next) create.reset();
-  };
+  const { open, onOpenChange } = useMutationDialog(create);
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>
@@ -41,12 +36,8 @@ export function CreateGroupDialog({ org }: { org: string }) {
 }
 
 export function EditGroupDialog({ org, group }: { org: string; group: Group }) {
-  const [open, setOpen] = useState(false);
   const update = useUpdateGroup(org, group.id);
-  const onOpenChange = (next: boolean) => {
-    setOpen(next);
-    if (!next) update.reset();
-  };
+  const { open, onOpenChange } = useMutationDialog(update);
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>

@@ -1,4 +1,3 @@
-import { useState } from "react";
 import { Link } from "react-router";
 
 import { Button } from "@/components/ui/button";
@@ -8,18 +7,15 @@ import { SecretReveal } from "@/components/ui/secret-reveal";
 import { useCreateLicense } from "@/features/licenses/api/create-license";
 import { LicenseFields, licenseBody } from "@/features/licenses/components/license-fields";
 import { toast } from "@/lib/toast";
+import { useMutationDialog } from "@/lib/use-mutation-dialog";
 
 /** Create a license; its key is shown once, with a copy button and a warning. */
 export function CreateLicenseDialog({ org }: { org: string }) {
-  const [open, setOpen] = useState(false);
   const create = useCreateLicense(org);
   const created = create.data?.license;
   const key = create.data?.license_key;
 
-  const onOpenChange = (next: boolean) => {
-    setOpen(next);
-    if (!next) create.reset();
-  };
+  const { open, onOpenChange } = useMutationDialog(create);
 
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>

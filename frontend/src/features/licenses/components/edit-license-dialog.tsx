@@ -1,5 +1,3 @@
-import { useState } from "react";
-
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
 import { fieldErrors, Form } from "@/components/ui/form";
@@ -7,14 +5,11 @@ import type { License } from "@/features/licenses/api/get-licenses";
 import { useUpdateLicense } from "@/features/licenses/api/update-license";
 import { LicenseFields, licenseBody } from "@/features/licenses/components/license-fields";
 import { toast } from "@/lib/toast";
+import { useMutationDialog } from "@/lib/use-mutation-dialog";
 
 export function EditLicenseDialog({ org, license }: { org: string; license: License }) {
-  const [open, setOpen] = useState(false);
   const update = useUpdateLicense(org, license.id);
-  const onOpenChange = (next: boolean) => {
-    setOpen(next);
-    if (!next) update.reset();
-  };
+  const { open, onOpenChange } = useMutationDialog(update);
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>

@@ -1,5 +1,3 @@
-import { useState } from "react";
-
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
 import { fieldErrors, Form, TextField } from "@/components/ui/form";
@@ -7,6 +5,7 @@ import type { License } from "@/features/licenses/api/get-licenses";
 import { useRenewLicense } from "@/features/licenses/api/renew-license";
 import { fromLocalInput, toLocalInput } from "@/lib/format";
 import { toast } from "@/lib/toast";
+import { useMutationDialog } from "@/lib/use-mutation-dialog";
 
 /** A year after the current expiry (or now, if it has passed): the usual renewal. */
 function nextYear(expiresAt: string | null): string {
@@ -17,12 +16,8 @@ function nextYear(expiresAt: string | null): string {
 }
 
 export function RenewLicenseDialog({ org, license }: { org: string; license: License }) {
-  const [open, setOpen] = useState(false);
   const renew = useRenewLicense(org, license.id);
-  const onOpenChange = (next: boolean) => {
-    setOpen(next);
-    if (!next) renew.reset();
-  };
+  const { open, onOpenChange } = useMutationDialog(renew);
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>

@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -17,15 +17,12 @@ import type { Role } from "@/lib/api-types";
 import { assignableRoles, ROLES } from "@/lib/authorization";
 import { formatDateTime } from "@/lib/format";
 import { toast } from "@/lib/toast";
+import { useMutationDialog } from "@/lib/use-mutation-dialog";
 
 export function InviteDialog({ org, actorRole }: { org: string; actorRole: Role }) {
-  const [open, setOpen] = useState(false);
   const invite = useCreateInvitation(org);
   const errors = fieldErrors(invite.error);
-  const onOpenChange = (next: boolean) => {
-    setOpen(next);
-    if (!next) invite.reset();
-  };
+  const { open, onOpenChange } = useMutationDialog(invite);
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>

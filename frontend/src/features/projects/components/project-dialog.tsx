@@ -1,5 +1,3 @@
-import { useState } from "react";
-
 import { SlugNameForm } from "@/components/domain/slug-name-form";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
@@ -8,6 +6,7 @@ import { useCreateProject } from "@/features/projects/api/create-project";
 import type { Project } from "@/features/projects/api/get-projects";
 import { useUpdateProject } from "@/features/projects/api/update-project";
 import { toast } from "@/lib/toast";
+import { useMutationDialog } from "@/lib/use-mutation-dialog";
 
 type ProjectBody = { description: string };
 
@@ -20,12 +19,8 @@ function ProjectForm({ project, ...props }: Omit<Parameters<typeof SlugNameForm<
 }
 
 export function CreateProjectDialog({ org }: { org: string }) {
-  const [open, setOpen] = useState(false);
   const create = useCreateProject(org);
-  const onOpenChange = (next: boolean) => {
-    setOpen(next);
-    if (!next) create.reset();
-  };
+  const { open, onOpenChange } = useMutationDialog(create);
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>
@@ -52,12 +47,8 @@ export function CreateProjectDialog({ org }: { org: string }) {
 }
 
 export function EditProjectDialog({ org, project }: { org: string; project: Project }) {
-  const [open, setOpen] = useState(false);
   const update = useUpdateProject(org, project.id);
-  const onOpenChange = (next: boolean) => {
-    setOpen(next);
-    if (!next) update.reset();
-  };
+  const { open, onOpenChange } = useMutationDialog(update);
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>

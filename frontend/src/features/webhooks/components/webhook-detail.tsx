@@ -24,14 +24,11 @@ import { checkedEventTypes, EventTypeChoices, SECRET_NOTE, WebhookStatus } from 
 import { errorMessage } from "@/lib/api-error";
 import { formatDateTime } from "@/lib/format";
 import { toast } from "@/lib/toast";
+import { useMutationDialog } from "@/lib/use-mutation-dialog";
 
 function RotateSecretDialog({ org, webhook }: { org: string; webhook: Webhook }) {
-  const [open, setOpen] = useState(false);
   const rotate = useRotateWebhookSecret(org, webhook.id);
-  const onOpenChange = (next: boolean) => {
-    setOpen(next);
-    if (!next) rotate.reset();
-  };
+  const { open, onOpenChange } = useMutationDialog(rotate);
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>
@@ -66,13 +63,9 @@ function RotateSecretDialog({ org, webhook }: { org: string; webhook: Webhook })
 }
 
 function EditWebhookDialog({ org, webhook }: { org: string; webhook: Webhook }) {
-  const [open, setOpen] = useState(false);
   const update = useUpdateWebhook(org, webhook.id);
   const errors = fieldErrors(update.error);
-  const onOpenChange = (next: boolean) => {
-    setOpen(next);
-    if (!next) update.reset();
-  };
+  const { open, onOpenChange } = useMutationDialog(update);
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>

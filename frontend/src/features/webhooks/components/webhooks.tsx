@@ -15,6 +15,7 @@ import { useWebhookEventTypes } from "@/features/webhooks/api/get-webhook-event-
 import { useWebhooks, type Webhook } from "@/features/webhooks/api/get-webhooks";
 import { formatDate } from "@/lib/format";
 import { toast } from "@/lib/toast";
+import { useMutationDialog } from "@/lib/use-mutation-dialog";
 
 export const SECRET_NOTE =
   "It is shown only once. Your receiver verifies each request's webhook-signature with it (the standardwebhooks or svix libraries do this).";
@@ -53,13 +54,9 @@ export function checkedEventTypes(form: HTMLFormElement): string[] {
 }
 
 export function CreateWebhookDialog({ org }: { org: string }) {
-  const [open, setOpen] = useState(false);
   const create = useCreateWebhook(org);
   const errors = fieldErrors(create.error);
-  const onOpenChange = (next: boolean) => {
-    setOpen(next);
-    if (!next) create.reset();
-  };
+  const { open, onOpenChange } = useMutationDialog(create);
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>
